@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { localeSchema } from './operations';
+
+/** Events main pushes to the renderer: name → payload schema. */
+export const events = {
+  /** The interface language changed (from this or another window). */
+  'app.localeChanged': z.object({ locale: localeSchema }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.output<Events[N]>;
+export type AppEvent = { [N in EventName]: { name: N; payload: EventPayload<N> } }[EventName];
+
+export const eventNames = Object.keys(events) as EventName[];

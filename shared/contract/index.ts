@@ -1,0 +1,4 @@
+export * from './result';
+export * from './operations';
+export * from './events';
+export * from './bridge';

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore } from '../core/app';
+import { createLogger } from '../core/log';
+import { defaultDataDirectory } from '../core/paths';
+import { startBrowserHost } from './server';
+
+/**
+ * `npm run start:browser [-- --port 8080 --data-dir DIR]`: the app in a browser, for
+ * machines without the Electron binary. Prints a URL with a one-time launch code.
+ */
+const projectRoot = resolve(import.meta.dirname, '../..');
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nUso: npm run start:browser -- [--port N] [--host 127.0.0.1] [--data-dir CARTELLA]\n`);
+  process.exit(2);
+}
+
+async function main() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`Porta non valida: ${values.port}`);
+  const rendererDirectory = join(projectRoot, 'out/renderer');
+  if (!existsSync(join(rendererDirectory, 'index.html'))) usage('Manca out/renderer: eseguire prima `npm run build`.');
+
+  const dataDirectory = resolve(values['data-dir'] ?? process.env.SPORTELLO_DATA_DIR ?? defaultDataDirectory('sportello-identificazione-browser'));
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
+  const core = createCore({ dataDirectory, version, mode: 'training', logger });
+  let host;
+  try {
+    host = await startBrowserHost({ core, logger, rendererDirectory, host: values.host, port });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  process.stdout.write(`Sportello Identificazione (host browser) pronto.\nAprire: ${host.issueLaunchUrl()}\n`);
+  const stop = async () => {
+    await host.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

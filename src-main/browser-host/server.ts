@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { fail, transportErrorCodes, type AppEvent, type Result } from '../../shared/contract';
+import type { Core } from '../core/app';
+import type { Logger } from '../core/log';
+import { rendererContentSecurityPolicy } from '../core/content-security-policy';
+
+/**
+ * The browser host: the same core as the Electron app, served to a browser on loopback
+ * HTTP. How the app runs headless, in end-to-end tests, and where no Electron binary
+ * exists. Every call needs a per-launch bearer token, obtained once from a one-time
+ * launch code carried by the printed URL.
+ */
+
+export const maxBodyBytes = 1024 * 1024;
+
+export interface BrowserHostOptions {
+  core: Core;
+  logger: Logger;
+  /** Folder of the built renderer (`out/renderer`). */
+  rendererDirectory: string;
+  /** Loopback only: 127.0.0.0/8 or ::1. Default 127.0.0.1. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+}
+
+export interface BrowserHost {
+  /** Origin, e.g. `http://127.0.0.1:41234`. */
+  origin: string;
+  port: number;
+  /** A fresh URL carrying a new one-time launch code. */
+  issueLaunchUrl(): string;
+  /** A session token without the browser step (tests and benchmarks). */
+  issueSessionToken(): string;
+  close(): Promise<void>;
+}
+
+export function isLoopbackAddress(host: string): boolean {
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const randomToken = () => randomBytes(32).toString('base64url');
+
+function statusFor(result: Result<unknown>): number {
+  if (result.ok) return 200;
+  switch (result.error.code) {
+    case transportErrorCodes.validation:
+      return 400;
+    case transportErrorCodes.unknownOperation:
+      return 404;
+    case transportErrorCodes.internal:
+      return 500;
+    default:
+      return 200; // a business outcome: data, not a transport failure
+  }
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackAddress(host)) {
+    throw new Error(`Indirizzo non consentito: l'host del browser ascolta solo su loopback (127.0.0.1 o ::1), non su "${host}".`);
+  }
+  const { core, logger } = options;
+  const launchCodes = new Set<string>(); // sha256 of unused one-time codes
+  const sessionTokens = new Set<string>(); // sha256 of bearer tokens
+  const openStreams = new Set<FastifyReply>();
+
+  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, trustProxy: false });
+  let origin = '';
+  let allowedHosts = new Set<string>();
+
+  const reject = (reply: FastifyReply, status: number, result: Result<never>) =>
+    reply.code(status).header('cache-control', 'no-store').send(result);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) reply.header('content-security-policy', rendererContentSecurityPolicy);
+    return payload;
+  });
+
+  // DNS-rebinding and cross-site defence: the Host must be our own loopback address and,
+  // where the browser sends an Origin, it must be ours.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!allowedHosts.has(String(request.headers.host ?? ''))) {
+      return reject(reply, 403, fail(transportErrorCodes.forbiddenOrigin, 'Richiesta rifiutata: indirizzo non riconosciuto.'));
+    }
+    const requestOrigin = request.headers.origin;
+    if (requestOrigin !== undefined && requestOrigin !== origin) {
+      return reject(reply, 403, fail(transportErrorCodes.forbiddenOrigin, 'Richiesta rifiutata: origine non consentita.'));
+    }
+  });
+
+  const authorised = (request: FastifyRequest): boolean => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
+    return match !== null && sessionTokens.has(sha256(match[1]!));
+  };
+  const unauthorised = (reply: FastifyReply) =>
+    reject(reply, 401, fail(transportErrorCodes.unauthorized, 'Sessione non valida: riaprire l’applicazione dall’indirizzo indicato all’avvio.'));
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reject(reply, 413, fail(transportErrorCodes.payloadTooLarge, 'Richiesta troppo grande.'));
+    if (status === 415) return reject(reply, 415, fail(transportErrorCodes.unsupportedMediaType, 'Formato della richiesta non supportato: serve JSON.'));
+    if (status >= 400 && status < 500) return reject(reply, 400, fail(transportErrorCodes.validation, 'Richiesta non leggibile: JSON non valido.', ['(radice)']));
+    logger.error('browser-host.error', { code: error.code, status });
+    return reject(reply, 500, fail(transportErrorCodes.internal, 'Errore interno dell’applicazione.'));
+  });
+
+  app.post('/auth/launch', async (request, reply) => {
+    const body = request.body as { code?: unknown } | undefined;
+    const code = typeof body?.code === 'string' ? body.code : '';
+    const key = sha256(code);
+    if (!code || !launchCodes.delete(key)) {
+      return reject(reply, 401, fail(transportErrorCodes.unauthorized, 'Codice di avvio non valido o già usato: riavviare l’host e usare il nuovo indirizzo.'));
+    }
+    const token = randomToken();
+    sessionTokens.add(sha256(token));
+    return reply.header('cache-control', 'no-store').send({ ok: true, value: { token } });
+  });
+
+  app.post<{ Params: { operation: string } }>('/rpc/:operation', async (request, reply) => {
+    if (!authorised(request)) return unauthorised(reply);
+    const result = await core.dispatch(request.params.operation, request.body);
+    return reply.code(statusFor(result)).header('cache-control', 'no-store').send(result);
+  });
+
+  app.get('/events', async (request, reply) => {
+    if (!authorised(request)) return unauthorised(reply);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-content-type-options': 'nosniff',
+    });
+    raw.write(': connected\n\n');
+    const send = (event: AppEvent) => raw.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    const unsubscribe = core.events.subscribe(send);
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 20_000);
+    openStreams.add(reply);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      openStreams.delete(reply);
+    });
+  });
+
+  await app.register(fastifyStatic, { root: options.rendererDirectory, index: 'index.html', wildcard: false });
+
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('browser host: no address');
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  origin = `http://${hostInUrl}:${address.port}`;
+  allowedHosts = new Set([`${hostInUrl}:${address.port}`, `localhost:${address.port}`]);
+  logger.info('browser-host.listening', { port: address.port });
+
+  return {
+    origin,
+    port: address.port,
+    issueLaunchUrl() {
+      const code = randomToken();
+      launchCodes.add(sha256(code));
+      return `${origin}/?launch=${code}`;
+    },
+    issueSessionToken() {
+      const token = randomToken();
+      sessionTokens.add(sha256(token));
+      return token;
+    },
+    async close() {
+      for (const stream of openStreams) stream.raw.end();
+      await app.close();
+    },
+  };
+}

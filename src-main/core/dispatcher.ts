@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import {
+  fail,
+  isOperationName,
+  operations,
+  transportErrorCodes,
+  type OperationName,
+  type OperationOutput,
+  type Result,
+} from '../../shared/contract';
+import type { Logger } from './log';
+
+/**
+ * A failure the service means to report to the person (Italian message, stable code).
+ * Anything else thrown by a service is a bug: logged, and answered as `internal`.
+ */
+export class ServiceFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceFailure';
+  }
+}
+
+export type OperationHandlers = {
+  [N in OperationName]: (input: z.output<(typeof operations)[N]['input']>) => Promise<OperationOutput<N>> | OperationOutput<N>;
+};
+
+export type Dispatch = (operation: string, input: unknown) => Promise<Result<unknown>>;
+
+/** Human-readable path of a zod issue: `applicant.name`, `items[2].code`, or `(radice)`. */
+function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return '(radice)';
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc ? `${acc}.${String(key)}` : String(key);
+  }, '');
+}
+
+/**
+ * The single entry point both hosts call. It validates input against the contract,
+ * calls the handler, and never lets an exception cross the process boundary.
+ */
+export function createDispatcher(handlers: OperationHandlers, logger: Logger): Dispatch {
+  return async (operation, input) => {
+    if (typeof operation !== 'string' || !isOperationName(operation)) {
+      return fail(transportErrorCodes.unknownOperation, 'Operazione sconosciuta.');
+    }
+    const spec = operations[operation];
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const paths = [...new Set(parsed.error.issues.map((issue) => issuePath(issue.path)))];
+      return fail(transportErrorCodes.validation, `Dati non validi: ${paths.join(', ')}.`, paths);
+    }
+    try {
+      const handler = handlers[operation] as (value: unknown) => unknown;
+      const value = await handler(parsed.data);
+      return { ok: true, value };
+    } catch (error) {
+      if (error instanceof ServiceFailure) return fail(error.code, error.message);
+      logger.error('operation.failed', {
+        operation,
+        error: error instanceof Error ? error.name : typeof error,
+        detail: error instanceof Error ? error.message : undefined,
+      });
+      return fail(transportErrorCodes.internal, 'Errore interno dell’applicazione. Riprovare; se il problema persiste, rivolgersi all’assistenza.');
+    }
+  };
+}

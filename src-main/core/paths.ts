@@ -1,0 +1,12 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Default per-user data folder when the host does not supply one (Electron uses its own
+ * `userData`). Windows: %APPDATA%; macOS: ~/Library/Application Support; else XDG.
+ */
+export function defaultDataDirectory(appFolder = 'sportello-identificazione'): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), appFolder);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', appFolder);
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), appFolder);
+}

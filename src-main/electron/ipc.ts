@@ -1,0 +1,28 @@
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { ipcOperationChannel, operationNames } from '../../shared/contract';
+import { fail, transportErrorCodes } from '../../shared/contract/result';
+import type { Dispatch } from '../core/dispatcher';
+import type { Logger } from '../core/log';
+
+/**
+ * One `ipcMain.handle` per contract operation. A call is answered only when it comes
+ * from our own page (senderFrame on the app origin); its input goes to the dispatcher,
+ * which validates it. Nothing is thrown back across the boundary.
+ */
+export function registerOperationHandlers(
+  ipcMain: IpcMain,
+  dispatch: Dispatch,
+  isTrustedUrl: (url: string) => boolean,
+  logger: Logger,
+): void {
+  for (const operation of operationNames) {
+    ipcMain.handle(ipcOperationChannel(operation), async (event: IpcMainInvokeEvent, input: unknown) => {
+      const frameUrl = event.senderFrame?.url ?? '';
+      if (!isTrustedUrl(frameUrl)) {
+        logger.warn('ipc.refused', { operation });
+        return fail(transportErrorCodes.forbiddenOrigin, 'Richiesta rifiutata: non proviene dall’applicazione.');
+      }
+      return dispatch(operation, input);
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { ipcEventChannel } from '../../shared/contract/bridge';
+import { createCore, type Core } from '../core/app';
+import { createLogger } from '../core/log';
+import { appEntryUrl, appOrigin } from './constants';
+import { denyAllPermissions, installWebContentsGuards } from './hardening';
+import { registerOperationHandlers } from './ipc';
+import { appSchemePrivileges, serveRenderer } from './protocol';
+import { createMainWindow } from './window';
+
+// electron-vite dev server (development only); packaged builds always use app://desk.
+const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+function isAppUrl(url: string): boolean {
+  if (url.startsWith(`${appOrigin}/`)) return true;
+  return devRendererUrl !== undefined && url.startsWith(new URL(devRendererUrl).origin + '/');
+}
+
+protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  let core: Core | null = null;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  installWebContentsGuards(app, isAppUrl);
+
+  void app.whenReady().then(() => {
+    const dataDirectory = app.getPath('userData');
+    const logger = createLogger({ file: join(dataDirectory, 'logs', 'main.log') });
+    core = createCore({ dataDirectory, version: app.getVersion(), mode: 'training', logger });
+
+    denyAllPermissions(session.defaultSession);
+    serveRenderer(protocol, join(import.meta.dirname, '../renderer'));
+    registerOperationHandlers(ipcMain, core.dispatch, isAppUrl, logger);
+
+    const preload = join(import.meta.dirname, '../preload/index.cjs');
+    mainWindow = createMainWindow(preload, devRendererUrl ?? appEntryUrl);
+    const unsubscribe = core.events.subscribe((event) => mainWindow?.webContents.send(ipcEventChannel, event));
+    mainWindow.on('closed', () => {
+      unsubscribe();
+      mainWindow = null;
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    void core?.close().finally(() => app.quit());
+  });
+}

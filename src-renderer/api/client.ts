@@ -1,0 +1,157 @@
+import {
+  bridgeGlobalName,
+  events as eventSchemas,
+  transportErrorCodes,
+  type AppEvent,
+  type DeskBridge,
+  type EventName,
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
+  type Result,
+} from '../../shared/contract';
+
+/** What views and stores use; the same whether the Electron bridge or HTTP is behind it. */
+export interface DeskApi {
+  call<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<Result<OperationOutput<N>>>;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}
+
+const tokenKey = 'sportello.hostToken';
+
+function unreachable(): Result<never> {
+  return {
+    ok: false,
+    error: { code: transportErrorCodes.unreachable, message: 'Applicazione non raggiungibile: riavviarla e riprovare.' },
+  };
+}
+
+/** Browser host: exchanges the one-time launch code in the address for a session token. */
+async function acquireHostToken(): Promise<string | null> {
+  const params = new URLSearchParams(window.location.search);
+  const code = params.get('launch');
+  if (code) {
+    // Remove the code from the address bar and history whatever happens: it is single-use.
+    window.history.replaceState(null, '', window.location.pathname + window.location.hash);
+    try {
+      const response = await fetch('/auth/launch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      const body = (await response.json()) as Result<{ token: string }>;
+      if (body.ok) sessionStorage.setItem(tokenKey, body.value.token);
+    } catch {
+      // handled below: no token means every call answers `unauthorized`
+    }
+  }
+  return sessionStorage.getItem(tokenKey);
+}
+
+function parseEvent(name: string, data: string): AppEvent | null {
+  if (!Object.hasOwn(eventSchemas, name)) return null;
+  try {
+    const payload = eventSchemas[name as EventName].safeParse(JSON.parse(data));
+    return payload.success ? ({ name, payload: payload.data } as AppEvent) : null;
+  } catch {
+    return null;
+  }
+}
+
+function createHttpApi(): DeskApi {
+  const tokenReady = acquireHostToken();
+  const listeners = new Set<(event: AppEvent) => void>();
+  let streaming = false;
+
+  async function stream(): Promise<void> {
+    const token = await tokenReady;
+    if (!token) return;
+    let delay = 500;
+    // Server-Sent Events over fetch, so the token travels in a header, not in the URL.
+    while (listeners.size > 0) {
+      try {
+        const response = await fetch('/events', { headers: { authorization: `Bearer ${token}` } });
+        if (response.status === 401 || !response.body) return;
+        delay = 500;
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let name = '';
+            let data = '';
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event: ')) name = line.slice(7);
+              else if (line.startsWith('data: ')) data += line.slice(6);
+            }
+            const event = name ? parseEvent(name, data) : null;
+            if (event) for (const listener of listeners) listener(event);
+          }
+        }
+      } catch {
+        // connection lost: retry below
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+
+  return {
+    async call(operation, input) {
+      const token = await tokenReady;
+      if (!token) {
+        return {
+          ok: false,
+          error: {
+            code: transportErrorCodes.unauthorized,
+            message: 'Sessione non valida: aprire l’indirizzo mostrato all’avvio dell’applicazione.',
+          },
+        };
+      }
+      try {
+        const response = await fetch(`/rpc/${encodeURIComponent(operation)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(input ?? {}),
+        });
+        return (await response.json()) as Result<never>;
+      } catch {
+        return unreachable();
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      if (!streaming) {
+        streaming = true;
+        void stream().finally(() => {
+          streaming = false;
+        });
+      }
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function createBridgeApi(bridge: DeskBridge): DeskApi {
+  return {
+    async call(operation, input) {
+      try {
+        return (await bridge.invoke(operation, input)) as Result<never>;
+      } catch {
+        return unreachable();
+      }
+    },
+    onEvent: (listener) => bridge.subscribe(listener),
+  };
+}
+
+/** Picks the Electron bridge when the preload exposed it, else the browser host. */
+export function createDeskApi(): DeskApi {
+  const bridge = (window as unknown as Record<string, DeskBridge | undefined>)[bridgeGlobalName];
+  return bridge ? createBridgeApi(bridge) : createHttpApi();
+}

@@ -1,0 +1,38 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { AppError, AppInfo, Locale } from '../../shared/contract';
+import { deskApi } from '../api';
+import { applyLocale } from '../i18n';
+
+/** What the app knows about itself: `app.info`, and the interface language. */
+export const useAppStore = defineStore('app', () => {
+  const info = ref<AppInfo | null>(null);
+  const error = ref<AppError | null>(null);
+
+  function adopt(next: AppInfo) {
+    info.value = next;
+    error.value = null;
+    applyLocale(next.locale);
+  }
+
+  async function load() {
+    const result = await deskApi().call('app.info', {});
+    if (result.ok) adopt(result.value);
+    else error.value = result.error;
+  }
+
+  async function setLocale(locale: Locale) {
+    applyLocale(locale); // immediate feedback; the host confirms below
+    const result = await deskApi().call('app.setLocale', { locale });
+    if (result.ok) adopt(result.value);
+    else error.value = result.error;
+  }
+
+  function listen() {
+    return deskApi().onEvent((event) => {
+      if (event.name === 'app.localeChanged' && info.value) adopt({ ...info.value, locale: event.payload.locale });
+    });
+  }
+
+  return { info, error, load, setLocale, listen };
+});
