@@ -72,6 +72,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const openStreams = new Set<FastifyReply>();
 
   const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, trustProxy: false });
+  // JSON only: a cross-site "simple" request (text/plain, form) is refused with 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('invalid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
   let origin = '';
   let allowedHosts = new Set<string>();
 

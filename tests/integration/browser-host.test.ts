@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHost } from '../../src-main/browser-host/server';
+import { startTestBrowserHost } from '../fixtures/browser-host';
+import { createTestCore } from '../fixtures/core';
+
+describe('browser host over real HTTP on 127.0.0.1', () => {
+  let env: Awaited<ReturnType<typeof startTestBrowserHost>>;
+  let token: string;
+  const rpc = (operation: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${env.host.origin}/rpc/${operation}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    env = await startTestBrowserHost();
+    token = env.host.issueSessionToken();
+  });
+  afterAll(async () => env.cleanup());
+
+  it('listens on loopback only and refuses any other address', async () => {
+    expect(env.host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const other = createTestCore();
+    for (const host of ['0.0.0.0', '192.168.1.10', '::', 'example.org']) {
+      await expect(startBrowserHost({ core: other.core, logger: other.logger, rendererDirectory: '/nonexistent', host })).rejects.toThrow(/solo su loopback/);
+    }
+    await other.cleanup();
+  });
+
+  it('exchanges a one-time launch code for a token, once', async () => {
+    const url = new URL(env.host.issueLaunchUrl());
+    const code = url.searchParams.get('launch')!;
+    const exchange = () => fetch(`${env.host.origin}/auth/launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const first = await exchange();
+    expect(first.status).toBe(200);
+    const { value } = (await first.json()) as { value: { token: string } };
+    const second = await exchange();
+    expect(second.status).toBe(401);
+    const info = await fetch(`${env.host.origin}/rpc/app.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${value.token}` }, body: '{}' });
+    expect(info.status).toBe(200);
+  });
+
+  it('answers a valid call with the result', async () => {
+    const response = await rpc('app.info', {});
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, value: { productName: 'Sportello Identificazione', mode: 'training' } });
+  });
+
+  it('answers 401 without the token or with a wrong one', async () => {
+    const none = await fetch(`${env.host.origin}/rpc/app.info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect((await rpc('app.info', {}, { authorization: 'Bearer wrong-token-wrong-token-wrong' })).status).toBe(401);
+    expect((await fetch(`${env.host.origin}/events`)).status).toBe(401);
+  });
+
+  it('answers 413 over 1 MiB', async () => {
+    const response = await rpc('app.setLocale', JSON.stringify({ locale: 'it', pad: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'payload-too-large' } });
+  });
+
+  it('answers 404 for an unknown operation', async () => {
+    const response = await rpc('app.deleteEverything', {});
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
+  });
+
+  it('answers 400 validation for bad input and for unreadable JSON', async () => {
+    const bad = await rpc('app.setLocale', { locale: 'xx' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'validation', paths: ['locale'] } });
+    const broken = await rpc('app.setLocale', '{"locale": ');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ ok: false, error: { code: 'validation' } });
+  });
+
+  it('refuses a foreign Origin and a foreign Host', async () => {
+    const foreign = await rpc('app.info', {}, { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ ok: false, error: { code: 'forbidden-origin' } });
+    expect((await rpc('app.info', {}, { origin: env.host.origin })).status).toBe(200);
+    // fetch() cannot forge Host; a raw request can (DNS rebinding).
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${env.host.origin}/rpc/app.info`, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+
+  it('refuses a cross-site simple form post (not JSON)', async () => {
+    const response = await rpc('app.setLocale', 'locale=en', { 'content-type': 'text/plain' });
+    expect(response.status).toBe(415);
+  });
+
+  it('serves the renderer with a strict CSP', async () => {
+    const response = await fetch(`${env.host.origin}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('streams pushed events as Server-Sent Events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${env.host.origin}/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await reader.read(); // ": connected"
+    await rpc('app.setLocale', { locale: 'en' });
+    let text = '';
+    while (!text.includes('\n\n')) text += (await reader.read()).value;
+    expect(text).toBe('event: app.localeChanged\ndata: {"locale":"en"}\n\n');
+    controller.abort();
+    await rpc('app.setLocale', { locale: 'it' });
+  });
+});
