@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
+import { createCore } from '../../src-main/core/app';
+import { createLogger } from '../../src-main/core/log';
+
+export const projectRoot = join(import.meta.dirname, '../..');
+export const rendererDirectory = join(projectRoot, 'out/renderer');
+export const screenshotDirectory = join(projectRoot, 'test-results/screenshots');
+
+export interface DeskFixture {
+  host: BrowserHost;
+  dataDirectory: string;
+  /** Opens the app the way a person does: the printed URL with its one-time code. */
+  open(page: Page): Promise<void>;
+}
+
+/** Each test gets its own browser host, core and data folder: real parts, no sharing. */
+export const test = base.extend<{ desk: DeskFixture }>({
+  desk: async ({}, use) => {
+    if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
+    const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
+    const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
+    const core = createCore({ dataDirectory, version: '0.1.0', mode: 'training', logger });
+    const host = await startBrowserHost({ core, logger, rendererDirectory });
+    await use({
+      host,
+      dataDirectory,
+      open: async (page) => {
+        await page.goto(host.issueLaunchUrl());
+      },
+    });
+    await host.close();
+    await core.close();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  },
+});
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDirectory, { recursive: true });
+  const path = join(screenshotDirectory, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, projectRoot, saveScreenshot, test } from './fixtures';
+
+const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+test('the home view shows app.info through the browser host, in Italian by default', async ({ page, desk }) => {
+  await desk.open(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
+  await expect(page.getByTestId('app-version')).toHaveText(version);
+  await expect(page.getByTestId('training-banner')).toContainText('MODALITÀ DI PROVA');
+  await expect(page.locator('.it-brand-title')).toHaveText('Sportello Identificazione');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+  // The one-time code has left the address bar.
+  expect(page.url()).not.toContain('launch=');
+  await saveScreenshot(page, 'home-it');
+});
+
+test('switching to English and back changes the interface and survives a reload', async ({ page, desk }) => {
+  await desk.open(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
+
+  await page.getByTestId('locale-en').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to the desk');
+  await expect(page.getByTestId('training-banner')).toContainText('TRAINING MODE');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByTestId('locale-en')).toHaveAttribute('aria-pressed', 'true');
+  await saveScreenshot(page, 'home-en');
+
+  // The choice is kept by the core: a reload (same session token) still shows English.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to the desk');
+
+  await page.getByTestId('locale-it').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+});
+
+test('a window opened without the launch code is told how to get in', async ({ page, desk }) => {
+  await page.goto(desk.host.origin + '/');
+  await expect(page.getByTestId('app-error')).toContainText('aprire l’indirizzo mostrato all’avvio');
+});
+
+test('no console errors and no CSP violations on load', async ({ page, desk }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await desk.open(page);
+  await expect(page.getByTestId('app-version')).toBeVisible();
+  expect(problems).toEqual([]);
+});
