@@ -30,6 +30,7 @@ export function openPreferences(dataDirectory: string, logger: Logger): Preferen
     get: () => ({ ...current }),
     update(change) {
       const next = preferencesSchema.parse({ ...current, ...change });
+      if (JSON.stringify(next) === JSON.stringify(current)) return { ...current };
       mkdirSync(dirname(file), { recursive: true });
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, JSON.stringify(next, null, 2), { mode: 0o600 });
