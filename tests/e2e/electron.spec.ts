@@ -12,7 +12,9 @@ const pathFile = join(electronDir, 'path.txt');
 const binary = existsSync(pathFile) ? join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim()) : '';
 const available = binary !== '' && existsSync(binary);
 
-test.skip(!available, 'Electron binary not installed on this machine (it is downloaded on first `npm start`; no download is possible here)');
+const skipReason = 'Electron binary not installed on this machine (it is downloaded on first `npm start`; no download is possible here)';
+if (!available) process.stdout.write(`[electron e2e] skipped: ${skipReason}\n`);
+test.skip(!available, skipReason);
 
 test('the Electron app opens the home view from app:// with the version from app.info', async () => {
   const app = await electron.launch({ executablePath: binary, args: [join(root, 'out/main/index.js')] });
