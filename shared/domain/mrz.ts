@@ -1,0 +1,213 @@
+import { parse as parseMrzLines } from 'mrz';
+import { formatIsoDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
+import { nameLetters, type Sex } from './fiscal-code';
+import { normalizeDocumentNumber } from './identity-document';
+import type { DomainResult } from './result';
+
+/**
+ * Machine-readable zones (ICAO 9303): TD1 on the CIE (3 lines × 30), TD3 on passports
+ * (2 × 44). Typed, or read by a keyboard-wedge OCR reader that may drop line breaks,
+ * add spaces or send lower case. The MRZ text itself is never stored (privacy).
+ */
+export interface MrzData {
+  format: 'TD1' | 'TD3';
+  documentCode: string;
+  issuingState: string | null;
+  nationality: string | null;
+  documentNumber: string;
+  birthDate: IsoDate | null;
+  expiryDate: IsoDate | null;
+  sex: Sex | null;
+  surname: string;
+  givenNames: string;
+  checks: { documentNumber: boolean; birthDate: boolean; expiryDate: boolean; composite: boolean };
+}
+
+export type MrzErrorCode = 'empty' | 'format';
+
+const shapes = { TD1: { lines: 3, length: 30 }, TD3: { lines: 2, length: 44 } } as const;
+
+/** Lines of an MRZ as a reader or a person typed it, or null when no known shape fits. */
+export function mrzLines(text: string): string[] | null {
+  const cleaned = text.toUpperCase().replace(/[ \t]/g, '').replace(/«/g, '<');
+  const lines = cleaned.split(/\r\n|\r|\n/).filter((line) => line.length > 0);
+  for (const shape of Object.values(shapes)) {
+    if (lines.length === shape.lines && lines.every((line) => line.length === shape.length)) return lines;
+  }
+  const joined = lines.join('');
+  for (const shape of Object.values(shapes)) {
+    if (joined.length === shape.lines * shape.length) {
+      return Array.from({ length: shape.lines }, (_, i) => joined.slice(i * shape.length, (i + 1) * shape.length));
+    }
+  }
+  return null;
+}
+
+/** YYMMDD → date; birth dates resolve to the latest century not after `on`, expiry dates to 20YY. */
+function mrzDate(yymmdd: string | null | undefined, kind: 'birth' | 'expiry', on: IsoDate): IsoDate | null {
+  if (!yymmdd || !/^\d{6}$/.test(yymmdd)) return null;
+  const yy = Number(yymmdd.slice(0, 2));
+  const month = Number(yymmdd.slice(2, 4));
+  const day = Number(yymmdd.slice(4, 6));
+  let year = 2000 + yy;
+  if (kind === 'birth') {
+    const today = parseIsoDate(on);
+    if (today && formatIsoDate(year, month, day) > on) year -= 100;
+  }
+  return isValidDate(year, month, day) ? formatIsoDate(year, month, day) : null;
+}
+
+export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainResult<MrzData, MrzErrorCode> {
+  const on = options.on ?? todayIn();
+  if (typeof text !== 'string' || text.trim() === '') return { ok: false, error: { code: 'empty', message: 'Inserire o leggere la zona a lettura ottica (MRZ).' } };
+  const lines = mrzLines(text);
+  if (!lines || !/^[A-Z0-9<]+$/.test(lines.join(''))) {
+    return {
+      ok: false,
+      error: { code: 'format', message: 'MRZ non riconosciuta: servono 3 righe da 30 caratteri (CIE) o 2 righe da 44 (passaporto).' },
+    };
+  }
+  let parsed;
+  try {
+    parsed = parseMrzLines(lines);
+  } catch {
+    return { ok: false, error: { code: 'format', message: 'MRZ non riconosciuta: controllare di averla letta per intero.' } };
+  }
+  const format = parsed.format === 'TD1' ? 'TD1' : parsed.format === 'TD3' ? 'TD3' : null;
+  if (!format) return { ok: false, error: { code: 'format', message: 'Formato MRZ non supportato.' } };
+  const valid = (field: string) => parsed.details.some((detail) => detail.field === field && detail.valid);
+  const raw = (field: string) => parsed.details.find((detail) => detail.field === field)?.ranges?.map((range) => range.raw).join('') ?? '';
+  const fields = parsed.fields as Record<string, string | null | undefined>;
+  const sex = fields.sex === 'male' ? 'M' : fields.sex === 'female' ? 'F' : null;
+  return {
+    ok: true,
+    value: {
+      format,
+      documentCode: (fields.documentCode ?? raw('documentCode')).replace(/</g, ''),
+      issuingState: fields.issuingState ?? null,
+      nationality: fields.nationality ?? null,
+      documentNumber: (fields.documentNumber ?? raw('documentNumber')).replace(/</g, ''),
+      birthDate: mrzDate(fields.birthDate ?? raw('birthDate'), 'birth', on),
+      expiryDate: mrzDate(fields.expirationDate ?? raw('expirationDate'), 'expiry', on),
+      sex,
+      surname: (fields.lastName ?? '').trim(),
+      givenNames: (fields.firstName ?? '').trim(),
+      checks: {
+        documentNumber: valid('documentNumberCheckDigit'),
+        birthDate: valid('birthDateCheckDigit'),
+        expiryDate: valid('expirationDateCheckDigit'),
+        composite: valid('compositeCheckDigit'),
+      },
+    },
+  };
+}
+
+export type MrzMismatchCode =
+  | 'mrz-check-digit'
+  | 'mrz-document-number'
+  | 'mrz-birth-date'
+  | 'mrz-sex'
+  | 'mrz-expiry-date'
+  | 'mrz-surname'
+  | 'mrz-name';
+
+export interface MrzMismatch {
+  code: MrzMismatchCode;
+  field: string;
+  message: string;
+}
+
+export interface MrzComparisonSubject {
+  person: { surname: string; name: string; sex: Sex; birthDate: IsoDate };
+  document: { number: string; expiryDate?: IsoDate | null };
+}
+
+/** Named differences between what the MRZ says and the request and presented document. */
+export function compareMrz(mrz: MrzData, subject: MrzComparisonSubject): MrzMismatch[] {
+  const mismatches: MrzMismatch[] = [];
+  const failedChecks = Object.entries(mrz.checks).filter(([, ok]) => !ok).map(([name]) => name);
+  if (failedChecks.length > 0) {
+    mismatches.push({ code: 'mrz-check-digit', field: 'mrz', message: 'Una o più cifre di controllo della MRZ non tornano: rileggere la MRZ o controllare il documento.' });
+  }
+  if (normalizeDocumentNumber(mrz.documentNumber) !== normalizeDocumentNumber(subject.document.number)) {
+    mismatches.push({ code: 'mrz-document-number', field: 'number', message: `Il numero nella MRZ (${mrz.documentNumber}) è diverso da quello inserito.` });
+  }
+  if (mrz.birthDate !== subject.person.birthDate) {
+    mismatches.push({ code: 'mrz-birth-date', field: 'birthDate', message: 'La data di nascita nella MRZ è diversa da quella della richiesta.' });
+  }
+  if (mrz.sex !== null && mrz.sex !== subject.person.sex) {
+    mismatches.push({ code: 'mrz-sex', field: 'sex', message: 'Il sesso nella MRZ è diverso da quello della richiesta.' });
+  }
+  if (subject.document.expiryDate && mrz.expiryDate !== subject.document.expiryDate) {
+    mismatches.push({ code: 'mrz-expiry-date', field: 'expiryDate', message: 'La data di scadenza nella MRZ è diversa da quella inserita.' });
+  }
+  // The MRZ drops accents and apostrophes: compare bare letters.
+  if (nameLetters(mrz.surname) !== nameLetters(subject.person.surname)) {
+    mismatches.push({ code: 'mrz-surname', field: 'surname', message: 'Il cognome nella MRZ è diverso da quello della richiesta.' });
+  }
+  if (nameLetters(mrz.givenNames) !== nameLetters(subject.person.name)) {
+    mismatches.push({ code: 'mrz-name', field: 'name', message: 'Il nome nella MRZ è diverso da quello della richiesta.' });
+  }
+  return mismatches;
+}
+
+// ---------------------------------------------------------------------------------
+// Building MRZs (synthetic documents for training and tests)
+
+const charValue = (c: string) => (c === '<' ? 0 : c >= '0' && c <= '9' ? Number(c) : c.charCodeAt(0) - 55);
+
+export function mrzCheckDigit(text: string): string {
+  const weights = [7, 3, 1];
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) sum += charValue(text[i]!) * weights[i % 3]!;
+  return String(sum % 10);
+}
+
+const pad = (text: string, length: number) => (text + '<'.repeat(length)).slice(0, length);
+const yymmdd = (date: IsoDate) => date.slice(2, 4) + date.slice(5, 7) + date.slice(8, 10);
+
+/** ICAO 9303: apostrophes omitted, spaces and hyphens become fillers, accents dropped. */
+function mrzNameField(surname: string, name: string, length: number): string {
+  const spaced = (text: string) =>
+    text
+      .split(/[\s-]+/)
+      .map((part) => nameLetters(part))
+      .filter(Boolean)
+      .join('<');
+  return pad(`${spaced(surname)}<<${spaced(name)}`, length);
+}
+
+export interface MrzPerson {
+  surname: string;
+  name: string;
+  sex: Sex;
+  birthDate: IsoDate;
+  documentNumber: string;
+  expiryDate: IsoDate;
+  nationality?: string;
+  issuingState?: string;
+}
+
+/** TD1 (CIE): 3 lines of 30. */
+export function buildTd1(person: MrzPerson, documentCode = 'CI'): string[] {
+  const number = pad(person.documentNumber, 9);
+  const line1 = pad(`${pad(documentCode, 2)}${person.issuingState ?? 'ITA'}${number}${mrzCheckDigit(number)}`, 30);
+  const birth = yymmdd(person.birthDate);
+  const expiry = yymmdd(person.expiryDate);
+  const line2Body = `${birth}${mrzCheckDigit(birth)}${person.sex}${expiry}${mrzCheckDigit(expiry)}${person.nationality ?? 'ITA'}`;
+  const line2WithoutComposite = pad(line2Body, 29);
+  const composite = mrzCheckDigit(line1.slice(5, 30) + line2WithoutComposite.slice(0, 7) + line2WithoutComposite.slice(8, 15) + line2WithoutComposite.slice(18, 29));
+  return [line1, line2WithoutComposite + composite, mrzNameField(person.surname, person.name, 30)];
+}
+
+/** TD3 (passport): 2 lines of 44. */
+export function buildTd3(person: MrzPerson): string[] {
+  const line1 = pad(`P<${person.issuingState ?? 'ITA'}${mrzNameField(person.surname, person.name, 39)}`, 44);
+  const number = pad(person.documentNumber, 9);
+  const birth = yymmdd(person.birthDate);
+  const expiry = yymmdd(person.expiryDate);
+  const personal = '<'.repeat(14);
+  const body = `${number}${mrzCheckDigit(number)}${person.nationality ?? 'ITA'}${birth}${mrzCheckDigit(birth)}${person.sex}${expiry}${mrzCheckDigit(expiry)}${personal}${mrzCheckDigit(personal)}`;
+  const composite = mrzCheckDigit(body.slice(0, 10) + body.slice(13, 20) + body.slice(21, 43));
+  return [line1, body + composite];
+}
