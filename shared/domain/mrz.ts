@@ -76,7 +76,12 @@ export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainRe
   const format = parsed.format === 'TD1' ? 'TD1' : parsed.format === 'TD3' ? 'TD3' : null;
   if (!format) return { ok: false, error: { code: 'format', message: 'Formato MRZ non supportato.' } };
   const valid = (field: string) => parsed.details.some((detail) => detail.field === field && detail.valid);
-  const raw = (field: string) => parsed.details.find((detail) => detail.field === field)?.ranges?.map((range) => range.raw).join('') ?? '';
+  // The raw characters of a field, for fields the library nulls when invalid.
+  const raw = (field: string) =>
+    parsed.details
+      .find((detail) => detail.field === field)
+      ?.ranges?.map((range) => lines[range.line]!.slice(range.start, range.end))
+      .join('') ?? '';
   const fields = parsed.fields as Record<string, string | null | undefined>;
   const sex = fields.sex === 'male' ? 'M' : fields.sex === 'female' ? 'F' : null;
   return {
