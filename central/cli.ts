@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { startCentral } from './server';
+import { trainingOffice, trainingOperators } from './seed';
+
+/**
+ * `npm run central -- --port 8787 --seed 5000 [--db FILE] [--admin] [--error-rate 0.1] ...`
+ * The reference central service, on 127.0.0.1.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8787' },
+    seed: { type: 'string', default: '0' },
+    'seed-value': { type: 'string', default: '1' },
+    db: { type: 'string' },
+    admin: { type: 'boolean', default: false },
+    'error-rate': { type: 'string' },
+    'latency-ms': { type: 'string' },
+    'drop-after-commit-rate': { type: 'string' },
+    'truncate-rate': { type: 'string' },
+    'rate-limit-rate': { type: 'string' },
+    'retry-after-seconds': { type: 'string' },
+    down: { type: 'boolean', default: false },
+  },
+});
+
+const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+const faults = Object.fromEntries(
+  Object.entries({
+    errorRate: number(values['error-rate']),
+    latencyMs: number(values['latency-ms']),
+    dropAfterCommitRate: number(values['drop-after-commit-rate']),
+    truncateRate: number(values['truncate-rate']),
+    rateLimitRate: number(values['rate-limit-rate']),
+    retryAfterSeconds: number(values['retry-after-seconds']),
+    down: values.down || undefined,
+  }).filter(([, value]) => value !== undefined),
+);
+
+const central = await startCentral({
+  port: Number(values.port),
+  seed: Number(values.seed),
+  seedValue: Number(values['seed-value']),
+  databasePath: values.db,
+  admin: values.admin,
+  faults,
+});
+process.stdout.write(
+  `Servizio centrale di riferimento su ${central.url} (${central.store.requestCount()} richieste${values.admin ? ', /admin attivo' : ''}).\n` +
+    `Ufficio ${trainingOffice.code}; utenti: ${trainingOperators.map((o) => `${o.username}/${o.password}`).join(', ')}\n`,
+);
+const stop = async () => {
+  await central.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
