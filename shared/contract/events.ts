@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { localeSchema } from './operations';
+import { syncStatusSchema } from './sync';
 
 /** Events main pushes to the renderer: name → payload schema. */
 export const events = {
   /** The interface language changed (from this or another window). */
   'app.localeChanged': z.object({ locale: localeSchema }),
+  /** Anything a person would see of the sync engine changed. */
+  'sync.status': syncStatusSchema,
+  /** The central service refused the session: sign in again (queued outcomes wait). */
+  'session.required': z.object({ reason: z.enum(['expired', 'signed-out']) }),
 } as const;
 
 export type Events = typeof events;

@@ -2,3 +2,5 @@ export * from './result';
 export * from './operations';
 export * from './events';
 export * from './bridge';
+export * from './sync';
+export * from './central-api';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { officeCodeSchema } from './central-api';
+import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
 
 /**
  * The renderer↔main API: one table, operation name → input schema → output schema.
@@ -20,6 +22,8 @@ export const appInfoSchema = z.object({
   mode: appModeSchema,
   dataDirectory: z.string(),
   locale: localeSchema,
+  /** The local store could not be opened: what the person must know (Italian). */
+  storeError: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -33,6 +37,21 @@ export interface OperationSpec {
 export const operations = {
   'app.info': { input: noInput, output: appInfoSchema },
   'app.setLocale': { input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
+
+  'session.signIn': {
+    input: z.strictObject({ officeCode: officeCodeSchema, username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }),
+    output: sessionSchema,
+  },
+  'session.current': { input: noInput, output: sessionSchema.nullable() },
+  'session.signOut': { input: noInput, output: z.null() },
+
+  /** Online first when reachable, else the local cache; says which. */
+  'requests.lookup': { input: z.strictObject({ fiscalCode: z.string().max(64) }), output: lookupResultSchema },
+
+  'sync.status': { input: noInput, output: syncStatusSchema },
+  'sync.retryNow': { input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },
+  'sync.problems': { input: noInput, output: z.array(syncProblemSchema) },
+  'sync.markHandled': { input: z.strictObject({ opId: z.uuid(), note: z.string().trim().min(1).max(1000) }), output: z.array(syncProblemSchema) },
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

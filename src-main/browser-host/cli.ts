@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { createCore } from '../core/app';
+import { databaseKey } from '../core/db/key';
 import { createLogger } from '../core/log';
 import { defaultDataDirectory } from '../core/paths';
 import { startBrowserHost } from './server';
@@ -13,7 +15,7 @@ import { startBrowserHost } from './server';
 const projectRoot = resolve(import.meta.dirname, '../..');
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nUso: npm run start:browser -- [--port N] [--host 127.0.0.1] [--data-dir CARTELLA]\n`);
+  process.stderr.write(`${message}\nUso: npm run start:browser -- [--port N] [--host 127.0.0.1] [--data-dir CARTELLA] [--central URL]\n`);
   process.exit(2);
 }
 
@@ -25,6 +27,7 @@ async function main() {
         port: { type: 'string', default: '0' },
         host: { type: 'string', default: '127.0.0.1' },
         'data-dir': { type: 'string' },
+        central: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -35,10 +38,21 @@ async function main() {
   const rendererDirectory = join(projectRoot, 'out/renderer');
   if (!existsSync(join(rendererDirectory, 'index.html'))) usage('Manca out/renderer: eseguire prima `npm run build`.');
 
-  const dataDirectory = resolve(values['data-dir'] ?? process.env.SPORTELLO_DATA_DIR ?? defaultDataDirectory('sportello-identificazione-browser'));
+  const baseDirectory = resolve(values['data-dir'] ?? process.env.SPORTELLO_DATA_DIR ?? defaultDataDirectory('sportello-identificazione-browser'));
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const configuredCentral = values.central ?? process.env.SPORTELLO_CENTRAL_URL;
+  // No central service configured: training mode with the embedded reference service.
+  const training = configuredCentral ? null : await startTrainingCentral(baseDirectory);
+  const dataDirectory = training ? trainingDataDirectory(baseDirectory) : baseDirectory;
   const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
-  const core = createCore({ dataDirectory, version, mode: 'training', logger });
+  const core = createCore({
+    dataDirectory,
+    version,
+    mode: training ? 'training' : 'production',
+    logger,
+    centralUrl: training?.url ?? configuredCentral!,
+    databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+  });
   let host;
   try {
     host = await startBrowserHost({ core, logger, rendererDirectory, host: values.host, port });
@@ -49,6 +63,7 @@ async function main() {
   const stop = async () => {
     await host.close();
     await core.close();
+    await training?.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

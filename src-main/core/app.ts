@@ -1,9 +1,16 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppInfo, AppMode } from '../../shared/contract';
-import { createDispatcher, type Dispatch, type OperationHandlers } from './dispatcher';
+import { todayIn } from '../../shared/domain/dates';
+import { parseFiscalCode } from '../../shared/domain/fiscal-code';
+import { DatabaseError, openLocalStore, type LocalStore } from './db/database';
+import { createDispatcher, ServiceFailure, type Dispatch, type OperationHandlers } from './dispatcher';
 import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
+import { SessionManager } from './session';
+import { CentralClient, type FetchFunction } from './sync/central-client';
+import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 
 export const productName = 'Sportello Identificazione';
 
@@ -13,19 +20,69 @@ export interface CoreOptions {
   version: string;
   mode: AppMode;
   logger: Logger;
+  /** Base URL of the central service (in training: the embedded reference service). */
+  centralUrl: string;
+  /** 32-byte key of the local store, from the host. */
+  databaseKey: Buffer;
+  /** Electron passes `net.fetch` (system proxy, OS certificates). */
+  fetch?: FetchFunction;
+  sync?: Partial<Pick<SyncEngineOptions, 'pullIntervalMs' | 'probeIntervalMs' | 'backoff' | 'pageSize' | 'now' | 'random'>>;
+  /** Start the sync timers (default true). */
+  startSync?: boolean;
 }
 
 /** The application without any host: what Electron and the browser host both wrap. */
 export interface Core {
   dispatch: Dispatch;
   events: EventHub;
+  /** Null when the store could not be opened (see `app.info` → storeError). */
+  sync: SyncEngine | null;
+  session: SessionManager | null;
+  store: LocalStore | null;
   close(): Promise<void>;
 }
 
+export const databaseFileName = 'desk.db';
+
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
+  const { logger } = options;
   const events = createEventHub();
-  const preferences = openPreferences(options.dataDirectory, options.logger);
+  const preferences = openPreferences(options.dataDirectory, logger);
+
+  let store: LocalStore | null = null;
+  let storeError: AppInfo['storeError'] = null;
+  try {
+    store = openLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey });
+  } catch (error) {
+    if (!(error instanceof DatabaseError)) throw error;
+    storeError = { code: error.code, message: error.message };
+    logger.error('store.open-failed', { code: error.code });
+  }
+
+  const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
+  let sync: SyncEngine | null = null;
+  let session: SessionManager | null = null;
+  if (store) {
+    const openStore = store;
+    session = new SessionManager(
+      client,
+      () => sync!.state.clientId(),
+      events,
+      () => sync?.signedIn(),
+    );
+    const sessionRef = session;
+    sync = new SyncEngine({
+      store: openStore,
+      client,
+      events,
+      logger,
+      session: { token: () => sessionRef.currentToken(), unauthorized: () => sessionRef.expire() },
+      pullIntervalMs: 60_000,
+      ...options.sync,
+    });
+    if (options.startSync ?? true) sync.start();
+  }
 
   const info = (): AppInfo => ({
     productName,
@@ -33,7 +90,18 @@ export function createCore(options: CoreOptions): Core {
     mode: options.mode,
     dataDirectory: options.dataDirectory,
     locale: preferences.get().locale,
+    storeError,
   });
+
+  /** Operations that need the store fail with its error, in Italian, when it is not open. */
+  const needSync = (): SyncEngine => {
+    if (!sync) throw new ServiceFailure(storeError?.code ?? 'store-unavailable', storeError?.message ?? 'Archivio locale non disponibile.');
+    return sync;
+  };
+  const needSession = (): SessionManager => {
+    needSync();
+    return session!;
+  };
 
   const handlers: OperationHandlers = {
     'app.info': () => info(),
@@ -43,11 +111,44 @@ export function createCore(options: CoreOptions): Core {
       if (before !== locale) events.publish({ name: 'app.localeChanged', payload: { locale } });
       return info();
     },
+
+    'session.signIn': ({ officeCode, username, password }) => needSession().signIn(officeCode, username, password),
+    'session.current': () => session?.current() ?? null,
+    'session.signOut': () => {
+      needSession().signOut();
+      return null;
+    },
+
+    'requests.lookup': async ({ fiscalCode }) => {
+      const engine = needSync();
+      const parsed = parseFiscalCode(fiscalCode, { on: todayIn() });
+      if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
+      return engine.lookup(parsed.value.canonical);
+    },
+
+    'sync.status': () => needSync().status(),
+    'sync.retryNow': ({ opId }) => {
+      const engine = needSync();
+      engine.retryNow(opId);
+      return engine.status();
+    },
+    'sync.problems': () => needSync().problems(),
+    'sync.markHandled': ({ opId, note }) => {
+      const engine = needSync();
+      if (!engine.markHandled(opId, note)) throw new ServiceFailure('not-found', 'Problema non trovato o già gestito.');
+      return engine.problems();
+    },
   };
 
   return {
-    dispatch: createDispatcher(handlers, options.logger),
+    dispatch: createDispatcher(handlers, logger),
     events,
-    close: async () => {},
+    sync,
+    session,
+    store,
+    close: async () => {
+      await sync?.stop();
+      store?.close();
+    },
   };
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { ipcEventChannel } from '../../shared/contract/bridge';
 import { createCore, type Core } from '../core/app';
 import { createLogger } from '../core/log';
+import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
 import { registerOperationHandlers } from './ipc';
@@ -33,10 +35,24 @@ if (!app.requestSingleInstanceLock()) {
 
   installWebContentsGuards(app, isAppUrl);
 
-  void app.whenReady().then(() => {
-    const dataDirectory = app.getPath('userData');
+  void app.whenReady().then(async () => {
+    const userData = app.getPath('userData');
+    const configuredCentral = process.env.SPORTELLO_CENTRAL_URL;
+    // No central service configured: training mode with the embedded reference service.
+    const training = configuredCentral ? null : await startTrainingCentral(userData);
+    const dataDirectory = training ? trainingDataDirectory(userData) : userData;
     const logger = createLogger({ file: join(dataDirectory, 'logs', 'main.log') });
-    core = createCore({ dataDirectory, version: app.getVersion(), mode: 'training', logger });
+    core = createCore({
+      dataDirectory,
+      version: app.getVersion(),
+      mode: training ? 'training' : 'production',
+      logger,
+      centralUrl: training?.url ?? configuredCentral!,
+      databaseKey: electronDatabaseKey(safeStorage, join(dataDirectory, 'desk.key.enc'), join(dataDirectory, 'desk.key'), logger),
+      // Electron's net: the system proxy and the OS certificate store.
+      fetch: (input, init) => net.fetch(input, init),
+    });
+    app.on('will-quit', () => void training?.close());
 
     denyAllPermissions(session.defaultSession);
     serveRenderer(protocol, join(import.meta.dirname, '../renderer'));

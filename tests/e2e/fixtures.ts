@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
+import { startCentral, type CentralService } from '../../central/server';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
-import { createCore } from '../../src-main/core/app';
+import { createCore, type Core } from '../../src-main/core/app';
+import { databaseKey } from '../../src-main/core/db/key';
 import { createLogger } from '../../src-main/core/log';
 
 export const projectRoot = join(import.meta.dirname, '../..');
@@ -12,6 +14,9 @@ export const screenshotDirectory = join(projectRoot, 'test-results/screenshots')
 
 export interface DeskFixture {
   host: BrowserHost;
+  core: Core;
+  /** The reference central service, seeded, with admin controls (faults, annul, clock). */
+  central: CentralService;
   dataDirectory: string;
   /** Opens the app the way a person does: the printed URL with its one-time code. */
   open(page: Page): Promise<void>;
@@ -22,11 +27,22 @@ export const test = base.extend<{ desk: DeskFixture }>({
   desk: async ({}, use) => {
     if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
     const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
+    const central = await startCentral({ seed: 300, seedValue: 2026, admin: true });
     const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
-    const core = createCore({ dataDirectory, version: '0.1.0', mode: 'training', logger });
+    const core = createCore({
+      dataDirectory,
+      version: '0.1.0',
+      mode: 'training',
+      logger,
+      centralUrl: central.url,
+      databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+      sync: { probeIntervalMs: 500, backoff: { baseMs: 200, capMs: 2000 } },
+    });
     const host = await startBrowserHost({ core, logger, rendererDirectory });
     await use({
       host,
+      core,
+      central,
       dataDirectory,
       open: async (page) => {
         await page.goto(host.issueLaunchUrl());
@@ -34,6 +50,7 @@ export const test = base.extend<{ desk: DeskFixture }>({
     });
     await host.close();
     await core.close();
+    await central.close();
     rmSync(dataDirectory, { recursive: true, force: true });
   },
 });

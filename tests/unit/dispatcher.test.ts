@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { operationNames } from '../../shared/contract';
 import { createDispatcher, ServiceFailure, type OperationHandlers } from '../../src-main/core/dispatcher';
 import { createMemoryLogger } from '../../src-main/core/log';
 import { createTestCore } from '../fixtures/core';
 
-const info = { productName: 'P', version: '1', mode: 'training' as const, dataDirectory: '/d', locale: 'it' as const };
+const info = { productName: 'P', version: '1', mode: 'training' as const, dataDirectory: '/d', locale: 'it' as const, storeError: null };
 
 function dispatcherWith(overrides: Partial<OperationHandlers>) {
   const logger = createMemoryLogger();
-  const handlers: OperationHandlers = { 'app.info': () => info, 'app.setLocale': () => info, ...overrides };
+  const unused = Object.fromEntries(operationNames.map((name) => [name, () => Promise.reject(new Error(`${name} not used here`))])) as unknown as OperationHandlers;
+  const handlers: OperationHandlers = { ...unused, 'app.info': () => info, 'app.setLocale': () => info, ...overrides };
   return { dispatch: createDispatcher(handlers, logger), logger };
 }
 
@@ -66,14 +68,15 @@ describe('core: app.info and app.setLocale', () => {
 
     expect(await test.core.dispatch('app.info', {})).toEqual({
       ok: true,
-      value: { productName: 'Sportello Identificazione', version: '0.0.0-test', mode: 'training', dataDirectory: test.dataDirectory, locale: 'it' },
+      value: { productName: 'Sportello Identificazione', version: '0.0.0-test', mode: 'training', dataDirectory: test.dataDirectory, locale: 'it', storeError: null },
     });
     expect(await test.core.dispatch('app.setLocale', { locale: 'en' })).toMatchObject({ ok: true, value: { locale: 'en' } });
     expect(events).toEqual([{ name: 'app.localeChanged', payload: { locale: 'en' } }]);
 
     // A new core on the same folder (an app restart) keeps the choice.
-    const { createCore } = await import('../../src-main/core/app');
-    const again = createCore({ dataDirectory: test.dataDirectory, version: 'x', mode: 'training', logger: test.logger });
-    expect(await again.dispatch('app.info', {})).toMatchObject({ ok: true, value: { locale: 'en' } });
+    await test.core.close();
+    const again = createTestCore({ dataDirectory: test.dataDirectory, databaseKey: test.databaseKey });
+    expect(await again.core.dispatch('app.info', {})).toMatchObject({ ok: true, value: { locale: 'en' } });
+    await again.core.close();
   });
 });

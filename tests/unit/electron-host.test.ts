@@ -13,7 +13,7 @@ describe('Electron host (mocked electron module)', () => {
   beforeAll(async () => {
     await import('../../src-main/electron/main');
     app.fireReady();
-    await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1));
+    await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1), { timeout: 20_000 });
   });
 
   it('takes the single-instance lock and registers app:// as a privileged scheme before ready', () => {
@@ -25,6 +25,15 @@ describe('Electron host (mocked electron module)', () => {
 
   it('registers one IPC handler for every contract operation, and nothing else', () => {
     expect([...state.handlers.keys()].sort()).toEqual(operationNames.map(ipcOperationChannel).sort());
+  });
+
+  it('starts in training mode with the key wrapped by safeStorage, never in clear', async () => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const wrapped = join(state.userData, 'training', 'desk.key.enc');
+    expect(existsSync(wrapped)).toBe(true);
+    expect(readFileSync(wrapped, 'utf8')).toMatch(/^wrapped:/);
+    expect(existsSync(join(state.userData, 'training', 'desk.key'))).toBe(false);
+    expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ ok: true, value: { mode: 'training', storeError: null } });
   });
 
   it('creates the window hardened and loads the renderer from app://, not file://', () => {

@@ -1,0 +1,157 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrations } from './migrations.generated';
+import * as schema from './schema';
+
+/**
+ * Opens the local store: SQLCipher-encrypted SQLite, WAL, synchronous=FULL,
+ * foreign_keys=ON; applies pending migrations at start in one transaction; refuses a
+ * database written by a newer version; never overwrites a file it cannot read.
+ */
+export type SqliteDatabase = InstanceType<typeof Database>;
+export type Orm = BetterSQLite3Database<typeof schema>;
+
+export interface LocalStore {
+  sqlite: SqliteDatabase;
+  orm: Orm;
+  path: string;
+  close(): void;
+}
+
+export type DatabaseErrorCode = 'wrong-key' | 'corrupt' | 'not-encrypted' | 'newer-version' | 'read-only' | 'locked' | 'disk-full' | 'cannot-open';
+
+/** A store problem the person must see, with a way out, in Italian. */
+export class DatabaseError extends Error {
+  constructor(
+    readonly code: DatabaseErrorCode,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+const messages: Record<DatabaseErrorCode, string> = {
+  'wrong-key': 'Impossibile aprire l’archivio locale: la chiave di cifratura non corrisponde. Il file non è stato modificato. Rivolgersi all’assistenza informatica.',
+  corrupt: 'L’archivio locale risulta danneggiato. Il file non è stato modificato: l’assistenza informatica può ripristinarlo da una copia.',
+  'not-encrypted': 'Il file dell’archivio locale non è cifrato: non verrà usato. Rivolgersi all’assistenza informatica.',
+  'newer-version': 'L’archivio locale è stato creato da una versione più recente dell’applicazione: aggiornare l’applicazione. Il file non è stato modificato.',
+  'read-only': 'L’archivio locale è in sola lettura: verificare i permessi della cartella dei dati.',
+  locked: 'L’archivio locale è in uso da un’altra istanza dell’applicazione: chiuderla e riprovare.',
+  'disk-full': 'Spazio su disco esaurito: liberare spazio e riprovare.',
+  'cannot-open': 'Impossibile aprire l’archivio locale: verificare che la cartella dei dati esista e sia scrivibile.',
+};
+
+export function databaseError(code: DatabaseErrorCode, detail?: string): DatabaseError {
+  return new DatabaseError(code, messages[code], detail);
+}
+
+/** Maps a SQLite error to a code the person can act on, or null when it is a bug. */
+export function classifySqliteError(error: unknown): DatabaseErrorCode | null {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  if (code.startsWith('SQLITE_CORRUPT')) return 'corrupt';
+  if (code.startsWith('SQLITE_NOTADB')) return 'corrupt';
+  if (code.startsWith('SQLITE_READONLY')) return 'read-only';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'locked';
+  if (code.startsWith('SQLITE_FULL')) return 'disk-full';
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR')) return 'cannot-open';
+  return null;
+}
+
+const sqliteHeader = Buffer.from('SQLite format 3\0');
+
+function startsWithPlainHeader(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(16);
+    const read = readSync(fd, buffer, 0, 16, 0);
+    return read === 16 && buffer.equals(sqliteHeader);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A small sidecar proves which key a file was created with, so a wrong key and a
+ * damaged file get different messages (SQLCipher reports both as "not a database").
+ */
+const keyCheckPath = (path: string) => `${path}.keycheck`;
+const keyCheck = (key: Buffer) => createHmac('sha256', key).update('sportello-identificazione key check v1').digest('hex');
+
+export interface OpenOptions {
+  path: string;
+  /** 32 random bytes from the host (Electron safeStorage, key file or environment). */
+  key: Buffer;
+  readonly?: boolean;
+}
+
+export function openLocalStore(options: OpenOptions): LocalStore {
+  const { path, key } = options;
+  if (key.length !== 32) throw new RangeError('database key must be 32 bytes');
+  const existed = existsSync(path);
+  if (existed && startsWithPlainHeader(path)) throw databaseError('not-encrypted');
+
+  let sqlite: SqliteDatabase;
+  try {
+    sqlite = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (error) {
+    throw databaseError(classifySqliteError(error) ?? 'cannot-open', (error as Error).message);
+  }
+  try {
+    sqlite.pragma(`cipher = 'sqlcipher'`);
+    sqlite.pragma('legacy = 4');
+    sqlite.pragma(`key = "x'${key.toString('hex')}'"`);
+    try {
+      sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      const classified = classifySqliteError(error);
+      if (classified === 'corrupt') {
+        const check = existsSync(keyCheckPath(path)) ? readFileSync(keyCheckPath(path), 'utf8').trim() : null;
+        const keyMatches = check !== null && check.length === 64 && timingSafeEqual(Buffer.from(check), Buffer.from(keyCheck(key)));
+        throw databaseError(keyMatches ? 'corrupt' : 'wrong-key');
+      }
+      throw databaseError(classified ?? 'cannot-open', (error as Error).message);
+    }
+    if (!options.readonly) {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+    }
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    if (!existed || !existsSync(keyCheckPath(path))) writeFileSync(keyCheckPath(path), keyCheck(key), { mode: 0o600 });
+    if (!options.readonly) applyMigrations(sqlite);
+    else {
+      const version = sqlite.pragma('user_version', { simple: true }) as number;
+      if (version > migrations.length) throw databaseError('newer-version');
+    }
+  } catch (error) {
+    sqlite.close();
+    if (error instanceof DatabaseError) throw error;
+    const classified = classifySqliteError(error);
+    if (classified) throw databaseError(classified, (error as Error).message);
+    throw error;
+  }
+  const orm = drizzle(sqlite as never, { schema });
+  return { sqlite, orm, path, close: () => sqlite.close() };
+}
+
+/** Applies every shipped migration not yet applied, all in one transaction. */
+export function applyMigrations(sqlite: SqliteDatabase): number {
+  const applied = sqlite.pragma('user_version', { simple: true }) as number;
+  if (applied > migrations.length) throw databaseError('newer-version', `database ${applied}, app ${migrations.length}`);
+  if (applied === migrations.length) return 0;
+  const run = sqlite.transaction(() => {
+    for (const migration of migrations.slice(applied)) {
+      for (const statement of migration.statements) sqlite.exec(statement);
+    }
+    sqlite.pragma(`user_version = ${migrations.length}`);
+  });
+  run.immediate();
+  return migrations.length - applied;
+}
+
+export const shippedSchemaVersion = migrations.length;

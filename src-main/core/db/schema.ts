@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The local store (encrypted SQLite). Changes go through drizzle-kit migrations only:
+ * `npm run db:generate` after editing this file; never edit a shipped migration.
+ */
+
+/** Cached enablement requests: owned by the central service, safe to wipe and re-pull. */
+export const enablementRequests = sqliteTable(
+  'enablement_requests',
+  {
+    id: text('id').primaryKey(),
+    version: integer('version').notNull(),
+    /** Canonical fiscal code (omocodia resolved): the lookup key. */
+    fiscalCode: text('fiscal_code').notNull(),
+    status: text('status').notNull(),
+    /** The whole request as the central service sent it (JSON, validated on read). */
+    body: text('body').notNull(),
+    /** Server time of the last change. */
+    updatedAt: text('updated_at').notNull(),
+  },
+  (table) => [index('enablement_requests_fiscal_code').on(table.fiscalCode)],
+);
+
+/** Staging table for a full re-fetch (410 from the changes feed), swapped in at the end. */
+export const enablementRequestsRefetch = sqliteTable('enablement_requests_refetch', {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  fiscalCode: text('fiscal_code').notNull(),
+  status: text('status').notNull(),
+  body: text('body').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Outcomes created at this desk: confirmations and refusals. */
+export const identifications = sqliteTable(
+  'identifications',
+  {
+    id: text('id').primaryKey(),
+    requestId: text('request_id').notNull(),
+    requestVersion: integer('request_version').notNull(),
+    fiscalCode: text('fiscal_code').notNull(),
+    outcome: text('outcome', { enum: ['confirmed', 'refused'] }).notNull(),
+    operatorId: text('operator_id').notNull(),
+    /** Everything recorded (JSON): submission, summary for receipts. */
+    body: text('body').notNull(),
+    /** Device time, informational. */
+    createdAt: text('created_at').notNull(),
+  },
+  (table) => [index('identifications_created_at').on(table.createdAt), index('identifications_fiscal_code').on(table.fiscalCode)],
+);
+
+/** The transactional outbox: one row per outcome to push, exactly once. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    /** UUID, sent as Idempotency-Key. */
+    opId: text('op_id').primaryKey(),
+    /** Order of creation (SQLite rowid alias would be reused; keep our own). */
+    seq: integer('seq').notNull().unique(),
+    identificationId: text('identification_id')
+      .notNull()
+      .references(() => identifications.id),
+    /** The exact JSON body, never changed after the first attempt. */
+    payload: text('payload').notNull(),
+    payloadHash: text('payload_hash').notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'acked', 'conflict', 'retry_wait', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Epoch ms (local scheduling only, never used for expiry or order). */
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    lastError: text('last_error'),
+    /** The server's answer (JSON) once acked or in conflict. */
+    result: text('result'),
+    /** Conflict or dead code, for the problems list. */
+    problemCode: text('problem_code'),
+    handledAt: text('handled_at'),
+    handledNote: text('handled_note'),
+    updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (table) => [index('outbox_state_next').on(table.state, table.nextAttemptAt)],
+);
+
+/** Key/value sync state: cursor, client id, last pull/push, server clock offset. */
+export const syncState = sqliteTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Key/value settings of this installation. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import type { LocalStore } from '../db/database';
+
+/**
+ * The transactional outbox. An outcome and its outbox row are written in one
+ * transaction; the payload never changes after that. States:
+ *   pending → sending → acked | conflict | retry_wait | dead
+ * A row left `sending` by a crash is sent again with the same key at start-up.
+ */
+export type OutboxState = 'pending' | 'sending' | 'acked' | 'conflict' | 'retry_wait' | 'dead';
+
+export interface OutboxEntry {
+  opId: string;
+  seq: number;
+  identificationId: string;
+  payload: string;
+  payloadHash: string;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  result: string | null;
+  problemCode: string | null;
+  handledAt: string | null;
+  handledNote: string | null;
+  updatedAt: string;
+}
+
+export interface IdentificationRow {
+  id: string;
+  requestId: string;
+  requestVersion: number;
+  fiscalCode: string;
+  outcome: 'confirmed' | 'refused';
+  operatorId: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  sending: number;
+  retryWait: number;
+  acked: number;
+  conflict: number;
+  dead: number;
+  /** Conflicts and dead rows not yet marked handled. */
+  problems: number;
+}
+
+export const payloadHash = (payload: string) => createHash('sha256').update(payload).digest('hex');
+
+const columns = `op_id AS opId, seq, identification_id AS identificationId, payload, payload_hash AS payloadHash, state, attempts,
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, result, problem_code AS problemCode, handled_at AS handledAt,
+  handled_note AS handledNote, updated_at AS updatedAt`;
+
+export class OutboxRepository {
+  constructor(
+    private readonly store: LocalStore,
+    private readonly nowIso: () => string = () => new Date().toISOString(),
+  ) {}
+
+  private get db() {
+    return this.store.sqlite;
+  }
+
+  /** Records an outcome and its outbox row atomically. */
+  enqueue(identification: IdentificationRow, opId: string, payload: string): OutboxEntry {
+    const write = this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO identifications (id, request_id, request_version, fiscal_code, outcome, operator_id, body, created_at)
+           VALUES (@id, @requestId, @requestVersion, @fiscalCode, @outcome, @operatorId, @body, @createdAt)`,
+        )
+        .run(identification);
+      const seq = ((this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0) + 1;
+      this.db
+        .prepare(
+          `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, attempts, next_attempt_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 'pending', 0, 0, ?)`,
+        )
+        .run(opId, seq, identification.id, payload, payloadHash(payload), this.nowIso());
+    });
+    write.immediate();
+    return this.get(opId)!;
+  }
+
+  get(opId: string): OutboxEntry | null {
+    return (this.db.prepare(`SELECT ${columns} FROM outbox WHERE op_id = ?`).get(opId) as OutboxEntry | undefined) ?? null;
+  }
+
+  all(): OutboxEntry[] {
+    return this.db.prepare(`SELECT ${columns} FROM outbox ORDER BY seq`).all() as OutboxEntry[];
+  }
+
+  /** At start-up: a row caught `sending` by a crash goes again, same key, same body. */
+  recoverSending(): number {
+    return this.db.prepare(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'sending'`).run(this.nowIso()).changes;
+  }
+
+  /** The oldest row due now, or null. */
+  nextDue(nowMs: number): OutboxEntry | null {
+    return (
+      (this.db
+        .prepare(`SELECT ${columns} FROM outbox WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) ORDER BY seq LIMIT 1`)
+        .get(nowMs) as OutboxEntry | undefined) ?? null
+    );
+  }
+
+  /** When the next waiting row falls due (epoch ms), or null. */
+  nextWakeAt(): number | null {
+    const row = this.db.prepare(`SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'retry_wait'`).get() as { at: number | null };
+    return row.at;
+  }
+
+  private update(opId: string, set: string, ...values: unknown[]): void {
+    this.db.prepare(`UPDATE outbox SET ${set}, updated_at = ? WHERE op_id = ?`).run(...values, this.nowIso(), opId);
+  }
+
+  markSending(opId: string): void {
+    this.update(opId, `state = 'sending', attempts = attempts + 1`);
+  }
+
+  markAcked(opId: string, result: string): void {
+    this.update(opId, `state = 'acked', result = ?, last_error = NULL, problem_code = NULL`, result);
+  }
+
+  markConflict(opId: string, code: string, result: string): void {
+    this.update(opId, `state = 'conflict', result = ?, problem_code = ?, last_error = NULL`, result, code);
+  }
+
+  markRetry(opId: string, nextAttemptAt: number, error: string): void {
+    this.update(opId, `state = 'retry_wait', next_attempt_at = ?, last_error = ?`, nextAttemptAt, error);
+  }
+
+  markDead(opId: string, code: string, error: string): void {
+    this.update(opId, `state = 'dead', problem_code = ?, last_error = ?`, code, error);
+  }
+
+  /** Back to the queue without counting against it (e.g. sign-in needed). */
+  markPending(opId: string, error: string | null = null): void {
+    this.update(opId, `state = 'pending', last_error = ?`, error);
+  }
+
+  /** "Retry now": waiting and dead rows go back to pending, due at once. Returns how many. */
+  retryNow(opId?: string): number {
+    const where = opId ? `op_id = ? AND state IN ('retry_wait', 'dead')` : `state = 'retry_wait'`;
+    const statement = this.db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = 0, problem_code = NULL, updated_at = ? WHERE ${where}`);
+    return (opId ? statement.run(this.nowIso(), opId) : statement.run(this.nowIso())).changes;
+  }
+
+  markHandled(opId: string, note: string): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE outbox SET handled_at = ?, handled_note = ?, updated_at = ? WHERE op_id = ? AND state IN ('conflict', 'dead') AND handled_at IS NULL`)
+        .run(this.nowIso(), note, this.nowIso(), opId).changes === 1
+    );
+  }
+
+  problems(): OutboxEntry[] {
+    return this.db.prepare(`SELECT ${columns} FROM outbox WHERE state IN ('conflict', 'dead') AND handled_at IS NULL ORDER BY seq`).all() as OutboxEntry[];
+  }
+
+  counts(): OutboxCounts {
+    const rows = this.db.prepare(`SELECT state, count(*) AS n, sum(CASE WHEN handled_at IS NULL THEN 1 ELSE 0 END) AS open FROM outbox GROUP BY state`).all() as {
+      state: OutboxState;
+      n: number;
+      open: number;
+    }[];
+    const counts: OutboxCounts = { pending: 0, sending: 0, retryWait: 0, acked: 0, conflict: 0, dead: 0, problems: 0 };
+    for (const row of rows) {
+      if (row.state === 'retry_wait') counts.retryWait = row.n;
+      else counts[row.state] = row.n;
+      if (row.state === 'conflict' || row.state === 'dead') counts.problems += row.open;
+    }
+    return counts;
+  }
+
+  identification(id: string): IdentificationRow | null {
+    return (
+      (this.db
+        .prepare(
+          `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body, created_at AS createdAt
+           FROM identifications WHERE id = ?`,
+        )
+        .get(id) as IdentificationRow | undefined) ?? null
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import { count, eq } from 'drizzle-orm';
+import { enablementRequestSchema, type EnablementRequest } from '../../../shared/contract/central-api';
+import { parseFiscalCode } from '../../../shared/domain/fiscal-code';
+import type { LocalStore } from '../db/database';
+import { enablementRequests } from '../db/schema';
+
+/**
+ * Cached enablement requests. Keyed by the canonical fiscal code, so an omocode variant
+ * scanned from a card finds the request. A change only lands if its version is not
+ * older than what the cache holds.
+ */
+export type RequestTable = 'enablement_requests' | 'enablement_requests_refetch';
+
+export function canonicalFiscalCode(code: string, on: string): string {
+  const parsed = parseFiscalCode(code, { on });
+  return parsed.ok ? parsed.value.canonical : code.toUpperCase();
+}
+
+export class RequestsRepository {
+  private readonly upserts: Record<RequestTable, ReturnType<LocalStore['sqlite']['prepare']>>;
+  private readonly byFiscalCode: ReturnType<LocalStore['sqlite']['prepare']>;
+
+  constructor(private readonly store: LocalStore) {
+    const upsert = (table: RequestTable) =>
+      store.sqlite.prepare(
+        `INSERT INTO ${table} (id, version, fiscal_code, status, body, updated_at) VALUES (@id, @version, @fiscalCode, @status, @body, @updatedAt)
+         ON CONFLICT(id) DO UPDATE SET version = excluded.version, fiscal_code = excluded.fiscal_code, status = excluded.status,
+           body = excluded.body, updated_at = excluded.updated_at
+         WHERE excluded.version >= ${table}.version`,
+      );
+    this.upserts = { enablement_requests: upsert('enablement_requests'), enablement_requests_refetch: upsert('enablement_requests_refetch') };
+    this.byFiscalCode = store.sqlite.prepare('SELECT body FROM enablement_requests WHERE fiscal_code = ? ORDER BY updated_at DESC');
+  }
+
+  /** Call inside a transaction for a page. */
+  upsert(requests: readonly EnablementRequest[], table: RequestTable = 'enablement_requests'): void {
+    const statement = this.upserts[table];
+    for (const request of requests) {
+      statement.run({
+        id: request.id,
+        version: request.version,
+        fiscalCode: canonicalFiscalCode(request.applicant.fiscalCode, request.createdAt.slice(0, 10)),
+        status: request.status,
+        body: JSON.stringify(request),
+        updatedAt: request.updatedAt,
+      });
+    }
+  }
+
+  /** Every cached request for a canonical fiscal code, newest first. Rows that fail the schema are skipped. */
+  findByFiscalCode(canonical: string): EnablementRequest[] {
+    const rows = this.byFiscalCode.all(canonical) as { body: string }[];
+    const requests: EnablementRequest[] = [];
+    for (const row of rows) {
+      const parsed = enablementRequestSchema.safeParse(JSON.parse(row.body));
+      if (parsed.success) requests.push(parsed.data);
+    }
+    return requests;
+  }
+
+  findById(id: string): EnablementRequest | null {
+    const row = this.store.orm.select({ body: enablementRequests.body }).from(enablementRequests).where(eq(enablementRequests.id, id)).get();
+    if (!row) return null;
+    const parsed = enablementRequestSchema.safeParse(JSON.parse(row.body));
+    return parsed.success ? parsed.data : null;
+  }
+
+  count(): number {
+    return this.store.orm.select({ n: count() }).from(enablementRequests).get()?.n ?? 0;
+  }
+
+  clearRefetch(): void {
+    this.store.sqlite.prepare('DELETE FROM enablement_requests_refetch').run();
+  }
+
+  /** Replaces the cache with the re-fetched copy. Call inside the transaction that saves the cursor. */
+  swapInRefetch(): void {
+    this.store.sqlite.exec(`DELETE FROM enablement_requests;
+      INSERT INTO enablement_requests (id, version, fiscal_code, status, body, updated_at)
+        SELECT id, version, fiscal_code, status, body, updated_at FROM enablement_requests_refetch;
+      DELETE FROM enablement_requests_refetch;`);
+  }
+}

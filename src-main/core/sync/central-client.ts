@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import {
+  centralErrorSchema,
+  changesResponseSchema,
+  healthResponseSchema,
+  idempotencyKeyHeader,
+  identificationAnswerSchema,
+  lookupResponseSchema,
+  signInResponseSchema,
+  type ChangesResponse,
+  type IdentificationAnswer,
+  type LookupResponse,
+  type SignInRequest,
+  type SignInResponse,
+} from '../../../shared/contract/central-api';
+
+/**
+ * HTTP client of the central service. Every answer is parsed with the contract's
+ * schemas; anything else is a typed failure, never an exception. The host supplies
+ * `fetch` (Electron: `net.fetch`, with the system proxy and certificate store).
+ */
+export type CentralFailure =
+  | { kind: 'network'; message: string }
+  | { kind: 'http'; status: number; code: string; retryAfterMs: number | null }
+  | { kind: 'invalid-response'; status: number };
+
+export type CentralResult<T> = { ok: true; value: T; status: number } | { ok: false; failure: CentralFailure };
+
+export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface CentralClientOptions {
+  baseUrl: string;
+  fetch?: FetchFunction;
+  timeoutMs?: number;
+  /** Current clock, for Retry-After given as an HTTP date. */
+  now?: () => number;
+}
+
+/** Retry-After as seconds or an HTTP date → milliseconds to wait, or null. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export class CentralClient {
+  private readonly baseUrl: string;
+  private readonly fetch: FetchFunction;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(options: CentralClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    options: { token?: string | null; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<CentralResult<z.output<S>>> {
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: options.body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      return { ok: false, failure: { kind: 'network', message: error instanceof Error ? error.name : 'network error' } };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // Connection dropped mid-body.
+      return { ok: false, failure: { kind: 'network', message: error instanceof Error ? error.name : 'body error' } };
+    }
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      return { ok: false, failure: { kind: 'invalid-response', status: response.status } };
+    }
+    if (response.status >= 200 && response.status < 300) {
+      const parsed = schema.safeParse(json);
+      return parsed.success ? { ok: true, value: parsed.data, status: response.status } : { ok: false, failure: { kind: 'invalid-response', status: response.status } };
+    }
+    const error = centralErrorSchema.safeParse(json);
+    return {
+      ok: false,
+      failure: {
+        kind: 'http',
+        status: response.status,
+        code: error.success ? error.data.code : `http-${response.status}`,
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()),
+      },
+    };
+  }
+
+  health() {
+    return this.call('GET', '/v1/health', healthResponseSchema);
+  }
+
+  signIn(request: SignInRequest): Promise<CentralResult<SignInResponse>> {
+    return this.call('POST', '/v1/sessions', signInResponseSchema, { body: JSON.stringify(request) });
+  }
+
+  changes(token: string, cursor: string | null, limit: number): Promise<CentralResult<ChangesResponse>> {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    return this.call('GET', `/v1/enablement-requests/changes?${query}`, changesResponseSchema, { token });
+  }
+
+  lookup(token: string, fiscalCode: string): Promise<CentralResult<LookupResponse>> {
+    return this.call('GET', `/v1/enablement-requests?${new URLSearchParams({ fiscalCode })}`, lookupResponseSchema, { token });
+  }
+
+  /** `payload` is sent byte for byte as stored: the same key always carries the same body. */
+  submitIdentification(token: string, opId: string, payload: string): Promise<CentralResult<IdentificationAnswer>> {
+    return this.call('POST', '/v1/identifications', identificationAnswerSchema, { token, body: payload, headers: { [idempotencyKeyHeader]: opId } });
+  }
+}
