@@ -18,6 +18,7 @@ function chromiumExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  tsconfig: './tsconfig.playwright.json',
   outputDir: 'test-results/playwright',
   fullyParallel: false,
   workers: 2,
