@@ -72,14 +72,15 @@ export interface CentralService {
 
 const loopback = (host: string) => host === '127.0.0.1' || host === '::1' || host.startsWith('127.');
 
-function encodeCursor(epoch: string, seq: number): string {
-  return Buffer.from(`${epoch}:${seq}`).toString('base64url');
+/** Cursors name the store (epoch), the history generation (bumped by compaction) and a sequence. */
+function encodeCursor(epoch: string, generation: string, seq: number): string {
+  return Buffer.from(`${epoch}.${generation}:${seq}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { epoch: string; seq: number } | null {
+function decodeCursor(cursor: string): { epoch: string; generation: string; seq: number } | null {
   const text = Buffer.from(cursor, 'base64url').toString();
-  const match = /^([0-9a-f]{12}):(\d+)$/.exec(text);
-  return match ? { epoch: match[1]!, seq: Number(match[2]) } : null;
+  const match = /^([0-9a-f]{12})\.(\d+):(\d+)$/.exec(text);
+  return match ? { epoch: match[1]!, generation: match[2]!, seq: Number(match[3]) } : null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -165,16 +166,17 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     store.expireDue(nowIso());
     const epoch = store.meta('epoch')!;
+    const generation = store.meta('generation') ?? '0';
     let afterSeq = 0;
     if (parsed.data.cursor) {
       const cursor = decodeCursor(parsed.data.cursor);
-      if (!cursor || cursor.epoch !== epoch || cursor.seq < Number(store.meta('floor_seq'))) {
+      if (!cursor || cursor.epoch !== epoch || cursor.generation !== generation) {
         return error(reply, 410, centralErrorCodes.refetch, 'unknown or expired cursor: fetch everything again');
       }
       afterSeq = cursor.seq;
     }
     const page = store.changesAfter(afterSeq, parsed.data.limit);
-    const body: ChangesResponse = { items: page.items, nextCursor: encodeCursor(epoch, page.lastSeq), hasMore: page.hasMore, serverTime: nowIso() };
+    const body: ChangesResponse = { items: page.items, nextCursor: encodeCursor(epoch, generation, page.lastSeq), hasMore: page.hasMore, serverTime: nowIso() };
     return body;
   });
 

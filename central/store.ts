@@ -105,7 +105,7 @@ export class CentralStore {
     if (this.meta('epoch') === null) {
       this.setMeta('epoch', randomBytes(6).toString('hex'));
       this.setMeta('next_seq', '1');
-      this.setMeta('floor_seq', '0');
+      this.setMeta('generation', '0');
     }
   }
 
@@ -183,9 +183,9 @@ export class CentralStore {
     return due.length;
   }
 
-  /** Forgets history below the current sequence: older cursors get 410 refetch. */
+  /** Forgets change history: every cursor issued so far gets 410 refetch. */
   compact(): void {
-    this.setMeta('floor_seq', String(Number(this.meta('next_seq')) - 1));
+    this.setMeta('generation', String(Number(this.meta('generation') ?? '0') + 1));
   }
 
   // --- identifications -----------------------------------------------------------

@@ -335,6 +335,7 @@ export class SyncEngine {
   }
 
   private async pullPages(): Promise<void> {
+    let restarts = 0;
     for (;;) {
       const token = this.options.session.token();
       if (!token || this.needsSignIn) return;
@@ -347,6 +348,10 @@ export class SyncEngine {
         this.reachable();
         if (failure.kind === 'http' && failure.status === 410) {
           // Unknown or too old a cursor: fetch everything into a fresh table, then swap.
+          if (++restarts > 3) {
+            this.lastError = 'Il servizio centrale rifiuta ripetutamente la sincronizzazione: riprovare più tardi.';
+            return;
+          }
           const restart = this.options.store.sqlite.transaction(() => {
             this.requests.clearRefetch();
             this.state.set('refetching', '1');

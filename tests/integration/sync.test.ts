@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCentral, type CentralService } from '../../central/server';
+import type { EnablementRequest } from '../../shared/contract/central-api';
+import { recordIdentification } from '../../src-main/core/identifications';
+import { CentralClient } from '../../src-main/core/sync/central-client';
+import type { SyncEngine } from '../../src-main/core/sync/engine';
+import { createTestCore } from '../fixtures/core';
+import { submissionFor } from '../fixtures/outcomes';
+
+/** Real reference central service on 127.0.0.1, real encrypted SQLite files. */
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup(seed = 300, pageSize = 100) {
+  const central = await startCentral({ seed, seedValue: 11, admin: true });
+  const test = createTestCore({
+    centralUrl: central.url,
+    sync: { pageSize, backoff: { baseMs: 5, capMs: 40 }, probeIntervalMs: 50 },
+    startSync: false,
+  });
+  cleanups.push(async () => {
+    await test.cleanup();
+    await central.close();
+  });
+  const signIn = await test.core.dispatch('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
+  expect(signIn).toMatchObject({ ok: true, value: { operator: { role: 'operator' }, mode: 'online' } });
+  return { central, ...test, engine: test.core.sync! };
+}
+
+/** Pulls until the cache holds everything, tolerating injected faults. */
+async function pullAll(engine: SyncEngine, central: CentralService, maxRounds = 400) {
+  for (let round = 0; round < maxRounds; round++) {
+    await engine.pull();
+    if (engine.requests.count() === central.store.requestCount() && engine.state.get('refetching') === null) {
+      // One more page to be sure the cursor is at the end.
+      const cursorBefore = engine.state.get('cursor');
+      await engine.pull();
+      if (engine.state.get('cursor') === cursorBefore) return;
+    }
+  }
+  throw new Error('pull did not complete');
+}
+
+/** Drains until nothing is pending, waiting for backoff timers. */
+async function drain(engine: SyncEngine, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    engine.retryNow();
+    await engine.push();
+    if (engine.status().pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`outbox not drained: ${JSON.stringify(engine.outbox.counts())}`);
+}
+
+const awaiting = (central: CentralService, count: number): EnablementRequest[] =>
+  central.store
+    .allRequestIds()
+    .map((id) => central.store.getRequest(id)!)
+    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)
+    .slice(0, count);
+
+function expectExactlyOnce(central: CentralService, opIds: string[]) {
+  const effects = central.store.effects();
+  const keys = effects.map((effect) => effect.key);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect([...keys].sort()).toEqual([...opIds].sort());
+}
+
+describe('sync engine against the reference central service', () => {
+  it('signs in, and refuses wrong credentials with an Italian message', async () => {
+    const { core } = await setup(10);
+    const wrong = await core.dispatch('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'sbagliata' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-credentials', message: expect.stringMatching(/non corretti/) } });
+  });
+
+  it('pulls 5,000 requests in pages through injected faults, each page with its cursor', async () => {
+    const { central, engine } = await setup(5000, 500);
+    await central.setFaults({ errorRate: 0.2, truncateRate: 0.1, latencyMs: 1, seed: 3 });
+    await pullAll(engine, central);
+    expect(engine.requests.count()).toBe(5000);
+    // Later changes arrive as items too: an annulment.
+    const target = awaiting(central, 1)[0]!;
+    await central.setFaults({ errorRate: 0, truncateRate: 0 });
+    await fetch(`${central.url}/admin/requests/${target.id}/annul`, { method: 'POST' });
+    await engine.pull();
+    expect(engine.requests.findById(target.id)?.status).toBe('annulled');
+  });
+
+  it('re-fetches everything into a fresh table and swaps it in when the cursor is refused (410)', async () => {
+    const { central, engine } = await setup(250, 100);
+    await pullAll(engine, central);
+    const cursor = engine.state.get('cursor');
+    const target = awaiting(central, 1)[0]!;
+    await fetch(`${central.url}/admin/requests/${target.id}/expire`, { method: 'POST' });
+    await fetch(`${central.url}/admin/compact`, { method: 'POST' });
+    await engine.pull();
+    expect(engine.state.get('refetching')).toBeNull();
+    expect(engine.state.get('cursor')).not.toBe(cursor);
+    expect(engine.requests.count()).toBe(250);
+    expect(engine.requests.findById(target.id)?.status).toBe('expired');
+    // A cursor the server never issued is refused the same way.
+    engine.state.set('cursor', Buffer.from('000000000000.0:1').toString('base64url'));
+    await engine.pull();
+    expect(engine.requests.count()).toBe(250);
+    expect(engine.state.get('refetching')).toBeNull();
+  });
+
+  it('looks up online when reachable, and from the cache when the central service is down, saying which', async () => {
+    const { central, core, engine } = await setup(200);
+    const request = awaiting(central, 1)[0]!;
+    const online = await core.dispatch('requests.lookup', { fiscalCode: request.applicant.fiscalCode.toLowerCase() });
+    expect(online).toMatchObject({ ok: true, value: { source: 'online', items: [{ id: request.id }] } });
+    await central.setFaults({ down: true });
+    const cached = await core.dispatch('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
+    expect(cached).toMatchObject({ ok: true, value: { source: 'cache', items: [{ id: request.id }] } });
+    expect(engine.status().online).toBe(false);
+    const invalid = await core.dispatch('requests.lookup', { fiscalCode: 'RSSMRA80A01H501X' });
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'fiscal-code-check-character' } });
+  });
+
+  it.each([
+    ['500 errors', { errorRate: 0.5 }],
+    ['connection dropped after commit', { dropAfterCommitRate: 0.5 }],
+    ['truncated bodies', { truncateRate: 0.5 }],
+    ['429 with Retry-After', { rateLimitRate: 0.5, retryAfterSeconds: 0 }],
+    ['added latency', { latencyMs: 20 }],
+  ])('pushes exactly once through %s', async (_name, faults) => {
+    const { central, engine } = await setup(120);
+    await pullAll(engine, central);
+    await central.setFaults({ ...faults, seed: 9 });
+    const opIds = awaiting(central, 25).map((request) => recordIdentification(engine, submissionFor(request)).opId);
+    await drain(engine);
+    expect(engine.outbox.counts()).toMatchObject({ acked: 25, pending: 0, sending: 0, retryWait: 0, dead: 0, conflict: 0 });
+    expectExactlyOnce(central, opIds);
+    expect(central.store.emails()).toHaveLength(25);
+  });
+
+  it('queues while the central service refuses connections, and drains when it is back', async () => {
+    const { central, engine } = await setup(60);
+    await pullAll(engine, central);
+    await central.setFaults({ down: true });
+    const opIds = awaiting(central, 5).map((request) => recordIdentification(engine, submissionFor(request)).opId);
+    await engine.push();
+    expect(engine.status()).toMatchObject({ online: false, pending: 5 });
+    await central.setFaults({ down: false });
+    engine.start();
+    await drain(engine);
+    expect(engine.status()).toMatchObject({ online: true, pending: 0 });
+    expectExactlyOnce(central, opIds);
+  });
+
+  it('puts every conflict code on the problems list with a plain reason', async () => {
+    const { central, core, engine } = await setup(400);
+    await pullAll(engine, central);
+    const all = central.store.allRequestIds().map((id) => central.store.getRequest(id)!);
+    const pick = (predicate: (r: EnablementRequest) => boolean) => all.find(predicate)!;
+    const [toAnnul, toExpire, toBump, twice] = awaiting(central, 4);
+    const cases: Array<[EnablementRequest, string]> = [
+      [pick((r) => r.status === 'enabled'), 'already-enabled'],
+      [toAnnul!, 'request-annulled'],
+      [toExpire!, 'request-expired'],
+      [pick((r) => r.status === 'awaiting-code-confirmation'), 'code-not-confirmed'],
+      [pick((r) => r.status === 'awaiting-identification' && !r.identificationRequired), 'identification-not-required'],
+      [toBump!, 'stale-version'],
+    ];
+    const opIds = cases.map(([request]) => recordIdentification(engine, submissionFor(request)).opId);
+    // While queued, the central side changes: annulled, expired, updated.
+    await fetch(`${central.url}/admin/requests/${toAnnul!.id}/annul`, { method: 'POST' });
+    await fetch(`${central.url}/admin/requests/${toExpire!.id}/expire`, { method: 'POST' });
+    central.store.putRequest({ ...toBump!, version: toBump!.version + 1 });
+    // A second confirmation of the same person by another desk: already enabled.
+    const first = recordIdentification(engine, submissionFor(twice!)).opId;
+    const second = recordIdentification(engine, submissionFor(twice!)).opId;
+    await drain(engine);
+    const problems = await core.dispatch('sync.problems', {});
+    expect(problems.ok).toBe(true);
+    const byCode = new Map((problems.ok ? problems.value : []).map((p) => [p.code, p]));
+    for (const [request, code] of [...cases, [twice!, 'already-enabled'] as const]) {
+      expect(byCode.get(code)).toMatchObject({ state: 'conflict', requestId: expect.any(String), retryable: false });
+      expect(byCode.get(code)!.reason.length).toBeGreaterThan(20);
+      void request;
+    }
+    expect(engine.outbox.get(first)!.state).toBe('acked');
+    expect(engine.outbox.get(second)!.state).toBe('conflict');
+    expectExactlyOnce(central, [...opIds, first, second]);
+    // Handled with a note: off the list.
+    const problem = byCode.get('request-annulled')!;
+    const handled = await core.dispatch('sync.markHandled', { opId: problem.opId, note: 'Richiedente avvisato' });
+    expect(handled.ok && handled.value.some((p) => p.opId === problem.opId)).toBe(false);
+    expect(engine.status().problems).toBe(6);
+  });
+
+  it('parks a permanent failure as dead without blocking the others', async () => {
+    const { central, engine } = await setup(50);
+    await pullAll(engine, central);
+    const [a, b] = awaiting(central, 2);
+    const ghost = { ...a!, id: 'REQ-DOES-NOT-EXIST' };
+    const dead = recordIdentification(engine, submissionFor(ghost)).opId;
+    const alive = recordIdentification(engine, submissionFor(b!)).opId;
+    await drain(engine);
+    expect(engine.outbox.get(dead)).toMatchObject({ state: 'dead', problemCode: 'request-not-found' });
+    expect(engine.outbox.get(alive)!.state).toBe('acked');
+    expect(engine.problems()[0]).toMatchObject({ opId: dead, retryable: true, reason: expect.stringMatching(/non conosce/) });
+  });
+
+  it('asks for a new sign-in on 401 and then sends what was queued', async () => {
+    const { central, core, engine } = await setup(50);
+    await pullAll(engine, central);
+    const required: unknown[] = [];
+    core.events.subscribe((event) => event.name === 'session.required' && required.push(event.payload));
+    await fetch(`${central.url}/admin/revoke-sessions`, { method: 'POST' });
+    const opId = recordIdentification(engine, submissionFor(awaiting(central, 1)[0]!)).opId;
+    await engine.push();
+    expect(engine.status()).toMatchObject({ needsSignIn: true, pending: 1 });
+    expect(required).toEqual([{ reason: 'expired' }]);
+    expect(engine.outbox.get(opId)!.state).toBe('pending');
+    await core.dispatch('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
+    await drain(engine);
+    expect(engine.outbox.get(opId)!.state).toBe('acked');
+  });
+
+  it('re-sends a row left `sending` by a crash with the same key, and the server replays', async () => {
+    const { central, engine } = await setup(30);
+    await pullAll(engine, central);
+    await central.setFaults({ dropAfterCommitRate: 1 });
+    const opId = recordIdentification(engine, submissionFor(awaiting(central, 1)[0]!)).opId;
+    await engine.push();
+    // Simulate the crash: the row is still `sending` in the file.
+    engine.outbox['store'].sqlite.prepare(`UPDATE outbox SET state = 'sending' WHERE op_id = ?`).run(opId);
+    await central.setFaults({ dropAfterCommitRate: 0 });
+    expect(engine.outbox.recoverSending()).toBe(1);
+    await drain(engine);
+    expect(engine.outbox.get(opId)).toMatchObject({ state: 'acked' });
+    expectExactlyOnce(central, [opId]);
+  });
+
+  it('replays the stored answer for the same key and body, refuses the same key with another body', async () => {
+    const { central } = await setup(20);
+    const client = new CentralClient({ baseUrl: central.url });
+    const token = central.store.signIn('ZZIS00100A', 'segreteria', 'prova-segreteria', '2999-01-01T00:00:00.000Z')!.token;
+    const request = awaiting(central, 1)[0]!;
+    const key = randomUUID();
+    const body = JSON.stringify(submissionFor(request));
+    const first = await client.submitIdentification(token, key, body);
+    const again = await client.submitIdentification(token, key, body);
+    expect(first).toMatchObject({ ok: true, value: { status: 'accepted', code: 'identified' } });
+    expect(again).toEqual(first);
+    const other = await client.submitIdentification(token, key, JSON.stringify(submissionFor(request, 'refused')));
+    expect(other).toMatchObject({ ok: false, failure: { kind: 'http', status: 422, code: 'idempotency-key-reused' } });
+    expect(central.store.effects()).toHaveLength(1);
+  });
+
+  it('leaves no fiscal code, name or document number in clear in the database files', async () => {
+    const { central, engine, dataDirectory } = await setup(300);
+    await pullAll(engine, central);
+    for (const request of awaiting(central, 10)) recordIdentification(engine, submissionFor(request));
+    await drain(engine);
+    const files = readdirSync(dataDirectory).filter((name) => name.startsWith('desk.db'));
+    expect(files).toContain('desk.db');
+    const bytes = Buffer.concat(files.map((name) => readFileSync(join(dataDirectory, name))));
+    expect(bytes.length).toBeGreaterThan(100_000);
+    const samples = central.store
+      .allRequestIds()
+      .slice(0, 300)
+      .map((id) => central.store.getRequest(id)!)
+      .flatMap((r) => [r.applicant.fiscalCode, r.applicant.surname.length >= 5 ? r.applicant.surname : null, r.declaredDocument.number, r.applicant.email])
+      .filter((value): value is string => value !== null);
+    const found = samples.filter((value) => bytes.includes(Buffer.from(value)));
+    expect(found).toEqual([]);
+  });
+});
