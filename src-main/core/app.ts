@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppInfo, AppMode } from '../../shared/contract';
+import type { AppInfo, AppMode, OperationInput, OperationName, OperationOutput, Result } from '../../shared/contract';
 import { todayIn } from '../../shared/domain/dates';
 import { parseFiscalCode } from '../../shared/domain/fiscal-code';
 import { DatabaseError, openLocalStore, type LocalStore } from './db/database';
@@ -33,7 +33,10 @@ export interface CoreOptions {
 
 /** The application without any host: what Electron and the browser host both wrap. */
 export interface Core {
+  /** The untrusted entry point both hosts use: validates, never throws. */
   dispatch: Dispatch;
+  /** The same, typed, for callers inside the main process (tools, tests). */
+  call<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<Result<OperationOutput<N>>>;
   events: EventHub;
   /** Null when the store could not be opened (see `app.info` → storeError). */
   sync: SyncEngine | null;
@@ -140,8 +143,10 @@ export function createCore(options: CoreOptions): Core {
     },
   };
 
+  const dispatch = createDispatcher(handlers, logger);
   return {
-    dispatch: createDispatcher(handlers, logger),
+    dispatch,
+    call: (operation, input) => dispatch(operation, input) as never,
     events,
     sync,
     session,

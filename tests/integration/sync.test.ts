@@ -179,7 +179,7 @@ describe('sync engine against the reference central service', () => {
     const first = recordIdentification(engine, submissionFor(twice!)).opId;
     const second = recordIdentification(engine, submissionFor(twice!)).opId;
     await drain(engine);
-    const problems = await core.dispatch('sync.problems', {});
+    const problems = await core.call('sync.problems', {});
     expect(problems.ok).toBe(true);
     const byCode = new Map((problems.ok ? problems.value : []).map((p) => [p.code, p]));
     for (const [request, code] of [...cases, [twice!, 'already-enabled'] as const]) {
@@ -192,7 +192,7 @@ describe('sync engine against the reference central service', () => {
     expectExactlyOnce(central, [...opIds, first, second]);
     // Handled with a note: off the list.
     const problem = byCode.get('request-annulled')!;
-    const handled = await core.dispatch('sync.markHandled', { opId: problem.opId, note: 'Richiedente avvisato' });
+    const handled = await core.call('sync.markHandled', { opId: problem.opId, note: 'Richiedente avvisato' });
     expect(handled.ok && handled.value.some((p) => p.opId === problem.opId)).toBe(false);
     expect(engine.status().problems).toBe(6);
   });
