@@ -1,0 +1,138 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readMigrations } from '../../scripts/embed-migrations';
+import { DatabaseError, openLocalStore, shippedSchemaVersion } from '../../src-main/core/db/database';
+import { loadOrCreateKeyFile } from '../../src-main/core/db/key';
+import { migrations } from '../../src-main/core/db/migrations.generated';
+import { createTestCore } from '../fixtures/core';
+
+const directories: string[] = [];
+afterEach(() => {
+  while (directories.length) rmSync(directories.pop()!, { recursive: true, force: true });
+});
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'sportello-store-'));
+  directories.push(dir);
+  return dir;
+}
+const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+function openError(path: string, key: Buffer): DatabaseError {
+  try {
+    openLocalStore({ path, key }).close();
+  } catch (error) {
+    return error as DatabaseError;
+  }
+  throw new Error('expected the store to refuse opening');
+}
+
+describe('local store', () => {
+  it('ships exactly the migrations drizzle-kit generated', () => {
+    expect(migrations).toEqual(readMigrations());
+    expect(shippedSchemaVersion).toBeGreaterThan(0);
+  });
+
+  it('opens encrypted, in WAL mode with synchronous=FULL and foreign keys, migrated', () => {
+    const path = join(tempDir(), 'desk.db');
+    const store = openLocalStore({ path, key: randomBytes(32) });
+    expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.sqlite.pragma('user_version', { simple: true })).toBe(shippedSchemaVersion);
+    const tables = (store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(['enablement_requests', 'identifications', 'outbox', 'sync_state', 'settings']));
+    store.close();
+    expect(readFileSync(path).subarray(0, 15).toString()).not.toBe('SQLite format 3');
+  });
+
+  it('refuses a wrong key with a clear message and leaves the file untouched', () => {
+    const path = join(tempDir(), 'desk.db');
+    openLocalStore({ path, key: randomBytes(32) }).close();
+    const before = digest(path);
+    const error = openError(path, randomBytes(32));
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error.code).toBe('wrong-key');
+    expect(error.message).toMatch(/chiave di cifratura/);
+    expect(digest(path)).toBe(before);
+  });
+
+  it('tells a damaged file from a wrong key, and never overwrites it', () => {
+    const path = join(tempDir(), 'desk.db');
+    const key = randomBytes(32);
+    const store = openLocalStore({ path, key });
+    store.sqlite.prepare(`INSERT INTO settings (key, value) VALUES ('x', ?)`).run('y'.repeat(20_000));
+    store.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0x5a, 0, 4096); // first page destroyed
+    writeFileSync(path, bytes);
+    const before = digest(path);
+    const error = openError(path, key);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/danneggiato/);
+    expect(digest(path)).toBe(before);
+  });
+
+  it('refuses a database written by a newer version of the app', () => {
+    const path = join(tempDir(), 'desk.db');
+    const key = randomBytes(32);
+    const store = openLocalStore({ path, key });
+    store.sqlite.pragma(`user_version = ${shippedSchemaVersion + 1}`);
+    store.close();
+    const before = statSync(path).size;
+    const error = openError(path, key);
+    expect(error.code).toBe('newer-version');
+    expect(error.message).toMatch(/versione più recente/);
+    expect(statSync(path).size).toBe(before);
+  });
+
+  it('refuses a plain, unencrypted SQLite file', () => {
+    const path = join(tempDir(), 'desk.db');
+    const plain = new Database(path);
+    plain.exec('CREATE TABLE t (x)');
+    plain.close();
+    expect(openError(path, randomBytes(32)).code).toBe('not-encrypted');
+  });
+
+  it('applies migrations in one transaction: a failing one leaves the database as it was', () => {
+    const path = join(tempDir(), 'desk.db');
+    const key = randomBytes(32);
+    const raw = new Database(path);
+    raw.pragma(`cipher = 'sqlcipher'`);
+    raw.pragma('legacy = 4');
+    raw.pragma(`key = "x'${key.toString('hex')}'"`);
+    // A table that collides with the first migration makes it fail midway.
+    raw.exec('CREATE TABLE outbox (op_id TEXT)');
+    raw.close();
+    expect(() => openLocalStore({ path, key })).toThrow();
+    const check = new Database(path);
+    check.pragma(`cipher = 'sqlcipher'`);
+    check.pragma('legacy = 4');
+    check.pragma(`key = "x'${key.toString('hex')}'"`);
+    const tables = (check.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(['outbox']);
+    expect(check.pragma('user_version', { simple: true })).toBe(0);
+    check.close();
+  });
+
+  it('creates the key file with mode 0600', () => {
+    const path = join(tempDir(), 'keys', 'desk.key');
+    const key = loadOrCreateKeyFile(path);
+    expect(key).toHaveLength(32);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateKeyFile(path).equals(key)).toBe(true);
+  });
+
+  it('reports a store that cannot be opened through app.info, and fails its operations in Italian', async () => {
+    const dir = tempDir();
+    const first = createTestCore({ dataDirectory: dir });
+    await first.core.close();
+    const wrong = createTestCore({ dataDirectory: dir, databaseKey: randomBytes(32) });
+    expect(await wrong.core.call('app.info', {})).toMatchObject({ ok: true, value: { storeError: { code: 'wrong-key' } } });
+    expect(await wrong.core.call('sync.status', {})).toMatchObject({ ok: false, error: { code: 'wrong-key', message: expect.stringMatching(/chiave/) } });
+    await wrong.core.close();
+  });
+});
