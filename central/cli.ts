@@ -11,6 +11,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8787' },
     seed: { type: 'string', default: '0' },
     'seed-value': { type: 'string', default: '1' },
+    'admin-port': { type: 'string', default: '0' },
     db: { type: 'string' },
     admin: { type: 'boolean', default: false },
     'error-rate': { type: 'string' },
@@ -42,10 +43,12 @@ const central = await startCentral({
   seedValue: Number(values['seed-value']),
   databasePath: values.db,
   admin: values.admin,
+  adminPort: Number(values['admin-port']),
   faults,
 });
 process.stdout.write(
-  `Servizio centrale di riferimento su ${central.url} (${central.store.requestCount()} richieste${values.admin ? ', /admin attivo' : ''}).\n` +
+  `Servizio centrale di riferimento su ${central.url} (${central.store.requestCount()} richieste).\n` +
+    (central.adminUrl ? `Amministrazione (guasti, orologio, annullamenti): ${central.adminUrl}/admin/...\n` : '') +
     `Ufficio ${trainingOffice.code}; utenti: ${trainingOperators.map((o) => `${o.username}/${o.password}`).join(', ')}\n`,
 );
 const stop = async () => {

@@ -51,6 +51,8 @@ export interface CentralOptions {
   faults?: Partial<Faults>;
   /** Expose /admin endpoints (loopback only, and only when asked). */
   admin?: boolean;
+  /** Port of the admin listener (0: any free port). */
+  adminPort?: number;
   /** Server clock; shifted by admin to simulate time passing. */
   now?: () => Date;
   /** Session lifetime in minutes. */
@@ -61,6 +63,8 @@ export interface CentralOptions {
 export interface CentralService {
   url: string;
   port: number;
+  /** Base URL of the admin endpoints, when enabled. */
+  adminUrl: string | null;
   store: CentralStore;
   faults(): Faults;
   setFaults(change: Partial<Faults>): Promise<Faults>;
@@ -208,38 +212,6 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return result.answer;
   });
 
-  // --- admin (loopback, only when started with --admin) ---------------------------
-  if (options.admin) {
-    app.get('/admin/faults', async () => faults);
-    app.post('/admin/faults', async (request, reply) => {
-      const parsed = faultsSchema.partial().safeParse(request.body ?? {});
-      if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
-      return service.setFaults(parsed.data);
-    });
-    app.post('/admin/clock', async (request, reply) => {
-      const parsed = z.object({ advanceMs: z.number().int() }).safeParse(request.body);
-      if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
-      clockShift += parsed.data.advanceMs;
-      return { serverTime: nowIso() };
-    });
-    app.post<{ Params: { id: string; action: string } }>('/admin/requests/:id/:action', async (request, reply) => {
-      const current = store.getRequest(request.params.id);
-      if (!current) return error(reply, 404, centralErrorCodes.notFound);
-      const statuses: Record<string, typeof current.status> = { annul: 'annulled', expire: 'expired', 'confirm-code': 'awaiting-identification', enable: 'enabled' };
-      const status = statuses[request.params.action];
-      if (!status) return error(reply, 404, centralErrorCodes.notFound);
-      const updated = { ...current, status, version: current.version + 1, updatedAt: nowIso(), enabledAt: status === 'enabled' ? nowIso() : current.enabledAt };
-      store.putRequest(updated);
-      return updated;
-    });
-    app.get('/admin/effects', async () => store.effects());
-    app.get('/admin/emails', async () => store.emails());
-    app.post('/admin/compact', async () => (store.compact(), { ok: true }));
-    app.post('/admin/revoke-sessions', async () => (store.revokeAllSessions(), { ok: true }));
-    app.get<{ Params: { id: string } }>('/admin/training-cards/:id', async (request, reply) => store.trainingCard(request.params.id) ?? error(reply, 404, centralErrorCodes.notFound));
-    app.get('/admin/requests', async () => store.allRequestIds());
-  }
-
   // "Down" closes the listener and every open connection: clients see ECONNREFUSED.
   await app.ready();
   const server: Server = app.server;
@@ -270,9 +242,47 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   }
   if (faults.down) await applyDown(true);
 
+  // --- admin: its own listener (loopback), so it answers while the API is "down" ----
+  let adminApp: FastifyInstance | null = null;
+  if (options.admin) {
+    adminApp = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+    const admin = adminApp;
+    admin.get('/admin/faults', async () => faults);
+    admin.post('/admin/faults', async (request, reply) => {
+      const parsed = faultsSchema.partial().safeParse(request.body ?? {});
+      if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
+      return service.setFaults(parsed.data);
+    });
+    admin.post('/admin/clock', async (request, reply) => {
+      const parsed = z.object({ advanceMs: z.number().int() }).safeParse(request.body);
+      if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
+      clockShift += parsed.data.advanceMs;
+      return { serverTime: nowIso() };
+    });
+    admin.post<{ Params: { id: string; action: string } }>('/admin/requests/:id/:action', async (request, reply) => {
+      const current = store.getRequest(request.params.id);
+      if (!current) return error(reply, 404, centralErrorCodes.notFound);
+      const statuses: Record<string, typeof current.status> = { annul: 'annulled', expire: 'expired', 'confirm-code': 'awaiting-identification', enable: 'enabled' };
+      const status = statuses[request.params.action];
+      if (!status) return error(reply, 404, centralErrorCodes.notFound);
+      const updated = { ...current, status, version: current.version + 1, updatedAt: nowIso(), enabledAt: status === 'enabled' ? nowIso() : current.enabledAt };
+      store.putRequest(updated);
+      return updated;
+    });
+    admin.get('/admin/effects', async () => store.effects());
+    admin.get('/admin/emails', async () => store.emails());
+    admin.post('/admin/compact', async () => (store.compact(), { ok: true }));
+    admin.post('/admin/revoke-sessions', async () => (store.revokeAllSessions(), { ok: true }));
+    admin.get<{ Params: { id: string } }>('/admin/training-cards/:id', async (request, reply) => store.trainingCard(request.params.id) ?? error(reply, 404, centralErrorCodes.notFound));
+    admin.get('/admin/requests', async () => store.allRequestIds());
+    await admin.listen({ host, port: options.adminPort ?? 0 });
+  }
+
+
   const service: CentralService = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    adminUrl: adminApp ? `http://${host.includes(':') ? `[${host}]` : host}:${(adminApp.server.address() as AddressInfo).port}` : null,
     store,
     faults: () => faults,
     async setFaults(change) {
@@ -291,6 +301,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       listening = false;
       await app.close().catch(() => {});
+      await adminApp?.close();
       store.close();
     },
   };

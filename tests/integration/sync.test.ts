@@ -88,7 +88,7 @@ describe('sync engine against the reference central service', () => {
     // Later changes arrive as items too: an annulment.
     const target = awaiting(central, 1)[0]!;
     await central.setFaults({ errorRate: 0, truncateRate: 0 });
-    await fetch(`${central.url}/admin/requests/${target.id}/annul`, { method: 'POST' });
+    await fetch(`${central.adminUrl}/admin/requests/${target.id}/annul`, { method: 'POST' });
     await engine.pull();
     expect(engine.requests.findById(target.id)?.status).toBe('annulled');
   });
@@ -98,8 +98,8 @@ describe('sync engine against the reference central service', () => {
     await pullAll(engine, central);
     const cursor = engine.state.get('cursor');
     const target = awaiting(central, 1)[0]!;
-    await fetch(`${central.url}/admin/requests/${target.id}/expire`, { method: 'POST' });
-    await fetch(`${central.url}/admin/compact`, { method: 'POST' });
+    await fetch(`${central.adminUrl}/admin/requests/${target.id}/expire`, { method: 'POST' });
+    await fetch(`${central.adminUrl}/admin/compact`, { method: 'POST' });
     await engine.pull();
     expect(engine.state.get('refetching')).toBeNull();
     expect(engine.state.get('cursor')).not.toBe(cursor);
@@ -170,14 +170,19 @@ describe('sync engine against the reference central service', () => {
       [pick((r) => r.status === 'awaiting-identification' && !r.identificationRequired), 'identification-not-required'],
       [toBump!, 'stale-version'],
     ];
+    // Offline at the desk: everything queues.
+    await central.setFaults({ down: true });
     const opIds = cases.map(([request]) => recordIdentification(engine, submissionFor(request)).opId);
     // While queued, the central side changes: annulled, expired, updated.
-    await fetch(`${central.url}/admin/requests/${toAnnul!.id}/annul`, { method: 'POST' });
-    await fetch(`${central.url}/admin/requests/${toExpire!.id}/expire`, { method: 'POST' });
+    await fetch(`${central.adminUrl}/admin/requests/${toAnnul!.id}/annul`, { method: 'POST' });
+    await fetch(`${central.adminUrl}/admin/requests/${toExpire!.id}/expire`, { method: 'POST' });
     central.store.putRequest({ ...toBump!, version: toBump!.version + 1 });
     // A second confirmation of the same person by another desk: already enabled.
     const first = recordIdentification(engine, submissionFor(twice!)).opId;
     const second = recordIdentification(engine, submissionFor(twice!)).opId;
+    await engine.push();
+    expect(engine.status()).toMatchObject({ online: false, pending: 8 });
+    await central.setFaults({ down: false });
     await drain(engine);
     const problems = await core.call('sync.problems', {});
     expect(problems.ok).toBe(true);
@@ -215,7 +220,7 @@ describe('sync engine against the reference central service', () => {
     await pullAll(engine, central);
     const required: unknown[] = [];
     core.events.subscribe((event) => event.name === 'session.required' && required.push(event.payload));
-    await fetch(`${central.url}/admin/revoke-sessions`, { method: 'POST' });
+    await fetch(`${central.adminUrl}/admin/revoke-sessions`, { method: 'POST' });
     const opId = recordIdentification(engine, submissionFor(awaiting(central, 1)[0]!)).opId;
     await engine.push();
     expect(engine.status()).toMatchObject({ needsSignIn: true, pending: 1 });
