@@ -43,6 +43,8 @@ async function main() {
       measurements.push(...(await benchCase.run()));
     }
   }
+  // Peak memory of the whole run (the largest case dominates: the 1M-row cache).
+  measurements.push({ case: 'Peak RSS of the benchmark process', metric: 'max RSS', unit: 'MiB', value: process.resourceUsage().maxRSS / 1024 });
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30) };
   const markdown = `# Benchmark results\n\nNode ${machine.node}, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${new Date().toISOString()}\n\n${table(measurements)}\n`;
   mkdirSync(resultsDirectory, { recursive: true });

@@ -180,8 +180,9 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       afterSeq = cursor.seq;
     }
     const page = store.changesAfter(afterSeq, parsed.data.limit);
-    const body: ChangesResponse = { items: page.items, nextCursor: encodeCursor(epoch, generation, page.lastSeq), hasMore: page.hasMore, serverTime: nowIso() };
-    return body;
+    // The stored JSON goes out as is: no parse and re-serialise of every request.
+    const tail: Omit<ChangesResponse, 'items'> = { nextCursor: encodeCursor(epoch, generation, page.lastSeq), hasMore: page.hasMore, serverTime: nowIso() };
+    return reply.type('application/json; charset=utf-8').send(`{"items":[${page.bodies.join(',')}],${JSON.stringify(tail).slice(1)}`);
   });
 
   app.get('/v1/enablement-requests', async (request, reply) => {
@@ -274,7 +275,12 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     admin.post('/admin/compact', async () => (store.compact(), { ok: true }));
     admin.post('/admin/revoke-sessions', async () => (store.revokeAllSessions(), { ok: true }));
     admin.get<{ Params: { id: string } }>('/admin/training-cards/:id', async (request, reply) => store.trainingCard(request.params.id) ?? error(reply, 404, centralErrorCodes.notFound));
-    admin.get('/admin/requests', async () => store.allRequestIds());
+    admin.get('/admin/requests', async (request, reply) => {
+      const parsed = z.object({ status: z.string().optional(), limit: z.coerce.number().int().min(1).max(1_000_000).default(1000) }).safeParse(request.query);
+      if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
+      const all = store.allRequestIds().map((id) => store.getRequest(id)!);
+      return all.filter((r) => !parsed.data.status || r.status === parsed.data.status).slice(0, parsed.data.limit);
+    });
     await admin.listen({ host, port: options.adminPort ?? 0 });
   }
 

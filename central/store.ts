@@ -39,9 +39,12 @@ CREATE TABLE IF NOT EXISTS requests (
   id TEXT PRIMARY KEY,
   seq INTEGER NOT NULL UNIQUE,
   fiscal_code TEXT NOT NULL,
+  status TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
   body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS requests_fiscal_code ON requests (fiscal_code);
+CREATE INDEX IF NOT EXISTS requests_expiry ON requests (expires_at) WHERE status IN ('awaiting-code-confirmation', 'awaiting-identification');
 CREATE TABLE IF NOT EXISTS idempotency (
   key TEXT PRIMARY KEY,
   body_hash TEXT NOT NULL,
@@ -95,6 +98,17 @@ function verifyPassword(password: string, stored: string): boolean {
 
 export class CentralStore {
   readonly db: Db;
+  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+
+  /** Each SQL text prepared once. */
+  private sql(text: string): Database.Statement<unknown[]> {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text) as Database.Statement<unknown[]>;
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   constructor(path = ':memory:') {
     this.db = new Database(path);
@@ -114,12 +128,12 @@ export class CentralStore {
   }
 
   meta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   private nextSeq(): number {
@@ -134,44 +148,45 @@ export class CentralStore {
   putRequest(request: EnablementRequest): void {
     const canonical = parseFiscalCode(request.applicant.fiscalCode, { on: request.createdAt.slice(0, 10) });
     const fiscalCode = canonical.ok ? canonical.value.canonical : request.applicant.fiscalCode;
-    this.db
-      .prepare('INSERT INTO requests (id, seq, fiscal_code, body) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, fiscal_code = excluded.fiscal_code, body = excluded.body')
-      .run(request.id, this.nextSeq(), fiscalCode, JSON.stringify(request));
+    this.sql(
+        `INSERT INTO requests (id, seq, fiscal_code, status, expires_at, body) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, fiscal_code = excluded.fiscal_code, status = excluded.status, expires_at = excluded.expires_at, body = excluded.body`,
+      )
+      .run(request.id, this.nextSeq(), fiscalCode, request.status, request.expiresAt, JSON.stringify(request));
   }
 
   getRequest(id: string): EnablementRequest | null {
-    const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
+    const row = this.sql('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
     return row ? enablementRequestSchema.parse(JSON.parse(row.body)) : null;
   }
 
   findByFiscalCode(canonicalFiscalCode: string): EnablementRequest[] {
-    const rows = this.db.prepare('SELECT body FROM requests WHERE fiscal_code = ? ORDER BY seq').all(canonicalFiscalCode) as { body: string }[];
+    const rows = this.sql('SELECT body FROM requests WHERE fiscal_code = ? ORDER BY seq').all(canonicalFiscalCode) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as EnablementRequest);
   }
 
-  /** Requests changed after `afterSeq`, in server order. */
-  changesAfter(afterSeq: number, limit: number): { items: EnablementRequest[]; lastSeq: number; hasMore: boolean } {
-    const rows = this.db.prepare('SELECT seq, body FROM requests WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit + 1) as { seq: number; body: string }[];
+  /** Requests changed after `afterSeq`, in server order, as their stored JSON text. */
+  changesAfter(afterSeq: number, limit: number): { bodies: string[]; lastSeq: number; hasMore: boolean } {
+    const rows = this.sql('SELECT seq, body FROM requests WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit + 1) as { seq: number; body: string }[];
     const page = rows.slice(0, limit);
     return {
-      items: page.map((row) => JSON.parse(row.body) as EnablementRequest),
+      bodies: page.map((row) => row.body),
       lastSeq: page.length > 0 ? page[page.length - 1]!.seq : afterSeq,
       hasMore: rows.length > limit,
     };
   }
 
   requestCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
   }
 
   allRequestIds(): string[] {
-    return (this.db.prepare('SELECT id FROM requests ORDER BY seq').all() as { id: string }[]).map((row) => row.id);
+    return (this.sql('SELECT id FROM requests ORDER BY seq').all() as { id: string }[]).map((row) => row.id);
   }
 
   /** Moves every request past its expiry to `expired` (the server's clock decides). */
   expireDue(nowIso: string): number {
-    const due = this.db
-      .prepare(`SELECT body FROM requests WHERE json_extract(body, '$.status') IN ('awaiting-code-confirmation', 'awaiting-identification') AND json_extract(body, '$.expiresAt') < ?`)
+    const due = this.sql(`SELECT body FROM requests WHERE status IN ('awaiting-code-confirmation', 'awaiting-identification') AND expires_at < ?`)
       .all(nowIso) as { body: string }[];
     const update = this.db.transaction(() => {
       for (const row of due) {
@@ -203,7 +218,7 @@ export class CentralStore {
   ): { kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' } {
     const bodyHash = sha256(rawBody);
     const run = this.db.transaction(() => {
-      const existing = this.db.prepare('SELECT body_hash, response FROM idempotency WHERE key = ?').get(key) as { body_hash: string; response: string } | undefined;
+      const existing = this.sql('SELECT body_hash, response FROM idempotency WHERE key = ?').get(key) as { body_hash: string; response: string } | undefined;
       if (existing) {
         if (existing.body_hash !== bodyHash) return { kind: 'reused' as const };
         return { kind: 'answer' as const, answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
@@ -217,26 +232,25 @@ export class CentralStore {
       } else if (submission.outcome === 'confirmed') {
         const enabled: EnablementRequest = { ...request, status: 'enabled', version: request.version + 1, updatedAt: nowIso, enabledAt: nowIso };
         this.putRequest(enabled);
-        this.db
-          .prepare('INSERT INTO emails (request_id, recipient, subject, created_at) VALUES (?, ?, ?, ?)')
+        this.sql('INSERT INTO emails (request_id, recipient, subject, created_at) VALUES (?, ?, ?, ?)')
           .run(request.id, request.applicant.email, 'Istanze OnLine: abilitazione confermata', nowIso);
         answer = { status: 'accepted', code: 'identified', request: enabled };
       } else {
         answer = { status: 'accepted', code: 'refusal-recorded', request };
       }
-      this.db.prepare('INSERT INTO effects (key, request_id, outcome, code, created_at) VALUES (?, ?, ?, ?, ?)').run(key, request.id, submission.outcome, answer.code, nowIso);
-      this.db.prepare('INSERT INTO idempotency (key, body_hash, response, created_at) VALUES (?, ?, ?, ?)').run(key, bodyHash, JSON.stringify(answer), nowIso);
+      this.sql('INSERT INTO effects (key, request_id, outcome, code, created_at) VALUES (?, ?, ?, ?, ?)').run(key, request.id, submission.outcome, answer.code, nowIso);
+      this.sql('INSERT INTO idempotency (key, body_hash, response, created_at) VALUES (?, ?, ?, ?)').run(key, bodyHash, JSON.stringify(answer), nowIso);
       return { kind: 'answer' as const, answer, replayed: false };
     });
     return run.immediate();
   }
 
   effects(): Array<{ key: string; requestId: string; outcome: string; code: string }> {
-    return this.db.prepare('SELECT key, request_id AS requestId, outcome, code FROM effects ORDER BY rowid').all() as Array<{ key: string; requestId: string; outcome: string; code: string }>;
+    return this.sql('SELECT key, request_id AS requestId, outcome, code FROM effects ORDER BY rowid').all() as Array<{ key: string; requestId: string; outcome: string; code: string }>;
   }
 
   emails(): Array<{ requestId: string; recipient: string; subject: string; createdAt: string }> {
-    return this.db.prepare('SELECT request_id AS requestId, recipient, subject, created_at AS createdAt FROM emails ORDER BY id').all() as Array<{
+    return this.sql('SELECT request_id AS requestId, recipient, subject, created_at AS createdAt FROM emails ORDER BY id').all() as Array<{
       requestId: string;
       recipient: string;
       subject: string;
@@ -247,19 +261,17 @@ export class CentralStore {
   // --- offices, operators, sessions ------------------------------------------------
 
   putOffice(office: Office): void {
-    this.db.prepare('INSERT OR REPLACE INTO offices (code, name, comune) VALUES (?, ?, ?)').run(office.code, office.name, office.comune);
+    this.sql('INSERT OR REPLACE INTO offices (code, name, comune) VALUES (?, ?, ?)').run(office.code, office.name, office.comune);
   }
 
   putOperator(officeCode: string, username: string, password: string, operator: Operator): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO operators (id, office_code, username, display_name, role, password_hash) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT OR REPLACE INTO operators (id, office_code, username, display_name, role, password_hash) VALUES (?, ?, ?, ?, ?, ?)')
       .run(operator.id, officeCode, username.toLowerCase(), operator.displayName, operator.role, hashPassword(password));
   }
 
   /** Checks credentials; on success stores a new session and returns its token. */
   signIn(officeCode: string, username: string, password: string, expiresAt: string): { token: string; session: StoredSession } | null {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT o.id, o.display_name, o.role, o.password_hash, f.code, f.name, f.comune
          FROM operators o JOIN offices f ON f.code = o.office_code WHERE o.office_code = ? AND o.username = ?`,
       )
@@ -270,7 +282,7 @@ export class CentralStore {
     const ok = verifyPassword(password, row?.password_hash ?? hashPassword('x', '00'));
     if (!row || !ok) return null;
     const token = randomBytes(32).toString('base64url');
-    this.db.prepare('INSERT INTO sessions (token_hash, operator_id, expires_at) VALUES (?, ?, ?)').run(sha256(token), row.id, expiresAt);
+    this.sql('INSERT INTO sessions (token_hash, operator_id, expires_at) VALUES (?, ?, ?)').run(sha256(token), row.id, expiresAt);
     return {
       token,
       session: {
@@ -282,8 +294,7 @@ export class CentralStore {
   }
 
   session(token: string, nowIso: string): StoredSession | null {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT s.expires_at, o.id, o.display_name, o.role, f.code, f.name, f.comune FROM sessions s
          JOIN operators o ON o.id = s.operator_id JOIN offices f ON f.code = o.office_code WHERE s.token_hash = ?`,
       )
@@ -293,17 +304,17 @@ export class CentralStore {
   }
 
   revokeAllSessions(): void {
-    this.db.prepare('DELETE FROM sessions').run();
+    this.sql('DELETE FROM sessions').run();
   }
 
   // --- training cards -------------------------------------------------------------
 
   putTrainingCard(card: TrainingCard): void {
-    this.db.prepare('INSERT OR REPLACE INTO training_cards (request_id, body) VALUES (?, ?)').run(card.requestId, JSON.stringify(card));
+    this.sql('INSERT OR REPLACE INTO training_cards (request_id, body) VALUES (?, ?)').run(card.requestId, JSON.stringify(card));
   }
 
   trainingCard(requestId: string): TrainingCard | null {
-    const row = this.db.prepare('SELECT body FROM training_cards WHERE request_id = ?').get(requestId) as { body: string } | undefined;
+    const row = this.sql('SELECT body FROM training_cards WHERE request_id = ?').get(requestId) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as TrainingCard) : null;
   }
 }

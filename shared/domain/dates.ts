@@ -33,9 +33,16 @@ export function formatIsoDate(year: number, month: number, day: number): IsoDate
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in the given IANA time zone (Italy by default), for callers at the edge. */
 export function todayIn(timeZone = 'Europe/Rome', now: Date = new Date()): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, formatter);
+  }
+  return formatter.format(now);
 }
 
 /** `Italian` display: 03/08/2026. */

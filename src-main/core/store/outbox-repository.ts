@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LocalStore } from '../db/database';
+import { statementCache } from '../db/statements';
 
 /**
  * The transactional outbox. An outcome and its outbox row are written in one
@@ -55,10 +56,14 @@ const columns = `op_id AS opId, seq, identification_id AS identificationId, payl
   handled_note AS handledNote, updated_at AS updatedAt`;
 
 export class OutboxRepository {
+  private readonly sql: ReturnType<typeof statementCache>;
+
   constructor(
     private readonly store: LocalStore,
     private readonly nowIso: () => string = () => new Date().toISOString(),
-  ) {}
+  ) {
+    this.sql = statementCache(store.sqlite);
+  }
 
   private get db() {
     return this.store.sqlite;
@@ -67,15 +72,13 @@ export class OutboxRepository {
   /** Records an outcome and its outbox row atomically. */
   enqueue(identification: IdentificationRow, opId: string, payload: string): OutboxEntry {
     const write = this.db.transaction(() => {
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO identifications (id, request_id, request_version, fiscal_code, outcome, operator_id, body, created_at)
            VALUES (@id, @requestId, @requestVersion, @fiscalCode, @outcome, @operatorId, @body, @createdAt)`,
         )
         .run(identification);
-      const seq = ((this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0) + 1;
-      this.db
-        .prepare(
+      const seq = ((this.sql('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0) + 1;
+      this.sql(
           `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, attempts, next_attempt_at, updated_at)
            VALUES (?, ?, ?, ?, ?, 'pending', 0, 0, ?)`,
         )
@@ -86,35 +89,62 @@ export class OutboxRepository {
   }
 
   get(opId: string): OutboxEntry | null {
-    return (this.db.prepare(`SELECT ${columns} FROM outbox WHERE op_id = ?`).get(opId) as OutboxEntry | undefined) ?? null;
+    return (this.sql(`SELECT ${columns} FROM outbox WHERE op_id = ?`).get(opId) as OutboxEntry | undefined) ?? null;
   }
 
   all(): OutboxEntry[] {
-    return this.db.prepare(`SELECT ${columns} FROM outbox ORDER BY seq`).all() as OutboxEntry[];
+    return this.sql(`SELECT ${columns} FROM outbox ORDER BY seq`).all() as OutboxEntry[];
   }
 
   /** At start-up: a row caught `sending` by a crash goes again, same key, same body. */
   recoverSending(): number {
-    return this.db.prepare(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'sending'`).run(this.nowIso()).changes;
+    return this.sql(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'sending'`).run(this.nowIso()).changes;
   }
 
   /** The oldest row due now, or null. */
   nextDue(nowMs: number): OutboxEntry | null {
     return (
-      (this.db
-        .prepare(`SELECT ${columns} FROM outbox WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) ORDER BY seq LIMIT 1`)
+      (this.sql(`SELECT ${columns} FROM outbox WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) ORDER BY seq LIMIT 1`)
         .get(nowMs) as OutboxEntry | undefined) ?? null
     );
   }
 
+  /**
+   * Claims up to `limit` rows due now, at most one per enablement request (so two
+   * outcomes for one request go in order), and marks them `sending` in one transaction.
+   */
+  claimDue(nowMs: number, limit: number): OutboxEntry[] {
+    const claim = this.db.transaction(() => {
+      const rows = this.sql(
+          // Column names of the two tables do not overlap.
+          `SELECT ${columns}, request_id AS requestId
+           FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
+           WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?)
+           ORDER BY seq LIMIT ?`,
+        )
+        .all(nowMs, limit * 2) as Array<OutboxEntry & { requestId: string }>;
+      const seen = new Set<string>();
+      const claimed: OutboxEntry[] = [];
+      const mark = this.sql(`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE op_id = ?`);
+      for (const { requestId, ...row } of rows) {
+        if (seen.has(requestId) || claimed.length >= limit) continue;
+        seen.add(requestId);
+        mark.run(this.nowIso(), row.opId);
+        claimed.push({ ...row, state: 'sending', attempts: row.attempts + 1 });
+      }
+      return claimed;
+    });
+    return claim.immediate();
+  }
+
   /** When the next waiting row falls due (epoch ms), or null. */
   nextWakeAt(): number | null {
-    const row = this.db.prepare(`SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'retry_wait'`).get() as { at: number | null };
+    const row = this.sql(`SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'retry_wait'`).get() as { at: number | null };
     return row.at;
   }
 
   private update(opId: string, set: string, ...values: unknown[]): void {
-    this.db.prepare(`UPDATE outbox SET ${set}, updated_at = ? WHERE op_id = ?`).run(...values, this.nowIso(), opId);
+    this.sql(`UPDATE outbox SET ${set}, updated_at = ? WHERE op_id = ?`).run(...values, this.nowIso(), opId);
   }
 
   markSending(opId: string): void {
@@ -145,24 +175,23 @@ export class OutboxRepository {
   /** "Retry now": waiting and dead rows go back to pending, due at once. Returns how many. */
   retryNow(opId?: string): number {
     const where = opId ? `op_id = ? AND state IN ('retry_wait', 'dead')` : `state = 'retry_wait'`;
-    const statement = this.db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = 0, problem_code = NULL, updated_at = ? WHERE ${where}`);
+    const statement = this.sql(`UPDATE outbox SET state = 'pending', next_attempt_at = 0, problem_code = NULL, updated_at = ? WHERE ${where}`);
     return (opId ? statement.run(this.nowIso(), opId) : statement.run(this.nowIso())).changes;
   }
 
   markHandled(opId: string, note: string): boolean {
     return (
-      this.db
-        .prepare(`UPDATE outbox SET handled_at = ?, handled_note = ?, updated_at = ? WHERE op_id = ? AND state IN ('conflict', 'dead') AND handled_at IS NULL`)
+      this.sql(`UPDATE outbox SET handled_at = ?, handled_note = ?, updated_at = ? WHERE op_id = ? AND state IN ('conflict', 'dead') AND handled_at IS NULL`)
         .run(this.nowIso(), note, this.nowIso(), opId).changes === 1
     );
   }
 
   problems(): OutboxEntry[] {
-    return this.db.prepare(`SELECT ${columns} FROM outbox WHERE state IN ('conflict', 'dead') AND handled_at IS NULL ORDER BY seq`).all() as OutboxEntry[];
+    return this.sql(`SELECT ${columns} FROM outbox WHERE state IN ('conflict', 'dead') AND handled_at IS NULL ORDER BY seq`).all() as OutboxEntry[];
   }
 
   counts(): OutboxCounts {
-    const rows = this.db.prepare(`SELECT state, count(*) AS n, sum(CASE WHEN handled_at IS NULL THEN 1 ELSE 0 END) AS open FROM outbox GROUP BY state`).all() as {
+    const rows = this.sql(`SELECT state, count(*) AS n, sum(CASE WHEN handled_at IS NULL THEN 1 ELSE 0 END) AS open FROM outbox GROUP BY state`).all() as {
       state: OutboxState;
       n: number;
       open: number;
@@ -178,8 +207,7 @@ export class OutboxRepository {
 
   identification(id: string): IdentificationRow | null {
     return (
-      (this.db
-        .prepare(
+      (this.sql(
           `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body, created_at AS createdAt
            FROM identifications WHERE id = ?`,
         )

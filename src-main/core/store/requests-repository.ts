@@ -1,8 +1,7 @@
-import { count, eq } from 'drizzle-orm';
 import { enablementRequestSchema, type EnablementRequest } from '../../../shared/contract/central-api';
 import { parseFiscalCode } from '../../../shared/domain/fiscal-code';
 import type { LocalStore } from '../db/database';
-import { enablementRequests } from '../db/schema';
+import { statementCache, type Statement } from '../db/statements';
 
 /**
  * Cached enablement requests. Keyed by the canonical fiscal code, so an omocode variant
@@ -17,19 +16,19 @@ export function canonicalFiscalCode(code: string, on: string): string {
 }
 
 export class RequestsRepository {
-  private readonly upserts: Record<RequestTable, ReturnType<LocalStore['sqlite']['prepare']>>;
-  private readonly byFiscalCode: ReturnType<LocalStore['sqlite']['prepare']>;
+  private readonly upserts: Record<RequestTable, Statement>;
+  private readonly sql: (text: string) => Statement;
 
   constructor(private readonly store: LocalStore) {
+    this.sql = statementCache(store.sqlite);
     const upsert = (table: RequestTable) =>
-      store.sqlite.prepare(
+      this.sql(
         `INSERT INTO ${table} (id, version, fiscal_code, status, body, updated_at) VALUES (@id, @version, @fiscalCode, @status, @body, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET version = excluded.version, fiscal_code = excluded.fiscal_code, status = excluded.status,
            body = excluded.body, updated_at = excluded.updated_at
          WHERE excluded.version >= ${table}.version`,
       );
     this.upserts = { enablement_requests: upsert('enablement_requests'), enablement_requests_refetch: upsert('enablement_requests_refetch') };
-    this.byFiscalCode = store.sqlite.prepare('SELECT body FROM enablement_requests WHERE fiscal_code = ? ORDER BY updated_at DESC');
   }
 
   /** Call inside a transaction for a page. */
@@ -49,7 +48,7 @@ export class RequestsRepository {
 
   /** Every cached request for a canonical fiscal code, newest first. Rows that fail the schema are skipped. */
   findByFiscalCode(canonical: string): EnablementRequest[] {
-    const rows = this.byFiscalCode.all(canonical) as { body: string }[];
+    const rows = this.sql('SELECT body FROM enablement_requests WHERE fiscal_code = ? ORDER BY updated_at DESC').all(canonical) as { body: string }[];
     const requests: EnablementRequest[] = [];
     for (const row of rows) {
       const parsed = enablementRequestSchema.safeParse(JSON.parse(row.body));
@@ -59,18 +58,18 @@ export class RequestsRepository {
   }
 
   findById(id: string): EnablementRequest | null {
-    const row = this.store.orm.select({ body: enablementRequests.body }).from(enablementRequests).where(eq(enablementRequests.id, id)).get();
+    const row = this.sql('SELECT body FROM enablement_requests WHERE id = ?').get(id) as { body: string } | undefined;
     if (!row) return null;
     const parsed = enablementRequestSchema.safeParse(JSON.parse(row.body));
     return parsed.success ? parsed.data : null;
   }
 
   count(): number {
-    return this.store.orm.select({ n: count() }).from(enablementRequests).get()?.n ?? 0;
+    return (this.sql('SELECT count(*) AS n FROM enablement_requests').get() as { n: number }).n;
   }
 
   clearRefetch(): void {
-    this.store.sqlite.prepare('DELETE FROM enablement_requests_refetch').run();
+    this.sql('DELETE FROM enablement_requests_refetch').run();
   }
 
   /** Replaces the cache with the re-fetched copy. Call inside the transaction that saves the cursor. */

@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { LocalStore } from '../db/database';
-import { syncState } from '../db/schema';
+import { statementCache } from '../db/statements';
 
 export type SyncStateKey = 'cursor' | 'refetchCursor' | 'refetching' | 'clientId' | 'lastPullAt' | 'lastPushAt' | 'serverClockOffsetMs';
 
 /** Key/value sync state (cursor, client id, last pull/push, server clock offset). */
 export class SyncStateRepository {
-  constructor(private readonly store: LocalStore) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(store: LocalStore) {
+    this.sql = statementCache(store.sqlite);
+  }
 
   get(key: SyncStateKey): string | null {
-    return this.store.orm.select({ value: syncState.value }).from(syncState).where(eq(syncState.key, key)).get()?.value ?? null;
+    return (this.sql('SELECT value FROM sync_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
   }
 
   set(key: SyncStateKey, value: string | null): void {
-    if (value === null) {
-      this.store.orm.delete(syncState).where(eq(syncState.key, key)).run();
-      return;
-    }
-    this.store.orm.insert(syncState).values({ key, value }).onConflictDoUpdate({ target: syncState.key, set: { value } }).run();
+    if (value === null) this.sql('DELETE FROM sync_state WHERE key = ?').run(key);
+    else this.sql('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** This installation's id, created once. */

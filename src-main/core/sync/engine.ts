@@ -31,6 +31,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   backoff?: { baseMs: number; capMs: number };
   pageSize?: number;
+  /** Outcomes in flight at once (each with its own key; at most one per request). */
+  concurrency?: number;
   /** Pull every so often while running (ms). */
   pullIntervalMs?: number;
   /** Probe the service this often while offline (ms). */
@@ -76,6 +78,7 @@ export class SyncEngine {
   private readonly random: () => number;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly pageSize: number;
+  private readonly concurrency: number;
   private online = false;
   private needsSignIn = false;
   private lastError: string | null = null;
@@ -88,12 +91,15 @@ export class SyncEngine {
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private lastEmitted = '';
+  private lastEmitAt = -Infinity;
+  private emitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 5 * 60_000 };
     this.pageSize = options.pageSize ?? 500;
+    this.concurrency = options.concurrency ?? 16;
     const nowIso = () => new Date(this.now()).toISOString();
     this.outbox = new OutboxRepository(options.store, nowIso);
     this.requests = new RequestsRepository(options.store);
@@ -133,6 +139,8 @@ export class SyncEngine {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
     await Promise.allSettled([this.pushing, this.pulling]);
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.emitTimer = null;
   }
 
   // --- status --------------------------------------------------------------------
@@ -152,8 +160,24 @@ export class SyncEngine {
     };
   }
 
-  /** Publishes `sync.status` when anything a person would see has changed. */
+  /**
+   * Publishes `sync.status` when anything a person would see has changed, at most
+   * every 100 ms (a drain of thousands would otherwise count the outbox thousands of times).
+   */
   private emitStatus(): void {
+    const since = performance.now() - this.lastEmitAt;
+    if (since >= 100) {
+      this.emitStatusNow();
+    } else if (!this.emitTimer) {
+      this.emitTimer = setTimeout(() => {
+        this.emitTimer = null;
+        this.emitStatusNow();
+      }, 100 - since);
+    }
+  }
+
+  private emitStatusNow(): void {
+    this.lastEmitAt = performance.now();
     const status = this.status();
     const serialized = JSON.stringify(status);
     if (serialized === this.lastEmitted) return;
@@ -249,40 +273,51 @@ export class SyncEngine {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.now() < this.pausedUntil) break;
-      const entry = this.outbox.nextDue(this.now());
-      if (!entry) break;
       const token = this.options.session.token();
       if (!token || this.needsSignIn) {
-        this.needsSignIn = true;
+        if (this.outbox.nextDue(this.now())) this.needsSignIn = true;
         break;
       }
-      const stop = await this.send(entry, token);
+      // A batch goes out concurrently: claimed (marked `sending`) in one transaction,
+      // answered in another. A crash in between re-sends the batch with the same keys.
+      const batch = this.outbox.claimDue(this.now(), this.concurrency).filter((entry) => this.intact(entry));
+      if (batch.length === 0) {
+        if (!this.outbox.nextDue(this.now())) break;
+        continue;
+      }
+      this.emitStatus();
+      const results = await Promise.all(batch.map((entry) => this.options.client.submitIdentification(token, entry.opId, entry.payload)));
+      let stop = false;
+      const record = this.options.store.sqlite.transaction(() => {
+        batch.forEach((entry, index) => {
+          if (this.recordResult(entry, results[index]!)) stop = true;
+        });
+      });
+      record.immediate();
       this.emitStatus();
       if (stop) break;
     }
     this.emitStatus();
   }
 
-  /** Sends one row; returns true when the drain should stop for now. */
-  private async send(entry: OutboxEntry, token: string): Promise<boolean> {
-    if (payloadHash(entry.payload) !== entry.payloadHash) {
-      this.outbox.markDead(entry.opId, 'payload-corrupt', 'payload hash mismatch');
-      this.options.logger.error('sync.payload-corrupt', { opId: entry.opId });
-      return false;
-    }
-    this.outbox.markSending(entry.opId);
-    const attempts = entry.attempts + 1;
-    const result = await this.options.client.submitIdentification(token, entry.opId, entry.payload);
+  /** A stored payload that no longer matches its hash is never sent. */
+  private intact(entry: OutboxEntry): boolean {
+    if (payloadHash(entry.payload) === entry.payloadHash) return true;
+    this.outbox.markDead(entry.opId, 'payload-corrupt', 'payload hash mismatch');
+    this.options.logger.error('sync.payload-corrupt', { opId: entry.opId });
+    return false;
+  }
+
+  /** Records one answer (inside the caller's transaction); returns true when the drain should stop for now. */
+  private recordResult(entry: OutboxEntry, result: Awaited<ReturnType<CentralClient['submitIdentification']>>): boolean {
+    const attempts = entry.attempts;
     if (result.ok) {
       this.reachable();
       const answer = result.value;
-      const write = this.options.store.sqlite.transaction(() => {
-        if (answer.status === 'accepted') this.outbox.markAcked(entry.opId, JSON.stringify(answer));
-        else this.outbox.markConflict(entry.opId, answer.code, JSON.stringify(answer));
-        this.requests.upsert([answer.request]);
-        this.state.set('lastPushAt', new Date(this.now()).toISOString());
-      });
-      write.immediate();
+      if (answer.status === 'accepted') this.outbox.markAcked(entry.opId, JSON.stringify(answer));
+      else this.outbox.markConflict(entry.opId, answer.code, JSON.stringify(answer));
+      this.requests.upsert([answer.request]);
+      this.state.set('lastPushAt', new Date(this.now()).toISOString());
       this.lastError = null;
       this.options.logger.info('sync.pushed', { opId: entry.opId, status: answer.status, code: answer.code, attempts });
       return false;
@@ -311,7 +346,7 @@ export class SyncEngine {
       this.lastError = describeFailure(failure);
       if (failure.status === 429) {
         // Honour Retry-After for the whole queue, not just this row.
-        this.pausedUntil = this.now() + (failure.retryAfterMs ?? delay);
+        this.pausedUntil = Math.max(this.pausedUntil, this.now() + (failure.retryAfterMs ?? delay));
         return true;
       }
       return false;
@@ -336,12 +371,12 @@ export class SyncEngine {
 
   private async pullPages(): Promise<void> {
     let restarts = 0;
+    const token = this.options.session.token();
+    if (!token || this.needsSignIn) return;
+    let refetching = this.state.get('refetching') === '1';
+    let next = this.options.client.changes(token, refetching ? this.state.get('refetchCursor') : this.state.get('cursor'), this.pageSize);
     for (;;) {
-      const token = this.options.session.token();
-      if (!token || this.needsSignIn) return;
-      const refetching = this.state.get('refetching') === '1';
-      const cursor = refetching ? this.state.get('refetchCursor') : this.state.get('cursor');
-      const result = await this.options.client.changes(token, cursor, this.pageSize);
+      const result = await next;
       if (!result.ok) {
         const failure = result.failure;
         if (failure.kind === 'network') return this.unreachable(failure);
@@ -359,6 +394,8 @@ export class SyncEngine {
           });
           restart.immediate();
           this.options.logger.info('sync.refetch');
+          refetching = true;
+          next = this.options.client.changes(token, null, this.pageSize);
           continue;
         }
         if (failure.kind === 'http' && failure.status === 401) return this.unauthorized();
@@ -367,9 +404,13 @@ export class SyncEngine {
       }
       this.reachable();
       const page = result.value;
+      // Ask for the next page while this one is written; its cursor is saved only with
+      // the page itself, so a crash in between just fetches it again.
+      if (page.hasMore) next = this.options.client.changes(token, page.nextCursor, this.pageSize);
+      const inRefetch = refetching;
       const apply = this.options.store.sqlite.transaction(() => {
-        this.requests.upsert(page.items, refetching ? 'enablement_requests_refetch' : 'enablement_requests');
-        if (refetching) {
+        this.requests.upsert(page.items, inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
+        if (inRefetch) {
           this.state.set('refetchCursor', page.nextCursor);
           if (!page.hasMore) {
             this.requests.swapInRefetch();

@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { EnablementRequest } from '../shared/contract/central-api';
+import type { Faults } from '../central/server';
+
+/**
+ * The reference central service in its own process, as a real server would be: the
+ * benchmark's client and the service do not share a thread (or a core).
+ */
+const root = join(import.meta.dirname, '..');
+
+export interface CentralProcess {
+  url: string;
+  adminUrl: string;
+  setFaults(faults: Partial<Faults>): Promise<void>;
+  effects(): Promise<Array<{ key: string }>>;
+  requests(status: string, limit: number): Promise<EnablementRequest[]>;
+  close(): Promise<void>;
+}
+
+export async function startCentralProcess(seed: number, seedValue: number): Promise<CentralProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'central/cli.ts'), '--port', '0', '--admin', '--seed', String(seed), '--seed-value', String(seedValue)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const urls = await new Promise<{ url: string; adminUrl: string }>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const api = /su (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const admin = /(http:\/\/127\.0\.0\.1:\d+)\/admin/.exec(output);
+      if (api && admin) resolve({ url: api[1]!, adminUrl: admin[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`central exited with ${code}: ${output}`)));
+  });
+  const admin = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${urls.adminUrl}${path}`, init);
+    if (!response.ok) throw new Error(`admin ${path}: ${response.status}`);
+    return response.json();
+  };
+  return {
+    ...urls,
+    setFaults: async (faults) => {
+      await admin('/admin/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    },
+    effects: () => admin('/admin/effects') as Promise<Array<{ key: string }>>,
+    requests: (status, limit) => admin(`/admin/requests?status=${status}&limit=${limit}`) as Promise<EnablementRequest[]>,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
