@@ -19,20 +19,21 @@ function format(value: number): string {
 }
 
 function table(measurements: Measurement[]): string {
-  const lines = [
-    '| case | metric | value | baseline | ratio | target | met |',
-    '|---|---|---:|---|---:|---|---|',
-  ];
+  const lines = ['| case | metric | value | baseline | ratio | target | met |', '|---|---|---:|---|---:|---|---|'];
   for (const m of measurements) {
     const baseline = m.baseline ? `${format(m.baseline.value)} ${m.unit} (${m.baseline.label})` : '';
     const met = m.meetsTarget === undefined ? '' : m.meetsTarget ? 'yes' : '**no**';
-    lines.push(`| ${m.case} | ${m.metric} | ${format(m.value)} ${m.unit} | ${baseline} | ${m.ratio === undefined ? '' : format(m.ratio)} | ${m.target ?? ''} | ${met} |`);
+    lines.push(
+      `| ${m.case} | ${m.metric} | ${format(m.value)} ${m.unit} | ${baseline} | ${m.ratio === undefined ? '' : format(m.ratio)} | ${m.target ?? ''} | ${met} |`,
+    );
   }
   return lines.join('\n');
 }
 
 async function main() {
-  const files = readdirSync(benchDirectory).filter((file) => file.endsWith('.bench.ts')).sort();
+  const files = readdirSync(benchDirectory)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .sort();
   const measurements: Measurement[] = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(join(benchDirectory, file)).href)) as Record<string, BenchCase>;
@@ -44,11 +45,24 @@ async function main() {
     }
   }
   // Peak memory of the whole run (the largest case dominates: the 1M-row cache).
-  measurements.push({ case: 'Peak RSS of the benchmark process', metric: 'max RSS', unit: 'MiB', value: process.resourceUsage().maxRSS / 1024 });
-  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+  measurements.push({
+    case: 'Peak RSS of the benchmark process',
+    metric: 'max RSS',
+    unit: 'MiB',
+    value: process.resourceUsage().maxRSS / 1024,
+  });
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
   const markdown = `# Benchmark results\n\nNode ${machine.node}, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${new Date().toISOString()}\n\n${table(measurements)}\n`;
   mkdirSync(resultsDirectory, { recursive: true });
-  writeFileSync(join(resultsDirectory, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine, measurements }, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDirectory, 'latest.json'),
+    JSON.stringify({ date: new Date().toISOString(), machine, measurements }, null, 2) + '\n',
+  );
   writeFileSync(join(resultsDirectory, 'latest.md'), markdown);
   process.stdout.write(markdown);
 }

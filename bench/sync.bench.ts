@@ -46,7 +46,9 @@ async function signIn(core: ReturnType<typeof benchCore>) {
 }
 
 function allRequests(central: CentralService): EnablementRequest[] {
-  return (central.store.db.prepare('SELECT body FROM requests ORDER BY seq').all() as { body: string }[]).map((row) => JSON.parse(row.body) as EnablementRequest);
+  return (central.store.db.prepare('SELECT body FROM requests ORDER BY seq').all() as { body: string }[]).map(
+    (row) => JSON.parse(row.body) as EnablementRequest,
+  );
 }
 
 export const pullVersusRawInsert: BenchCase = {
@@ -62,7 +64,9 @@ export const pullVersusRawInsert: BenchCase = {
       await core.sync!.pull();
       const pullMs = performance.now() - pullStart;
       if (core.sync!.requests.count() !== sizes.pull) throw new Error('pull incomplete');
-      const rows = (core.store!.sqlite.prepare('SELECT body FROM enablement_requests').all() as { body: string }[]).map((row) => JSON.parse(row.body) as EnablementRequest);
+      const rows = (core.store!.sqlite.prepare('SELECT body FROM enablement_requests').all() as { body: string }[]).map(
+        (row) => JSON.parse(row.body) as EnablementRequest,
+      );
       await core.close();
 
       // Baseline: the same rows inserted straight into a fresh encrypted store, same page size.
@@ -137,8 +141,20 @@ export const lookupInLargeCache: BenchCase = {
       await core.close();
       const p99 = percentile(samples, 99);
       return [
-        { case: `Lookup by fiscal code, cache of ${rows.toLocaleString('en')} (operation, cache path)`, metric: 'p50', unit: 'ms', value: median(samples) },
-        { case: `Lookup by fiscal code, cache of ${rows.toLocaleString('en')} (operation, cache path)`, metric: 'p99', unit: 'ms', value: p99, target: 'p99 ≤ 1 ms', meetsTarget: p99 <= 1 },
+        {
+          case: `Lookup by fiscal code, cache of ${rows.toLocaleString('en')} (operation, cache path)`,
+          metric: 'p50',
+          unit: 'ms',
+          value: median(samples),
+        },
+        {
+          case: `Lookup by fiscal code, cache of ${rows.toLocaleString('en')} (operation, cache path)`,
+          metric: 'p99',
+          unit: 'ms',
+          value: p99,
+          target: 'p99 ≤ 1 ms',
+          meetsTarget: p99 <= 1,
+        },
       ];
     } finally {
       rmSync(directory, { recursive: true, force: true });
@@ -154,7 +170,9 @@ async function drainRun(errorRate: number): Promise<{ rate: number; lost: number
     await signIn(core);
     const engine = core.sync!;
     await engine.pull();
-    const targets = (await central.requests('awaiting-identification', sizes.drain * 2)).filter((r) => r.identificationRequired).slice(0, sizes.drain);
+    const targets = (await central.requests('awaiting-identification', sizes.drain * 2))
+      .filter((r) => r.identificationRequired)
+      .slice(0, sizes.drain);
     if (targets.length < sizes.drain) throw new Error(`only ${targets.length} requests to confirm`);
     // Queue everything first (offline at the desk), then measure the drain alone.
     await central.setFaults({ down: true });

@@ -19,11 +19,27 @@ import type { CentralStore } from './store';
 
 export const trainingOffice: Office = { code: 'ZZIS00100A', name: 'Istituto di prova "Sportello"', comune: 'Roma' };
 export const trainingOperators = [
-  { username: 'dirigente', password: 'prova-dirigente', operator: { id: 'op-dirigente', displayName: 'Dirigente di prova', role: 'office-admin' as const } },
-  { username: 'segreteria', password: 'prova-segreteria', operator: { id: 'op-segreteria', displayName: 'Assistente di prova', role: 'operator' as const } },
+  {
+    username: 'dirigente',
+    password: 'prova-dirigente',
+    operator: { id: 'op-dirigente', displayName: 'Dirigente di prova', role: 'office-admin' as const },
+  },
+  {
+    username: 'segreteria',
+    password: 'prova-segreteria',
+    operator: { id: 'op-segreteria', displayName: 'Assistente di prova', role: 'operator' as const },
+  },
 ];
 
-const streets = ['Via Roma', 'Via Garibaldi', 'Corso Italia', 'Via dei Mille', "Piazza dell'Unità", 'Viale della Repubblica', 'Via San Martino'];
+const streets = [
+  'Via Roma',
+  'Via Garibaldi',
+  'Corso Italia',
+  'Via dei Mille',
+  "Piazza dell'Unità",
+  'Viale della Repubblica',
+  'Via San Martino',
+];
 const domiciles = ['H501', 'F205', 'A944', 'D612', 'L219', 'F839', 'G273', 'L736'];
 
 function weighted<T>(random: Random, choices: Array<[T, number]>): T {
@@ -111,7 +127,14 @@ export function seedCentral(store: CentralStore, options: SeedOptions): void {
         healthCardExpiry: addDays(nowIso, 365 * 3).slice(0, 10),
         mrz:
           presented.kind === 'cie' && presented.expiryDate
-            ? buildTd1({ surname: person.surname, name: person.name, sex: person.sex, birthDate: person.birthDate, documentNumber: presented.number, expiryDate: presented.expiryDate })
+            ? buildTd1({
+                surname: person.surname,
+                name: person.name,
+                sex: person.sex,
+                birthDate: person.birthDate,
+                documentNumber: presented.number,
+                expiryDate: presented.expiryDate,
+              })
             : null,
       });
     }

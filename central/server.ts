@@ -118,7 +118,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     }
   });
 
-  const error = (reply: FastifyReply, status: number, code: string, message?: string) => reply.code(status).send(message ? { code, message } : { code });
+  const error = (reply: FastifyReply, status: number, code: string, message?: string) =>
+    reply.code(status).send(message ? { code, message } : { code });
 
   app.setErrorHandler((err: { statusCode?: number }, _request, reply) => {
     const status = err.statusCode ?? 500;
@@ -157,7 +158,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
 
   app.post('/v1/sessions', async (request, reply) => {
     const parsed = signInRequestSchema.safeParse(request.body);
-    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+    if (!parsed.success)
+      return error(reply, 400, centralErrorCodes.validation, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
     const expiresAt = new Date(now().getTime() + (options.sessionMinutes ?? 12 * 60) * 60_000).toISOString();
     const signedIn = store.signIn(parsed.data.officeCode, parsed.data.username, parsed.data.password, expiresAt);
     if (!signedIn) return error(reply, 401, centralErrorCodes.invalidCredentials, 'wrong office, username or password');
@@ -181,7 +183,11 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     }
     const page = store.changesAfter(afterSeq, parsed.data.limit);
     // The stored JSON goes out as is: no parse and re-serialise of every request.
-    const tail: Omit<ChangesResponse, 'items'> = { nextCursor: encodeCursor(epoch, generation, page.lastSeq), hasMore: page.hasMore, serverTime: nowIso() };
+    const tail: Omit<ChangesResponse, 'items'> = {
+      nextCursor: encodeCursor(epoch, generation, page.lastSeq),
+      hasMore: page.hasMore,
+      serverTime: nowIso(),
+    };
     return reply.type('application/json; charset=utf-8').send(`{"items":[${page.bodies.join(',')}],${JSON.stringify(tail).slice(1)}`);
   });
 
@@ -197,12 +203,15 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   app.post('/v1/identifications', async (request, reply) => {
     if (!authenticate(request, reply)) return reply;
     const key = request.headers[idempotencyKeyHeader];
-    if (typeof key !== 'string' || !z.uuid().safeParse(key).success) return error(reply, 400, centralErrorCodes.idempotencyKeyMissing, 'Idempotency-Key must be a UUID');
+    if (typeof key !== 'string' || !z.uuid().safeParse(key).success)
+      return error(reply, 400, centralErrorCodes.idempotencyKeyMissing, 'Idempotency-Key must be a UUID');
     const parsed = identificationSubmissionSchema.safeParse(request.body);
-    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+    if (!parsed.success)
+      return error(reply, 400, centralErrorCodes.validation, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
     const raw = (request as FastifyRequest & { rawText?: string }).rawText ?? '';
     const result = store.applyIdentification(key, raw, parsed.data, nowIso());
-    if (result.kind === 'reused') return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
+    if (result.kind === 'reused')
+      return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
     if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
     if (roll(faults.dropAfterCommitRate)) {
       // Committed, but the client never hears: it must retry with the same key.
@@ -221,13 +230,14 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const listen = (port: number) => new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
     });
-  });
   const port = await listen(options.port ?? 0);
   let listening = true;
 
@@ -263,10 +273,21 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     admin.post<{ Params: { id: string; action: string } }>('/admin/requests/:id/:action', async (request, reply) => {
       const current = store.getRequest(request.params.id);
       if (!current) return error(reply, 404, centralErrorCodes.notFound);
-      const statuses: Record<string, typeof current.status> = { annul: 'annulled', expire: 'expired', 'confirm-code': 'awaiting-identification', enable: 'enabled' };
+      const statuses: Record<string, typeof current.status> = {
+        annul: 'annulled',
+        expire: 'expired',
+        'confirm-code': 'awaiting-identification',
+        enable: 'enabled',
+      };
       const status = statuses[request.params.action];
       if (!status) return error(reply, 404, centralErrorCodes.notFound);
-      const updated = { ...current, status, version: current.version + 1, updatedAt: nowIso(), enabledAt: status === 'enabled' ? nowIso() : current.enabledAt };
+      const updated = {
+        ...current,
+        status,
+        version: current.version + 1,
+        updatedAt: nowIso(),
+        enabledAt: status === 'enabled' ? nowIso() : current.enabledAt,
+      };
       store.putRequest(updated);
       return updated;
     });
@@ -274,16 +295,20 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     admin.get('/admin/emails', async () => store.emails());
     admin.post('/admin/compact', async () => (store.compact(), { ok: true }));
     admin.post('/admin/revoke-sessions', async () => (store.revokeAllSessions(), { ok: true }));
-    admin.get<{ Params: { id: string } }>('/admin/training-cards/:id', async (request, reply) => store.trainingCard(request.params.id) ?? error(reply, 404, centralErrorCodes.notFound));
+    admin.get<{ Params: { id: string } }>(
+      '/admin/training-cards/:id',
+      async (request, reply) => store.trainingCard(request.params.id) ?? error(reply, 404, centralErrorCodes.notFound),
+    );
     admin.get('/admin/requests', async (request, reply) => {
-      const parsed = z.object({ status: z.string().optional(), limit: z.coerce.number().int().min(1).max(1_000_000).default(1000) }).safeParse(request.query);
+      const parsed = z
+        .object({ status: z.string().optional(), limit: z.coerce.number().int().min(1).max(1_000_000).default(1000) })
+        .safeParse(request.query);
       if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
       const all = store.allRequestIds().map((id) => store.getRequest(id)!);
       return all.filter((r) => !parsed.data.status || r.status === parsed.data.status).slice(0, parsed.data.limit);
     });
     await admin.listen({ host, port: options.adminPort ?? 0 });
   }
-
 
   const service: CentralService = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -313,4 +338,3 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   };
   return service;
 }
-

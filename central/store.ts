@@ -149,10 +149,9 @@ export class CentralStore {
     const canonical = parseFiscalCode(request.applicant.fiscalCode, { on: request.createdAt.slice(0, 10) });
     const fiscalCode = canonical.ok ? canonical.value.canonical : request.applicant.fiscalCode;
     this.sql(
-        `INSERT INTO requests (id, seq, fiscal_code, status, expires_at, body) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO requests (id, seq, fiscal_code, status, expires_at, body) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, fiscal_code = excluded.fiscal_code, status = excluded.status, expires_at = excluded.expires_at, body = excluded.body`,
-      )
-      .run(request.id, this.nextSeq(), fiscalCode, request.status, request.expiresAt, JSON.stringify(request));
+    ).run(request.id, this.nextSeq(), fiscalCode, request.status, request.expiresAt, JSON.stringify(request));
   }
 
   getRequest(id: string): EnablementRequest | null {
@@ -167,7 +166,10 @@ export class CentralStore {
 
   /** Requests changed after `afterSeq`, in server order, as their stored JSON text. */
   changesAfter(afterSeq: number, limit: number): { bodies: string[]; lastSeq: number; hasMore: boolean } {
-    const rows = this.sql('SELECT seq, body FROM requests WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit + 1) as { seq: number; body: string }[];
+    const rows = this.sql('SELECT seq, body FROM requests WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit + 1) as {
+      seq: number;
+      body: string;
+    }[];
     const page = rows.slice(0, limit);
     return {
       bodies: page.map((row) => row.body),
@@ -186,8 +188,9 @@ export class CentralStore {
 
   /** Moves every request past its expiry to `expired` (the server's clock decides). */
   expireDue(nowIso: string): number {
-    const due = this.sql(`SELECT body FROM requests WHERE status IN ('awaiting-code-confirmation', 'awaiting-identification') AND expires_at < ?`)
-      .all(nowIso) as { body: string }[];
+    const due = this.sql(
+      `SELECT body FROM requests WHERE status IN ('awaiting-code-confirmation', 'awaiting-identification') AND expires_at < ?`,
+    ).all(nowIso) as { body: string }[];
     const update = this.db.transaction(() => {
       for (const row of due) {
         const request = JSON.parse(row.body) as EnablementRequest;
@@ -218,7 +221,8 @@ export class CentralStore {
   ): { kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' } {
     const bodyHash = sha256(rawBody);
     const run = this.db.transaction(() => {
-      const existing = this.sql('SELECT body_hash, response FROM idempotency WHERE key = ?').get(key) as { body_hash: string; response: string } | undefined;
+      const existing = this.sql('SELECT body_hash, response FROM idempotency WHERE key = ?').get(key) as
+        { body_hash: string; response: string } | undefined;
       if (existing) {
         if (existing.body_hash !== bodyHash) return { kind: 'reused' as const };
         return { kind: 'answer' as const, answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
@@ -230,23 +234,49 @@ export class CentralStore {
       if (conflict) {
         answer = { status: 'conflict', code: conflict, request };
       } else if (submission.outcome === 'confirmed') {
-        const enabled: EnablementRequest = { ...request, status: 'enabled', version: request.version + 1, updatedAt: nowIso, enabledAt: nowIso };
+        const enabled: EnablementRequest = {
+          ...request,
+          status: 'enabled',
+          version: request.version + 1,
+          updatedAt: nowIso,
+          enabledAt: nowIso,
+        };
         this.putRequest(enabled);
-        this.sql('INSERT INTO emails (request_id, recipient, subject, created_at) VALUES (?, ?, ?, ?)')
-          .run(request.id, request.applicant.email, 'Istanze OnLine: abilitazione confermata', nowIso);
+        this.sql('INSERT INTO emails (request_id, recipient, subject, created_at) VALUES (?, ?, ?, ?)').run(
+          request.id,
+          request.applicant.email,
+          'Istanze OnLine: abilitazione confermata',
+          nowIso,
+        );
         answer = { status: 'accepted', code: 'identified', request: enabled };
       } else {
         answer = { status: 'accepted', code: 'refusal-recorded', request };
       }
-      this.sql('INSERT INTO effects (key, request_id, outcome, code, created_at) VALUES (?, ?, ?, ?, ?)').run(key, request.id, submission.outcome, answer.code, nowIso);
-      this.sql('INSERT INTO idempotency (key, body_hash, response, created_at) VALUES (?, ?, ?, ?)').run(key, bodyHash, JSON.stringify(answer), nowIso);
+      this.sql('INSERT INTO effects (key, request_id, outcome, code, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        key,
+        request.id,
+        submission.outcome,
+        answer.code,
+        nowIso,
+      );
+      this.sql('INSERT INTO idempotency (key, body_hash, response, created_at) VALUES (?, ?, ?, ?)').run(
+        key,
+        bodyHash,
+        JSON.stringify(answer),
+        nowIso,
+      );
       return { kind: 'answer' as const, answer, replayed: false };
     });
     return run.immediate();
   }
 
   effects(): Array<{ key: string; requestId: string; outcome: string; code: string }> {
-    return this.sql('SELECT key, request_id AS requestId, outcome, code FROM effects ORDER BY rowid').all() as Array<{ key: string; requestId: string; outcome: string; code: string }>;
+    return this.sql('SELECT key, request_id AS requestId, outcome, code FROM effects ORDER BY rowid').all() as Array<{
+      key: string;
+      requestId: string;
+      outcome: string;
+      code: string;
+    }>;
   }
 
   emails(): Array<{ requestId: string; recipient: string; subject: string; createdAt: string }> {
@@ -265,17 +295,17 @@ export class CentralStore {
   }
 
   putOperator(officeCode: string, username: string, password: string, operator: Operator): void {
-    this.sql('INSERT OR REPLACE INTO operators (id, office_code, username, display_name, role, password_hash) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(operator.id, officeCode, username.toLowerCase(), operator.displayName, operator.role, hashPassword(password));
+    this.sql(
+      'INSERT OR REPLACE INTO operators (id, office_code, username, display_name, role, password_hash) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(operator.id, officeCode, username.toLowerCase(), operator.displayName, operator.role, hashPassword(password));
   }
 
   /** Checks credentials; on success stores a new session and returns its token. */
   signIn(officeCode: string, username: string, password: string, expiresAt: string): { token: string; session: StoredSession } | null {
     const row = this.sql(
-        `SELECT o.id, o.display_name, o.role, o.password_hash, f.code, f.name, f.comune
+      `SELECT o.id, o.display_name, o.role, o.password_hash, f.code, f.name, f.comune
          FROM operators o JOIN offices f ON f.code = o.office_code WHERE o.office_code = ? AND o.username = ?`,
-      )
-      .get(officeCode, username.toLowerCase()) as
+    ).get(officeCode, username.toLowerCase()) as
       | { id: string; display_name: string; role: Operator['role']; password_hash: string; code: string; name: string; comune: string }
       | undefined;
     // Same work whether or not the user exists.
@@ -295,12 +325,17 @@ export class CentralStore {
 
   session(token: string, nowIso: string): StoredSession | null {
     const row = this.sql(
-        `SELECT s.expires_at, o.id, o.display_name, o.role, f.code, f.name, f.comune FROM sessions s
+      `SELECT s.expires_at, o.id, o.display_name, o.role, f.code, f.name, f.comune FROM sessions s
          JOIN operators o ON o.id = s.operator_id JOIN offices f ON f.code = o.office_code WHERE s.token_hash = ?`,
-      )
-      .get(sha256(token)) as { expires_at: string; id: string; display_name: string; role: Operator['role']; code: string; name: string; comune: string } | undefined;
+    ).get(sha256(token)) as
+      | { expires_at: string; id: string; display_name: string; role: Operator['role']; code: string; name: string; comune: string }
+      | undefined;
     if (!row || row.expires_at <= nowIso) return null;
-    return { operator: { id: row.id, displayName: row.display_name, role: row.role }, office: { code: row.code, name: row.name, comune: row.comune }, expiresAt: row.expires_at };
+    return {
+      operator: { id: row.id, displayName: row.display_name, role: row.role },
+      office: { code: row.code, name: row.name, comune: row.comune },
+      expiresAt: row.expires_at,
+    };
   }
 
   revokeAllSessions(): void {

@@ -15,7 +15,9 @@ export interface EmbeddedMigration {
 }
 
 export function readMigrations(directory = migrationsDirectory): EmbeddedMigration[] {
-  const journal = JSON.parse(readFileSync(join(directory, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string; when: number }> };
+  const journal = JSON.parse(readFileSync(join(directory, 'meta/_journal.json'), 'utf8')) as {
+    entries: Array<{ tag: string; when: number }>;
+  };
   return journal.entries.map((entry) => ({
     tag: entry.tag,
     when: entry.when,

@@ -162,7 +162,9 @@ export const identificationSubmissionSchema = z.object({
     acknowledgedWarnings: z.array(z.string().max(80)).max(50),
   }),
   documents: z.array(presentedDocumentSchema).max(2),
-  fiscalCodeCard: z.object({ kind: z.enum(['health-card', 'fiscal-code-card']), fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/) }).nullable(),
+  fiscalCodeCard: z
+    .object({ kind: z.enum(['health-card', 'fiscal-code-card']), fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/) })
+    .nullable(),
   delegate: delegateSchema.nullable(),
   operator: z.object({ id: nonEmpty, displayName: nonEmpty }),
   device: z.object({ id: z.uuid() }),

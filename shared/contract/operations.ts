@@ -39,7 +39,11 @@ export const operations = {
   'app.setLocale': { input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
 
   'session.signIn': {
-    input: z.strictObject({ officeCode: officeCodeSchema, username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }),
+    input: z.strictObject({
+      officeCode: officeCodeSchema,
+      username: z.string().trim().min(1).max(100),
+      password: z.string().min(1).max(200),
+    }),
     output: sessionSchema,
   },
   'session.current': { input: noInput, output: sessionSchema.nullable() },
@@ -51,7 +55,10 @@ export const operations = {
   'sync.status': { input: noInput, output: syncStatusSchema },
   'sync.retryNow': { input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },
   'sync.problems': { input: noInput, output: z.array(syncProblemSchema) },
-  'sync.markHandled': { input: z.strictObject({ opId: z.uuid(), note: z.string().trim().min(1).max(1000) }), output: z.array(syncProblemSchema) },
+  'sync.markHandled': {
+    input: z.strictObject({ opId: z.uuid(), note: z.string().trim().min(1).max(1000) }),
+    output: z.array(syncProblemSchema),
+  },
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

@@ -15,10 +15,7 @@ export type AppError = z.infer<typeof appErrorSchema>;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 export const resultSchema = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: appErrorSchema }),
-  ]);
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: appErrorSchema })]);
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

@@ -29,7 +29,14 @@ function places(): Map<string, BirthPlace> {
   index = new Map();
   for (const line of belfiorePlacesText.split('\n')) {
     const [code = '', name = '', area = '', from = '', to = ''] = line.split('|');
-    index.set(code, { code, name, area, kind: code.startsWith('Z') ? 'country' : 'comune', validFrom: compactToIso(from), validTo: compactToIso(to) });
+    index.set(code, {
+      code,
+      name,
+      area,
+      kind: code.startsWith('Z') ? 'country' : 'comune',
+      validFrom: compactToIso(from),
+      validTo: compactToIso(to),
+    });
   }
   return index;
 }

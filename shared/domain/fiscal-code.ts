@@ -34,9 +34,42 @@ export const omocodePositions = [6, 7, 9, 10, 12, 13, 14] as const;
 
 // Check character tables (DM 23/12/1976, allegato).
 const oddValues: Record<string, number> = {
-  '0': 1, '1': 0, '2': 5, '3': 7, '4': 9, '5': 13, '6': 15, '7': 17, '8': 19, '9': 21,
-  A: 1, B: 0, C: 5, D: 7, E: 9, F: 13, G: 15, H: 17, I: 19, J: 21, K: 2, L: 4, M: 18,
-  N: 20, O: 11, P: 3, Q: 6, R: 8, S: 12, T: 14, U: 16, V: 10, W: 22, X: 25, Y: 24, Z: 23,
+  '0': 1,
+  '1': 0,
+  '2': 5,
+  '3': 7,
+  '4': 9,
+  '5': 13,
+  '6': 15,
+  '7': 17,
+  '8': 19,
+  '9': 21,
+  A: 1,
+  B: 0,
+  C: 5,
+  D: 7,
+  E: 9,
+  F: 13,
+  G: 15,
+  H: 17,
+  I: 19,
+  J: 21,
+  K: 2,
+  L: 4,
+  M: 18,
+  N: 20,
+  O: 11,
+  P: 3,
+  Q: 6,
+  R: 8,
+  S: 12,
+  T: 14,
+  U: 16,
+  V: 10,
+  W: 22,
+  X: 25,
+  Y: 24,
+  Z: 23,
 };
 const evenValue = (char: string): number => (char >= '0' && char <= '9' ? char.charCodeAt(0) - 48 : char.charCodeAt(0) - 65);
 
@@ -119,7 +152,7 @@ function decodeFields(code: string): DecodedFields {
 function resolveYear(yy: number, month: number, day: number, on: IsoDate): number {
   const today = parseIsoDate(on);
   if (!today) throw new RangeError(`invalid "on" date: ${on}`);
-  let year = today.year - ((today.year - yy) % 100 + 100) % 100;
+  let year = today.year - ((((today.year - yy) % 100) + 100) % 100);
   if (formatIsoDate(year, month, day) > on) year -= 100;
   return year;
 }
@@ -148,7 +181,8 @@ export function parseFiscalCode(text: string, options: { on?: IsoDate } = {}): D
   const birthPlaceCode = fields.restored.slice(11, 15);
   const place = findBirthPlace(birthPlaceCode);
   if (!place) return fail('birth-place', `Codice ${birthPlaceCode} sconosciuto.`);
-  if (!isBirthPlaceValidOn(place, birthDate)) return fail('birth-place', `${place.name} (${birthPlaceCode}) non esisteva il ${birthDate.split('-').reverse().join('/')}.`);
+  if (!isBirthPlaceValidOn(place, birthDate))
+    return fail('birth-place', `${place.name} (${birthPlaceCode}) non esisteva il ${birthDate.split('-').reverse().join('/')}.`);
 
   const canonicalBody = fields.restored.slice(0, 15);
   return {
@@ -177,7 +211,18 @@ export interface FiscalCodePerson {
 
 /** Letters outside A–Z that do not decompose under NFD. */
 const transliterations: Record<string, string> = {
-  Ł: 'L', Ø: 'O', Đ: 'D', Ħ: 'H', Ŧ: 'T', Ŀ: 'L', ß: 'SS', Æ: 'AE', Œ: 'OE', Þ: 'TH', Ð: 'D', ı: 'I',
+  Ł: 'L',
+  Ø: 'O',
+  Đ: 'D',
+  Ħ: 'H',
+  Ŧ: 'T',
+  Ŀ: 'L',
+  ß: 'SS',
+  Æ: 'AE',
+  Œ: 'OE',
+  Þ: 'TH',
+  Ð: 'D',
+  ı: 'I',
 };
 
 /**

@@ -30,10 +30,17 @@ export function luhnCheckDigit(body: string): string {
 export function validateHealthCardNumber(text: string): DomainResult<string, HealthCardNumberErrorCode> {
   const number = (typeof text === 'string' ? text : '').replace(/\s+/g, '');
   if (number === '') return { ok: false, error: { code: 'empty', message: 'Inserire il numero della tessera sanitaria.' } };
-  if (!/^\d+$/.test(number)) return { ok: false, error: { code: 'format', message: 'Il numero della tessera sanitaria contiene solo cifre.' } };
-  if (number.length !== 20) return { ok: false, error: { code: 'length', message: `Il numero della tessera sanitaria ha 20 cifre (ne ha ${number.length}).` } };
-  if (!number.startsWith('80380')) return { ok: false, error: { code: 'prefix', message: 'Il numero della tessera sanitaria inizia con 80380.' } };
-  if (!luhnValid(number)) return { ok: false, error: { code: 'check-digit', message: 'La cifra di controllo del numero della tessera sanitaria non è corretta.' } };
+  if (!/^\d+$/.test(number))
+    return { ok: false, error: { code: 'format', message: 'Il numero della tessera sanitaria contiene solo cifre.' } };
+  if (number.length !== 20)
+    return { ok: false, error: { code: 'length', message: `Il numero della tessera sanitaria ha 20 cifre (ne ha ${number.length}).` } };
+  if (!number.startsWith('80380'))
+    return { ok: false, error: { code: 'prefix', message: 'Il numero della tessera sanitaria inizia con 80380.' } };
+  if (!luhnValid(number))
+    return {
+      ok: false,
+      error: { code: 'check-digit', message: 'La cifra di controllo del numero della tessera sanitaria non è corretta.' },
+    };
   return { ok: true, value: number };
 }
 

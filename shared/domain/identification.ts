@@ -134,7 +134,10 @@ export interface IdentificationAssessment {
   canConfirm: boolean;
 }
 
-const requestStatusFindings: Record<Exclude<EnablementRequestStatus, 'awaiting-identification'>, { code: IdentificationFindingCode; message: string }> = {
+const requestStatusFindings: Record<
+  Exclude<EnablementRequestStatus, 'awaiting-identification'>,
+  { code: IdentificationFindingCode; message: string }
+> = {
   'awaiting-code-confirmation': {
     code: 'request-code-not-confirmed',
     message: 'Il richiedente deve prima confermare online il codice personale temporaneo ricevuto per email.',
@@ -159,16 +162,31 @@ function checkDocument(
   const who = prefix ? ' del delegato' : '';
   const number = validateDocumentNumber(document.kind, document.number);
   if (!number.ok) {
-    blocking.push({ code: `${prefix}document-number-invalid` as IdentificationFindingCode, message: `Documento${who}: ${number.error.message}`, step, field: 'number' });
+    blocking.push({
+      code: `${prefix}document-number-invalid` as IdentificationFindingCode,
+      message: `Documento${who}: ${number.error.message}`,
+      step,
+      field: 'number',
+    });
   }
   const status = documentStatus(document, { holderBirthDate }, on, options);
   if (status.status !== 'valid') {
     const code = `${prefix}document-${status.status}` as IdentificationFindingCode;
     const reason = status.reasons[0]?.message ?? '';
-    blocking.push({ code, message: `Documento${who}: ${reason}`, step, field: status.reasons[0]?.code === 'issue-date-in-future' ? 'issueDate' : 'expiryDate' });
+    blocking.push({
+      code,
+      message: `Documento${who}: ${reason}`,
+      step,
+      field: status.reasons[0]?.code === 'issue-date-in-future' ? 'issueDate' : 'expiryDate',
+    });
   }
   for (const warning of status.warnings) {
-    warnings.push({ code: `${prefix}document-expiry-not-on-birthday` as IdentificationFindingCode, message: `Documento${who}: ${warning.message}`, step, field: 'expiryDate' });
+    warnings.push({
+      code: `${prefix}document-expiry-not-on-birthday` as IdentificationFindingCode,
+      message: `Documento${who}: ${warning.message}`,
+      step,
+      field: 'expiryDate',
+    });
   }
   return number.ok;
 }
@@ -194,7 +212,11 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
   // 4. Consistency of the request's own fiscal code with its personal data.
   const applicantCode = parseFiscalCode(applicant.fiscalCode, { on });
   if (!applicantCode.ok) {
-    blocking.push({ code: 'request-fiscal-code-invalid', message: `Codice fiscale della richiesta: ${applicantCode.error.message}`, step: 'request' });
+    blocking.push({
+      code: 'request-fiscal-code-invalid',
+      message: `Codice fiscale della richiesta: ${applicantCode.error.message}`,
+      step: 'request',
+    });
   } else {
     const mismatches = fiscalCodeMismatches(applicant.fiscalCode, applicant);
     if (mismatches.length > 0) {
@@ -230,24 +252,49 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
       });
     }
     if (normalizeText(presented.issuer) !== normalizeText(declared.issuer)) {
-      warnings.push({ code: 'document-issuer-differs', message: "L'ente di rilascio è diverso da quello dichiarato nella richiesta.", step: 'document', field: 'issuer' });
+      warnings.push({
+        code: 'document-issuer-differs',
+        message: "L'ente di rilascio è diverso da quello dichiarato nella richiesta.",
+        step: 'document',
+        field: 'issuer',
+      });
     }
     if (presented.issueDate !== declared.issueDate) {
-      warnings.push({ code: 'document-issue-date-differs', message: 'La data di rilascio è diversa da quella dichiarata nella richiesta.', step: 'document', field: 'issueDate' });
+      warnings.push({
+        code: 'document-issue-date-differs',
+        message: 'La data di rilascio è diversa da quella dichiarata nella richiesta.',
+        step: 'document',
+        field: 'issueDate',
+      });
     }
     if (declared.expiryDate && presented.expiryDate && presented.expiryDate !== declared.expiryDate) {
-      warnings.push({ code: 'document-expiry-date-differs', message: 'La data di scadenza è diversa da quella dichiarata nella richiesta.', step: 'document', field: 'expiryDate' });
+      warnings.push({
+        code: 'document-expiry-date-differs',
+        message: 'La data di scadenza è diversa da quella dichiarata nella richiesta.',
+        step: 'document',
+        field: 'expiryDate',
+      });
     }
   }
 
   // 3. The fiscal-code card carries the request's code.
   const card = input.fiscalCodeCard;
   if (!card || card.fiscalCode.trim() === '') {
-    blocking.push({ code: 'fiscal-code-card-missing', message: 'Leggere o inserire il codice fiscale dalla tessera sanitaria o dal tesserino.', step: 'fiscal-code-card', field: 'fiscalCode' });
+    blocking.push({
+      code: 'fiscal-code-card-missing',
+      message: 'Leggere o inserire il codice fiscale dalla tessera sanitaria o dal tesserino.',
+      step: 'fiscal-code-card',
+      field: 'fiscalCode',
+    });
   } else {
     const read = readFiscalCodeBarcode(card.fiscalCode, { on });
     if (!read.ok) {
-      blocking.push({ code: 'fiscal-code-card-invalid', message: `Codice fiscale della tessera: ${read.error.message}`, step: 'fiscal-code-card', field: 'fiscalCode' });
+      blocking.push({
+        code: 'fiscal-code-card-invalid',
+        message: `Codice fiscale della tessera: ${read.error.message}`,
+        step: 'fiscal-code-card',
+        field: 'fiscalCode',
+      });
     } else if (applicantCode.ok && read.value.canonical !== applicantCode.value.canonical) {
       blocking.push({
         code: 'fiscal-code-card-mismatch',
@@ -258,10 +305,16 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
     }
     if (card.kind === 'health-card' && card.cardNumber) {
       const number = validateHealthCardNumber(card.cardNumber);
-      if (!number.ok) blocking.push({ code: 'health-card-number-invalid', message: number.error.message, step: 'fiscal-code-card', field: 'cardNumber' });
+      if (!number.ok)
+        blocking.push({ code: 'health-card-number-invalid', message: number.error.message, step: 'fiscal-code-card', field: 'cardNumber' });
     }
     if (card.expiryDate && card.expiryDate < on) {
-      warnings.push({ code: 'fiscal-code-card-expired', message: 'La tessera è scaduta: il codice fiscale resta leggibile, ma annotarlo.', step: 'fiscal-code-card', field: 'expiryDate' });
+      warnings.push({
+        code: 'fiscal-code-card-expired',
+        message: 'La tessera è scaduta: il codice fiscale resta leggibile, ma annotarlo.',
+        step: 'fiscal-code-card',
+        field: 'expiryDate',
+      });
     }
   }
 
@@ -273,7 +326,12 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
     } else {
       const delegateCode = parseFiscalCode(delegate.fiscalCode, { on });
       if (!delegateCode.ok) {
-        blocking.push({ code: 'delegate-fiscal-code-invalid', message: `Codice fiscale del delegato: ${delegateCode.error.message}`, step: 'delegate', field: 'fiscalCode' });
+        blocking.push({
+          code: 'delegate-fiscal-code-invalid',
+          message: `Codice fiscale del delegato: ${delegateCode.error.message}`,
+          step: 'delegate',
+          field: 'fiscalCode',
+        });
       } else {
         const mismatches = fiscalCodeMismatches(delegate.fiscalCode, delegate);
         if (mismatches.length > 0) {
@@ -285,17 +343,31 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
           });
         }
         if (applicantCode.ok && delegateCode.value.canonical === applicantCode.value.canonical) {
-          blocking.push({ code: 'delegate-is-applicant', message: 'Il delegato non può essere il richiedente stesso.', step: 'delegate', field: 'fiscalCode' });
+          blocking.push({
+            code: 'delegate-is-applicant',
+            message: 'Il delegato non può essere il richiedente stesso.',
+            step: 'delegate',
+            field: 'fiscalCode',
+          });
         }
       }
       if (!delegate.document) {
-        blocking.push({ code: 'delegate-document-missing', message: 'Inserire i dati del documento di riconoscimento del delegato.', step: 'delegate' });
+        blocking.push({
+          code: 'delegate-document-missing',
+          message: 'Inserire i dati del documento di riconoscimento del delegato.',
+          step: 'delegate',
+        });
       } else {
         checkDocument(delegate.document, delegate.birthDate, on, input.documentOptions, 'delegate-', 'delegate', blocking, warnings);
       }
     }
     if (!input.ticks.delegationFormSigned) {
-      blocking.push({ code: 'delegation-form-missing', message: 'Serve il modulo di delega firmato dal richiedente.', step: 'delegate', field: 'delegationFormSigned' });
+      blocking.push({
+        code: 'delegation-form-missing',
+        message: 'Serve il modulo di delega firmato dal richiedente.',
+        step: 'delegate',
+        field: 'delegationFormSigned',
+      });
     }
     if (!input.ticks.delegatePhotocopiesCollected) {
       blocking.push({

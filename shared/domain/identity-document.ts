@@ -67,7 +67,10 @@ export function validateDocumentNumber(kind: IdentityDocumentKind, text: string)
     if (rule.patterns.some((pattern) => pattern.test(number))) return { ok: true, value: number };
     return {
       ok: false,
-      error: { code: 'format', message: `Numero non valido per ${identityDocumentLabels[kind].toLowerCase()}: formato atteso come ${rule.example}.` },
+      error: {
+        code: 'format',
+        message: `Numero non valido per ${identityDocumentLabels[kind].toLowerCase()}: formato atteso come ${rule.example}.`,
+      },
     };
   }
   if (freeFormPattern.test(number)) return { ok: true, value: number };
@@ -146,7 +149,10 @@ export function documentStatus(
     return result('not-accepted');
   }
   if (document.issueDate > on) {
-    reasons.push({ code: 'issue-date-in-future', message: `La data di rilascio (${formatItalianDate(document.issueDate)}) è successiva a oggi: verificare.` });
+    reasons.push({
+      code: 'issue-date-in-future',
+      message: `La data di rilascio (${formatItalianDate(document.issueDate)}) è successiva a oggi: verificare.`,
+    });
     return result('not-yet-valid');
   }
   if (document.expiryDate && document.expiryDate < on) {
@@ -159,7 +165,8 @@ export function documentStatus(
     if (!expiresOnBirthday(document.expiryDate, holder.holderBirthDate)) {
       warnings.push({
         code: 'expiry-not-on-birthday',
-        message: "Per le carte d'identità rilasciate dal 10/02/2012 la scadenza cade nel giorno del compleanno del titolare (DL 5/2012 art. 7): verificare la data di scadenza.",
+        message:
+          "Per le carte d'identità rilasciate dal 10/02/2012 la scadenza cade nel giorno del compleanno del titolare (DL 5/2012 art. 7): verificare la data di scadenza.",
       });
     }
   }

@@ -59,7 +59,8 @@ function mrzDate(yymmdd: string | null | undefined, kind: 'birth' | 'expiry', on
 
 export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainResult<MrzData, MrzErrorCode> {
   const on = options.on ?? todayIn();
-  if (typeof text !== 'string' || text.trim() === '') return { ok: false, error: { code: 'empty', message: 'Inserire o leggere la zona a lettura ottica (MRZ).' } };
+  if (typeof text !== 'string' || text.trim() === '')
+    return { ok: false, error: { code: 'empty', message: 'Inserire o leggere la zona a lettura ottica (MRZ).' } };
   const lines = mrzLines(text);
   if (!lines || !/^[A-Z0-9<]+$/.test(lines.join(''))) {
     return {
@@ -108,13 +109,7 @@ export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainRe
 }
 
 export type MrzMismatchCode =
-  | 'mrz-check-digit'
-  | 'mrz-document-number'
-  | 'mrz-birth-date'
-  | 'mrz-sex'
-  | 'mrz-expiry-date'
-  | 'mrz-surname'
-  | 'mrz-name';
+  'mrz-check-digit' | 'mrz-document-number' | 'mrz-birth-date' | 'mrz-sex' | 'mrz-expiry-date' | 'mrz-surname' | 'mrz-name';
 
 export interface MrzMismatch {
   code: MrzMismatchCode;
@@ -130,21 +125,39 @@ export interface MrzComparisonSubject {
 /** Named differences between what the MRZ says and the request and presented document. */
 export function compareMrz(mrz: MrzData, subject: MrzComparisonSubject): MrzMismatch[] {
   const mismatches: MrzMismatch[] = [];
-  const failedChecks = Object.entries(mrz.checks).filter(([, ok]) => !ok).map(([name]) => name);
+  const failedChecks = Object.entries(mrz.checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
   if (failedChecks.length > 0) {
-    mismatches.push({ code: 'mrz-check-digit', field: 'mrz', message: 'Una o più cifre di controllo della MRZ non tornano: rileggere la MRZ o controllare il documento.' });
+    mismatches.push({
+      code: 'mrz-check-digit',
+      field: 'mrz',
+      message: 'Una o più cifre di controllo della MRZ non tornano: rileggere la MRZ o controllare il documento.',
+    });
   }
   if (normalizeDocumentNumber(mrz.documentNumber) !== normalizeDocumentNumber(subject.document.number)) {
-    mismatches.push({ code: 'mrz-document-number', field: 'number', message: `Il numero nella MRZ (${mrz.documentNumber}) è diverso da quello inserito.` });
+    mismatches.push({
+      code: 'mrz-document-number',
+      field: 'number',
+      message: `Il numero nella MRZ (${mrz.documentNumber}) è diverso da quello inserito.`,
+    });
   }
   if (mrz.birthDate !== subject.person.birthDate) {
-    mismatches.push({ code: 'mrz-birth-date', field: 'birthDate', message: 'La data di nascita nella MRZ è diversa da quella della richiesta.' });
+    mismatches.push({
+      code: 'mrz-birth-date',
+      field: 'birthDate',
+      message: 'La data di nascita nella MRZ è diversa da quella della richiesta.',
+    });
   }
   if (mrz.sex !== null && mrz.sex !== subject.person.sex) {
     mismatches.push({ code: 'mrz-sex', field: 'sex', message: 'Il sesso nella MRZ è diverso da quello della richiesta.' });
   }
   if (subject.document.expiryDate && mrz.expiryDate !== subject.document.expiryDate) {
-    mismatches.push({ code: 'mrz-expiry-date', field: 'expiryDate', message: 'La data di scadenza nella MRZ è diversa da quella inserita.' });
+    mismatches.push({
+      code: 'mrz-expiry-date',
+      field: 'expiryDate',
+      message: 'La data di scadenza nella MRZ è diversa da quella inserita.',
+    });
   }
   // The MRZ drops accents and apostrophes: compare bare letters.
   if (nameLetters(mrz.surname) !== nameLetters(subject.person.surname)) {
@@ -201,7 +214,9 @@ export function buildTd1(person: MrzPerson, documentCode = 'CI'): string[] {
   const expiry = yymmdd(person.expiryDate);
   const line2Body = `${birth}${mrzCheckDigit(birth)}${person.sex}${expiry}${mrzCheckDigit(expiry)}${person.nationality ?? 'ITA'}`;
   const line2WithoutComposite = pad(line2Body, 29);
-  const composite = mrzCheckDigit(line1.slice(5, 30) + line2WithoutComposite.slice(0, 7) + line2WithoutComposite.slice(8, 15) + line2WithoutComposite.slice(18, 29));
+  const composite = mrzCheckDigit(
+    line1.slice(5, 30) + line2WithoutComposite.slice(0, 7) + line2WithoutComposite.slice(8, 15) + line2WithoutComposite.slice(18, 29),
+  );
   return [line1, line2WithoutComposite + composite, mrzNameField(person.surname, person.name, 30)];
 }
 

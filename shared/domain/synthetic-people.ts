@@ -26,8 +26,10 @@ export function createRandom(seed: number): () => number {
 export type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const digits = (random: Random, count: number) => Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
-const letters = (random: Random, count: number) => Array.from({ length: count }, () => String.fromCharCode(65 + Math.floor(random() * 26))).join('');
+const letters = (random: Random, count: number) =>
+  Array.from({ length: count }, () => String.fromCharCode(65 + Math.floor(random() * 26))).join('');
 
+// prettier-ignore
 const italianSurnames = [
   'Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco',
   'Bruno', 'Gallo', 'Conti', 'De Luca', 'Mancini', 'Costa', 'Giordano', 'Rizzo', 'Lombardi', 'Moretti',
@@ -38,11 +40,13 @@ const italianSurnames = [
   'Zanetti', 'Bernardi', 'Pellegrini', 'Palumbo', 'Sartori', 'Farina', 'Testa', 'Villa', 'Cattaneo', 'Giuliani',
   'Xu', 'Yi', 'Ng', 'Oe',
 ] as const;
+// prettier-ignore
 const italianMaleNames = [
   'Marco', 'Giuseppe', 'Luca', 'Francesco', 'Alessandro', 'Andrea', 'Giovanni', 'Matteo', 'Lorenzo', 'Davide',
   'Nicolò', 'Niccolò', 'Gioele', 'Mattia', 'Riccardo', 'Simone', 'Federico', 'Stefano', 'Paolo', 'Antonio',
   'Gian Luca', 'Pier Paolo', 'Salvatore', 'Vincenzo', 'Domenico', 'Emanuele', 'Raffaele', 'Ugo', 'Elia', 'Noè',
 ] as const;
+// prettier-ignore
 const italianFemaleNames = [
   'Giulia', 'Chiara', 'Francesca', 'Sara', 'Martina', 'Alessia', 'Valentina', 'Federica', 'Elisa', 'Silvia',
   'Maria Chiara', 'Anna Maria', 'Ilaria', 'Noemi', 'Beatrice', 'Aurora', 'Greta', 'Caterina', 'Paola', 'Laura',
@@ -55,6 +59,7 @@ interface ForeignOrigin {
   male: readonly string[];
   female: readonly string[];
 }
+// prettier-ignore
 const foreignOrigins: readonly ForeignOrigin[] = [
   { countryCode: 'Z129', surnames: ['Ștefănescu', 'Popescu', 'Ionescu', 'Dumitrașcu', 'Țurcanu'], male: ['Ion', 'Mihai', 'Gheorghe', 'Ștefan'], female: ['Ioana', 'Andreea', 'Mădălina', 'Ștefania'] },
   { countryCode: 'Z127', surnames: ['Kowalski', 'Nowak', 'Wiśniewski', 'Łukaszewicz', 'Żak'], male: ['Łukasz', 'Paweł', 'Wojciech'], female: ['Małgorzata', 'Agnieszka', 'Joanna'] },
@@ -71,6 +76,7 @@ const foreignOrigins: readonly ForeignOrigin[] = [
 ];
 
 /** Well-known comuni for most births (valid since before 1900), the rest drawn at random. */
+// prettier-ignore
 const commonComuni = ['H501', 'F205', 'F839', 'L219', 'G273', 'A944', 'D612', 'A662', 'C351', 'L736', 'L781', 'G224', 'D969', 'B354', 'H224', 'E506'];
 
 export interface SyntheticPerson {

@@ -38,7 +38,9 @@ async function main() {
   const rendererDirectory = join(projectRoot, 'out/renderer');
   if (!existsSync(join(rendererDirectory, 'index.html'))) usage('Manca out/renderer: eseguire prima `npm run build`.');
 
-  const baseDirectory = resolve(values['data-dir'] ?? process.env.SPORTELLO_DATA_DIR ?? defaultDataDirectory('sportello-identificazione-browser'));
+  const baseDirectory = resolve(
+    values['data-dir'] ?? process.env.SPORTELLO_DATA_DIR ?? defaultDataDirectory('sportello-identificazione-browser'),
+  );
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const configuredCentral = values.central ?? process.env.SPORTELLO_CENTRAL_URL;
   // No central service configured: training mode with the embedded reference service.

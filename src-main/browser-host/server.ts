@@ -116,13 +116,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return match !== null && sessionTokens.has(sha256(match[1]!));
   };
   const unauthorised = (reply: FastifyReply) =>
-    reject(reply, 401, fail(transportErrorCodes.unauthorized, 'Sessione non valida: riaprire l’applicazione dall’indirizzo indicato all’avvio.'));
+    reject(
+      reply,
+      401,
+      fail(transportErrorCodes.unauthorized, 'Sessione non valida: riaprire l’applicazione dall’indirizzo indicato all’avvio.'),
+    );
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (status === 413) return reject(reply, 413, fail(transportErrorCodes.payloadTooLarge, 'Richiesta troppo grande.'));
-    if (status === 415) return reject(reply, 415, fail(transportErrorCodes.unsupportedMediaType, 'Formato della richiesta non supportato: serve JSON.'));
-    if (status >= 400 && status < 500) return reject(reply, 400, fail(transportErrorCodes.validation, 'Richiesta non leggibile: JSON non valido.', ['(radice)']));
+    if (status === 415)
+      return reject(reply, 415, fail(transportErrorCodes.unsupportedMediaType, 'Formato della richiesta non supportato: serve JSON.'));
+    if (status >= 400 && status < 500)
+      return reject(reply, 400, fail(transportErrorCodes.validation, 'Richiesta non leggibile: JSON non valido.', ['(radice)']));
     logger.error('browser-host.error', { code: error.code, status });
     return reject(reply, 500, fail(transportErrorCodes.internal, 'Errore interno dell’applicazione.'));
   });
@@ -132,7 +138,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const code = typeof body?.code === 'string' ? body.code : '';
     const key = sha256(code);
     if (!code || !launchCodes.delete(key)) {
-      return reject(reply, 401, fail(transportErrorCodes.unauthorized, 'Codice di avvio non valido o già usato: riavviare l’host e usare il nuovo indirizzo.'));
+      return reject(
+        reply,
+        401,
+        fail(transportErrorCodes.unauthorized, 'Codice di avvio non valido o già usato: riavviare l’host e usare il nuovo indirizzo.'),
+      );
     }
     const token = randomToken();
     sessionTokens.add(sha256(token));

@@ -65,7 +65,10 @@ export function createDispatcher(handlers: OperationHandlers, logger: Logger): D
         error: error instanceof Error ? error.name : typeof error,
         detail: error instanceof Error ? error.message : undefined,
       });
-      return fail(transportErrorCodes.internal, 'Errore interno dell’applicazione. Riprovare; se il problema persiste, rivolgersi all’assistenza.');
+      return fail(
+        transportErrorCodes.internal,
+        'Errore interno dell’applicazione. Riprovare; se il problema persiste, rivolgersi all’assistenza.',
+      );
     }
   };
 }

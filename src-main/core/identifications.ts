@@ -14,7 +14,11 @@ export interface RecordedOutcome {
   opId: string;
 }
 
-export function recordIdentification(engine: SyncEngine, submission: IdentificationSubmission, extra: Record<string, unknown> = {}): RecordedOutcome {
+export function recordIdentification(
+  engine: SyncEngine,
+  submission: IdentificationSubmission,
+  extra: Record<string, unknown> = {},
+): RecordedOutcome {
   const payload = identificationSubmissionSchema.parse(submission);
   const request = engine.requestFromCache(payload.requestId);
   const fiscalCode = request ? canonicalFiscalCode(request.applicant.fiscalCode, todayIn()) : (payload.fiscalCodeCard?.fiscalCode ?? '');

@@ -26,7 +26,10 @@ test('the Electron app opens the home view from app:// with the version from app
     await expect(window.getByTestId('app-version')).toHaveText(version);
     // The page has no Node: the bridge is the only thing exposed.
     expect(await window.evaluate(() => typeof (globalThis as Record<string, unknown>).require)).toBe('undefined');
-    expect(await window.evaluate(() => Object.keys((globalThis as Record<string, unknown>).sportello as object).sort())).toEqual(['invoke', 'subscribe']);
+    expect(await window.evaluate(() => Object.keys((globalThis as Record<string, unknown>).sportello as object).sort())).toEqual([
+      'invoke',
+      'subscribe',
+    ]);
   } finally {
     await app.close();
   }

@@ -23,7 +23,9 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
     expect(env.host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const other = createTestCore();
     for (const host of ['0.0.0.0', '192.168.1.10', '::', 'example.org']) {
-      await expect(startBrowserHost({ core: other.core, logger: other.logger, rendererDirectory: '/nonexistent', host })).rejects.toThrow(/solo su loopback/);
+      await expect(startBrowserHost({ core: other.core, logger: other.logger, rendererDirectory: '/nonexistent', host })).rejects.toThrow(
+        /solo su loopback/,
+      );
     }
     await other.cleanup();
   });
@@ -31,13 +33,22 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
   it('exchanges a one-time launch code for a token, once', async () => {
     const url = new URL(env.host.issueLaunchUrl());
     const code = url.searchParams.get('launch')!;
-    const exchange = () => fetch(`${env.host.origin}/auth/launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const exchange = () =>
+      fetch(`${env.host.origin}/auth/launch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
     const first = await exchange();
     expect(first.status).toBe(200);
     const { value } = (await first.json()) as { value: { token: string } };
     const second = await exchange();
     expect(second.status).toBe(401);
-    const info = await fetch(`${env.host.origin}/rpc/app.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${value.token}` }, body: '{}' });
+    const info = await fetch(`${env.host.origin}/rpc/app.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${value.token}` },
+      body: '{}',
+    });
     expect(info.status).toBe(200);
   });
 
@@ -48,7 +59,11 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
   });
 
   it('answers 401 without the token or with a wrong one', async () => {
-    const none = await fetch(`${env.host.origin}/rpc/app.info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const none = await fetch(`${env.host.origin}/rpc/app.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect((await rpc('app.info', {}, { authorization: 'Bearer wrong-token-wrong-token-wrong' })).status).toBe(401);
@@ -84,10 +99,14 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
     // fetch() cannot forge Host; a raw request can (DNS rebinding).
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${env.host.origin}/rpc/app.info`, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${env.host.origin}/rpc/app.info`,
+        { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json', authorization: `Bearer ${token}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });

@@ -43,7 +43,9 @@ describe('local store', () => {
     expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.sqlite.pragma('user_version', { simple: true })).toBe(shippedSchemaVersion);
-    const tables = (store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    const tables = (store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+      (t) => t.name,
+    );
     expect(tables).toEqual(expect.arrayContaining(['enablement_requests', 'identifications', 'outbox', 'sync_state', 'settings']));
     store.close();
     expect(readFileSync(path).subarray(0, 15).toString()).not.toBe('SQLite format 3');
@@ -132,7 +134,10 @@ describe('local store', () => {
     await first.core.close();
     const wrong = createTestCore({ dataDirectory: dir, databaseKey: randomBytes(32) });
     expect(await wrong.core.call('app.info', {})).toMatchObject({ ok: true, value: { storeError: { code: 'wrong-key' } } });
-    expect(await wrong.core.call('sync.status', {})).toMatchObject({ ok: false, error: { code: 'wrong-key', message: expect.stringMatching(/chiave/) } });
+    expect(await wrong.core.call('sync.status', {})).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-key', message: expect.stringMatching(/chiave/) },
+    });
     await wrong.core.close();
   });
 });

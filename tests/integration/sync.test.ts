@@ -28,7 +28,11 @@ async function setup(seed = 300, pageSize = 100) {
     await test.cleanup();
     await central.close();
   });
-  const signIn = await test.core.dispatch('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
+  const signIn = await test.core.dispatch('session.signIn', {
+    officeCode: 'ZZIS00100A',
+    username: 'segreteria',
+    password: 'prova-segreteria',
+  });
   expect(signIn).toMatchObject({ ok: true, value: { operator: { role: 'operator' }, mode: 'online' } });
   return { central, ...test, engine: test.core.sync! };
 }
@@ -275,7 +279,12 @@ describe('sync engine against the reference central service', () => {
       .allRequestIds()
       .slice(0, 300)
       .map((id) => central.store.getRequest(id)!)
-      .flatMap((r) => [r.applicant.fiscalCode, r.applicant.surname.length >= 5 ? r.applicant.surname : null, r.declaredDocument.number, r.applicant.email])
+      .flatMap((r) => [
+        r.applicant.fiscalCode,
+        r.applicant.surname.length >= 5 ? r.applicant.surname : null,
+        r.declaredDocument.number,
+        r.applicant.email,
+      ])
       .filter((value): value is string => value !== null);
     const found = samples.filter((value) => bytes.includes(Buffer.from(value)));
     expect(found).toEqual([]);

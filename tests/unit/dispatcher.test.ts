@@ -8,7 +8,9 @@ const info = { productName: 'P', version: '1', mode: 'training' as const, dataDi
 
 function dispatcherWith(overrides: Partial<OperationHandlers>) {
   const logger = createMemoryLogger();
-  const unused = Object.fromEntries(operationNames.map((name) => [name, () => Promise.reject(new Error(`${name} not used here`))])) as unknown as OperationHandlers;
+  const unused = Object.fromEntries(
+    operationNames.map((name) => [name, () => Promise.reject(new Error(`${name} not used here`))]),
+  ) as unknown as OperationHandlers;
   const handlers: OperationHandlers = { ...unused, 'app.info': () => info, 'app.setLocale': () => info, ...overrides };
   return { dispatch: createDispatcher(handlers, logger), logger };
 }
@@ -43,7 +45,9 @@ describe('dispatcher', () => {
     const result = await dispatch('app.info', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(result)).not.toContain('secret detail');
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', event: 'operation.failed', operation: 'app.info', error: 'TypeError' }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', event: 'operation.failed', operation: 'app.info', error: 'TypeError' }),
+    );
   });
 
   it('passes a ServiceFailure through as a business error with its Italian message', async () => {
@@ -52,7 +56,10 @@ describe('dispatcher', () => {
         throw new ServiceFailure('offline', 'Servizio centrale non raggiungibile.');
       },
     });
-    expect(await dispatch('app.info', {})).toEqual({ ok: false, error: { code: 'offline', message: 'Servizio centrale non raggiungibile.' } });
+    expect(await dispatch('app.info', {})).toEqual({
+      ok: false,
+      error: { code: 'offline', message: 'Servizio centrale non raggiungibile.' },
+    });
   });
 });
 
@@ -68,7 +75,14 @@ describe('core: app.info and app.setLocale', () => {
 
     expect(await test.core.dispatch('app.info', {})).toEqual({
       ok: true,
-      value: { productName: 'Sportello Identificazione', version: '0.0.0-test', mode: 'training', dataDirectory: test.dataDirectory, locale: 'it', storeError: null },
+      value: {
+        productName: 'Sportello Identificazione',
+        version: '0.0.0-test',
+        mode: 'training',
+        dataDirectory: test.dataDirectory,
+        locale: 'it',
+        storeError: null,
+      },
     });
     expect(await test.core.dispatch('app.setLocale', { locale: 'en' })).toMatchObject({ ok: true, value: { locale: 'en' } });
     expect(events).toEqual([{ name: 'app.localeChanged', payload: { locale: 'en' } }]);

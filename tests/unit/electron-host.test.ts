@@ -33,7 +33,10 @@ describe('Electron host (mocked electron module)', () => {
     expect(existsSync(wrapped)).toBe(true);
     expect(readFileSync(wrapped, 'utf8')).toMatch(/^wrapped:/);
     expect(existsSync(join(state.userData, 'training', 'desk.key'))).toBe(false);
-    expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ ok: true, value: { mode: 'training', storeError: null } });
+    expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({
+      ok: true,
+      value: { mode: 'training', storeError: null },
+    });
   });
 
   it('creates the window hardened and loads the renderer from app://, not file://', () => {
@@ -55,7 +58,10 @@ describe('Electron host (mocked electron module)', () => {
 
   it('answers a call from our own page through the dispatcher', async () => {
     const handler = state.handlers.get('op:app.info')!;
-    expect(await handler(ourFrame, {})).toMatchObject({ ok: true, value: { productName: 'Sportello Identificazione', version: '9.9.9-test', mode: 'training' } });
+    expect(await handler(ourFrame, {})).toMatchObject({
+      ok: true,
+      value: { productName: 'Sportello Identificazione', version: '9.9.9-test', mode: 'training' },
+    });
   });
 
   it('refuses a call from a foreign frame without dispatching it', async () => {
@@ -76,7 +82,10 @@ describe('Electron host (mocked electron module)', () => {
   it('pushes core events to the window', async () => {
     const handler = state.handlers.get('op:app.setLocale')!;
     await handler(ourFrame, { locale: 'en' });
-    expect(FakeBrowserWindow.created[0]!.webContents.sent).toContainEqual(['event', { name: 'app.localeChanged', payload: { locale: 'en' } }]);
+    expect(FakeBrowserWindow.created[0]!.webContents.sent).toContainEqual([
+      'event',
+      { name: 'app.localeChanged', payload: { locale: 'en' } },
+    ]);
     await handler(ourFrame, { locale: 'it' });
   });
 
@@ -84,7 +93,12 @@ describe('Electron host (mocked electron module)', () => {
     const contents = new FakeWebContents();
     app.emit('web-contents-created', {}, contents);
     const navigate = (name: string, url: string) => {
-      const event = { prevented: false, preventDefault() { this.prevented = true; } };
+      const event = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       contents.emit(name, event, url);
       return event.prevented;
     };

@@ -20,7 +20,8 @@ export interface LocalStore {
   close(): void;
 }
 
-export type DatabaseErrorCode = 'wrong-key' | 'corrupt' | 'not-encrypted' | 'newer-version' | 'read-only' | 'locked' | 'disk-full' | 'cannot-open';
+export type DatabaseErrorCode =
+  'wrong-key' | 'corrupt' | 'not-encrypted' | 'newer-version' | 'read-only' | 'locked' | 'disk-full' | 'cannot-open';
 
 /** A store problem the person must see, with a way out, in Italian. */
 export class DatabaseError extends Error {
@@ -35,10 +36,13 @@ export class DatabaseError extends Error {
 }
 
 const messages: Record<DatabaseErrorCode, string> = {
-  'wrong-key': 'Impossibile aprire l’archivio locale: la chiave di cifratura non corrisponde. Il file non è stato modificato. Rivolgersi all’assistenza informatica.',
-  corrupt: 'L’archivio locale risulta danneggiato. Il file non è stato modificato: l’assistenza informatica può ripristinarlo da una copia.',
+  'wrong-key':
+    'Impossibile aprire l’archivio locale: la chiave di cifratura non corrisponde. Il file non è stato modificato. Rivolgersi all’assistenza informatica.',
+  corrupt:
+    'L’archivio locale risulta danneggiato. Il file non è stato modificato: l’assistenza informatica può ripristinarlo da una copia.',
   'not-encrypted': 'Il file dell’archivio locale non è cifrato: non verrà usato. Rivolgersi all’assistenza informatica.',
-  'newer-version': 'L’archivio locale è stato creato da una versione più recente dell’applicazione: aggiornare l’applicazione. Il file non è stato modificato.',
+  'newer-version':
+    'L’archivio locale è stato creato da una versione più recente dell’applicazione: aggiornare l’applicazione. Il file non è stato modificato.',
   'read-only': 'L’archivio locale è in sola lettura: verificare i permessi della cartella dei dati.',
   locked: 'L’archivio locale è in uso da un’altra istanza dell’applicazione: chiuderla e riprovare.',
   'disk-full': 'Spazio su disco esaurito: liberare spazio e riprovare.',

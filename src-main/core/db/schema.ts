@@ -76,7 +76,9 @@ export const outbox = sqliteTable(
     problemCode: text('problem_code'),
     handledAt: text('handled_at'),
     handledNote: text('handled_note'),
-    updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    updatedAt: text('updated_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
   (table) => [index('outbox_state_next').on(table.state, table.nextAttemptAt)],
 );

@@ -73,16 +73,14 @@ export class OutboxRepository {
   enqueue(identification: IdentificationRow, opId: string, payload: string): OutboxEntry {
     const write = this.db.transaction(() => {
       this.sql(
-          `INSERT INTO identifications (id, request_id, request_version, fiscal_code, outcome, operator_id, body, created_at)
+        `INSERT INTO identifications (id, request_id, request_version, fiscal_code, outcome, operator_id, body, created_at)
            VALUES (@id, @requestId, @requestVersion, @fiscalCode, @outcome, @operatorId, @body, @createdAt)`,
-        )
-        .run(identification);
+      ).run(identification);
       const seq = ((this.sql('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0) + 1;
       this.sql(
-          `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, attempts, next_attempt_at, updated_at)
+        `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, attempts, next_attempt_at, updated_at)
            VALUES (?, ?, ?, ?, ?, 'pending', 0, 0, ?)`,
-        )
-        .run(opId, seq, identification.id, payload, payloadHash(payload), this.nowIso());
+      ).run(opId, seq, identification.id, payload, payloadHash(payload), this.nowIso());
     });
     write.immediate();
     return this.get(opId)!;
@@ -104,8 +102,9 @@ export class OutboxRepository {
   /** The oldest row due now, or null. */
   nextDue(nowMs: number): OutboxEntry | null {
     return (
-      (this.sql(`SELECT ${columns} FROM outbox WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) ORDER BY seq LIMIT 1`)
-        .get(nowMs) as OutboxEntry | undefined) ?? null
+      (this.sql(
+        `SELECT ${columns} FROM outbox WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) ORDER BY seq LIMIT 1`,
+      ).get(nowMs) as OutboxEntry | undefined) ?? null
     );
   }
 
@@ -116,13 +115,12 @@ export class OutboxRepository {
   claimDue(nowMs: number, limit: number): OutboxEntry[] {
     const claim = this.db.transaction(() => {
       const rows = this.sql(
-          // Column names of the two tables do not overlap.
-          `SELECT ${columns}, request_id AS requestId
+        // Column names of the two tables do not overlap.
+        `SELECT ${columns}, request_id AS requestId
            FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
            WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?)
            ORDER BY seq LIMIT ?`,
-        )
-        .all(nowMs, limit * 2) as Array<OutboxEntry & { requestId: string }>;
+      ).all(nowMs, limit * 2) as Array<OutboxEntry & { requestId: string }>;
       const seen = new Set<string>();
       const claimed: OutboxEntry[] = [];
       const mark = this.sql(`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE op_id = ?`);
@@ -175,23 +173,30 @@ export class OutboxRepository {
   /** "Retry now": waiting and dead rows go back to pending, due at once. Returns how many. */
   retryNow(opId?: string): number {
     const where = opId ? `op_id = ? AND state IN ('retry_wait', 'dead')` : `state = 'retry_wait'`;
-    const statement = this.sql(`UPDATE outbox SET state = 'pending', next_attempt_at = 0, problem_code = NULL, updated_at = ? WHERE ${where}`);
+    const statement = this.sql(
+      `UPDATE outbox SET state = 'pending', next_attempt_at = 0, problem_code = NULL, updated_at = ? WHERE ${where}`,
+    );
     return (opId ? statement.run(this.nowIso(), opId) : statement.run(this.nowIso())).changes;
   }
 
   markHandled(opId: string, note: string): boolean {
     return (
-      this.sql(`UPDATE outbox SET handled_at = ?, handled_note = ?, updated_at = ? WHERE op_id = ? AND state IN ('conflict', 'dead') AND handled_at IS NULL`)
-        .run(this.nowIso(), note, this.nowIso(), opId).changes === 1
+      this.sql(
+        `UPDATE outbox SET handled_at = ?, handled_note = ?, updated_at = ? WHERE op_id = ? AND state IN ('conflict', 'dead') AND handled_at IS NULL`,
+      ).run(this.nowIso(), note, this.nowIso(), opId).changes === 1
     );
   }
 
   problems(): OutboxEntry[] {
-    return this.sql(`SELECT ${columns} FROM outbox WHERE state IN ('conflict', 'dead') AND handled_at IS NULL ORDER BY seq`).all() as OutboxEntry[];
+    return this.sql(
+      `SELECT ${columns} FROM outbox WHERE state IN ('conflict', 'dead') AND handled_at IS NULL ORDER BY seq`,
+    ).all() as OutboxEntry[];
   }
 
   counts(): OutboxCounts {
-    const rows = this.sql(`SELECT state, count(*) AS n, sum(CASE WHEN handled_at IS NULL THEN 1 ELSE 0 END) AS open FROM outbox GROUP BY state`).all() as {
+    const rows = this.sql(
+      `SELECT state, count(*) AS n, sum(CASE WHEN handled_at IS NULL THEN 1 ELSE 0 END) AS open FROM outbox GROUP BY state`,
+    ).all() as {
       state: OutboxState;
       n: number;
       open: number;
@@ -208,10 +213,9 @@ export class OutboxRepository {
   identification(id: string): IdentificationRow | null {
     return (
       (this.sql(
-          `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body, created_at AS createdAt
+        `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body, created_at AS createdAt
            FROM identifications WHERE id = ?`,
-        )
-        .get(id) as IdentificationRow | undefined) ?? null
+      ).get(id) as IdentificationRow | undefined) ?? null
     );
   }
 }

@@ -28,7 +28,10 @@ export class RequestsRepository {
            body = excluded.body, updated_at = excluded.updated_at
          WHERE excluded.version >= ${table}.version`,
       );
-    this.upserts = { enablement_requests: upsert('enablement_requests'), enablement_requests_refetch: upsert('enablement_requests_refetch') };
+    this.upserts = {
+      enablement_requests: upsert('enablement_requests'),
+      enablement_requests_refetch: upsert('enablement_requests_refetch'),
+    };
   }
 
   /** Call inside a transaction for a page. */
@@ -48,7 +51,9 @@ export class RequestsRepository {
 
   /** Every cached request for a canonical fiscal code, newest first. Rows that fail the schema are skipped. */
   findByFiscalCode(canonical: string): EnablementRequest[] {
-    const rows = this.sql('SELECT body FROM enablement_requests WHERE fiscal_code = ? ORDER BY updated_at DESC').all(canonical) as { body: string }[];
+    const rows = this.sql('SELECT body FROM enablement_requests WHERE fiscal_code = ? ORDER BY updated_at DESC').all(canonical) as {
+      body: string;
+    }[];
     const requests: EnablementRequest[] = [];
     for (const row of rows) {
       const parsed = enablementRequestSchema.safeParse(JSON.parse(row.body));

@@ -18,7 +18,8 @@ export class SyncStateRepository {
 
   set(key: SyncStateKey, value: string | null): void {
     if (value === null) this.sql('DELETE FROM sync_state WHERE key = ?').run(key);
-    else this.sql('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    else
+      this.sql('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** This installation's id, created once. */

@@ -94,7 +94,9 @@ export class CentralClient {
     }
     if (response.status >= 200 && response.status < 300) {
       const parsed = schema.safeParse(json);
-      return parsed.success ? { ok: true, value: parsed.data, status: response.status } : { ok: false, failure: { kind: 'invalid-response', status: response.status } };
+      return parsed.success
+        ? { ok: true, value: parsed.data, status: response.status }
+        : { ok: false, failure: { kind: 'invalid-response', status: response.status } };
     }
     const error = centralErrorSchema.safeParse(json);
     return {
@@ -127,6 +129,10 @@ export class CentralClient {
 
   /** `payload` is sent byte for byte as stored: the same key always carries the same body. */
   submitIdentification(token: string, opId: string, payload: string): Promise<CentralResult<IdentificationAnswer>> {
-    return this.call('POST', '/v1/identifications', identificationAnswerSchema, { token, body: payload, headers: { [idempotencyKeyHeader]: opId } });
+    return this.call('POST', '/v1/identifications', identificationAnswerSchema, {
+      token,
+      body: payload,
+      headers: { [idempotencyKeyHeader]: opId },
+    });
   }
 }

@@ -41,12 +41,17 @@ export interface SyncEngineOptions {
 }
 
 export const conflictReasons: Record<ConflictCode, string> = {
-  'already-enabled': 'Il richiedente risultava già abilitato quando la conferma è arrivata al servizio centrale: nessuna azione necessaria sulla richiesta.',
-  'request-annulled': 'La richiesta è stata annullata sul servizio centrale prima che la conferma arrivasse: il richiedente deve presentare una nuova richiesta.',
-  'request-expired': 'La richiesta era scaduta quando la conferma è arrivata al servizio centrale: il richiedente deve presentarne una nuova.',
-  'code-not-confirmed': 'Il richiedente non aveva ancora confermato il codice personale temporaneo: deve farlo online, poi va identificato di nuovo.',
+  'already-enabled':
+    'Il richiedente risultava già abilitato quando la conferma è arrivata al servizio centrale: nessuna azione necessaria sulla richiesta.',
+  'request-annulled':
+    'La richiesta è stata annullata sul servizio centrale prima che la conferma arrivasse: il richiedente deve presentare una nuova richiesta.',
+  'request-expired':
+    'La richiesta era scaduta quando la conferma è arrivata al servizio centrale: il richiedente deve presentarne una nuova.',
+  'code-not-confirmed':
+    'Il richiedente non aveva ancora confermato il codice personale temporaneo: deve farlo online, poi va identificato di nuovo.',
   'identification-not-required': 'Per questa richiesta il servizio centrale non richiede l’identificazione in presenza.',
-  'stale-version': 'La richiesta è cambiata sul servizio centrale dopo i controlli allo sportello (ad esempio il documento dichiarato): ricontrollarla e ripetere l’identificazione.',
+  'stale-version':
+    'La richiesta è cambiata sul servizio centrale dopo i controlli allo sportello (ad esempio il documento dichiarato): ricontrollarla e ripetere l’identificazione.',
 };
 
 const deadReasons: Record<string, string> = {
@@ -352,7 +357,8 @@ export class SyncEngine {
       return false;
     }
     // Anything else is permanent: park it as dead with its reason, go on with the others.
-    const code = failure.status === 404 ? 'request-not-found' : failure.code === 'idempotency-key-reused' ? 'idempotency-key-reused' : 'rejected';
+    const code =
+      failure.status === 404 ? 'request-not-found' : failure.code === 'idempotency-key-reused' ? 'idempotency-key-reused' : 'rejected';
     this.outbox.markDead(entry.opId, code, describeFailure(failure));
     this.options.logger.warn('sync.dead', { opId: entry.opId, status: failure.status, code });
     return false;
@@ -449,7 +455,12 @@ export class SyncEngine {
       else if (result.failure.kind === 'http' && result.failure.status === 401) this.unauthorized();
       this.emitStatus();
     }
-    return { source: 'cache', asOf: this.state.get('lastPullAt'), fiscalCode: canonical, items: newestFirst(this.requests.findByFiscalCode(canonical)) };
+    return {
+      source: 'cache',
+      asOf: this.state.get('lastPullAt'),
+      fiscalCode: canonical,
+      items: newestFirst(this.requests.findByFiscalCode(canonical)),
+    };
   }
 
   // --- problems ----------------------------------------------------------------------
@@ -461,7 +472,8 @@ export class SyncEngine {
   describeProblem(entry: OutboxEntry): SyncProblem {
     const identification = this.outbox.identification(entry.identificationId);
     const code = entry.problemCode ?? 'unknown';
-    const reason = entry.state === 'conflict' ? (conflictReasons[code as ConflictCode] ?? code) : (deadReasons[code] ?? entry.lastError ?? code);
+    const reason =
+      entry.state === 'conflict' ? (conflictReasons[code as ConflictCode] ?? code) : (deadReasons[code] ?? entry.lastError ?? code);
     return {
       opId: entry.opId,
       identificationId: entry.identificationId,

@@ -25,7 +25,14 @@ describe('parseFiscalCode', () => {
   it('decodes the DOMAIN.md example RSSMRA80A01H501U', () => {
     expect(parse('RSSMRA80A01H501U')).toEqual({
       ok: true,
-      value: { code: 'RSSMRA80A01H501U', canonical: 'RSSMRA80A01H501U', omocode: false, sex: 'M', birthDate: '1980-01-01', birthPlaceCode: 'H501' },
+      value: {
+        code: 'RSSMRA80A01H501U',
+        canonical: 'RSSMRA80A01H501U',
+        omocode: false,
+        sex: 'M',
+        birthDate: '1980-01-01',
+        birthPlaceCode: 'H501',
+      },
     });
   });
 
@@ -42,7 +49,10 @@ describe('parseFiscalCode', () => {
     expect(parse(withCheck('RSSMRA26A01H501'))).toMatchObject({ ok: true, value: { birthDate: '2026-01-01' } });
     expect(parse(withCheck('RSSMRA26T01H501'))).toMatchObject({ ok: true, value: { birthDate: '1926-12-01' } });
     expect(parse(withCheck('RSSMRA05A01H501'))).toMatchObject({ ok: true, value: { birthDate: '2005-01-01' } });
-    expect(parseFiscalCode(withCheck('RSSMRA05A01H501'), { on: '2004-06-01' })).toMatchObject({ ok: true, value: { birthDate: '1905-01-01' } });
+    expect(parseFiscalCode(withCheck('RSSMRA05A01H501'), { on: '2004-06-01' })).toMatchObject({
+      ok: true,
+      value: { birthDate: '1905-01-01' },
+    });
   });
 
   it('accepts omocodia variants and restores the canonical code', () => {
@@ -139,8 +149,12 @@ describe('computeFiscalCode', () => {
   });
 
   it('computes the whole code, +40 on the day for women', () => {
-    expect(computeFiscalCode({ surname: 'Rossi', name: 'Mario', sex: 'M', birthDate: '1980-01-01', birthPlaceCode: 'H501' })).toBe('RSSMRA80A01H501U');
-    expect(computeFiscalCode({ surname: 'Bianchi', name: 'Giulia', sex: 'F', birthDate: '1985-08-12', birthPlaceCode: 'F205' })).toBe(withCheck('BNCGLI85M52F205'));
+    expect(computeFiscalCode({ surname: 'Rossi', name: 'Mario', sex: 'M', birthDate: '1980-01-01', birthPlaceCode: 'H501' })).toBe(
+      'RSSMRA80A01H501U',
+    );
+    expect(computeFiscalCode({ surname: 'Bianchi', name: 'Giulia', sex: 'F', birthDate: '1985-08-12', birthPlaceCode: 'F205' })).toBe(
+      withCheck('BNCGLI85M52F205'),
+    );
   });
 });
 
@@ -156,7 +170,10 @@ describe('fiscalCodeMismatches', () => {
   it('names each field that disagrees', () => {
     expect(fiscalCodeMismatches('RSSMRA80A01H501U', { ...mario, surname: 'Bianchi' })).toEqual(['surname']);
     expect(fiscalCodeMismatches('RSSMRA80A01H501U', { ...mario, name: 'Marco', sex: 'F' })).toEqual(['name', 'sex']);
-    expect(fiscalCodeMismatches('RSSMRA80A01H501U', { ...mario, birthDate: '1980-01-02', birthPlaceCode: 'F205' })).toEqual(['birthDate', 'birthPlaceCode']);
+    expect(fiscalCodeMismatches('RSSMRA80A01H501U', { ...mario, birthDate: '1980-01-02', birthPlaceCode: 'F205' })).toEqual([
+      'birthDate',
+      'birthPlaceCode',
+    ]);
     expect(fiscalCodeMismatches('RSSMRA80A01H501X', mario)).toEqual(['fiscalCode']);
   });
 });
@@ -206,10 +223,13 @@ describe('properties (fast-check, seeded)', () => {
 
   it('arbitrary strings never throw', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[A-Z0-9 ]{14,18}$/)), (text) => {
-        const result = parse(text);
-        expect(typeof result.ok).toBe('boolean');
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[A-Z0-9 ]{14,18}$/)),
+        (text) => {
+          const result = parse(text);
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
       { seed, numRuns: 3000 },
     );
   });

@@ -18,7 +18,12 @@ function scenario(seed = 11): IdentificationInput {
     },
     presenter: 'applicant',
     document: { ...document },
-    fiscalCodeCard: { kind: 'health-card', fiscalCode: applicant.fiscalCode, cardNumber: syntheticHealthCardNumber(random), expiryDate: '2029-01-01' },
+    fiscalCodeCard: {
+      kind: 'health-card',
+      fiscalCode: applicant.fiscalCode,
+      cardNumber: syntheticHealthCardNumber(random),
+      expiryDate: '2029-01-01',
+    },
     delegate: null,
     ticks: { moduleSigned: true, photocopiesCollected: true },
     on,

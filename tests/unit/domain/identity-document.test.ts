@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { documentStatus, expiresOnBirthday, identityDocumentKinds, identityDocumentLabels, validateDocumentNumber } from '../../../shared/domain/identity-document';
+import {
+  documentStatus,
+  expiresOnBirthday,
+  identityDocumentKinds,
+  identityDocumentLabels,
+  validateDocumentNumber,
+} from '../../../shared/domain/identity-document';
 
 describe('validateDocumentNumber', () => {
   it.each([
@@ -46,35 +52,55 @@ describe('documentStatus', () => {
   });
 
   it('is not yet valid when issued after today', () => {
-    expect(documentStatus(cie, holder, '2020-05-09')).toMatchObject({ status: 'not-yet-valid', reasons: [{ code: 'issue-date-in-future' }] });
+    expect(documentStatus(cie, holder, '2020-05-09')).toMatchObject({
+      status: 'not-yet-valid',
+      reasons: [{ code: 'issue-date-in-future' }],
+    });
   });
 
   it('refuses an expiry before issue', () => {
-    expect(documentStatus({ ...cie, expiryDate: '2019-01-01' }, holder, '2026-01-01')).toMatchObject({ status: 'not-accepted', reasons: [{ code: 'expiry-before-issue' }] });
+    expect(documentStatus({ ...cie, expiryDate: '2019-01-01' }, holder, '2026-01-01')).toMatchObject({
+      status: 'not-accepted',
+      reasons: [{ code: 'expiry-before-issue' }],
+    });
   });
 
   it('does not accept a paper identity card from 2026-08-03, and the cut-off is configurable', () => {
     const paper = { kind: 'paper-id-card' as const, issueDate: '2018-01-10', expiryDate: '2029-03-15' };
     expect(documentStatus(paper, holder, '2026-08-02')).toMatchObject({ status: 'valid' });
-    expect(documentStatus(paper, holder, '2026-08-03')).toMatchObject({ status: 'not-accepted', reasons: [{ code: 'paper-id-card-withdrawn' }] });
+    expect(documentStatus(paper, holder, '2026-08-03')).toMatchObject({
+      status: 'not-accepted',
+      reasons: [{ code: 'paper-id-card-withdrawn' }],
+    });
     expect(documentStatus(paper, holder, '2026-08-03', { paperIdCardCutoff: '2027-01-01' })).toMatchObject({ status: 'valid' });
   });
 
   it('warns when an identity card issued from 2012-02-10 does not expire on the birthday', () => {
-    expect(documentStatus({ ...cie, expiryDate: '2031-05-10' }, holder, '2026-01-01')).toMatchObject({ status: 'valid', warnings: [{ code: 'expiry-not-on-birthday' }] });
+    expect(documentStatus({ ...cie, expiryDate: '2031-05-10' }, holder, '2026-01-01')).toMatchObject({
+      status: 'valid',
+      warnings: [{ code: 'expiry-not-on-birthday' }],
+    });
     // Issued before the rule: no warning.
     expect(documentStatus({ kind: 'cie-2', issueDate: '2011-05-10', expiryDate: '2021-05-10' }, holder, '2020-01-01').warnings).toEqual([]);
     // Passports follow their own rule.
-    expect(documentStatus({ kind: 'passport', issueDate: '2020-05-10', expiryDate: '2030-05-09' }, holder, '2026-01-01').warnings).toEqual([]);
+    expect(documentStatus({ kind: 'passport', issueDate: '2020-05-10', expiryDate: '2030-05-09' }, holder, '2026-01-01').warnings).toEqual(
+      [],
+    );
   });
 
   it('asks for an expiry date except for documents without one', () => {
-    expect(documentStatus({ kind: 'cie', issueDate: '2020-05-10' }, holder, '2026-01-01')).toMatchObject({ status: 'not-accepted', reasons: [{ code: 'expiry-missing' }] });
+    expect(documentStatus({ kind: 'cie', issueDate: '2020-05-10' }, holder, '2026-01-01')).toMatchObject({
+      status: 'not-accepted',
+      reasons: [{ code: 'expiry-missing' }],
+    });
     expect(documentStatus({ kind: 'pension-book', issueDate: '2020-05-10' }, holder, '2026-01-01')).toMatchObject({ status: 'valid' });
   });
 
   it('refuses impossible dates', () => {
-    expect(documentStatus({ ...cie, issueDate: '2020-02-30' }, holder, '2026-01-01')).toMatchObject({ status: 'not-accepted', reasons: [{ code: 'invalid-date' }] });
+    expect(documentStatus({ ...cie, issueDate: '2020-02-30' }, holder, '2026-01-01')).toMatchObject({
+      status: 'not-accepted',
+      reasons: [{ code: 'invalid-date' }],
+    });
   });
 
   it('matches a 29 February birthday with 28 February or 1 March', () => {

@@ -5,7 +5,14 @@ import { buildTd1, buildTd3, compareMrz, mrzLines, parseMrz } from '../../../sha
 import { createRandom, syntheticHealthCardNumber } from '../../../shared/domain/synthetic-people';
 
 const on = '2026-11-22';
-const person = { surname: "D'Angelo", name: 'Maria Chiara', sex: 'F' as const, birthDate: '1980-03-15', documentNumber: 'CA12345AB', expiryDate: '2031-03-15' };
+const person = {
+  surname: "D'Angelo",
+  name: 'Maria Chiara',
+  sex: 'F' as const,
+  birthDate: '1980-03-15',
+  documentNumber: 'CA12345AB',
+  expiryDate: '2031-03-15',
+};
 const subject = {
   person: { surname: person.surname, name: person.name, sex: person.sex, birthDate: person.birthDate },
   document: { number: 'CA12345AB', expiryDate: '2031-03-15' },
@@ -38,7 +45,10 @@ describe('MRZ', () => {
   });
 
   it('names every mismatch with the request and the presented document', () => {
-    const result = parseMrz(buildTd1({ ...person, documentNumber: 'CA99999ZZ', birthDate: '1981-03-15', sex: 'M', surname: 'Rossi' }).join('\n'), { on });
+    const result = parseMrz(
+      buildTd1({ ...person, documentNumber: 'CA99999ZZ', birthDate: '1981-03-15', sex: 'M', surname: 'Rossi' }).join('\n'),
+      { on },
+    );
     expect(result.ok).toBe(true);
     const codes = result.ok ? compareMrz(result.value, subject).map((m) => m.code) : [];
     expect(codes).toEqual(['mrz-document-number', 'mrz-birth-date', 'mrz-sex', 'mrz-surname']);
@@ -60,9 +70,12 @@ describe('MRZ', () => {
 
   it('never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.stringMatching(/^[A-Z0-9<]{90}$/), fc.stringMatching(/^[A-Z0-9<]{88}$/)), (text) => {
-        expect(typeof parseMrz(text, { on }).ok).toBe('boolean');
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 120 }), fc.stringMatching(/^[A-Z0-9<]{90}$/), fc.stringMatching(/^[A-Z0-9<]{88}$/)),
+        (text) => {
+          expect(typeof parseMrz(text, { on }).ok).toBe('boolean');
+        },
+      ),
       { seed: 7, numRuns: 1000 },
     );
   });
