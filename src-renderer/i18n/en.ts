@@ -8,6 +8,7 @@ const en: MessageSchema = {
     skipToContent: 'Skip to main content',
     loading: 'Loading…',
     loadError: 'Could not read the application data.',
+    storeErrorTitle: 'Local store unavailable',
     retry: 'Retry',
   },
   mode: {

@@ -6,6 +6,7 @@ const it = {
     skipToContent: 'Vai al contenuto principale',
     loading: 'Caricamento…',
     loadError: 'Impossibile leggere i dati dell’applicazione.',
+    storeErrorTitle: 'Archivio locale non disponibile',
     retry: 'Riprova',
   },
   mode: {

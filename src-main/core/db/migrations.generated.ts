@@ -16,5 +16,12 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
       "CREATE TABLE `settings` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL\n);",
       "CREATE TABLE `sync_state` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0001_outbox_state_seq",
+    "when": 1795345719535,
+    "statements": [
+      "CREATE INDEX `outbox_state_seq` ON `outbox` (`state`,`seq`);"
+    ]
   }
 ];

@@ -80,7 +80,7 @@ export const outbox = sqliteTable(
       .notNull()
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
-  (table) => [index('outbox_state_next').on(table.state, table.nextAttemptAt)],
+  (table) => [index('outbox_state_next').on(table.state, table.nextAttemptAt), index('outbox_state_seq').on(table.state, table.seq)],
 );
 
 /** Key/value sync state: cursor, client id, last pull/push, server clock offset. */

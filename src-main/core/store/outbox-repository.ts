@@ -101,11 +101,12 @@ export class OutboxRepository {
 
   /** The oldest row due now, or null. */
   nextDue(nowMs: number): OutboxEntry | null {
-    return (
-      (this.sql(
-        `SELECT ${columns} FROM outbox WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) ORDER BY seq LIMIT 1`,
-      ).get(nowMs) as OutboxEntry | undefined) ?? null
-    );
+    const pending = this.sql(`SELECT ${columns} FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1`).get() as OutboxEntry | undefined;
+    const waiting = this.sql(`SELECT ${columns} FROM outbox WHERE state = 'retry_wait' AND next_attempt_at <= ? ORDER BY seq LIMIT 1`).get(
+      nowMs,
+    ) as OutboxEntry | undefined;
+    if (pending && waiting) return pending.seq < waiting.seq ? pending : waiting;
+    return pending ?? waiting ?? null;
   }
 
   /**
@@ -114,13 +115,16 @@ export class OutboxRepository {
    */
   claimDue(nowMs: number, limit: number): OutboxEntry[] {
     const claim = this.db.transaction(() => {
-      const rows = this.sql(
-        // Column names of the two tables do not overlap.
-        `SELECT ${columns}, request_id AS requestId
-           FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
-           WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?)
-           ORDER BY seq LIMIT ?`,
-      ).all(nowMs, limit * 2) as Array<OutboxEntry & { requestId: string }>;
+      // Two index range scans (state, seq) and (state, next_attempt_at), merged by seq:
+      // no scan of the whole queue per batch.
+      const select = (where: string) =>
+        `SELECT ${columns}, request_id AS requestId FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
+         WHERE ${where} ORDER BY seq LIMIT ?`;
+      const pending = this.sql(select(`state = 'pending'`)).all(limit * 2) as Array<OutboxEntry & { requestId: string }>;
+      const waiting = this.sql(select(`state = 'retry_wait' AND next_attempt_at <= ?`)).all(nowMs, limit * 2) as Array<
+        OutboxEntry & { requestId: string }
+      >;
+      const rows = [...pending, ...waiting].sort((a, b) => a.seq - b.seq);
       const seen = new Set<string>();
       const claimed: OutboxEntry[] = [];
       const mark = this.sql(`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE op_id = ?`);

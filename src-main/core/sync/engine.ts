@@ -104,7 +104,7 @@ export class SyncEngine {
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 5 * 60_000 };
     this.pageSize = options.pageSize ?? 500;
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? 64;
     const nowIso = () => new Date(this.now()).toISOString();
     this.outbox = new OutboxRepository(options.store, nowIso);
     this.requests = new RequestsRepository(options.store);

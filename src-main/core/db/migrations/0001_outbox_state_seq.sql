@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_state_seq` ON `outbox` (`state`,`seq`);
