@@ -35,6 +35,7 @@ function benchCore(centralUrl: string, dataDirectory: string) {
     logger: createMemoryLogger(),
     centralUrl,
     databaseKey: randomBytes(32),
+    resourcesDirectory: join(import.meta.dirname, '../resources'),
     startSync: false,
     sync: { pageSize: 1000, backoff: { baseMs: 1, capMs: 20 } },
   });

@@ -4,3 +4,4 @@ export * from './events';
 export * from './bridge';
 export * from './sync';
 export * from './central-api';
+export * from './documents';

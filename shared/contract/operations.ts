@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { officeCodeSchema } from './central-api';
+import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
 
 /**
@@ -55,6 +56,11 @@ export const operations = {
   'sync.status': { input: noInput, output: syncStatusSchema },
   'sync.retryNow': { input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },
   'sync.problems': { input: noInput, output: z.array(syncProblemSchema) },
+  /** A document as PDF (preview in the renderer, or save). */
+  'documents.render': { input: documentRequestSchema, output: renderedDocumentSchema },
+  /** Electron: a print preview with the system print dialog. Browser host: the PDF to open in a tab. */
+  'documents.print': { input: documentRequestSchema, output: printResultSchema },
+
   'sync.markHandled': {
     input: z.strictObject({ opId: z.uuid(), note: z.string().trim().min(1).max(1000) }),
     output: z.array(syncProblemSchema),

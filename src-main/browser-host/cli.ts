@@ -54,6 +54,7 @@ async function main() {
     logger,
     centralUrl: training?.url ?? configuredCentral!,
     databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+    resourcesDirectory: join(projectRoot, 'resources'),
   });
   let host;
   try {

@@ -5,6 +5,8 @@ import { todayIn } from '../../shared/domain/dates';
 import { parseFiscalCode } from '../../shared/domain/fiscal-code';
 import { DatabaseError, openLocalStore, type LocalStore } from './db/database';
 import { createDispatcher, ServiceFailure, type Dispatch, type OperationHandlers } from './dispatcher';
+import { DocumentRenderer, loadFonts, loadWording, type RenderedDocument } from './documents/documents';
+import { DocumentService } from './documents/service';
 import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
@@ -29,6 +31,12 @@ export interface CoreOptions {
   sync?: Partial<Pick<SyncEngineOptions, 'pullIntervalMs' | 'probeIntervalMs' | 'backoff' | 'pageSize' | 'now' | 'random'>>;
   /** Start the sync timers (default true). */
   startSync?: boolean;
+  /** Folder with fonts/ and documents/ (the app's resources). */
+  resourcesDirectory: string;
+  /** Electron: opens a print preview; absent in the browser host (the renderer shows the PDF). */
+  printDocument?: (document: RenderedDocument) => Promise<void>;
+  /** The clock documents are dated with. */
+  now?: () => Date;
 }
 
 /** The application without any host: what Electron and the browser host both wrap. */
@@ -87,6 +95,13 @@ export function createCore(options: CoreOptions): Core {
     if (options.startSync ?? true) sync.start();
   }
 
+  const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);
+  const documents = sync && session ? new DocumentService(renderer, sync, session, options.now ?? (() => new Date())) : null;
+  const needDocuments = (): DocumentService => {
+    needSync();
+    return documents!;
+  };
+
   const info = (): AppInfo => ({
     productName,
     version: options.version,
@@ -127,6 +142,14 @@ export function createCore(options: CoreOptions): Core {
       const parsed = parseFiscalCode(fiscalCode, { on: todayIn() });
       if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
       return engine.lookup(parsed.value.canonical);
+    },
+
+    'documents.render': (input) => needDocuments().render(input),
+    'documents.print': async (input) => {
+      const document = await needDocuments().render(input);
+      if (!options.printDocument) return { mode: 'download' as const, document };
+      await options.printDocument({ bytes: Buffer.from(document.base64, 'base64'), fileName: document.fileName, title: document.title });
+      return { mode: 'preview' as const, document };
     },
 
     'sync.status': () => needSync().status(),

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { identificationSubmissionSchema, type IdentificationSubmission } from '../../shared/contract/central-api';
+import { z } from 'zod';
+import {
+  enablementRequestSchema,
+  identificationSubmissionSchema,
+  officeSchema,
+  type IdentificationSubmission,
+  type Office,
+} from '../../shared/contract/central-api';
 import { todayIn } from '../../shared/domain/dates';
 import { canonicalFiscalCode } from './store/requests-repository';
 import type { SyncEngine } from './sync/engine';
@@ -14,17 +21,36 @@ export interface RecordedOutcome {
   opId: string;
 }
 
-export function recordIdentification(
-  engine: SyncEngine,
-  submission: IdentificationSubmission,
-  extra: Record<string, unknown> = {},
-): RecordedOutcome {
+/** What the desk keeps of an outcome, beside the submission (for receipts and the register). */
+export const identificationRecordSchema = z.object({
+  submission: identificationSubmissionSchema,
+  /** The request as it stood when checked. */
+  request: enablementRequestSchema.nullable(),
+  office: officeSchema.nullable(),
+  /** Refusals: the reasons in plain Italian, as shown to the operator. */
+  refusalReasonTexts: z.array(z.string()).default([]),
+  delegateName: z.string().nullable().default(null),
+});
+export type IdentificationRecord = z.infer<typeof identificationRecordSchema>;
+
+export interface RecordContext {
+  office?: Office | null;
+  refusalReasonTexts?: string[];
+}
+
+export function recordIdentification(engine: SyncEngine, submission: IdentificationSubmission, context: RecordContext = {}): RecordedOutcome {
   const payload = identificationSubmissionSchema.parse(submission);
   const request = engine.requestFromCache(payload.requestId);
   const fiscalCode = request ? canonicalFiscalCode(request.applicant.fiscalCode, todayIn()) : (payload.fiscalCodeCard?.fiscalCode ?? '');
   const identificationId = randomUUID();
   const opId = randomUUID();
-  const body = JSON.stringify(payload);
+  const record: IdentificationRecord = {
+    submission: payload,
+    request,
+    office: context.office ?? null,
+    refusalReasonTexts: context.refusalReasonTexts ?? [],
+    delegateName: payload.delegate ? `${payload.delegate.name} ${payload.delegate.surname}` : null,
+  };
   engine.outbox.enqueue(
     {
       id: identificationId,
@@ -33,11 +59,11 @@ export function recordIdentification(
       fiscalCode,
       outcome: payload.outcome,
       operatorId: payload.operator.id,
-      body: JSON.stringify({ submission: payload, ...extra }),
+      body: JSON.stringify(record),
       createdAt: payload.capturedAt,
     },
     opId,
-    body,
+    JSON.stringify(payload),
   );
   engine.kick();
   return { identificationId, opId };

@@ -51,6 +51,8 @@ if (!app.requestSingleInstanceLock()) {
       databaseKey: electronDatabaseKey(safeStorage, join(dataDirectory, 'desk.key.enc'), join(dataDirectory, 'desk.key'), logger),
       // Electron's net: the system proxy and the OS certificate store.
       fetch: (input, init) => net.fetch(input, init),
+      // Fonts and document wording ship inside the app (asar); Electron's fs reads them there.
+      resourcesDirectory: join(app.getAppPath(), 'resources'),
     });
     app.on('will-quit', () => void training?.close());
 

@@ -36,6 +36,7 @@ export const test = base.extend<{ desk: DeskFixture }>({
       logger,
       centralUrl: central.url,
       databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+      resourcesDirectory: join(projectRoot, 'resources'),
       sync: { probeIntervalMs: 500, backoff: { baseMs: 200, capMs: 2000 } },
     });
     const host = await startBrowserHost({ core, logger, rendererDirectory });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startBrowserHost } from '../../src-main/browser-host/server';
 import { createCore } from '../../src-main/core/app';
 import { createMemoryLogger } from '../../src-main/core/log';
-import { expect, rendererDirectory, saveScreenshot, test } from './fixtures';
+import { expect, projectRoot, rendererDirectory, saveScreenshot, test } from './fixtures';
 
 test('a local store that cannot be opened is explained, in Italian, instead of the desk', async ({ page }) => {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-e2e-store-'));
@@ -17,6 +17,7 @@ test('a local store that cannot be opened is explained, in Italian, instead of t
     logger,
     centralUrl: 'http://127.0.0.1:9',
     startSync: false,
+    resourcesDirectory: join(projectRoot, 'resources'),
   };
   await createCore({ ...options, databaseKey: randomBytes(32) }).close();
   // Same file, another key (as if the key file had been replaced).

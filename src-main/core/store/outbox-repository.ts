@@ -51,6 +51,23 @@ export interface OutboxCounts {
 
 export const payloadHash = (payload: string) => createHash('sha256').update(payload).digest('hex');
 
+/** UTC instants bounding a calendar day in Italy (DST-aware), as ISO strings. */
+export function dayBoundsUtc(day: string, timeZone = 'Europe/Rome'): [string, string] {
+  const startOf = (isoDay: string) => {
+    // Midnight in the zone: try the two possible offsets and keep the one that maps back to 00:00.
+    for (const offset of [1, 2, 0]) {
+      const candidate = new Date(`${isoDay}T00:00:00.000Z`);
+      candidate.setUTCHours(-offset);
+      const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(candidate);
+      if (local === '00') return candidate.toISOString();
+    }
+    return new Date(`${isoDay}T00:00:00.000Z`).toISOString();
+  };
+  const next = new Date(`${day}T12:00:00.000Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return [startOf(day), startOf(next.toISOString().slice(0, 10))];
+}
+
 const columns = `op_id AS opId, seq, identification_id AS identificationId, payload, payload_hash AS payloadHash, state, attempts,
   next_attempt_at AS nextAttemptAt, last_error AS lastError, result, problem_code AS problemCode, handled_at AS handledAt,
   handled_note AS handledNote, updated_at AS updatedAt`;
@@ -212,6 +229,24 @@ export class OutboxRepository {
       if (row.state === 'conflict' || row.state === 'dead') counts.problems += row.open;
     }
     return counts;
+  }
+
+  stateOfIdentification(identificationId: string): OutboxState | null {
+    return (this.sql('SELECT state FROM outbox WHERE identification_id = ?').get(identificationId) as { state: OutboxState } | undefined)?.state ?? null;
+  }
+
+  /**
+   * Identifications recorded on a calendar day (Italian time), oldest first, with their
+   * sync state. `created_at` is UTC ISO; the day's bounds are computed for Europe/Rome.
+   */
+  identificationsOfDay(day: string): Array<IdentificationRow & { syncState: OutboxState }> {
+    const rows = this.sql(
+      `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body,
+              created_at AS createdAt, outbox.state AS syncState
+       FROM identifications JOIN outbox ON outbox.identification_id = identifications.id
+       WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
+    ).all(...dayBoundsUtc(day)) as Array<IdentificationRow & { syncState: OutboxState }>;
+    return rows;
   }
 
   identification(id: string): IdentificationRow | null {

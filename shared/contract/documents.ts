@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { declaredDocumentSchema, delegateSchema } from './central-api';
+
+/** Printed documents: what the renderer may ask for, and what it gets back. */
+
+export const documentRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('modulo-adesione'), requestId: z.string().min(1).max(64) }),
+  z.strictObject({
+    kind: z.literal('modulo-delega'),
+    requestId: z.string().min(1).max(64),
+    delegate: delegateSchema.extend({ document: declaredDocumentSchema }),
+  }),
+  z.strictObject({ kind: z.literal('receipt'), identificationId: z.uuid() }),
+  z.strictObject({ kind: z.literal('daily-register'), date: z.iso.date() }),
+]);
+export type DocumentRequest = z.infer<typeof documentRequestSchema>;
+
+export const renderedDocumentSchema = z.object({
+  title: z.string(),
+  fileName: z.string(),
+  mimeType: z.literal('application/pdf'),
+  /** The PDF, base64. */
+  base64: z.string(),
+});
+export type RenderedDocumentDto = z.infer<typeof renderedDocumentSchema>;
+
+export const printResultSchema = z.object({
+  /** `preview`: a print preview window opened (Electron); `download`: the renderer shows the PDF itself (browser). */
+  mode: z.enum(['preview', 'download']),
+  document: renderedDocumentSchema,
+});

@@ -1,0 +1,516 @@
+import fontkit from '@pdf-lib/fontkit';
+import {
+  fill,
+  PDFDocument,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  rgb,
+  setFillingRgbColor,
+  type PDFFont,
+  type PDFPage,
+} from 'pdf-lib';
+import QRCode from 'qrcode';
+
+/**
+ * A small layout engine over pdf-lib for A4 documents set in Titillium Web (embedded,
+ * subset). Every piece of text is measured with the font: it wraps or shrinks to fit its
+ * box and never overflows. A character the font lacks is replaced by "?" (visible) and
+ * counted, never a crash.
+ */
+
+export interface FontBytes {
+  regular: Uint8Array;
+  semibold: Uint8Array;
+  bold: Uint8Array;
+}
+
+export interface DocumentMetadata {
+  title: string;
+  author: string;
+  subject?: string;
+  /** Fixed for determinism: the same inputs and clock give the same bytes. */
+  createdAt: Date;
+  language?: string;
+}
+
+export const a4 = { width: 595.28, height: 841.89 };
+const margin = { top: 48, bottom: 56, left: 48, right: 48 };
+const contentWidth = a4.width - margin.left - margin.right;
+
+const colors = {
+  text: rgb(0.1, 0.1, 0.1),
+  muted: rgb(0.35, 0.38, 0.42),
+  primary: rgb(0, 0.35, 0.7),
+  rule: rgb(0.75, 0.78, 0.82),
+  fill: rgb(0.95, 0.96, 0.98),
+};
+
+export interface FittedText {
+  lines: string[];
+  size: number;
+  /** True when even the smallest size needed an ellipsis. */
+  truncated: boolean;
+}
+
+export type FontWeight = 'regular' | 'semibold' | 'bold';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type FontkitFont = ReturnType<Fontkit['create']>;
+
+const characterSets = new WeakMap<object, Set<number>>();
+/** The code points a font can draw (computed once per parsed font). */
+function characterSet(font: PDFFont): Set<number> {
+  const key = (font as unknown as { embedder: { font: object } }).embedder.font;
+  let set = characterSets.get(key);
+  if (!set) {
+    set = new Set(font.getCharacterSet());
+    characterSets.set(key, set);
+  }
+  return set;
+}
+
+/**
+ * fontkit for pdf-lib, parsing each font's bytes once per process and remembering the
+ * shaping of each string (labels repeat on every page and every document). The font
+ * object is read-only to pdf-lib: each document still makes its own subset.
+ */
+const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+const cachedFontkit: Fontkit = {
+  create(bytes: Uint8Array) {
+    let font = parsedFonts.get(bytes);
+    if (!font) {
+      font = fontkit.create(bytes);
+      const layout = font.layout.bind(font);
+      const shaped = new Map<string, ReturnType<FontkitFont['layout']>>();
+      font.layout = (text, features) => {
+        const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+        let run = shaped.get(key);
+        if (!run) {
+          run = layout(text, features);
+          if (shaped.size > 20_000) shaped.clear();
+          shaped.set(key, run);
+        }
+        return run;
+      };
+      parsedFonts.set(bytes, font);
+    }
+    return font;
+  },
+};
+
+/**
+ * Text widths at 1 pt, per weight. Width is linear in the size, and measuring (a full
+ * OpenType layout) is the dearest step of fitting text: one measurement serves every
+ * size tried, and every document of the same fonts.
+ */
+export class WidthCache {
+  private readonly maps: Record<FontWeight, Map<string, number>> = { regular: new Map(), semibold: new Map(), bold: new Map() };
+
+  unitWidth(font: PDFFont, weight: FontWeight, text: string): number {
+    const map = this.maps[weight];
+    let width = map.get(text);
+    if (width === undefined) {
+      width = font.widthOfTextAtSize(text, 1);
+      if (map.size > 100_000) map.clear();
+      map.set(text, width);
+    }
+    return width;
+  }
+}
+
+export class Composer {
+  private page!: PDFPage;
+  private y = 0;
+  private readonly pages: PDFPage[] = [];
+  /** Characters the font could not draw, replaced by "?". */
+  missingGlyphs = 0;
+  truncations = 0;
+  /** Lines drawn wider than their box: must stay 0 (checked by the tests). */
+  overflows = 0;
+
+  private checkWidth(line: string, size: number, weight: FontWeight, maxWidth: number): void {
+    if (this.width(line, size, weight) > maxWidth + 0.01) this.overflows++;
+  }
+
+  private constructor(
+    readonly doc: PDFDocument,
+    private readonly fonts: Record<FontWeight, PDFFont>,
+    private readonly charsets: Record<FontWeight, Set<number>>,
+    private readonly footer: (page: number, pages: number) => string,
+    private readonly widths: WidthCache,
+  ) {
+    this.newPage();
+  }
+
+  static async create(
+    fontBytes: FontBytes,
+    metadata: DocumentMetadata,
+    footer: (page: number, pages: number) => string,
+    widths: WidthCache = new WidthCache(),
+  ): Promise<Composer> {
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    doc.registerFontkit(cachedFontkit);
+    // Fixed names: pdf-lib would otherwise add a suffix to each embedded font. Kerning and
+    // ligatures off: pdf-lib draws glyphs at their plain advances anyway, and shaping them
+    // is the dearest part of drawing text.
+    const features = { kern: false, liga: false, clig: false, calt: false };
+    const regular = await doc.embedFont(fontBytes.regular, { subset: true, customName: 'TitilliumWeb-Regular', features });
+    const bold = await doc.embedFont(fontBytes.bold, { subset: true, customName: 'TitilliumWeb-Bold', features });
+    doc.setTitle(metadata.title, { showInWindowTitleBar: true });
+    doc.setAuthor(metadata.author);
+    if (metadata.subject) doc.setSubject(metadata.subject);
+    doc.setCreator('Sportello Identificazione');
+    doc.setProducer('Sportello Identificazione (pdf-lib)');
+    doc.setLanguage(metadata.language ?? 'it-IT');
+    doc.setCreationDate(metadata.createdAt);
+    doc.setModificationDate(metadata.createdAt);
+    // Two weights keep documents small and quick; "semibold" text is set in bold.
+    const fonts = { regular, semibold: bold, bold };
+    const charsets = { regular: characterSet(regular), semibold: characterSet(bold), bold: characterSet(bold) };
+    return new Composer(doc, fonts, charsets, footer, widths);
+  }
+
+  // --- text safety and measuring ---------------------------------------------------
+
+  /** NFC, no control characters, and "?" for what the font cannot draw. */
+  clean(text: string, weight: FontWeight = 'regular'): string {
+    const charset = this.charsets[weight];
+    let out = '';
+    for (const char of text.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')) {
+      const code = char.codePointAt(0)!;
+      if (charset.has(code)) out += char;
+      else {
+        this.missingGlyphs++;
+        out += '?';
+      }
+    }
+    return out;
+  }
+
+  width(text: string, size: number, weight: FontWeight = 'regular'): number {
+    return this.widths.unitWidth(this.fonts[weight], weight, text) * size;
+  }
+
+  /** Greedy word wrap; a word longer than the line is cut by characters (see `cutWords`). */
+  wrap(text: string, size: number, maxWidth: number, weight: FontWeight = 'regular'): string[] {
+    return this.wrapCounting(text, size, maxWidth, weight).lines;
+  }
+
+  private wrapCounting(text: string, size: number, maxWidth: number, weight: FontWeight): { lines: string[]; cutWords: number } {
+    const lines: string[] = [];
+    let cutWords = 0;
+    for (const paragraph of text.split('\n')) {
+      let line = '';
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (this.width(candidate, size, weight) <= maxWidth) {
+          line = candidate;
+          continue;
+        }
+        if (line) lines.push(line);
+        line = '';
+        let rest = word;
+        if (this.width(rest, size, weight) > maxWidth) cutWords++;
+        while (this.width(rest, size, weight) > maxWidth) {
+          let cut = rest.length - 1;
+          while (cut > 1 && this.width(rest.slice(0, cut), size, weight) > maxWidth) cut--;
+          lines.push(rest.slice(0, cut));
+          rest = rest.slice(cut);
+        }
+        line = rest;
+      }
+      lines.push(line);
+    }
+    return { lines, cutWords };
+  }
+
+  /** Shrinks from `size` down to `minSize`, then wraps into at most `maxLines`; ellipsis as the last resort. */
+  fit(text: string, maxWidth: number, options: { size: number; minSize: number; maxLines: number; weight?: FontWeight }): FittedText {
+    const weight = options.weight ?? 'regular';
+    const clean = this.clean(text, weight);
+    // Shrinking beats cutting a word in two; cutting beats an ellipsis.
+    for (const allowCuts of [false, true]) {
+      for (let size = options.size; size >= options.minSize - 0.001; size -= 0.5) {
+        const { lines, cutWords } = this.wrapCounting(clean, size, maxWidth, weight);
+        if (lines.length <= options.maxLines && (allowCuts || cutWords === 0)) return { lines, size, truncated: false };
+      }
+    }
+    const size = options.minSize;
+    const lines = this.wrap(clean, size, maxWidth, weight).slice(0, options.maxLines);
+    let last = lines[lines.length - 1] ?? '';
+    while (last.length > 0 && this.width(`${last}…`, size, weight) > maxWidth) last = last.slice(0, -1);
+    lines[lines.length - 1] = `${last}…`;
+    this.truncations++;
+    return { lines, size, truncated: true };
+  }
+
+  // --- pages ---------------------------------------------------------------------
+
+  private newPage(): void {
+    this.page = this.doc.addPage([a4.width, a4.height]);
+    this.pages.push(this.page);
+    this.y = a4.height - margin.top;
+  }
+
+  /** Starts a new page when `height` does not fit on this one. Returns true if it did. */
+  ensure(height: number): boolean {
+    if (this.y - height >= margin.bottom) return false;
+    this.newPage();
+    return true;
+  }
+
+  space(points: number): void {
+    this.y -= points;
+  }
+
+  get cursor(): number {
+    return this.y;
+  }
+
+  private drawLines(
+    lines: string[],
+    x: number,
+    top: number,
+    size: number,
+    weight: FontWeight,
+    color = colors.text,
+    lineHeight = 1.25,
+    maxWidth = a4.width - margin.right - x,
+  ): number {
+    let baseline = top - size;
+    for (const line of lines) {
+      this.checkWidth(line, size, weight, maxWidth);
+      this.page.drawText(line, { x, y: baseline, size, font: this.fonts[weight], color });
+      baseline -= size * lineHeight;
+    }
+    return lines.length * size * lineHeight;
+  }
+
+  // --- blocks ----------------------------------------------------------------------
+
+  /** The document's masthead: small lines above, a title, and an optional QR code on the right. */
+  async masthead(overlines: string[], title: string, qr?: { text: string; caption: string }): Promise<void> {
+    const qrSize = qr ? 78 : 0;
+    const textWidth = contentWidth - (qr ? qrSize + 16 : 0);
+    const top = this.y;
+    let height = 0;
+    for (const line of overlines) {
+      const fitted = this.fit(line, textWidth, { size: 10, minSize: 7, maxLines: 1, weight: 'semibold' });
+      height += this.drawLines(fitted.lines, margin.left, top - height, fitted.size, 'semibold', colors.primary);
+    }
+    height += 4;
+    const fittedTitle = this.fit(title, textWidth, { size: 22, minSize: 14, maxLines: 2, weight: 'bold' });
+    height += this.drawLines(fittedTitle.lines, margin.left, top - height, fittedTitle.size, 'bold');
+    if (qr) {
+      const matrix = QRCode.create(qr.text, { errorCorrectionLevel: 'M' }).modules;
+      const cell = qrSize / matrix.size;
+      const x0 = a4.width - margin.right - qrSize;
+      const y0 = top - qrSize;
+      // Horizontal runs of dark modules as plain rectangles in one fill: no per-module objects.
+      const operators = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+      for (let row = 0; row < matrix.size; row++) {
+        for (let col = 0; col < matrix.size; col++) {
+          if (!matrix.get(row, col)) continue;
+          let end = col;
+          while (end + 1 < matrix.size && matrix.get(row, end + 1)) end++;
+          operators.push(rectangle(x0 + col * cell, y0 + (matrix.size - 1 - row) * cell, (end - col + 1) * cell, cell));
+          col = end;
+        }
+      }
+      operators.push(fill(), popGraphicsState());
+      this.page.pushOperators(...operators);
+      const caption = this.fit(qr.caption, qrSize + 10, { size: 6.5, minSize: 5, maxLines: 2 });
+      this.drawLines(caption.lines, x0 - 5, y0 - 3, caption.size, 'regular', colors.muted);
+      height = Math.max(height, qrSize + 18);
+    }
+    this.y = top - height - 10;
+    this.page.drawLine({
+      start: { x: margin.left, y: this.y },
+      end: { x: a4.width - margin.right, y: this.y },
+      thickness: 1.2,
+      color: colors.primary,
+    });
+    this.y -= 14;
+  }
+
+  sectionTitle(text: string): void {
+    this.ensure(60);
+    const fitted = this.fit(text, contentWidth, { size: 12.5, minSize: 9, maxLines: 2, weight: 'bold' });
+    this.y -= this.drawLines(fitted.lines, margin.left, this.y, fitted.size, 'bold', colors.primary) + 4;
+  }
+
+  /**
+   * Labelled values in a grid of boxes. Each value shrinks (11 → 7 pt) and wraps into its
+   * box (two lines, or `wideLines` for a full-width field): never past its edges.
+   */
+  fields(rows: Array<{ label: string; value: string; span?: 1 | 2 | 3 }>, options: { columns?: 1 | 2 | 3; maxLines?: number } = {}): void {
+    const columns = options.columns ?? 2;
+    const gap = 10;
+    const boxHeight = 33;
+    const colWidth = (contentWidth - gap * (columns - 1)) / columns;
+    let column = 0;
+    for (const row of rows) {
+      const span = Math.min(row.span ?? 1, columns);
+      if (column + span > columns) {
+        column = 0;
+        this.y -= boxHeight + 6;
+      }
+      if (column === 0) this.ensure(boxHeight + 6);
+      const x = margin.left + column * (colWidth + gap);
+      const width = span * colWidth + (span - 1) * gap;
+      const top = this.y;
+      this.page.drawRectangle({
+        x,
+        y: top - boxHeight,
+        width,
+        height: boxHeight,
+        color: colors.fill,
+        borderColor: colors.rule,
+        borderWidth: 0.6,
+      });
+      const label = this.fit(row.label, width - 10, { size: 7.5, minSize: 6, maxLines: 1, weight: 'semibold' });
+      this.drawLines(label.lines, x + 5, top - 3, label.size, 'semibold', colors.muted);
+      const value = this.fit(row.value || '—', width - 10, { size: 11, minSize: 7, maxLines: options.maxLines ?? 2 });
+      // Lines of the value share the space under the label.
+      const available = boxHeight - 13;
+      const lineHeight = Math.min(value.size * 1.15, available / value.lines.length);
+      let baseline = top - 12 - value.size;
+      for (const line of value.lines) {
+        this.checkWidth(line, value.size, 'regular', width - 10);
+        this.page.drawText(line, { x: x + 5, y: baseline, size: value.size, font: this.fonts.regular, color: colors.text });
+        baseline -= lineHeight;
+      }
+      column += span;
+      if (column >= columns) {
+        column = 0;
+        this.y -= boxHeight + 6;
+      }
+    }
+    if (column !== 0) this.y -= boxHeight + 6;
+    this.y -= 6;
+  }
+
+  paragraph(text: string, options: { size?: number; weight?: FontWeight; bullet?: boolean; color?: 'text' | 'muted' } = {}): void {
+    const size = options.size ?? 10;
+    const indent = options.bullet ? 12 : 0;
+    const lines = this.wrap(this.clean(text, options.weight), size, contentWidth - indent, options.weight);
+    const lineHeight = size * 1.3;
+    for (const [index, line] of lines.entries()) {
+      this.ensure(lineHeight + 2);
+      this.checkWidth(line, size, options.weight ?? 'regular', contentWidth - indent);
+      if (options.bullet && index === 0)
+        this.page.drawText('•', { x: margin.left + 2, y: this.y - size, size, font: this.fonts.regular, color: colors.text });
+      this.page.drawText(line, {
+        x: margin.left + indent,
+        y: this.y - size,
+        size,
+        font: this.fonts[options.weight ?? 'regular'],
+        color: options.color === 'muted' ? colors.muted : colors.text,
+      });
+      this.y -= lineHeight;
+    }
+    this.y -= 4;
+  }
+
+  /** Signature boxes side by side (one or two), tall enough to sign. */
+  signatures(labels: string[]): void {
+    const gap = 16;
+    const height = 62;
+    this.ensure(height + 20);
+    const width = (contentWidth - gap * (labels.length - 1)) / labels.length;
+    labels.forEach((label, index) => {
+      const x = margin.left + index * (width + gap);
+      this.page.drawRectangle({ x, y: this.y - height, width, height, borderColor: colors.rule, borderWidth: 0.8 });
+      const fitted = this.fit(label, width - 10, { size: 8, minSize: 6, maxLines: 2, weight: 'semibold' });
+      this.drawLines(fitted.lines, x + 5, this.y - 3, fitted.size, 'semibold', colors.muted);
+    });
+    this.y -= height + 14;
+  }
+
+  /** A boxed, emphasised line (outcomes on receipts). */
+  banner(text: string, tone: 'ok' | 'ko'): void {
+    this.ensure(40);
+    const fitted = this.fit(text, contentWidth - 20, { size: 14, minSize: 9, maxLines: 2, weight: 'bold' });
+    const height = fitted.lines.length * fitted.size * 1.25 + 14;
+    const color = tone === 'ok' ? rgb(0, 0.45, 0.25) : rgb(0.7, 0.1, 0.15);
+    this.page.drawRectangle({ x: margin.left, y: this.y - height, width: contentWidth, height, borderColor: color, borderWidth: 1.5 });
+    this.drawLines(fitted.lines, margin.left + 10, this.y - 7, fitted.size, 'bold', color);
+    this.y -= height + 12;
+  }
+
+  /**
+   * A table over as many pages as needed, repeating its header. Cells shrink, then wrap
+   * to two lines, then end with an ellipsis: a row never spills out of its column.
+   */
+  table(columns: Array<{ header: string; width: number; align?: 'left' | 'right' }>, rows: string[][]): void {
+    const total = columns.reduce((sum, column) => sum + column.width, 0);
+    const widths = columns.map((column) => (column.width / total) * contentWidth);
+    const rowHeight = 22;
+    const header = () => {
+      this.ensure(rowHeight * 2);
+      let x = margin.left;
+      this.page.drawRectangle({ x: margin.left, y: this.y - rowHeight, width: contentWidth, height: rowHeight, color: colors.primary });
+      columns.forEach((column, index) => {
+        const fitted = this.fit(column.header, widths[index]! - 6, { size: 8, minSize: 6, maxLines: 2, weight: 'bold' });
+        this.drawLines(
+          fitted.lines,
+          x + 3,
+          this.y - (rowHeight - fitted.lines.length * fitted.size * 1.15) / 2 + 1,
+          fitted.size,
+          'bold',
+          rgb(1, 1, 1),
+          1.15,
+        );
+        x += widths[index]!;
+      });
+      this.y -= rowHeight;
+    };
+    header();
+    rows.forEach((row, rowIndex) => {
+      if (this.ensure(rowHeight)) header();
+      if (rowIndex % 2 === 1)
+        this.page.drawRectangle({ x: margin.left, y: this.y - rowHeight, width: contentWidth, height: rowHeight, color: colors.fill });
+      let x = margin.left;
+      row.forEach((cell, index) => {
+        const width = widths[index]! - 6;
+        const fitted = this.fit(cell, width, { size: 8, minSize: 6, maxLines: 2 });
+        const blockHeight = fitted.lines.length * fitted.size * 1.15;
+        const top = this.y - (rowHeight - blockHeight) / 2 + 1;
+        let baseline = top - fitted.size;
+        for (const line of fitted.lines) {
+          this.checkWidth(line, fitted.size, 'regular', width);
+          const lineX = columns[index]!.align === 'right' ? x + 3 + width - this.width(line, fitted.size) : x + 3;
+          this.page.drawText(line, { x: lineX, y: baseline, size: fitted.size, font: this.fonts.regular, color: colors.text });
+          baseline -= fitted.size * 1.15;
+        }
+        x += widths[index]!;
+      });
+      this.page.drawLine({
+        start: { x: margin.left, y: this.y - rowHeight },
+        end: { x: a4.width - margin.right, y: this.y - rowHeight },
+        thickness: 0.4,
+        color: colors.rule,
+      });
+      this.y -= rowHeight;
+    });
+    this.y -= 8;
+  }
+
+  /** Page numbers and the generator line on every page; returns the PDF bytes. */
+  async finish(): Promise<Uint8Array> {
+    const pages = this.pages.length;
+    this.pages.forEach((page, index) => {
+      const text = this.clean(this.footer(index + 1, pages));
+      const size = 7.5;
+      page.drawLine({
+        start: { x: margin.left, y: margin.bottom - 18 },
+        end: { x: a4.width - margin.right, y: margin.bottom - 18 },
+        thickness: 0.4,
+        color: colors.rule,
+      });
+      page.drawText(text, { x: margin.left, y: margin.bottom - 30, size, font: this.fonts.regular, color: colors.muted });
+    });
+    return this.doc.save({ useObjectStreams: false });
+  }
+}

@@ -1,0 +1,364 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { DeclaredDocument, EnablementRequest, Office } from '../../../shared/contract/central-api';
+import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfiore';
+import { formatItalianDate } from '../../../shared/domain/dates';
+import { identityDocumentLabels } from '../../../shared/domain/identity-document';
+import type { Logger } from '../log';
+import { Composer, WidthCache, type FontBytes } from './composer';
+
+/**
+ * The papers of the desk: modulo di adesione, modulo di delega, identification and
+ * refusal receipts, daily register. Wording comes from resources/documents/wording.it.json;
+ * this file only lays it out. Same inputs and clock → same bytes.
+ */
+
+const text = z.string();
+const wordingSchema = z.object({
+  common: z.record(z.string(), text),
+  fields: z.record(z.string(), text),
+  moduloAdesione: z.object({
+    title: text,
+    applicantSection: text,
+    documentSection: text,
+    declarationsSection: text,
+    declarations: z.array(text),
+    applicantSignature: text,
+    officeSection: text,
+    operatorSignature: text,
+    qrCaption: text,
+  }),
+  moduloDelega: z.object({
+    title: text,
+    delegatorSection: text,
+    delegatorDocument: text,
+    delegateSection: text,
+    delegateDocument: text,
+    statement: text,
+    placeAndDate: text,
+    delegatorSignature: text,
+    delegateSignature: text,
+  }),
+  identificationReceipt: z.object({
+    title: text,
+    outcomeConfirmed: text,
+    queuedNotice: text,
+    presentedByApplicant: text,
+    presentedByDelegate: text,
+    nextStepsTitle: text,
+    nextSteps: z.array(text),
+  }),
+  refusalReceipt: z.object({
+    title: text,
+    outcomeRefused: text,
+    reasonsTitle: text,
+    noteTitle: text,
+    nextStepsTitle: text,
+    nextSteps: z.array(text),
+  }),
+  dailyRegister: z.object({
+    title: text,
+    subtitle: text,
+    columns: z.record(z.string(), text),
+    outcomeConfirmed: text,
+    outcomeRefused: text,
+    presenterApplicant: text,
+    presenterDelegate: text,
+    syncStates: z.record(z.string(), text),
+    totals: text,
+    empty: text,
+  }),
+});
+export type Wording = z.infer<typeof wordingSchema>;
+
+export function loadWording(resourcesDirectory: string): Wording {
+  return wordingSchema.parse(JSON.parse(readFileSync(join(resourcesDirectory, 'documents', 'wording.it.json'), 'utf8')));
+}
+
+export function loadFonts(resourcesDirectory: string): FontBytes {
+  const font = (name: string) => new Uint8Array(readFileSync(join(resourcesDirectory, 'fonts', name)));
+  return { regular: font('TitilliumWeb-Regular.ttf'), semibold: font('TitilliumWeb-SemiBold.ttf'), bold: font('TitilliumWeb-Bold.ttf') };
+}
+
+/** `{name}` placeholders. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
+}
+
+const timeFormat = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Italian local date and time of an instant: 22/11/2026 10:35. */
+export function italianDateTime(iso: string): string {
+  const date = new Date(iso);
+  return `${formatItalianDate(dayFormat.format(date))} ${timeFormat.format(date)}`;
+}
+export function italianTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}
+
+export interface OperatorInfo {
+  id: string;
+  displayName: string;
+}
+
+export interface DelegateInfo {
+  fiscalCode: string;
+  surname: string;
+  name: string;
+  sex: 'M' | 'F';
+  birthDate: string;
+  birthPlaceCode: string;
+  document: DeclaredDocument;
+}
+
+export interface ReceiptData {
+  identificationId: string;
+  request: EnablementRequest;
+  outcome: 'confirmed' | 'refused';
+  presenter: 'applicant' | 'delegate';
+  delegateName: string | null;
+  office: Office;
+  operator: OperatorInfo;
+  /** When the outcome was recorded (ISO). */
+  at: string;
+  /** Not yet acknowledged by the central service. */
+  queued: boolean;
+  /** Refusals: human-readable reasons and the operator's note. */
+  refusalReasons: string[];
+  refusalNote: string;
+}
+
+export interface RegisterRow {
+  at: string;
+  requestId: string;
+  fiscalCode: string;
+  surname: string;
+  name: string;
+  outcome: 'confirmed' | 'refused';
+  presenter: 'applicant' | 'delegate';
+  operator: string;
+  syncState: string;
+}
+
+export interface RenderedDocument {
+  bytes: Uint8Array;
+  fileName: string;
+  title: string;
+  /** Layout facts for tests and logs: replaced characters, ellipses, overflows (must be 0). */
+  stats?: { missingGlyphs: number; truncations: number; overflows: number; pages: number };
+}
+
+export type DocumentKind = 'modulo-adesione' | 'modulo-delega' | 'identification-receipt' | 'refusal-receipt' | 'daily-register';
+
+export class DocumentRenderer {
+  constructor(
+    private readonly fonts: FontBytes,
+    readonly wording: Wording,
+    private readonly logger: Logger,
+  ) {}
+
+  private readonly widths = new WidthCache();
+
+  /** Layout facts of the last document rendered. */
+  lastStats: NonNullable<RenderedDocument['stats']> = { missingGlyphs: 0, truncations: 0, overflows: 0, pages: 0 };
+
+  private async compose(
+    kind: DocumentKind,
+    title: string,
+    createdAt: Date,
+    build: (composer: Composer) => Promise<void> | void,
+  ): Promise<Uint8Array> {
+    const w = this.wording.common;
+    const composer = await Composer.create(
+      this.fonts,
+      { title, author: 'Sportello Identificazione', createdAt },
+      (page, pages) => `${w.generatedBy} · ${title} · ${fill(w.page!, { page, pages })}`,
+      this.widths,
+    );
+    await build(composer);
+    if (composer.missingGlyphs > 0) this.logger.warn('document.glyphs-replaced', { document: kind, count: composer.missingGlyphs });
+    if (composer.truncations > 0) this.logger.warn('document.text-truncated', { document: kind, count: composer.truncations });
+    if (composer.overflows > 0) this.logger.error('document.overflow', { document: kind, count: composer.overflows });
+    const bytes = await composer.finish();
+    this.lastStats = {
+      missingGlyphs: composer.missingGlyphs,
+      truncations: composer.truncations,
+      overflows: composer.overflows,
+      pages: composer.doc.getPageCount(),
+    };
+    return bytes;
+  }
+
+  private personFields(person: {
+    fiscalCode: string;
+    surname: string;
+    name: string;
+    sex: 'M' | 'F';
+    birthDate: string;
+    birthPlaceCode: string;
+  }) {
+    const f = this.wording.fields;
+    const place = findBirthPlace(person.birthPlaceCode);
+    return [
+      { label: f.fiscalCode!, value: person.fiscalCode },
+      { label: f.sex!, value: person.sex === 'M' ? this.wording.common.sexM! : this.wording.common.sexF! },
+      { label: f.surname!, value: person.surname },
+      { label: f.name!, value: person.name },
+      { label: f.birthDate!, value: formatItalianDate(person.birthDate) },
+      { label: f.birthPlace!, value: place ? describeBirthPlace(place) : person.birthPlaceCode },
+    ];
+  }
+
+  private documentFields(document: DeclaredDocument) {
+    const f = this.wording.fields;
+    return [
+      { label: f.documentKind!, value: identityDocumentLabels[document.kind] },
+      { label: f.documentNumber!, value: document.number },
+      { label: f.documentIssuer!, value: document.issuer },
+      { label: f.issueDate!, value: formatItalianDate(document.issueDate) },
+      { label: f.expiryDate!, value: document.expiryDate ? formatItalianDate(document.expiryDate) : this.wording.common.notDeclared! },
+    ];
+  }
+
+  private officeFields(office: Office, operator: OperatorInfo, at: string) {
+    const f = this.wording.fields;
+    return [
+      { label: f.school!, value: `${office.name} (${office.comune})`, span: 2 as const },
+      { label: f.officeCode!, value: office.code },
+      { label: f.operator!, value: operator.displayName, span: 2 as const },
+      { label: f.date!, value: italianDateTime(at).slice(0, 10) },
+    ];
+  }
+
+  async moduloAdesione(request: EnablementRequest, office: Office, operator: OperatorInfo, now: Date): Promise<RenderedDocument> {
+    const w = this.wording;
+    const m = w.moduloAdesione;
+    const a = request.applicant;
+    const bytes = await this.compose('modulo-adesione', m.title, now, async (c) => {
+      await c.masthead([w.common.ministry!, w.common.service!, fill(w.common.requestNumber!, { id: request.id })], m.title, {
+        text: JSON.stringify({ richiesta: request.id, codiceFiscale: a.fiscalCode }),
+        caption: m.qrCaption,
+      });
+      c.sectionTitle(m.applicantSection);
+      c.fields([
+        ...this.personFields(a),
+        { label: w.fields.email!, value: a.email },
+        { label: w.fields.mobile!, value: a.mobile ?? '—' },
+        { label: w.fields.domicile!, value: `${a.domicile.address}, ${a.domicile.comune} (${a.domicile.province})`, span: 2 },
+      ]);
+      c.sectionTitle(m.documentSection);
+      c.fields(this.documentFields(request.declaredDocument), { columns: 3 });
+      c.sectionTitle(m.declarationsSection);
+      for (const declaration of m.declarations) c.paragraph(declaration, { size: 9, bullet: true });
+      c.sectionTitle(m.officeSection);
+      c.fields(this.officeFields(office, operator, now.toISOString()), { columns: 3 });
+      c.signatures([m.applicantSignature, m.operatorSignature]);
+    });
+    return { bytes, title: m.title, fileName: `modulo-adesione-${request.id}.pdf` };
+  }
+
+  async moduloDelega(request: EnablementRequest, delegate: DelegateInfo, now: Date): Promise<RenderedDocument> {
+    const w = this.wording;
+    const m = w.moduloDelega;
+    const bytes = await this.compose('modulo-delega', m.title, now, async (c) => {
+      await c.masthead([w.common.ministry!, w.common.service!, fill(w.common.requestNumber!, { id: request.id })], m.title);
+      c.sectionTitle(m.delegatorSection);
+      c.fields(this.personFields(request.applicant), { columns: 3 });
+      c.sectionTitle(m.delegatorDocument);
+      c.fields(this.documentFields(request.declaredDocument), { columns: 3 });
+      c.sectionTitle(m.delegateSection);
+      c.fields(this.personFields(delegate), { columns: 3 });
+      c.sectionTitle(m.delegateDocument);
+      c.fields(this.documentFields(delegate.document), { columns: 3 });
+      c.paragraph(m.statement, { size: 9.5 });
+      c.signatures([m.placeAndDate, m.delegatorSignature, m.delegateSignature]);
+    });
+    return { bytes, title: m.title, fileName: `modulo-delega-${request.id}.pdf` };
+  }
+
+  async receipt(data: ReceiptData, now: Date): Promise<RenderedDocument> {
+    const w = this.wording;
+    const confirmed = data.outcome === 'confirmed';
+    const title = confirmed ? w.identificationReceipt.title : w.refusalReceipt.title;
+    const kind: DocumentKind = confirmed ? 'identification-receipt' : 'refusal-receipt';
+    const a = data.request.applicant;
+    const bytes = await this.compose(kind, title, now, async (c) => {
+      await c.masthead([w.common.ministry!, w.common.service!, fill(w.common.requestNumber!, { id: data.request.id })], title);
+      c.banner(confirmed ? w.identificationReceipt.outcomeConfirmed : w.refusalReceipt.outcomeRefused, confirmed ? 'ok' : 'ko');
+      if (confirmed && data.queued) c.paragraph(w.identificationReceipt.queuedNotice, { size: 9.5, color: 'muted' });
+      c.fields([
+        { label: w.fields.surname!, value: a.surname },
+        { label: w.fields.name!, value: a.name },
+        { label: w.fields.fiscalCode!, value: a.fiscalCode },
+        { label: w.fields.request!, value: data.request.id },
+        {
+          label: w.fields.presentedBy!,
+          value:
+            data.presenter === 'applicant'
+              ? w.identificationReceipt.presentedByApplicant
+              : fill(w.identificationReceipt.presentedByDelegate, { name: data.delegateName ?? '' }),
+          span: 2,
+        },
+        { label: w.fields.school!, value: `${data.office.name} (${data.office.comune})`, span: 2 },
+        { label: w.fields.officeCode!, value: data.office.code },
+        { label: w.fields.operator!, value: data.operator.displayName },
+        { label: w.fields.dateTime!, value: italianDateTime(data.at) },
+      ]);
+      if (confirmed) {
+        c.sectionTitle(w.identificationReceipt.nextStepsTitle);
+        for (const step of w.identificationReceipt.nextSteps) c.paragraph(fill(step, { email: a.email }), { size: 10, bullet: true });
+      } else {
+        c.sectionTitle(w.refusalReceipt.reasonsTitle);
+        for (const reason of data.refusalReasons) c.paragraph(reason, { size: 10, bullet: true });
+        if (data.refusalNote.trim()) {
+          c.sectionTitle(w.refusalReceipt.noteTitle);
+          c.paragraph(data.refusalNote, { size: 10 });
+        }
+        c.sectionTitle(w.refusalReceipt.nextStepsTitle);
+        for (const step of w.refusalReceipt.nextSteps) c.paragraph(step, { size: 10, bullet: true });
+      }
+    });
+    return { bytes, title, fileName: `${confirmed ? 'ricevuta-identificazione' : 'ricevuta-rifiuto'}-${data.request.id}.pdf` };
+  }
+
+  async dailyRegister(day: string, office: Office, rows: RegisterRow[], now: Date): Promise<RenderedDocument> {
+    const w = this.wording;
+    const r = w.dailyRegister;
+    const bytes = await this.compose('daily-register', r.title, now, async (c) => {
+      await c.masthead([`${office.name} (${office.comune}) · ${office.code}`, fill(r.subtitle, { date: formatItalianDate(day) })], r.title);
+      if (rows.length === 0) {
+        c.paragraph(r.empty, { size: 11 });
+        return;
+      }
+      const col = r.columns;
+      c.table(
+        [
+          { header: col.number!, width: 4, align: 'right' },
+          { header: col.time!, width: 5 },
+          { header: col.request!, width: 11 },
+          { header: col.fiscalCode!, width: 16 },
+          { header: col.person!, width: 21 },
+          { header: col.outcome!, width: 10 },
+          { header: col.presenter!, width: 10 },
+          { header: col.operator!, width: 13 },
+          { header: col.sync!, width: 9 },
+        ],
+        rows.map((row, index) => [
+          String(index + 1),
+          italianTime(row.at),
+          row.requestId,
+          row.fiscalCode,
+          `${row.surname} ${row.name}`,
+          row.outcome === 'confirmed' ? r.outcomeConfirmed : r.outcomeRefused,
+          row.presenter === 'applicant' ? r.presenterApplicant : r.presenterDelegate,
+          row.operator,
+          r.syncStates[row.syncState] ?? row.syncState,
+        ]),
+      );
+      const confirmed = rows.filter((row) => row.outcome === 'confirmed').length;
+      c.paragraph(fill(r.totals, { total: rows.length, confirmed, refused: rows.length - confirmed }), { size: 10.5, weight: 'bold' });
+    });
+    return { bytes, title: r.title, fileName: `registro-${day}.pdf` };
+  }
+}

@@ -1,0 +1,102 @@
+import type { DocumentRequest, RenderedDocumentDto } from '../../../shared/contract/documents';
+import { ServiceFailure } from '../dispatcher';
+import { identificationRecordSchema } from '../identifications';
+import type { SessionManager } from '../session';
+import type { SyncEngine } from '../sync/engine';
+import type { DocumentRenderer, RegisterRow } from './documents';
+
+/**
+ * Gathers what each document needs from the cache, the identification records and the
+ * session, and renders it. The same request and clock give the same PDF.
+ */
+export class DocumentService {
+  constructor(
+    private readonly renderer: DocumentRenderer,
+    private readonly engine: SyncEngine,
+    private readonly session: SessionManager,
+    private readonly now: () => Date,
+  ) {}
+
+  private signedIn() {
+    const current = this.session.current();
+    if (!current) throw new ServiceFailure('not-signed-in', 'Accedere per stampare i documenti dell’ufficio.');
+    return current;
+  }
+
+  private request(id: string) {
+    const request = this.engine.requestFromCache(id);
+    if (!request) throw new ServiceFailure('request-not-found', 'Richiesta non trovata sul computer: cercarla di nuovo.');
+    return request;
+  }
+
+  async render(input: DocumentRequest): Promise<RenderedDocumentDto> {
+    const now = this.now();
+    let rendered;
+    switch (input.kind) {
+      case 'modulo-adesione': {
+        const session = this.signedIn();
+        rendered = await this.renderer.moduloAdesione(this.request(input.requestId), session.office, session.operator, now);
+        break;
+      }
+      case 'modulo-delega':
+        rendered = await this.renderer.moduloDelega(this.request(input.requestId), input.delegate, now);
+        break;
+      case 'receipt': {
+        const row = this.engine.outbox.identification(input.identificationId);
+        if (!row) throw new ServiceFailure('identification-not-found', 'Identificazione non trovata.');
+        const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
+        if (!parsed.success || !parsed.data.request)
+          throw new ServiceFailure('identification-unreadable', 'I dati di questa identificazione non sono leggibili.');
+        const record = parsed.data;
+        const state = this.engine.outbox.stateOfIdentification(row.id);
+        const office = record.office ?? this.signedIn().office;
+        rendered = await this.renderer.receipt(
+          {
+            identificationId: row.id,
+            request: record.request!,
+            outcome: row.outcome,
+            presenter: record.submission.presenter,
+            delegateName: record.delegateName,
+            office,
+            operator: record.submission.operator,
+            at: record.submission.capturedAt,
+            queued: state !== 'acked',
+            refusalReasons: record.refusalReasonTexts,
+            refusalNote: record.submission.refusal?.note ?? '',
+          },
+          now,
+        );
+        break;
+      }
+      case 'daily-register': {
+        const session = this.signedIn();
+        const rows: RegisterRow[] = this.engine.outbox.identificationsOfDay(input.date).flatMap((row) => {
+          const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
+          if (!parsed.success) return [];
+          const applicant = parsed.data.request?.applicant;
+          return [
+            {
+              at: row.createdAt,
+              requestId: row.requestId,
+              fiscalCode: applicant?.fiscalCode ?? row.fiscalCode,
+              surname: applicant?.surname ?? '',
+              name: applicant?.name ?? '',
+              outcome: row.outcome,
+              presenter: parsed.data.submission.presenter,
+              operator: parsed.data.submission.operator.displayName,
+              syncState: row.syncState,
+            },
+          ];
+        });
+        rendered = await this.renderer.dailyRegister(input.date, session.office, rows, now);
+        break;
+      }
+    }
+    return {
+      title: rendered.title,
+      fileName: rendered.fileName,
+      mimeType: 'application/pdf',
+      base64: Buffer.from(rendered.bytes).toString('base64'),
+    };
+  }
+}

@@ -1,0 +1,249 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCentral } from '../../central/server';
+import type { EnablementRequest } from '../../shared/contract/central-api';
+import { formatItalianDate } from '../../shared/domain/dates';
+import { createRandom, syntheticPerson } from '../../shared/domain/synthetic-people';
+import { DocumentRenderer, loadFonts, loadWording, type DelegateInfo, type RegisterRow } from '../../src-main/core/documents/documents';
+import { createMemoryLogger } from '../../src-main/core/log';
+import { projectResources } from '../fixtures/core';
+
+/**
+ * The printed papers: every field findable by pdftotext, every page rendered by
+ * pdftoppm, any Latin name printable, nothing overflowing its box, same bytes twice.
+ */
+const directory = mkdtempSync(join(tmpdir(), 'sportello-docs-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+const logger = createMemoryLogger();
+const renderer = new DocumentRenderer(loadFonts(projectResources), loadWording(projectResources), logger);
+const now = new Date('2026-11-22T09:30:00Z');
+const office = { code: 'ZZIS00100A', name: 'Istituto di prova "Sportello"', comune: 'Roma' };
+const operator = { id: 'op-1', displayName: 'Assistente di prova' };
+
+const central = await startCentral({ seed: 30, seedValue: 12 });
+const request: EnablementRequest = central.store.getRequest('REQ-0000004')!;
+await central.close();
+
+const delegate: DelegateInfo = {
+  fiscalCode: 'RSSMRA80A01H501U',
+  surname: 'Rossi',
+  name: 'Mario',
+  sex: 'M',
+  birthDate: '1980-01-01',
+  birthPlaceCode: 'H501',
+  document: { kind: 'passport', number: 'YA1234567', issuer: 'Questura di Roma', issueDate: '2020-01-01', expiryDate: '2030-01-01' },
+};
+
+function pdfText(bytes: Uint8Array, name: string): string {
+  const file = join(directory, `${name}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+}
+
+function renderPages(bytes: Uint8Array, name: string): number {
+  const file = join(directory, `${name}.pdf`);
+  writeFileSync(file, bytes);
+  execFileSync('pdftoppm', ['-r', '40', '-png', file, join(directory, name)]);
+  let pages = 0;
+  while (existsSync(join(directory, `${name}-${pages + 1}.png`)) || existsSync(join(directory, `${name}-0${pages + 1}.png`))) pages++;
+  return pages;
+}
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('printed documents', () => {
+  it('modulo di adesione: every field is in the PDF, on one A4 page, with metadata', async () => {
+    const rendered = await renderer.moduloAdesione(request, office, operator, now);
+    const text = pdfText(rendered.bytes, 'adesione');
+    const a = request.applicant;
+    for (const value of [
+      "Ministero dell'Istruzione e del Merito",
+      'Istanze OnLine',
+      'Modulo di adesione',
+      request.id,
+      a.fiscalCode,
+      a.surname,
+      a.name,
+      formatItalianDate(a.birthDate),
+      a.email,
+      a.domicile.address,
+      request.declaredDocument.number,
+      'Firma del richiedente',
+      'Firma e timbro dell',
+      office.code,
+      operator.displayName,
+      '22/11/2026',
+    ]) {
+      expect(text, value).toContain(value);
+    }
+    expect(renderPages(rendered.bytes, 'adesione')).toBe(1);
+    const info = execFileSync('pdfinfo', [join(directory, 'adesione.pdf')], { encoding: 'utf8' });
+    expect(info).toMatch(/Title:\s+Modulo di adesione/);
+    expect(info).toMatch(/Author:\s+Sportello Identificazione/);
+    expect(info).toMatch(/Page size:\s+595.28 x 841.89/);
+    expect(renderer.lastStats.overflows).toBe(0);
+  });
+
+  it('modulo di delega, receipts and register carry their fields', async () => {
+    const delega = await renderer.moduloDelega(request, delegate, now);
+    expect(pdfText(delega.bytes, 'delega')).toEqual(expect.stringContaining('Modulo di delega'));
+    const delegaText = pdfText(delega.bytes, 'delega');
+    for (const value of [
+      delegate.fiscalCode,
+      delegate.surname,
+      'YA1234567',
+      request.applicant.fiscalCode,
+      'Firma del delegante',
+      'Firma del delegato',
+    ]) {
+      expect(delegaText, value).toContain(value);
+    }
+    const base = {
+      identificationId: 'x',
+      request,
+      presenter: 'delegate' as const,
+      delegateName: 'Mario Rossi',
+      office,
+      operator,
+      at: now.toISOString(),
+      queued: true,
+      refusalReasons: ['Documento scaduto il 21/11/2026.'],
+      refusalNote: 'Tornerà con la CIE.',
+    };
+    const receipt = pdfText((await renderer.receipt({ ...base, outcome: 'confirmed' }, now)).bytes, 'ricevuta');
+    for (const value of [
+      'Ricevuta di identificazione',
+      'abilitazione confermata',
+      request.id,
+      'Mario Rossi',
+      '22/11/2026 10:30',
+      request.applicant.email,
+      'codice personale temporaneo',
+      'sarà inviata',
+    ]) {
+      expect(receipt, value).toContain(value);
+    }
+    const refusal = pdfText((await renderer.receipt({ ...base, outcome: 'refused' }, now)).bytes, 'rifiuto');
+    for (const value of ['Ricevuta di mancata identificazione', 'Documento scaduto il 21/11/2026.', 'Tornerà con la CIE.']) {
+      expect(refusal, value).toContain(value);
+    }
+    const rows: RegisterRow[] = Array.from({ length: 3 }, (_, i) => ({
+      at: new Date(now.getTime() + i * 60_000).toISOString(),
+      requestId: `REQ-${i}`,
+      fiscalCode: request.applicant.fiscalCode,
+      surname: request.applicant.surname,
+      name: request.applicant.name,
+      outcome: i === 1 ? 'refused' : 'confirmed',
+      presenter: 'applicant',
+      operator: operator.displayName,
+      syncState: i === 2 ? 'pending' : 'acked',
+    }));
+    const register = pdfText((await renderer.dailyRegister('2026-11-22', office, rows, now)).bytes, 'registro');
+    for (const value of [
+      'Registro giornaliero',
+      '22/11/2026',
+      'REQ-0',
+      'REQ-2',
+      'Confermata',
+      'Rifiutata',
+      'In coda',
+      'Totali: 3 identificazioni, 2 confermate, 1 rifiutate',
+    ]) {
+      expect(register, value).toContain(value);
+    }
+  });
+
+  it('a register of 500 rows paginates with its header on every page', async () => {
+    const rows: RegisterRow[] = Array.from({ length: 500 }, (_, i) => ({
+      at: new Date(now.getTime() + i * 30_000).toISOString(),
+      requestId: `REQ-${String(i).padStart(7, '0')}`,
+      fiscalCode: request.applicant.fiscalCode,
+      surname: request.applicant.surname,
+      name: request.applicant.name,
+      outcome: 'confirmed',
+      presenter: 'applicant',
+      operator: operator.displayName,
+      syncState: 'acked',
+    }));
+    const rendered = await renderer.dailyRegister('2026-11-22', office, rows, now);
+    const pages = renderPages(rendered.bytes, 'registro500');
+    expect(pages).toBeGreaterThan(10);
+    const text = pdfText(rendered.bytes, 'registro500');
+    expect(text.match(/Codice fiscale/g)?.length).toBe(pages);
+    expect(text).toContain(`Pagina ${pages} di ${pages}`);
+    expect(text).toContain('REQ-0000499');
+    expect(renderer.lastStats.overflows).toBe(0);
+  });
+
+  it('prints any Latin-script name, replaces visibly what the font lacks, and logs it without the name', async () => {
+    logger.lines.length = 0;
+    const hard = {
+      ...request,
+      applicant: { ...request.applicant, surname: "Ștefănescu-Łukaszewicz Ő'Brien", name: 'Jürgen Núñez Groß Nguyễn' },
+    };
+    const rendered = await renderer.moduloAdesione(hard, office, operator, now);
+    const text = pdfText(rendered.bytes, 'hard');
+    expect(text).toContain("Ștefănescu-Łukaszewicz Ő'Brien");
+    expect(text).toContain('Jürgen Núñez Groß Nguy?n');
+    expect(renderer.lastStats.missingGlyphs).toBe(1);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ event: 'document.glyphs-replaced', document: 'modulo-adesione', count: 1 }),
+    );
+    expect(JSON.stringify(logger.lines)).not.toContain('Nguy');
+  });
+
+  it('200 random synthetic people with hard characters and very long values: no crash, no overflow, one page', async () => {
+    const random = createRandom(2026);
+    const long = (base: string, times: number) => Array.from({ length: times }, () => base).join(' ');
+    for (let i = 0; i < 200; i++) {
+      const person = syntheticPerson(random, { foreignShare: 0.6 });
+      const stretch = 1 + Math.floor(random() * 8);
+      const variant: EnablementRequest = {
+        ...request,
+        applicant: {
+          ...request.applicant,
+          fiscalCode: person.fiscalCode,
+          surname: long(person.surname, stretch),
+          name: long(person.name, stretch),
+          email: `${'x'.repeat(20 * stretch)}@example.org`,
+          domicile: {
+            address: long('Via della Santissima Annunziata dei Fiorentini', stretch),
+            comune: long('San Giovanni', stretch),
+            province: 'RM',
+          },
+        },
+        declaredDocument: { ...request.declaredDocument, issuer: long('Comune di Reggio nell’Emilia', stretch) },
+      };
+      const rendered = await renderer.moduloAdesione(variant, office, operator, now);
+      expect(renderer.lastStats.overflows).toBe(0);
+      expect(renderer.lastStats.pages).toBe(1);
+      expect(rendered.bytes.length).toBeGreaterThan(1000);
+    }
+  });
+
+  it('is deterministic for the same inputs and clock', async () => {
+    const first = await renderer.moduloAdesione(request, office, operator, now);
+    const second = await renderer.moduloAdesione(request, office, operator, now);
+    expect(sha(second.bytes)).toBe(sha(first.bytes));
+    const later = await renderer.moduloAdesione(request, office, operator, new Date('2026-11-23T09:30:00Z'));
+    expect(sha(later.bytes)).not.toBe(sha(first.bytes));
+    const delegaA = await renderer.moduloDelega(request, delegate, now);
+    const delegaB = await renderer.moduloDelega(request, delegate, now);
+    expect(sha(delegaA.bytes)).toBe(sha(delegaB.bytes));
+  });
+
+  it('keeps the wording in resources/, not in code', () => {
+    const wording = JSON.parse(readFileSync(join(projectResources, 'documents/wording.it.json'), 'utf8')) as {
+      moduloAdesione: { title: string };
+    };
+    expect(wording.moduloAdesione.title).toBe('Modulo di adesione');
+    const source = readFileSync(join(import.meta.dirname, '../../src-main/core/documents/documents.ts'), 'utf8');
+    expect(source).not.toContain('Modulo di adesione');
+    expect(source).not.toContain('Firma del richiedente');
+  });
+});
