@@ -38,7 +38,11 @@ export interface RecordContext {
   refusalReasonTexts?: string[];
 }
 
-export function recordIdentification(engine: SyncEngine, submission: IdentificationSubmission, context: RecordContext = {}): RecordedOutcome {
+export function recordIdentification(
+  engine: SyncEngine,
+  submission: IdentificationSubmission,
+  context: RecordContext = {},
+): RecordedOutcome {
   const payload = identificationSubmissionSchema.parse(submission);
   const request = engine.requestFromCache(payload.requestId);
   const fiscalCode = request ? canonicalFiscalCode(request.applicant.fiscalCode, todayIn()) : (payload.fiscalCodeCard?.fiscalCode ?? '');

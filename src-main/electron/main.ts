@@ -8,6 +8,7 @@ import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
 import { registerOperationHandlers } from './ipc';
+import { openPrintPreview } from './print-preview';
 import { appSchemePrivileges, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
 
@@ -53,6 +54,9 @@ if (!app.requestSingleInstanceLock()) {
       fetch: (input, init) => net.fetch(input, init),
       // Fonts and document wording ship inside the app (asar); Electron's fs reads them there.
       resourcesDirectory: join(app.getAppPath(), 'resources'),
+      printDocument: async (document) => {
+        openPrintPreview(BrowserWindow, document);
+      },
     });
     app.on('will-quit', () => void training?.close());
 

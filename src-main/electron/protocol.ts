@@ -3,6 +3,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Protocol } from 'electron';
 import { rendererContentSecurityPolicy } from '../core/content-security-policy';
 import { appHost, appScheme } from './constants';
+import { printDocumentBytes } from './print-preview';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,6 +45,17 @@ export function resolveRendererFile(rendererDirectory: string, requestUrl: strin
 
 export function serveRenderer(protocol: Protocol, rendererDirectory: string): void {
   protocol.handle(appScheme, async (request) => {
+    const url = new URL(request.url);
+    const printable = url.host === appHost ? printDocumentBytes(url.pathname) : null;
+    if (printable) {
+      return new Response(Buffer.from(printable.bytes), {
+        headers: {
+          'content-type': 'application/pdf',
+          'content-disposition': `inline; filename="${printable.fileName}"`,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    }
     const file = resolveRendererFile(rendererDirectory, request.url);
     if (!file) return new Response('Not found', { status: 404 });
     try {

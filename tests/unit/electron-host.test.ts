@@ -115,6 +115,27 @@ describe('Electron host (mocked electron module)', () => {
     expect(state.devicePermissionHandler!({})).toBe(false);
   });
 
+  it('opens a print preview window with the PDF viewer, serving the bytes from memory only while it is open', async () => {
+    const { openPrintPreview, previewWindowOptions } = await import('../../src-main/electron/print-preview');
+    const { BrowserWindow } = await import('electron');
+    const bytes = new TextEncoder().encode('%PDF-1.7 test');
+    const window = openPrintPreview(BrowserWindow, {
+      bytes,
+      fileName: 'modulo.pdf',
+      title: 'Modulo di adesione',
+    }) as unknown as InstanceType<typeof FakeBrowserWindow>;
+    expect(window.options).toEqual(previewWindowOptions('Modulo di adesione'));
+    expect(window.options.webPreferences).toMatchObject({ plugins: true, sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(window.options.webPreferences).not.toHaveProperty('preload');
+    expect(window.loadedUrl).toMatch(/^app:\/\/desk\/__print\/[0-9a-f-]{36}\.pdf$/);
+    const handler = state.protocolHandlers.get('app')!;
+    const served = await handler(new Request(window.loadedUrl));
+    expect(served.headers.get('content-type')).toBe('application/pdf');
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(bytes);
+    window.emit('closed');
+    expect((await handler(new Request(window.loadedUrl))).status).toBe(404);
+  });
+
   it('serves the renderer over app:// with the CSP, and nothing outside its folder', async () => {
     const { resolveRendererFile } = await import('../../src-main/electron/protocol');
     const root = mkdtempSync(join(tmpdir(), 'renderer-'));

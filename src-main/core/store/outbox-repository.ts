@@ -232,7 +232,10 @@ export class OutboxRepository {
   }
 
   stateOfIdentification(identificationId: string): OutboxState | null {
-    return (this.sql('SELECT state FROM outbox WHERE identification_id = ?').get(identificationId) as { state: OutboxState } | undefined)?.state ?? null;
+    return (
+      (this.sql('SELECT state FROM outbox WHERE identification_id = ?').get(identificationId) as { state: OutboxState } | undefined)
+        ?.state ?? null
+    );
   }
 
   /**
