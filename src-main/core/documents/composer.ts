@@ -177,7 +177,7 @@ export class Composer {
   clean(text: string, weight: FontWeight = 'regular'): string {
     const charset = this.charsets[weight];
     let out = '';
-    for (const char of text.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')) {
+    for (const char of text.normalize('NFC').replace(/\p{Cc}/gu, ' ')) {
       const code = char.codePointAt(0)!;
       if (charset.has(code)) out += char;
       else {
@@ -209,7 +209,6 @@ export class Composer {
           continue;
         }
         if (line) lines.push(line);
-        line = '';
         let rest = word;
         if (this.width(rest, size, weight) > maxWidth) cutWords++;
         while (this.width(rest, size, weight) > maxWidth) {

@@ -95,6 +95,8 @@ export class SyncEngine {
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
+  /** After stop(): the store may be closed, nothing may touch it from a timer. */
+  private stopped = false;
   private lastEmitted = '';
   private lastEmitAt = -Infinity;
   private emitTimer: ReturnType<typeof setTimeout> | null = null;
@@ -113,6 +115,7 @@ export class SyncEngine {
 
   /** Recovers rows a crash left `sending`, then starts the timers. */
   start(): void {
+    this.stopped = false;
     const recovered = this.outbox.recoverSending();
     if (recovered > 0) this.options.logger.info('sync.recovered-sending', { count: recovered });
     this.running = true;
@@ -139,6 +142,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
@@ -170,6 +174,7 @@ export class SyncEngine {
    * every 100 ms (a drain of thousands would otherwise count the outbox thousands of times).
    */
   private emitStatus(): void {
+    if (this.stopped) return;
     const since = performance.now() - this.lastEmitAt;
     if (since >= 100) {
       this.emitStatusNow();
@@ -182,6 +187,7 @@ export class SyncEngine {
   }
 
   private emitStatusNow(): void {
+    if (this.stopped) return;
     this.lastEmitAt = performance.now();
     const status = this.status();
     const serialized = JSON.stringify(status);
