@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { officeCodeSchema } from './central-api';
+import { enablementRequestSchema, officeCodeSchema } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
 
@@ -52,6 +52,8 @@ export const operations = {
 
   /** Online first when reachable, else the local cache; says which. */
   'requests.lookup': { input: z.strictObject({ fiscalCode: z.string().max(64) }), output: lookupResultSchema },
+  /** One request from the local cache (after a lookup), or null. */
+  'requests.get': { input: z.strictObject({ id: z.string().min(1).max(64) }), output: enablementRequestSchema.nullable() },
 
   'sync.status': { input: noInput, output: syncStatusSchema },
   'sync.retryNow': { input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, AppMode, OperationInput, OperationName, OperationOutput, Result } from '../../shared/contract';
 import { todayIn } from '../../shared/domain/dates';
-import { parseFiscalCode } from '../../shared/domain/fiscal-code';
+import { readFiscalCodeBarcode } from '../../shared/domain/health-card';
 import { DatabaseError, openLocalStore, type LocalStore } from './db/database';
 import { createDispatcher, ServiceFailure, type Dispatch, type OperationHandlers } from './dispatcher';
 import { DocumentRenderer, loadFonts, loadWording, type RenderedDocument } from './documents/documents';
@@ -139,7 +139,8 @@ export function createCore(options: CoreOptions): Core {
 
     'requests.lookup': async ({ fiscalCode }) => {
       const engine = needSync();
-      const parsed = parseFiscalCode(fiscalCode, { on: todayIn() });
+      // Typed, or read from the Code 39 barcode (start/stop asterisks included).
+      const parsed = readFiscalCodeBarcode(fiscalCode, { on: todayIn() });
       if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
       return engine.lookup(parsed.value.canonical);
     },
@@ -151,6 +152,8 @@ export function createCore(options: CoreOptions): Core {
       await options.printDocument({ bytes: Buffer.from(document.base64, 'base64'), fileName: document.fileName, title: document.title });
       return { mode: 'preview' as const, document };
     },
+
+    'requests.get': ({ id }) => needSync().requestFromCache(id),
 
     'sync.status': () => needSync().status(),
     'sync.retryNow': ({ opId }) => {

@@ -56,6 +56,18 @@ export const test = base.extend<{ desk: DeskFixture }>({
   },
 });
 
+/** Signs in with the training operator, with the keyboard only, and waits for the desk. */
+export async function signIn(page: Page, options: { username?: string; password?: string } = {}): Promise<void> {
+  await page.getByLabel('Codice meccanografico').fill('');
+  await page.getByLabel('Codice meccanografico').focus();
+  await page.keyboard.type('ZZIS00100A');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(options.username ?? 'segreteria');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(options.password ?? 'prova-segreteria');
+  await page.keyboard.press('Enter');
+}
+
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDirectory, { recursive: true });
   const path = join(screenshotDirectory, `${name}.png`);

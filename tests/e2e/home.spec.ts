@@ -4,36 +4,43 @@ import { expect, projectRoot, saveScreenshot, test } from './fixtures';
 
 const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-test('the home view shows app.info through the browser host, in Italian by default', async ({ page, desk }) => {
+test('the app opens on the sign-in screen, in Italian, in training mode', async ({ page, desk }) => {
   await desk.open(page);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
-  await expect(page.getByTestId('app-version')).toHaveText(version);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accesso allo sportello');
   await expect(page.getByTestId('training-banner')).toContainText('MODALITÀ DI PROVA');
   await expect(page.locator('.it-brand-title')).toHaveText('Sportello Identificazione');
   await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+  await expect(page.getByTestId('training-credentials')).toContainText('ZZIS00100A');
   // The one-time code has left the address bar.
   expect(page.url()).not.toContain('launch=');
-  await saveScreenshot(page, 'home-it');
+  await saveScreenshot(page, 'sign-in-it');
+});
+
+test('app.info is shown on the about screen with the version', async ({ page, desk }) => {
+  await desk.open(page);
+  await page.getByTestId('about-link').click();
+  await expect(page.getByTestId('app-version')).toHaveText(version);
+  await saveScreenshot(page, 'about-it');
 });
 
 test('switching to English and back changes the interface and survives a reload', async ({ page, desk }) => {
   await desk.open(page);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accesso allo sportello');
 
   await page.getByTestId('locale-en').click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to the desk');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to the desk');
   await expect(page.getByTestId('training-banner')).toContainText('TRAINING MODE');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByTestId('locale-en')).toHaveAttribute('aria-pressed', 'true');
-  await saveScreenshot(page, 'home-en');
+  await saveScreenshot(page, 'sign-in-en');
 
   // The choice is kept by the core: a reload (same session token) still shows English.
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to the desk');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to the desk');
 
   await page.getByTestId('locale-it').focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accesso allo sportello');
   await expect(page.locator('html')).toHaveAttribute('lang', 'it');
 });
 
@@ -49,6 +56,6 @@ test('no console errors and no CSP violations on load', async ({ page, desk }) =
   });
   page.on('pageerror', (error) => problems.push(error.message));
   await desk.open(page);
-  await expect(page.getByTestId('app-version')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(problems).toEqual([]);
 });

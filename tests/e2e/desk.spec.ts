@@ -1,0 +1,116 @@
+import type { EnablementRequest } from '../../shared/contract/central-api';
+import { recordIdentification } from '../../src-main/core/identifications';
+import { submissionFor } from '../fixtures/outcomes';
+import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
+
+function requestsWhere(desk: DeskFixture, predicate: (r: EnablementRequest) => boolean): EnablementRequest[] {
+  return desk.central.store
+    .allRequestIds()
+    .map((id) => desk.central.store.getRequest(id)!)
+    .filter(predicate);
+}
+
+test('sign-in refuses a wrong password in Italian, then lets the operator in with the keyboard only', async ({ page, desk }) => {
+  await desk.open(page);
+  await signIn(page, { password: 'sbagliata' });
+  await expect(page.getByTestId('sign-in-error')).toContainText('non corretti');
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await page.keyboard.type('prova-segreteria');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sportello');
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
+  await expect(page.getByTestId('operator-name')).toHaveText('Assistente di prova');
+  await expect(page.getByTestId('sync-online')).toHaveText('In linea');
+  await saveScreenshot(page, 'desk-empty-it');
+});
+
+test('a barcode burst finds the request online; Enter opens it; the status is explained', async ({ page, desk }) => {
+  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[0]!;
+  await desk.open(page);
+  await signIn(page);
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
+  // A USB reader types the Code 39 (with its start/stop asterisks) at ~5 ms a key, then Enter.
+  await page.keyboard.type(`*${request.applicant.fiscalCode}*`, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lookup-source')).toHaveText('Dati aggiornati dal servizio centrale.');
+  await expect(page.getByTestId(`status-${request.id}`)).toContainText('In attesa di identificazione');
+  await expect(page.getByRole('link', { name: 'Apri la richiesta' })).toBeFocused();
+  await saveScreenshot(page, 'desk-result-it');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${request.applicant.surname} ${request.applicant.name}`);
+  await expect(page.getByTestId('applicant-data')).toContainText(request.applicant.fiscalCode);
+  await expect(page.getByTestId('declared-document')).toContainText(request.declaredDocument.number);
+  await expect(page.getByTestId('request-status')).toHaveText('In attesa di identificazione: si può procedere.');
+  await expect(page.getByTestId('start-identification')).toBeEnabled();
+  await saveScreenshot(page, 'request-it');
+  // Esc goes back to the desk.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sportello');
+});
+
+test('a request that cannot be identified says why, and the button stays disabled', async ({ page, desk }) => {
+  const request = requestsWhere(desk, (r) => r.status === 'awaiting-code-confirmation' && r.identificationRequired)[0]!;
+  await desk.open(page);
+  await signIn(page);
+  await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'Apri la richiesta' }).click();
+  await expect(page.getByTestId('request-status')).toHaveText(
+    'Il richiedente deve prima confermare online il codice personale temporaneo ricevuto per email.',
+  );
+  await expect(page.getByTestId('start-identification')).toBeDisabled();
+});
+
+test('a malformed fiscal code is explained next to the field', async ({ page, desk }) => {
+  await desk.open(page);
+  await signIn(page);
+  await page.keyboard.type('RSSMRA80A01H501X');
+  await page.keyboard.press('Enter');
+  const input = page.getByTestId('fiscal-code-input');
+  await expect(page.getByTestId('lookup-error')).toContainText('carattere di controllo');
+  await expect(input).toHaveAttribute('aria-invalid', 'true');
+  await expect(input).toBeFocused();
+  await saveScreenshot(page, 'desk-invalid-it');
+});
+
+test('with the central service down, the lookup answers from the local copy and says so', async ({ page, desk }) => {
+  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification')[0]!;
+  await desk.open(page);
+  await signIn(page);
+  await desk.core.sync!.pull();
+  await desk.central.setFaults({ down: true });
+  await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lookup-source')).toContainText('Servizio centrale non raggiungibile: dati dall’archivio locale');
+  await expect(page.getByTestId(`status-${request.id}`)).toBeVisible();
+  await expect(page.getByTestId('sync-online')).toHaveText('Non in linea');
+  await saveScreenshot(page, 'desk-offline-it');
+});
+
+test('a request annulled on the central side while queued shows up under Problems, and is marked handled', async ({ page, desk }) => {
+  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[1]!;
+  await desk.open(page);
+  await signIn(page);
+  await desk.core.sync!.pull();
+  await desk.central.setFaults({ down: true });
+  recordIdentification(desk.core.sync!, submissionFor(request));
+  await expect(page.getByTestId('sync-pending')).toHaveText('1 esito in coda');
+  const annul = await fetch(`${desk.central.adminUrl}/admin/requests/${request.id}/annul`, { method: 'POST' });
+  expect(annul.status).toBe(200);
+  await desk.central.setFaults({ down: false });
+  await expect(page.getByTestId('sync-problems')).toHaveText('1 problema', { timeout: 15_000 });
+  await expect(page.getByTestId('sync-pending')).toHaveText('Nessun esito in coda');
+  await page.getByTestId('sync-badge').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Problemi di invio');
+  await expect(page.getByTestId('problem-reason')).toContainText('annullata');
+  await saveScreenshot(page, 'problems-it');
+  await page.getByRole('button', { name: 'Segna come gestito' }).click();
+  await expect(page.getByLabel('Nota (obbligatoria)')).toBeFocused();
+  await page.keyboard.press('Enter'); // textarea: Enter is a newline; submit with the button
+  await page.getByRole('button', { name: 'Conferma' }).click();
+  await expect(page.getByLabel('Nota (obbligatoria)')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Nota (obbligatoria)').fill('Richiedente avvisato per telefono');
+  await page.getByRole('button', { name: 'Conferma' }).click();
+  await expect(page.getByTestId('problems-none')).toBeVisible();
+  await expect(page.getByTestId('sync-problems')).toHaveCount(0);
+});
