@@ -41,8 +41,12 @@ test('a barcode burst finds the request online; Enter opens it; the status is ex
   await expect(page.getByTestId('applicant-data')).toContainText(request.applicant.fiscalCode);
   await expect(page.getByTestId('declared-document')).toContainText(request.declaredDocument.number);
   await expect(page.getByTestId('request-status')).toHaveText('In attesa di identificazione: si può procedere.');
-  await expect(page.getByTestId('start-identification')).toBeEnabled();
   await saveScreenshot(page, 'request-it');
+  // The modulo di adesione opens as a PDF in a new tab, ready to print.
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('print-module').click();
+  expect((await popup).url()).toMatch(/^blob:/);
+  await page.getByRole('heading', { level: 1 }).focus();
   // Esc goes back to the desk.
   await page.keyboard.press('Escape');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sportello');
@@ -58,7 +62,7 @@ test('a request that cannot be identified says why, and the button stays disable
   await expect(page.getByTestId('request-status')).toHaveText(
     'Il richiedente deve prima confermare online il codice personale temporaneo ricevuto per email.',
   );
-  await expect(page.getByTestId('start-identification')).toBeDisabled();
+  await expect(page.getByTestId('request-status')).toHaveClass(/blocked/);
 });
 
 test('a malformed fiscal code is explained next to the field', async ({ page, desk }) => {

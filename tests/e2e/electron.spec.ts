@@ -14,16 +14,16 @@ const available = binary !== '' && existsSync(binary);
 
 const skipReason = 'Electron binary not installed on this machine (it is downloaded on first `npm start`; no download is possible here)';
 
-test('the Electron app opens the home view from app:// with the version from app.info', async () => {
+test('the Electron app opens the sign-in screen from app:// with the version from app.info', async () => {
   if (!available) console.log(`[electron e2e] skipped: ${skipReason}`);
   test.skip(!available, skipReason);
   const app = await electron.launch({ executablePath: binary, args: [join(root, 'out/main/index.js')] });
   try {
     const window = await app.firstWindow();
     expect(window.url()).toBe('app://desk/index.html');
-    await expect(window.getByRole('heading', { level: 1 })).toHaveText('Benvenuto allo sportello');
+    await expect(window.getByRole('heading', { level: 1 })).toHaveText('Accesso allo sportello');
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-    await expect(window.getByTestId('app-version')).toHaveText(version);
+    await expect(window.locator('footer')).toContainText(version);
     // The page has no Node: the bridge is the only thing exposed.
     expect(await window.evaluate(() => typeof (globalThis as Record<string, unknown>).require)).toBe('undefined');
     expect(await window.evaluate(() => Object.keys((globalThis as Record<string, unknown>).sportello as object).sort())).toEqual([
