@@ -132,13 +132,14 @@ export const presentedDocumentSchema = declaredDocumentSchema.extend({
 });
 export type PresentedDocument = z.infer<typeof presentedDocumentSchema>;
 
-export const delegateSchema = z.object({
-  fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/),
-  surname: nonEmpty,
-  name: nonEmpty,
-  sex: sexSchema,
-  birthDate: isoDate,
-  birthPlaceCode: z.string().regex(/^[A-Z]\d{3}$/),
+/** The delegate: the applicant's personal fields, without contacts. */
+export const delegateSchema = applicantSchema.pick({
+  fiscalCode: true,
+  surname: true,
+  name: true,
+  sex: true,
+  birthDate: true,
+  birthPlaceCode: true,
 });
 
 export const identificationOutcomeSchema = z.enum(['confirmed', 'refused']);

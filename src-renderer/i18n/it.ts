@@ -1,3 +1,5 @@
+import { identityDocumentLabels } from '../../shared/domain/identity-document';
+
 /** Italian: the default and reference catalogue. Keys grouped by screen. */
 const it = {
   app: {
@@ -119,18 +121,9 @@ const it = {
     cancel: 'Annulla',
     outcomes: { confirmed: 'Conferma', refused: 'Rifiuto' },
   },
-  documentKinds: {
-    cie: "Carta d'identità elettronica (CIE 3.0)",
-    'cie-2': "Carta d'identità elettronica (CIE 2.0)",
-    'paper-id-card': "Carta d'identità cartacea",
-    passport: 'Passaporto',
-    'driving-licence': 'Patente di guida',
-    'nautical-licence': 'Patente nautica',
-    'firearms-licence': "Porto d'armi",
-    'state-employee-card': 'Tessera di riconoscimento (Mod. AT/BT)',
-    'pension-book': 'Libretto di pensione',
-    'heating-plant-licence': 'Patentino per impianti termici',
-  },
+  /** The domain's own Italian labels (one source of truth). */
+  documentKinds: { ...identityDocumentLabels },
+
   home: {
     title: 'Benvenuto allo sportello',
     intro: 'Da qui si cercano le richieste di abilitazione e si identificano i richiedenti.',

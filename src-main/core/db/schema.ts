@@ -7,31 +7,24 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
  */
 
 /** Cached enablement requests: owned by the central service, safe to wipe and re-pull. */
-export const enablementRequests = sqliteTable(
-  'enablement_requests',
-  {
-    id: text('id').primaryKey(),
-    version: integer('version').notNull(),
-    /** Canonical fiscal code (omocodia resolved): the lookup key. */
-    fiscalCode: text('fiscal_code').notNull(),
-    status: text('status').notNull(),
-    /** The whole request as the central service sent it (JSON, validated on read). */
-    body: text('body').notNull(),
-    /** Server time of the last change. */
-    updatedAt: text('updated_at').notNull(),
-  },
-  (table) => [index('enablement_requests_fiscal_code').on(table.fiscalCode)],
-);
-
-/** Staging table for a full re-fetch (410 from the changes feed), swapped in at the end. */
-export const enablementRequestsRefetch = sqliteTable('enablement_requests_refetch', {
+const requestColumns = () => ({
   id: text('id').primaryKey(),
   version: integer('version').notNull(),
+  /** Canonical fiscal code (omocodia resolved): the lookup key. */
   fiscalCode: text('fiscal_code').notNull(),
   status: text('status').notNull(),
+  /** The whole request as the central service sent it (JSON, validated on read). */
   body: text('body').notNull(),
+  /** Server time of the last change. */
   updatedAt: text('updated_at').notNull(),
 });
+
+export const enablementRequests = sqliteTable('enablement_requests', requestColumns(), (table) => [
+  index('enablement_requests_fiscal_code').on(table.fiscalCode),
+]);
+
+/** Staging table for a full re-fetch (410 from the changes feed), swapped in at the end. */
+export const enablementRequestsRefetch = sqliteTable('enablement_requests_refetch', requestColumns());
 
 /** Outcomes created at this desk: confirmations and refusals. */
 export const identifications = sqliteTable(

@@ -7,8 +7,13 @@ import {
   rectangle,
   rgb,
   setFillingRgbColor,
+  setLineWidth,
+  setStrokingColor,
+  setTextRenderingMode,
+  TextRenderingMode,
   type PDFFont,
   type PDFPage,
+  type RGB,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
 
@@ -19,10 +24,9 @@ import QRCode from 'qrcode';
  * counted, never a crash.
  */
 
+/** Titillium Web Regular (TrueType); heavier weights are drawn from it (see `text`). */
 export interface FontBytes {
   regular: Uint8Array;
-  semibold: Uint8Array;
-  bold: Uint8Array;
 }
 
 export interface DocumentMetadata {
@@ -156,7 +160,6 @@ export class Composer {
     // is the dearest part of drawing text.
     const features = { kern: false, liga: false, clig: false, calt: false };
     const regular = await doc.embedFont(fontBytes.regular, { subset: true, customName: 'TitilliumWeb-Regular', features });
-    const bold = await doc.embedFont(fontBytes.bold, { subset: true, customName: 'TitilliumWeb-Bold', features });
     doc.setTitle(metadata.title, { showInWindowTitleBar: true });
     doc.setAuthor(metadata.author);
     if (metadata.subject) doc.setSubject(metadata.subject);
@@ -165,9 +168,11 @@ export class Composer {
     doc.setLanguage(metadata.language ?? 'it-IT');
     doc.setCreationDate(metadata.createdAt);
     doc.setModificationDate(metadata.createdAt);
-    // Two weights keep documents small and quick; "semibold" text is set in bold.
-    const fonts = { regular, semibold: bold, bold };
-    const charsets = { regular: characterSet(regular), semibold: characterSet(bold), bold: characterSet(bold) };
+    // One embedded font keeps documents small and quick: heavier weights are drawn with
+    // the regular outlines filled and stroked (a thin stroke of the text's own colour).
+    const fonts = { regular, semibold: regular, bold: regular };
+    const charset = characterSet(regular);
+    const charsets = { regular: charset, semibold: charset, bold: charset };
     return new Composer(doc, fonts, charsets, footer, widths);
   }
 
@@ -189,7 +194,8 @@ export class Composer {
   }
 
   width(text: string, size: number, weight: FontWeight = 'regular'): number {
-    return this.widths.unitWidth(this.fonts[weight], weight, text) * size;
+    // A stroke widens the line by its width (half on each side).
+    return this.widths.unitWidth(this.fonts.regular, 'regular', text) * size + Composer.emboldening(weight, size);
   }
 
   /** Greedy word wrap; a word longer than the line is cut by characters (see `cutWords`). */
@@ -267,6 +273,28 @@ export class Composer {
     return this.y;
   }
 
+  /** Stroke width that turns regular outlines into a semibold or bold weight. */
+  private static emboldening(weight: FontWeight, size: number): number {
+    return weight === 'bold' ? size * 0.045 : weight === 'semibold' ? size * 0.028 : 0;
+  }
+
+  /** Draws one line in a weight: regular as is, heavier weights filled and stroked. */
+  private text(line: string, x: number, y: number, size: number, weight: FontWeight, color: RGB, page: PDFPage = this.page): void {
+    const stroke = Composer.emboldening(weight, size);
+    if (stroke === 0) {
+      page.drawText(line, { x, y, size, font: this.fonts.regular, color });
+      return;
+    }
+    page.pushOperators(
+      pushGraphicsState(),
+      setTextRenderingMode(TextRenderingMode.FillAndOutline),
+      setLineWidth(stroke),
+      setStrokingColor(color),
+    );
+    page.drawText(line, { x, y, size, font: this.fonts.regular, color });
+    page.pushOperators(popGraphicsState());
+  }
+
   private drawLines(
     lines: string[],
     x: number,
@@ -280,7 +308,7 @@ export class Composer {
     let baseline = top - size;
     for (const line of lines) {
       this.checkWidth(line, size, weight, maxWidth);
-      this.page.drawText(line, { x, y: baseline, size, font: this.fonts[weight], color });
+      this.text(line, x, baseline, size, weight, color);
       baseline -= size * lineHeight;
     }
     return lines.length * size * lineHeight;
@@ -400,13 +428,14 @@ export class Composer {
       this.checkWidth(line, size, options.weight ?? 'regular', contentWidth - indent);
       if (options.bullet && index === 0)
         this.page.drawText('•', { x: margin.left + 2, y: this.y - size, size, font: this.fonts.regular, color: colors.text });
-      this.page.drawText(line, {
-        x: margin.left + indent,
-        y: this.y - size,
+      this.text(
+        line,
+        margin.left + indent,
+        this.y - size,
         size,
-        font: this.fonts[options.weight ?? 'regular'],
-        color: options.color === 'muted' ? colors.muted : colors.text,
-      });
+        options.weight ?? 'regular',
+        options.color === 'muted' ? colors.muted : colors.text,
+      );
       this.y -= lineHeight;
     }
     this.y -= 4;

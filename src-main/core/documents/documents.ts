@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DeclaredDocument, EnablementRequest, Office } from '../../../shared/contract/central-api';
 import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfiore';
 import { formatItalianDate } from '../../../shared/domain/dates';
+import type { PersonData } from '../../../shared/domain/identification';
 import { identityDocumentLabels } from '../../../shared/domain/identity-document';
 import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
@@ -78,7 +79,7 @@ export function loadWording(resourcesDirectory: string): Wording {
 
 export function loadFonts(resourcesDirectory: string): FontBytes {
   const font = (name: string) => new Uint8Array(readFileSync(join(resourcesDirectory, 'fonts', name)));
-  return { regular: font('TitilliumWeb-Regular.ttf'), semibold: font('TitilliumWeb-SemiBold.ttf'), bold: font('TitilliumWeb-Bold.ttf') };
+  return { regular: font('TitilliumWeb-Regular.ttf') };
 }
 
 /** `{name}` placeholders. */
@@ -102,13 +103,7 @@ export interface OperatorInfo {
   displayName: string;
 }
 
-export interface DelegateInfo {
-  fiscalCode: string;
-  surname: string;
-  name: string;
-  sex: 'M' | 'F';
-  birthDate: string;
-  birthPlaceCode: string;
+export interface DelegateInfo extends PersonData {
   document: DeclaredDocument;
 }
 
@@ -190,14 +185,7 @@ export class DocumentRenderer {
     return bytes;
   }
 
-  private personFields(person: {
-    fiscalCode: string;
-    surname: string;
-    name: string;
-    sex: 'M' | 'F';
-    birthDate: string;
-    birthPlaceCode: string;
-  }) {
+  private personFields(person: PersonData) {
     const f = this.wording.fields;
     const place = findBirthPlace(person.birthPlaceCode);
     return [
