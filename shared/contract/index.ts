@@ -5,3 +5,4 @@ export * from './bridge';
 export * from './sync';
 export * from './central-api';
 export * from './documents';
+export * from './identification';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { enablementRequestSchema, officeCodeSchema } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
+import { identificationDraftSchema, identificationResultSchema } from './identification';
 import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
 
 /**
@@ -58,6 +59,30 @@ export const operations = {
   'sync.status': { input: noInput, output: syncStatusSchema },
   'sync.retryNow': { input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },
   'sync.problems': { input: noInput, output: z.array(syncProblemSchema) },
+  /** The wizard's state, kept in the main process's memory (never on disk, never in the page) so a reload loses nothing. */
+  'drafts.get': { input: z.strictObject({ requestId: z.string().min(1).max(64) }), output: identificationDraftSchema.nullable() },
+  'drafts.save': { input: identificationDraftSchema, output: z.null() },
+
+  /** Confirms the enablement: the core re-runs every check, asks for the operator's password, records and sends. */
+  'identifications.confirm': {
+    input: z.strictObject({
+      draft: identificationDraftSchema,
+      acknowledgedWarnings: z.array(z.string().max(80)).max(50),
+      password: z.string().min(1).max(200),
+    }),
+    output: identificationResultSchema,
+  },
+  /** Records a refusal with its reasons and a note (never sent as a confirmation). */
+  'identifications.refuse': {
+    input: z.strictObject({
+      draft: identificationDraftSchema,
+      reasons: z.array(z.string().min(1).max(80)).min(1).max(20),
+      reasonTexts: z.array(z.string().max(500)).max(20),
+      note: z.string().max(1000),
+    }),
+    output: identificationResultSchema,
+  },
+
   /** A document as PDF (preview in the renderer, or save). */
   'documents.render': { input: documentRequestSchema, output: renderedDocumentSchema },
   /** Electron: a print preview with the system print dialog. Browser host: the PDF to open in a tab. */

@@ -7,6 +7,7 @@ import { DatabaseError, openLocalStore, type LocalStore } from './db/database';
 import { createDispatcher, ServiceFailure, type Dispatch, type OperationHandlers } from './dispatcher';
 import { DocumentRenderer, loadFonts, loadWording, type RenderedDocument } from './documents/documents';
 import { DocumentService } from './documents/service';
+import { IdentificationDesk } from './desk';
 import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
@@ -97,6 +98,11 @@ export function createCore(options: CoreOptions): Core {
 
   const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);
   const documents = sync && session ? new DocumentService(renderer, sync, session, options.now ?? (() => new Date())) : null;
+  const desk = sync && session ? new IdentificationDesk(sync, session, options.now ?? (() => new Date())) : null;
+  const needDesk = (): IdentificationDesk => {
+    needSync();
+    return desk!;
+  };
   const needDocuments = (): DocumentService => {
     needSync();
     return documents!;
@@ -134,8 +140,17 @@ export function createCore(options: CoreOptions): Core {
     'session.current': () => session?.current() ?? null,
     'session.signOut': () => {
       needSession().signOut();
+      desk?.clearDrafts();
       return null;
     },
+
+    'drafts.get': ({ requestId }) => needDesk().draft(requestId),
+    'drafts.save': (draft) => {
+      needDesk().saveDraft(draft);
+      return null;
+    },
+    'identifications.confirm': ({ draft, acknowledgedWarnings, password }) => needDesk().confirm(draft, acknowledgedWarnings, password),
+    'identifications.refuse': ({ draft, reasons, reasonTexts, note }) => needDesk().refuse(draft, reasons, reasonTexts, note),
 
     'requests.lookup': async ({ fiscalCode }) => {
       const engine = needSync();

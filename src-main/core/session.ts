@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { SessionInfo } from '../../shared/contract/sync';
 import type { CentralClient } from './sync/central-client';
 import { ServiceFailure } from './dispatcher';
@@ -10,6 +11,8 @@ import type { EventHub } from './events';
 export class SessionManager {
   private token: string | null = null;
   private info: SessionInfo | null = null;
+  /** scrypt of the password of this sign-in, to confirm identifications (memory only). */
+  private verifier: { salt: Buffer; hash: Buffer } | null = null;
 
   constructor(
     private readonly client: CentralClient,
@@ -40,6 +43,8 @@ export class SessionManager {
     }
     this.token = result.value.token;
     this.info = { operator: result.value.operator, office: result.value.office, expiresAt: result.value.expiresAt, mode: 'online' };
+    const salt = randomBytes(16);
+    this.verifier = { salt, hash: scryptSync(password, salt, 32) };
     this.onSignedIn();
     return this.info;
   }
@@ -50,9 +55,16 @@ export class SessionManager {
     this.events.publish({ name: 'session.required', payload: { reason: 'expired' } });
   }
 
+  /** The operator re-enters the password to confirm an identification. */
+  verifyPassword(password: string): boolean {
+    if (!this.verifier) return false;
+    return timingSafeEqual(scryptSync(password, this.verifier.salt, 32), this.verifier.hash);
+  }
+
   signOut(): void {
     this.token = null;
     this.info = null;
+    this.verifier = null;
     this.events.publish({ name: 'session.required', payload: { reason: 'signed-out' } });
   }
 }

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { delegateSchema, identityDocumentKindSchema } from './central-api';
+
+/** The identification wizard's data as the renderer collects it; the core re-checks everything. */
+
+const isoDate = z.iso.date();
+
+export const identityDocumentInputSchema = z.object({
+  kind: identityDocumentKindSchema,
+  number: z.string().max(40),
+  issuer: z.string().max(200),
+  issueDate: isoDate,
+  expiryDate: isoDate.nullable(),
+});
+export type IdentityDocumentInput = z.infer<typeof identityDocumentInputSchema>;
+
+export const identificationDraftSchema = z.object({
+  requestId: z.string().min(1).max(64),
+  presenter: z.enum(['applicant', 'delegate']),
+  document: identityDocumentInputSchema.nullable(),
+  fiscalCodeCard: z
+    .object({
+      kind: z.enum(['health-card', 'fiscal-code-card']),
+      fiscalCode: z.string().max(40),
+      cardNumber: z.string().max(40).nullable(),
+      expiryDate: isoDate.nullable(),
+    })
+    .nullable(),
+  delegate: delegateSchema.extend({ fiscalCode: z.string().max(40), document: identityDocumentInputSchema.nullable() }).nullable(),
+  ticks: z.object({
+    moduleSigned: z.boolean(),
+    photocopiesCollected: z.boolean(),
+    delegationFormSigned: z.boolean(),
+    delegatePhotocopiesCollected: z.boolean(),
+  }),
+});
+export type IdentificationDraft = z.infer<typeof identificationDraftSchema>;
+
+export const identificationResultSchema = z.object({
+  identificationId: z.string(),
+  outcome: z.enum(['confirmed', 'refused']),
+  /** `sent`: acknowledged by the central service; `queued`: waiting for the connection; `conflict`/`dead`: see Problems. */
+  delivery: z.enum(['sent', 'queued', 'conflict', 'dead']),
+  /** Conflict or failure reason in plain Italian, when not sent. */
+  reason: z.string().nullable(),
+});
+export type IdentificationResult = z.infer<typeof identificationResultSchema>;

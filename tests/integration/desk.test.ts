@@ -1,0 +1,147 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCentral, type CentralService } from '../../central/server';
+import type { EnablementRequest, IdentificationDraft } from '../../shared/contract';
+import { createTestCore } from '../fixtures/core';
+
+/** The desk's confirm and refuse operations against the real central service. */
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup() {
+  const central = await startCentral({ seed: 120, seedValue: 21, admin: true });
+  const test = createTestCore({ centralUrl: central.url, startSync: false, sync: { backoff: { baseMs: 5, capMs: 40 } } });
+  cleanups.push(async () => {
+    await test.cleanup();
+    await central.close();
+  });
+  await test.core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
+  await test.core.sync!.pull();
+  return { central, ...test };
+}
+
+function awaiting(central: CentralService, index = 0): EnablementRequest {
+  return central.store
+    .allRequestIds()
+    .map((id) => central.store.getRequest(id)!)
+    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)[index]!;
+}
+
+function goodDraft(request: EnablementRequest): IdentificationDraft {
+  return {
+    requestId: request.id,
+    presenter: 'applicant',
+    document: { ...request.declaredDocument },
+    fiscalCodeCard: { kind: 'health-card', fiscalCode: request.applicant.fiscalCode, cardNumber: null, expiryDate: null },
+    delegate: null,
+    ticks: { moduleSigned: true, photocopiesCollected: true, delegationFormSigned: false, delegatePhotocopiesCollected: false },
+  };
+}
+
+describe('identification desk (core operations)', () => {
+  it('keeps the wizard draft in memory across calls (a reload loses nothing)', async () => {
+    const { core, central } = await setup();
+    const draft = goodDraft(awaiting(central));
+    expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: null });
+    await core.call('drafts.save', draft);
+    expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: draft });
+    await core.call('session.signOut', {});
+    expect(await core.call('drafts.get', { requestId: draft.requestId })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
+  });
+
+  it('confirms with the operator’s password: sent, one effect, one confirmation email', async () => {
+    const { core, central } = await setup();
+    const request = awaiting(central);
+    const wrong = await core.call('identifications.confirm', {
+      draft: goodDraft(request),
+      acknowledgedWarnings: [],
+      password: 'sbagliata',
+    });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'wrong-password' } });
+    expect(central.store.effects()).toHaveLength(0);
+    const result = await core.call('identifications.confirm', {
+      draft: goodDraft(request),
+      acknowledgedWarnings: [],
+      password: 'prova-segreteria',
+    });
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'confirmed', delivery: 'sent', reason: null } });
+    expect(central.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, code: 'identified' })]);
+    expect(central.store.emails()).toEqual([expect.objectContaining({ requestId: request.id, recipient: request.applicant.email })]);
+    expect(central.store.getRequest(request.id)!.status).toBe('enabled');
+  });
+
+  it('re-runs every check: a different document number blocks, whatever the renderer says', async () => {
+    const { core, central } = await setup();
+    const request = awaiting(central);
+    const draft = goodDraft(request);
+    draft.document = { ...draft.document!, number: 'CZ99999ZZ' };
+    const result = await core.call('identifications.confirm', { draft, acknowledgedWarnings: [], password: 'prova-segreteria' });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'identification-blocked', message: expect.stringContaining('diverso da quello dichiarato') },
+    });
+    expect(central.store.effects()).toHaveLength(0);
+  });
+
+  it('asks to acknowledge warnings, then records them with the outcome', async () => {
+    const { core, central } = await setup();
+    const request = awaiting(central);
+    const draft = goodDraft(request);
+    draft.document = { ...draft.document!, issuer: 'Comune di Altrove' };
+    const first = await core.call('identifications.confirm', { draft, acknowledgedWarnings: [], password: 'prova-segreteria' });
+    expect(first).toMatchObject({ ok: false, error: { code: 'warnings-not-acknowledged' } });
+    const second = await core.call('identifications.confirm', {
+      draft,
+      acknowledgedWarnings: ['document-issuer-differs'],
+      password: 'prova-segreteria',
+    });
+    expect(second).toMatchObject({ ok: true, value: { delivery: 'sent' } });
+  });
+
+  it('queues when the central service is down, and says so', async () => {
+    const { core, central } = await setup();
+    await central.setFaults({ down: true });
+    const result = await core.call('identifications.confirm', {
+      draft: goodDraft(awaiting(central)),
+      acknowledgedWarnings: [],
+      password: 'prova-segreteria',
+    });
+    expect(result).toMatchObject({ ok: true, value: { delivery: 'queued' } });
+    expect((await core.call('sync.status', {})).ok && (await core.call('sync.status', {}))).toMatchObject({
+      ok: true,
+      value: { pending: 1, online: false },
+    });
+  });
+
+  it('records a refusal with reasons and note, and its receipt prints them', async () => {
+    const { core, central } = await setup();
+    const request = awaiting(central, 1);
+    const draft = goodDraft(request);
+    draft.document = { ...draft.document!, expiryDate: '2020-01-01' };
+    const result = await core.call('identifications.refuse', {
+      draft,
+      reasons: ['document-expired'],
+      reasonTexts: ['Documento scaduto il 01/01/2020.'],
+      note: 'Tornerà con la CIE nuova.',
+    });
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'refused', delivery: 'sent' } });
+    expect(central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused', code: 'refusal-recorded' })]);
+    expect(central.store.getRequest(request.id)!.status).toBe('awaiting-identification');
+    const receipt = await core.call('documents.render', {
+      kind: 'receipt',
+      identificationId: result.ok ? result.value.identificationId : '',
+    });
+    expect(receipt.ok).toBe(true);
+    const file = join(mkdtempSync(join(tmpdir(), 'receipt-')), 'r.pdf');
+    writeFileSync(file, Buffer.from(receipt.ok ? receipt.value.base64 : '', 'base64'));
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Ricevuta di mancata identificazione');
+    expect(text).toContain('Documento scaduto il 01/01/2020.');
+    expect(text).toContain('Tornerà con la CIE nuova.');
+  });
+});
