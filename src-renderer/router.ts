@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: '/accesso', name: 'sign-in', component: SignInView, meta: { public: true } },
     { path: '/', name: 'desk', component: DeskView },
     { path: '/richiesta/:id', name: 'request', component: () => import('./views/RequestView.vue') },
+    { path: '/richiesta/:id/identificazione', name: 'wizard', component: () => import('./views/WizardView.vue') },
     { path: '/problemi', name: 'problems', component: () => import('./views/ProblemsView.vue') },
     { path: '/informazioni', name: 'about', component: () => import('./views/HomeView.vue'), meta: { public: true } },
     { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -1,0 +1,195 @@
+import type { Page } from '@playwright/test';
+import type { EnablementRequest } from '../../shared/contract/central-api';
+import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
+
+function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
+  return desk.central.store
+    .allRequestIds()
+    .map((id) => desk.central.store.getRequest(id)!)
+    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie')[index]!;
+}
+
+/** From the desk: scan the code, open the request, start the identification, with the keyboard. */
+async function startWizard(page: Page, request: EnablementRequest) {
+  await page.keyboard.type(request.applicant.fiscalCode, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('link', { name: 'Apri la richiesta' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('start-identification').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#step-heading')).toHaveText('Chi è allo sportello');
+}
+
+async function fillDocument(
+  page: Page,
+  prefix: string,
+  document: { number: string; issuer: string; issueDate: string; expiryDate: string | null },
+) {
+  await page.locator(`#${prefix}-number`).fill(document.number);
+  await page.locator(`#${prefix}-issuer`).fill(document.issuer);
+  await page.locator(`#${prefix}-issue-date`).fill(document.issueDate);
+  await page.locator(`#${prefix}-expiry-date`).fill(document.expiryDate ?? '');
+}
+
+test('happy path in person, keyboard only: confirmed and sent, receipt printable', async ({ page, desk }) => {
+  const request = awaiting(desk);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await saveScreenshot(page, 'wizard-presenter-it');
+  await page.keyboard.press('Enter'); // the applicant in person (default)
+  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await expect(page.getByTestId('document-validity')).toContainText('Valido fino al');
+  await saveScreenshot(page, 'wizard-document-it');
+  await page.locator('#applicant-document-number').press('Enter');
+  await expect(page.locator('#step-heading')).toHaveText('Tessera del codice fiscale');
+  await page.locator('#card-fiscal-code').focus();
+  await page.keyboard.type(`*${request.applicant.fiscalCode}*`, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#step-heading')).toHaveText('Moduli e fotocopie');
+  await page.locator('#tick-module-signed').focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#step-heading')).toHaveText('Conferma');
+  await expect(page.getByTestId('all-clear')).toBeVisible();
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await saveScreenshot(page, 'wizard-confirm-it');
+  await page.locator('#operator-password').press('Enter');
+  await expect(page.getByTestId('wizard-result')).toContainText('Abilitazione confermata e inviata al servizio centrale.');
+  await expect(page.locator('#result-message')).toBeFocused();
+  await saveScreenshot(page, 'wizard-sent-it');
+  expect(desk.central.store.getRequest(request.id)!.status).toBe('enabled');
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('print-receipt').click();
+  expect((await popup).url()).toMatch(/^blob:/);
+});
+
+test('a document number that differs from the declared one blocks, beside the field and in the summary', async ({ page, desk }) => {
+  const request = awaiting(desk, 1);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.keyboard.press('Enter');
+  await fillDocument(page, 'applicant-document', { ...request.declaredDocument, number: 'CZ99999ZZ' });
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('error-summary')).toContainText('diverso da quello dichiarato');
+  await expect(page.locator('#applicant-document-number')).toBeFocused();
+  await expect(page.locator('#applicant-document-number')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
+  await saveScreenshot(page, 'wizard-mismatch-it');
+});
+
+test('an expired document is refused, with reasons and a refusal receipt', async ({ page, desk }) => {
+  const request = awaiting(desk, 2);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.keyboard.press('Enter');
+  await fillDocument(page, 'applicant-document', { ...request.declaredDocument, expiryDate: '2025-01-31' });
+  await expect(page.getByTestId('document-validity')).toContainText('Documento scaduto il 31/01/2025');
+  await page.getByTestId('wizard-refuse').click();
+  await expect(page.locator('#refusal-title')).toBeFocused();
+  await expect(page.getByLabel('Documento: Documento scaduto il 31/01/2025.')).toBeChecked();
+  await page.locator('#refusal-note').fill('Tornerà con la carta rinnovata.');
+  await saveScreenshot(page, 'wizard-refusal-it');
+  await page.getByTestId('refusal-submit').click();
+  await expect(page.getByTestId('wizard-result')).toContainText('Rifiuto registrato');
+  expect(desk.central.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, outcome: 'refused' })]);
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('print-receipt').click();
+  expect((await popup).url()).toMatch(/^blob:/);
+});
+
+test('a fiscal-code card that differs from the request blocks', async ({ page, desk }) => {
+  const request = awaiting(desk, 3);
+  const other = awaiting(desk, 4);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.keyboard.press('Enter');
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#card-fiscal-code').fill(other.applicant.fiscalCode);
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('error-summary')).toContainText('è diverso da quello della richiesta');
+  await expect(page.locator('#card-fiscal-code')).toBeFocused();
+});
+
+test('the wizard survives a reload of the window', async ({ page, desk }) => {
+  const request = awaiting(desk, 5);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.keyboard.press('Enter');
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.waitForTimeout(400); // the draft is saved 200 ms after the last change
+  await page.reload();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
+  await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
+});
+
+test('delegate path: the delegate’s own document and the delegation form are checked, then confirmed', async ({ page, desk }) => {
+  const request = awaiting(desk, 6);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.locator('label[for=\"presenter-delegate\"]').click();
+  await page.getByTestId('wizard-next').click();
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+  await page.getByTestId('wizard-next').click();
+  await expect(page.locator('#step-heading')).toHaveText('Delegato');
+  await page.locator('#delegate-fiscal-code').fill('RSSMRA80A01H501U');
+  await expect(page.locator('#delegate-code-hint')).toContainText('01/01/1980');
+  await page.locator('#delegate-surname').fill('Rossi');
+  await page.locator('#delegate-name').fill('Mario');
+  await fillDocument(page, 'delegate-document', {
+    number: 'CA12345BB',
+    issuer: 'Comune di Roma',
+    issueDate: '2022-05-10',
+    expiryDate: '2033-01-01',
+  });
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('error-summary')).toContainText('modulo di delega');
+  await page.locator('label[for=\"tick-delegation-form\"]').click();
+  await page.locator('label[for=\"tick-delegate-photocopies\"]').click();
+  await saveScreenshot(page, 'wizard-delegate-it');
+  await page.getByTestId('wizard-next').click();
+  await page.locator('label[for=\"tick-module-signed\"]').click();
+  await page.locator('label[for=\"tick-photocopies\"]').click();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('all-clear')).toBeVisible();
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.getByTestId('wizard-confirm').click();
+  await expect(page.getByTestId('wizard-result')).toContainText('Abilitazione confermata e inviata');
+});
+
+test('offline: the confirmation is queued, the badge shows it, and it is sent when the service returns', async ({ page, desk }) => {
+  const request = awaiting(desk, 7);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await desk.central.setFaults({ down: true });
+  await page.keyboard.press('Enter');
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('label[for=\"tick-module-signed\"]').click();
+  await page.locator('label[for=\"tick-photocopies\"]').click();
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.getByTestId('wizard-confirm').click();
+  await expect(page.getByTestId('wizard-result')).toContainText('sarà inviata al servizio centrale appena torna la connessione');
+  await expect(page.getByTestId('sync-pending')).toHaveText('1 esito in coda');
+  await saveScreenshot(page, 'wizard-queued-it');
+  await desk.central.setFaults({ down: false });
+  await expect(page.getByTestId('sync-pending')).toHaveText('Nessun esito in coda', { timeout: 20_000 });
+  await expect(page.getByTestId('sync-online')).toHaveText('In linea');
+  expect(desk.central.store.getRequest(request.id)!.status).toBe('enabled');
+});
