@@ -42,6 +42,8 @@ export default defineConfig({
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
+        // Date fields follow the browser's language: Italian, as on the office PCs.
+        '--lang=it-IT',
       ],
     },
   },

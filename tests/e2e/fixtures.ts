@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect as baseExpect, type Page } from '@playwright/test';
 import { startCentral, type CentralService } from '../../central/server';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
@@ -66,6 +67,15 @@ export async function signIn(page: Page, options: { username?: string; password?
   await page.keyboard.press('Tab');
   await page.keyboard.type(options.password ?? 'prova-segreteria');
   await page.keyboard.press('Enter');
+}
+
+/** axe-core (WCAG 2.1 A/AA rules): no serious or critical violation on the screen as it is now. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+  baseExpect(serious, `accessibility of ${screen}`).toEqual([]);
 }
 
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
