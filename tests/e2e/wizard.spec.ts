@@ -137,7 +137,7 @@ test('delegate path: the delegate’s own document and the delegation form are c
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await page.locator('label[for=\"presenter-delegate\"]').click();
+  await page.locator('label[for="presenter-delegate"]').click();
   await page.getByTestId('wizard-next').click();
   await fillDocument(page, 'applicant-document', request.declaredDocument);
   await page.getByTestId('wizard-next').click();
@@ -156,12 +156,12 @@ test('delegate path: the delegate’s own document and the delegation form are c
   });
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('error-summary')).toContainText('modulo di delega');
-  await page.locator('label[for=\"tick-delegation-form\"]').click();
-  await page.locator('label[for=\"tick-delegate-photocopies\"]').click();
+  await page.locator('label[for="tick-delegation-form"]').click();
+  await page.locator('label[for="tick-delegate-photocopies"]').click();
   await saveScreenshot(page, 'wizard-delegate-it');
   await page.getByTestId('wizard-next').click();
-  await page.locator('label[for=\"tick-module-signed\"]').click();
-  await page.locator('label[for=\"tick-photocopies\"]').click();
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('all-clear')).toBeVisible();
   await page.locator('#operator-password').fill('prova-segreteria');
@@ -180,8 +180,8 @@ test('offline: the confirmation is queued, the badge shows it, and it is sent wh
   await page.getByTestId('wizard-next').click();
   await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
   await page.getByTestId('wizard-next').click();
-  await page.locator('label[for=\"tick-module-signed\"]').click();
-  await page.locator('label[for=\"tick-photocopies\"]').click();
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
   await page.getByTestId('wizard-next').click();
   await page.locator('#operator-password').fill('prova-segreteria');
   await page.getByTestId('wizard-confirm').click();
