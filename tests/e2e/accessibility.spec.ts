@@ -20,7 +20,7 @@ for (const locale of ['it', 'en'] as const) {
     await expect(page.getByTestId('lookup-result')).toBeVisible();
     await expectAccessible(page, 'desk with result');
     await saveScreenshot(page, `desk-result-${locale}`);
-    await page.getByTestId('lookup-result').getByRole('link').first().click();
+    await page.getByTestId('lookup-result').getByRole('link').last().click();
     await expect(page.getByTestId('request-status')).toBeVisible();
     await expectAccessible(page, 'request');
     await saveScreenshot(page, `request-${locale}`);

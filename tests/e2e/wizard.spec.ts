@@ -13,9 +13,8 @@ function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
 async function startWizard(page: Page, request: EnablementRequest) {
   await page.keyboard.type(request.applicant.fiscalCode, { delay: 5 });
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('link', { name: 'Apri la richiesta' })).toBeFocused();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('start-identification').focus();
+  // One request awaiting identification: "start the identification" has the focus.
+  await expect(page.getByTestId('desk-start-identification')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('#step-heading')).toHaveText('Chi è allo sportello');
 }
