@@ -45,3 +45,24 @@ export const identificationResultSchema = z.object({
   reason: z.string().nullable(),
 });
 export type IdentificationResult = z.infer<typeof identificationResultSchema>;
+
+export const archiveEntrySchema = z.object({
+  identificationId: z.string(),
+  /** When recorded (ISO, device time). */
+  at: z.string(),
+  requestId: z.string(),
+  fiscalCode: z.string(),
+  surname: z.string(),
+  name: z.string(),
+  outcome: z.enum(['confirmed', 'refused']),
+  presenter: z.enum(['applicant', 'delegate']),
+  delegateName: z.string().nullable(),
+  operatorId: z.string(),
+  operatorName: z.string(),
+  syncState: z.enum(['pending', 'sending', 'acked', 'conflict', 'retry_wait', 'dead']),
+  refusalReasons: z.array(z.string()),
+  refusalNote: z.string(),
+});
+export type ArchiveEntry = z.infer<typeof archiveEntrySchema>;
+
+export const csvExportSchema = z.object({ fileName: z.string(), mimeType: z.literal('text/csv'), content: z.string() });

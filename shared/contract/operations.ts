@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { enablementRequestSchema, officeCodeSchema } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
-import { identificationDraftSchema, identificationResultSchema } from './identification';
+import { archiveEntrySchema, csvExportSchema, identificationDraftSchema, identificationResultSchema } from './identification';
 import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
 
 /**
@@ -82,6 +82,11 @@ export const operations = {
     }),
     output: identificationResultSchema,
   },
+
+  /** The identifications recorded on a day (Italian calendar), oldest first. */
+  'identifications.list': { input: z.strictObject({ date: z.iso.date() }), output: z.array(archiveEntrySchema) },
+  /** The day's register as CSV for the school's protocol (office administrators only). */
+  'identifications.exportCsv': { input: z.strictObject({ date: z.iso.date() }), output: csvExportSchema },
 
   /** A document as PDF (preview in the renderer, or save). */
   'documents.render': { input: documentRequestSchema, output: renderedDocumentSchema },

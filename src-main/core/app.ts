@@ -8,6 +8,7 @@ import { createDispatcher, ServiceFailure, type Dispatch, type OperationHandlers
 import { DocumentRenderer, loadFonts, loadWording, type RenderedDocument } from './documents/documents';
 import { DocumentService } from './documents/service';
 import { IdentificationDesk } from './desk';
+import { Archive } from './archive';
 import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
@@ -103,6 +104,11 @@ export function createCore(options: CoreOptions): Core {
     needSync();
     return desk!;
   };
+  const archive = sync && session ? new Archive(sync, session) : null;
+  const needArchive = (): Archive => {
+    needSync();
+    return archive!;
+  };
   const needDocuments = (): DocumentService => {
     needSync();
     return documents!;
@@ -159,6 +165,9 @@ export function createCore(options: CoreOptions): Core {
       if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
       return engine.lookup(parsed.value.canonical);
     },
+
+    'identifications.list': ({ date }) => needArchive().list(date),
+    'identifications.exportCsv': ({ date }) => needArchive().exportCsv(date),
 
     'documents.render': (input) => needDocuments().render(input),
     'documents.print': async (input) => {

@@ -119,3 +119,28 @@ test('a request annulled on the central side while queued shows up under Problem
   await expect(page.getByTestId('problems-none')).toBeVisible();
   await expect(page.getByTestId('sync-problems')).toHaveCount(0);
 });
+
+test('the archive lists the day, reprints a receipt, and gives the office administrator the register as PDF and CSV', async ({
+  page,
+  desk,
+}) => {
+  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[2]!;
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await desk.core.sync!.pull();
+  recordIdentification(desk.core.sync!, submissionFor(request), { office: desk.core.session!.current()!.office });
+  await page.getByRole('link', { name: 'Archivio' }).click();
+  await expect(page.getByTestId('archive-row')).toHaveCount(1);
+  await expect(page.getByTestId('archive-row')).toContainText(request.applicant.fiscalCode);
+  await expect(page.getByTestId('archive-row')).toContainText(/Inviata|In coda/);
+  await saveScreenshot(page, 'archive-it');
+  const receipt = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Ristampa la ricevuta' }).click();
+  expect((await receipt).url()).toMatch(/^blob:/);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('register-csv').click();
+  expect((await download).suggestedFilename()).toMatch(/^registro-\d{4}-\d{2}-\d{2}\.csv$/);
+  const register = page.waitForEvent('popup');
+  await page.getByTestId('register-pdf').click();
+  expect((await register).url()).toMatch(/^blob:/);
+});

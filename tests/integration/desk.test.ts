@@ -145,3 +145,39 @@ describe('identification desk (core operations)', () => {
     expect(text).toContain('Tornerà con la CIE nuova.');
   });
 });
+
+describe('archive', () => {
+  it('lists the day’s outcomes and exports the register as CSV for office administrators only', async () => {
+    const { core, central } = await setup();
+    const confirmed = awaiting(central, 2);
+    central.store.putRequest({ ...confirmed, applicant: { ...confirmed.applicant, surname: '=HYPERLINK("x")' } });
+    await core.sync!.pull();
+    // The surname no longer matches the code: only to exercise the CSV; confirm through a refusal instead.
+    await core.call('identifications.refuse', { draft: goodDraft(confirmed), reasons: ['other'], reasonTexts: ['Prova'], note: 'n' });
+    await core.call('identifications.confirm', {
+      draft: goodDraft(awaiting(central, 3)),
+      acknowledgedWarnings: [],
+      password: 'prova-segreteria',
+    });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+    const list = await core.call('identifications.list', { date: today });
+    expect(list.ok && list.value.map((entry) => [entry.outcome, entry.syncState])).toEqual([
+      ['refused', 'acked'],
+      ['confirmed', 'acked'],
+    ]);
+    expect(await core.call('identifications.exportCsv', { date: today })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await core.call('documents.render', { kind: 'daily-register', date: today })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
+    const csv = await core.call('identifications.exportCsv', { date: today });
+    expect(csv.ok).toBe(true);
+    const content = csv.ok ? csv.value.content : '';
+    expect(content.startsWith('\uFEFF"Data e ora";"Richiesta"')).toBe(true);
+    expect(content.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(content).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(content).toContain('"Rifiutata"');
+    expect(await core.call('documents.render', { kind: 'daily-register', date: today })).toMatchObject({ ok: true });
+  });
+});

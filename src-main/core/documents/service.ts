@@ -70,6 +70,9 @@ export class DocumentService {
       }
       case 'daily-register': {
         const session = this.signedIn();
+        if (session.operator.role !== 'office-admin') {
+          throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono stampare il registro.');
+        }
         const rows: RegisterRow[] = this.engine.outbox.identificationsOfDay(input.date).flatMap((row) => {
           const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
           if (!parsed.success) return [];
