@@ -31,6 +31,19 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const noInput = z.strictObject({});
 
+export const settingsSchema = z.object({
+  /** Chosen central service; null: training mode. Takes effect at the next start. */
+  centralUrl: z.string().nullable(),
+  /** The central service in use now. */
+  activeCentralUrl: z.string(),
+  restartNeeded: z.boolean(),
+  /** Days after which acknowledged identifications and cached requests are purged. */
+  retentionDays: z.number().int(),
+  office: z.object({ code: z.string(), name: z.string(), comune: z.string() }).nullable(),
+  canEdit: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
 export interface OperationSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -87,6 +100,19 @@ export const operations = {
   'identifications.list': { input: z.strictObject({ date: z.iso.date() }), output: z.array(archiveEntrySchema) },
   /** The day's register as CSV for the school's protocol (office administrators only). */
   'identifications.exportCsv': { input: z.strictObject({ date: z.iso.date() }), output: csvExportSchema },
+
+  /** Settings of this installation (office administrators change them). */
+  'settings.get': { input: noInput, output: settingsSchema },
+  'settings.update': {
+    input: z.strictObject({
+      centralUrl: z
+        .url({ protocol: /^https?$/ })
+        .max(500)
+        .nullable(),
+      retentionDays: z.number().int().min(7).max(3650),
+    }),
+    output: settingsSchema,
+  },
 
   /** A document as PDF (preview in the renderer, or save). */
   'documents.render': { input: documentRequestSchema, output: renderedDocumentSchema },

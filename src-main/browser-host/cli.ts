@@ -6,6 +6,7 @@ import { createCore } from '../core/app';
 import { databaseKey } from '../core/db/key';
 import { createLogger } from '../core/log';
 import { defaultDataDirectory } from '../core/paths';
+import { readPreferences } from '../core/preferences';
 import { startBrowserHost } from './server';
 
 /**
@@ -42,7 +43,9 @@ async function main() {
     values['data-dir'] ?? process.env.SPORTELLO_DATA_DIR ?? defaultDataDirectory('sportello-identificazione-browser'),
   );
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const configuredCentral = values.central ?? process.env.SPORTELLO_CENTRAL_URL;
+  const bootLogger = createLogger({ stderr: false });
+  const configuredCentral =
+    values.central ?? process.env.SPORTELLO_CENTRAL_URL ?? readPreferences(baseDirectory, bootLogger).centralUrl ?? undefined;
   // No central service configured: training mode with the embedded reference service.
   const training = configuredCentral ? null : await startTrainingCentral(baseDirectory);
   const dataDirectory = training ? trainingDataDirectory(baseDirectory) : baseDirectory;
@@ -55,6 +58,7 @@ async function main() {
     centralUrl: training?.url ?? configuredCentral!,
     databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
     resourcesDirectory: join(projectRoot, 'resources'),
+    preferencesDirectory: baseDirectory,
   });
   let host;
   try {

@@ -39,6 +39,11 @@ export interface CoreOptions {
   printDocument?: (document: RenderedDocument) => Promise<void>;
   /** The clock documents are dated with. */
   now?: () => Date;
+  /**
+   * Where preferences that choose the mode live (the base data folder; in training mode
+   * `dataDirectory` is its training/ subfolder). Defaults to `dataDirectory`.
+   */
+  preferencesDirectory?: string;
 }
 
 /** The application without any host: what Electron and the browser host both wrap. */
@@ -61,7 +66,7 @@ export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
   const { logger } = options;
   const events = createEventHub();
-  const preferences = openPreferences(options.dataDirectory, logger);
+  const preferences = openPreferences(options.preferencesDirectory ?? options.dataDirectory, logger);
 
   let store: LocalStore | null = null;
   let storeError: AppInfo['storeError'] = null;
@@ -114,6 +119,21 @@ export function createCore(options: CoreOptions): Core {
     return documents!;
   };
 
+  const settingsView = () => {
+    const engine = needSync();
+    const chosen = preferences.get().centralUrl;
+    const current = session?.current() ?? null;
+    return {
+      centralUrl: chosen,
+      activeCentralUrl: options.centralUrl,
+      // Training runs the embedded service: a chosen URL (or its removal) needs a restart.
+      restartNeeded: options.mode === 'training' ? chosen !== null : chosen !== options.centralUrl,
+      retentionDays: Number(engine.state.setting('retentionDays') ?? 90),
+      office: current?.office ?? null,
+      canEdit: current?.operator.role === 'office-admin',
+    };
+  };
+
   const info = (): AppInfo => ({
     productName,
     version: options.version,
@@ -164,6 +184,18 @@ export function createCore(options: CoreOptions): Core {
       const parsed = readFiscalCodeBarcode(fiscalCode, { on: todayIn() });
       if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
       return engine.lookup(parsed.value.canonical);
+    },
+
+    'settings.get': () => settingsView(),
+    'settings.update': ({ centralUrl, retentionDays }) => {
+      const engine = needSync();
+      if (session?.current()?.operator.role !== 'office-admin') {
+        throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono cambiare le impostazioni.');
+      }
+      preferences.update({ centralUrl });
+      engine.state.setSetting('retentionDays', String(retentionDays));
+      logger.info('settings.changed', { retentionDays, centralConfigured: centralUrl !== null });
+      return settingsView();
     },
 
     'identifications.list': ({ date }) => needArchive().list(date),

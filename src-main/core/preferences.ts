@@ -8,7 +8,14 @@ import type { Logger } from './log';
  * Per-installation preferences that must survive a restart before any database exists
  * (the interface language). Written atomically: temp file, then rename.
  */
-const preferencesSchema = z.object({ locale: localeSchema.default('it') });
+const preferencesSchema = z.object({
+  locale: localeSchema.default('it'),
+  /** The central service chosen in Settings (office admin); none means training mode. */
+  centralUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
+});
 export type Preferences = z.infer<typeof preferencesSchema>;
 
 export interface PreferencesStore {
@@ -16,9 +23,14 @@ export interface PreferencesStore {
   update(change: Partial<Preferences>): Preferences;
 }
 
+/** Reads the preferences of a data folder without keeping a store (hosts, before choosing the mode). */
+export function readPreferences(dataDirectory: string, logger: Logger): Preferences {
+  return openPreferences(dataDirectory, logger).get();
+}
+
 export function openPreferences(dataDirectory: string, logger: Logger): PreferencesStore {
   const file = join(dataDirectory, 'preferences.json');
-  let current: Preferences = { locale: 'it' };
+  let current: Preferences = { locale: 'it', centralUrl: null };
   try {
     const parsed = preferencesSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) current = parsed.data;

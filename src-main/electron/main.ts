@@ -4,6 +4,7 @@ import { startTrainingCentral, trainingDataDirectory } from '../../central/train
 import { ipcEventChannel } from '../../shared/contract/bridge';
 import { createCore, type Core } from '../core/app';
 import { createLogger } from '../core/log';
+import { readPreferences } from '../core/preferences';
 import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
@@ -38,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const userData = app.getPath('userData');
-    const configuredCentral = process.env.SPORTELLO_CENTRAL_URL;
+    const configuredCentral = process.env.SPORTELLO_CENTRAL_URL ?? readPreferences(userData, createLogger()).centralUrl ?? undefined;
     // No central service configured: training mode with the embedded reference service.
     const training = configuredCentral ? null : await startTrainingCentral(userData);
     const dataDirectory = training ? trainingDataDirectory(userData) : userData;
@@ -54,6 +55,7 @@ if (!app.requestSingleInstanceLock()) {
       fetch: (input, init) => net.fetch(input, init),
       // Fonts and document wording ship inside the app (asar); Electron's fs reads them there.
       resourcesDirectory: join(app.getAppPath(), 'resources'),
+      preferencesDirectory: userData,
       printDocument: async (document) => {
         openPrintPreview(BrowserWindow, document);
       },

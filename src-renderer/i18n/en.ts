@@ -25,6 +25,7 @@ const en: MessageSchema = {
   nav: {
     desk: 'Desk',
     archive: 'Archive',
+    settings: 'Settings',
     problems: 'Problems',
     signOut: 'Sign out',
     mainMenu: 'Main menu',
@@ -230,6 +231,20 @@ const en: MessageSchema = {
       dead: 'Not sent',
     },
     counts: 'Today: {confirmed} confirmed, {refused} refused, {queued} queued',
+  },
+  settings: {
+    title: 'Settings',
+    readOnly: 'Only the head teacher or the DSGA can change the settings.',
+    centralUrl: 'Central service address',
+    centralUrlHint: 'Empty: training mode with synthetic data. Takes effect at the next start of the application.',
+    active: 'In use now: {url}',
+    restart: 'Restart the application to use the new address.',
+    retentionDays: 'Data retention (days)',
+    retentionHint:
+      'After how many days identifications acknowledged by the central service and cached requests are deleted from this computer (7 to 3650).',
+    office: 'Office',
+    save: 'Save',
+    saved: 'Settings saved.',
   },
   problems: {
     title: 'Sending problems',

@@ -25,6 +25,7 @@ const it = {
   nav: {
     desk: 'Sportello',
     archive: 'Archivio',
+    settings: 'Impostazioni',
     problems: 'Problemi',
     signOut: 'Esci',
     mainMenu: 'Menu principale',
@@ -230,6 +231,20 @@ const it = {
       dead: 'Non inviata',
     },
     counts: 'Oggi: {confirmed} confermate, {refused} rifiutate, {queued} in coda',
+  },
+  settings: {
+    title: 'Impostazioni',
+    readOnly: 'Solo il dirigente scolastico o il DSGA possono cambiare le impostazioni.',
+    centralUrl: 'Indirizzo del servizio centrale',
+    centralUrlHint: 'Vuoto: modalità di prova con dati fittizi. Ha effetto al prossimo avvio dell’applicazione.',
+    active: 'In uso ora: {url}',
+    restart: 'Riavviare l’applicazione per usare il nuovo indirizzo.',
+    retentionDays: 'Conservazione dei dati (giorni)',
+    retentionHint:
+      'Dopo quanti giorni cancellare da questo computer le identificazioni già ricevute dal servizio centrale e le richieste in archivio (da 7 a 3650).',
+    office: 'Ufficio',
+    save: 'Salva',
+    saved: 'Impostazioni salvate.',
   },
   problems: {
     title: 'Problemi di invio',

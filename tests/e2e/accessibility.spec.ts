@@ -43,6 +43,12 @@ for (const locale of ['it', 'en'] as const) {
     await expect(page.getByTestId('problem')).toBeVisible({ timeout: 15_000 });
     await expectAccessible(page, 'problems');
     await saveScreenshot(page, `problems-${locale}`);
+    await page.goto(`${desk.host.origin}/#/archivio`);
+    await expect(page.locator('h1')).toBeVisible();
+    await expectAccessible(page, 'archive');
+    await page.goto(`${desk.host.origin}/#/impostazioni`);
+    await expect(page.locator('#retention-days')).toBeVisible();
+    await expectAccessible(page, 'settings');
     await page.getByTestId('about-link').click();
     await expectAccessible(page, 'about');
   });

@@ -144,3 +144,20 @@ test('the archive lists the day, reprints a receipt, and gives the office admini
   await page.getByTestId('register-pdf').click();
   expect((await register).url()).toMatch(/^blob:/);
 });
+
+test('settings: the office administrator saves them, an operator only reads them', async ({ page, desk }) => {
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Impostazioni');
+  await page.getByLabel('Conservazione dei dati (giorni)').fill('120');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toContainText('Impostazioni salvate.');
+  await saveScreenshot(page, 'settings-it');
+  await page.getByRole('button', { name: 'Esci' }).click();
+  await signIn(page);
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await expect(page.getByTestId('settings-read-only')).toBeVisible();
+  await expect(page.getByLabel('Conservazione dei dati (giorni)')).toHaveValue('120');
+  await expect(page.getByLabel('Conservazione dei dati (giorni)')).toBeDisabled();
+});

@@ -181,3 +181,26 @@ describe('archive', () => {
     expect(await core.call('documents.render', { kind: 'daily-register', date: today })).toMatchObject({ ok: true });
   });
 });
+
+describe('settings', () => {
+  it('only an office administrator changes them; the central address waits for a restart', async () => {
+    const { core } = await setup();
+    expect(await core.call('settings.get', {})).toMatchObject({
+      ok: true,
+      value: { centralUrl: null, retentionDays: 90, canEdit: false, restartNeeded: false },
+    });
+    expect(await core.call('settings.update', { centralUrl: 'https://central.example.org', retentionDays: 60 })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
+    expect(await core.call('settings.update', { centralUrl: 'ftp://central.example.org', retentionDays: 60 })).toMatchObject({
+      ok: false,
+      error: { code: 'validation', paths: ['centralUrl'] },
+    });
+    expect(await core.call('settings.update', { centralUrl: 'https://central.example.org', retentionDays: 60 })).toMatchObject({
+      ok: true,
+      value: { centralUrl: 'https://central.example.org', retentionDays: 60, canEdit: true, restartNeeded: true },
+    });
+  });
+});
