@@ -63,6 +63,7 @@ const en: MessageSchema = {
     sourceCacheNever: 'Central service unreachable and the local copy is empty: try again when the connection is back.',
     noResults: 'No enablement request for fiscal code {code}.',
     results: 'Requests found for {code}',
+    startWithDelegate: 'With a delegate',
     open: 'Open the request',
   },
   request: {

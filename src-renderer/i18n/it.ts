@@ -63,6 +63,7 @@ const it = {
     sourceCacheNever: 'Servizio centrale non raggiungibile e archivio locale vuoto: riprovare quando torna la connessione.',
     noResults: 'Nessuna richiesta di abilitazione per il codice fiscale {code}.',
     results: 'Richieste trovate per {code}',
+    startWithDelegate: 'Con delegato',
     open: 'Apri la richiesta',
   },
   request: {

@@ -9,14 +9,16 @@ function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
     .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie')[index]!;
 }
 
-/** From the desk: scan the code, open the request, start the identification, with the keyboard. */
-async function startWizard(page: Page, request: EnablementRequest) {
+/** From the desk: scan the code and start the identification (applicant in person) with Enter, or with a delegate. */
+async function startWizard(page: Page, request: EnablementRequest, presenter: 'applicant' | 'delegate' = 'applicant') {
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
   await page.keyboard.type(request.applicant.fiscalCode, { delay: 5 });
   await page.keyboard.press('Enter');
   // One request awaiting identification: "start the identification" has the focus.
   await expect(page.getByTestId('desk-start-identification')).toBeFocused();
-  await page.keyboard.press('Enter');
-  await expect(page.locator('#step-heading')).toHaveText('Chi è allo sportello');
+  if (presenter === 'applicant') await page.keyboard.press('Enter');
+  else await page.getByTestId('desk-start-with-delegate').click();
+  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
 }
 
 async function fillDocument(
@@ -35,9 +37,6 @@ test('happy path in person, keyboard only: confirmed and sent, receipt printable
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await saveScreenshot(page, 'wizard-presenter-it');
-  await page.keyboard.press('Enter'); // the applicant in person (default)
-  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
   await fillDocument(page, 'applicant-document', request.declaredDocument);
   await expect(page.getByTestId('document-validity')).toContainText('Valido fino al');
   await saveScreenshot(page, 'wizard-document-it');
@@ -71,7 +70,6 @@ test('a document number that differs from the declared one blocks, beside the fi
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await page.keyboard.press('Enter');
   await fillDocument(page, 'applicant-document', { ...request.declaredDocument, number: 'CZ99999ZZ' });
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('error-summary')).toContainText('diverso da quello dichiarato');
@@ -86,7 +84,6 @@ test('an expired document is refused, with reasons and a refusal receipt', async
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await page.keyboard.press('Enter');
   await fillDocument(page, 'applicant-document', { ...request.declaredDocument, expiryDate: '2025-01-31' });
   await expect(page.getByTestId('document-validity')).toContainText('Documento scaduto il 31/01/2025');
   await page.getByTestId('wizard-refuse').click();
@@ -108,7 +105,6 @@ test('a fiscal-code card that differs from the request blocks', async ({ page, d
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await page.keyboard.press('Enter');
   await fillDocument(page, 'applicant-document', request.declaredDocument);
   await page.getByTestId('wizard-next').click();
   await page.locator('#card-fiscal-code').fill(other.applicant.fiscalCode);
@@ -122,7 +118,6 @@ test('the wizard survives a reload of the window', async ({ page, desk }) => {
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await page.keyboard.press('Enter');
   await fillDocument(page, 'applicant-document', request.declaredDocument);
   await page.waitForTimeout(400); // the draft is saved 200 ms after the last change
   await page.reload();
@@ -135,9 +130,7 @@ test('delegate path: the delegate’s own document and the delegation form are c
   const request = awaiting(desk, 6);
   await desk.open(page);
   await signIn(page);
-  await startWizard(page, request);
-  await page.locator('label[for="presenter-delegate"]').click();
-  await page.getByTestId('wizard-next').click();
+  await startWizard(page, request, 'delegate');
   await fillDocument(page, 'applicant-document', request.declaredDocument);
   await page.getByTestId('wizard-next').click();
   await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
@@ -174,7 +167,6 @@ test('offline: the confirmation is queued, the badge shows it, and it is sent wh
   await signIn(page);
   await startWizard(page, request);
   await desk.central.setFaults({ down: true });
-  await page.keyboard.press('Enter');
   await fillDocument(page, 'applicant-document', request.declaredDocument);
   await page.getByTestId('wizard-next').click();
   await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
