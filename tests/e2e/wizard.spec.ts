@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { EnablementRequest } from '../../shared/contract/central-api';
+import { buildTd1 } from '../../shared/domain/mrz';
 import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
 
 function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
@@ -183,4 +184,24 @@ test('offline: the confirmation is queued, the badge shows it, and it is sent wh
   await expect(page.getByTestId('sync-pending')).toHaveText('Nessun esito in coda', { timeout: 20_000 });
   await expect(page.getByTestId('sync-online')).toHaveText('In linea');
   expect(desk.central.store.getRequest(request.id)!.status).toBe('enabled');
+});
+
+test('an MRZ read fills the document and names what does not match the request', async ({ page, desk }) => {
+  const request = awaiting(desk, 8);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  const mrz = buildTd1({
+    surname: request.applicant.surname,
+    name: request.applicant.name,
+    sex: request.applicant.sex,
+    birthDate: '1970-01-01', // not the applicant's
+    documentNumber: request.declaredDocument.number,
+    expiryDate: request.declaredDocument.expiryDate!,
+  });
+  await page.locator('#mrz').fill(mrz.join('\n'));
+  await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
+  await expect(page.locator('#applicant-document-expiry-date')).toHaveValue(request.declaredDocument.expiryDate!);
+  await expect(page.getByTestId('mrz-mismatches')).toContainText('La data di nascita nella MRZ è diversa da quella della richiesta.');
+  await saveScreenshot(page, 'wizard-mrz-it');
 });

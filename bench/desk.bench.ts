@@ -1,0 +1,239 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import { startCentral } from '../central/server';
+import type { EnablementRequest } from '../shared/contract/central-api';
+import { buildTd1 } from '../shared/domain/mrz';
+import { startBrowserHost } from '../src-main/browser-host/server';
+import { createCore } from '../src-main/core/app';
+import { databaseKey } from '../src-main/core/db/key';
+import { createMemoryLogger } from '../src-main/core/log';
+import { median, type BenchCase } from './harness';
+
+/**
+ * The desk as a person uses it, in Chromium through the browser host:
+ * - user actions (fills, clicks, key presses; a barcode or MRZ reader's burst is one)
+ *   from scan to confirmed, on the happy path and the delegate path (targets ≤ 12, ≤ 18);
+ * - renderer initial JavaScript, gzip (target ≤ 250 KB);
+ * - browser host ready → first screen interactive, vs a bare page from node:http (target ≤ 1 s).
+ */
+const root = join(import.meta.dirname, '..');
+const rendererDirectory = join(root, 'out/renderer');
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+function executablePath(): string | undefined {
+  try {
+    if (existsSync(chromium.executablePath())) return undefined;
+  } catch {
+    // no bundled browser
+  }
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+}
+
+/** Counts what the person does. */
+class Person {
+  actions = 0;
+  constructor(private readonly page: Page) {}
+  async scan(selector: string, text: string) {
+    this.actions++;
+    await this.page.locator(selector).focus();
+    await this.page.keyboard.type(text, { delay: 2 });
+    await this.page.keyboard.press('Enter');
+  }
+  async fill(selector: string, value: string) {
+    this.actions++;
+    await this.page.locator(selector).fill(value);
+  }
+  async click(selector: string) {
+    this.actions++;
+    await this.page.locator(selector).click();
+  }
+  async press(key: string) {
+    this.actions++;
+    await this.page.keyboard.press(key);
+  }
+}
+
+async function signIn(page: Page, launchUrl: string) {
+  await page.goto(launchUrl);
+  // The core keeps one session for the desk: a second window is already signed in.
+  await page.locator('#office-code, [data-testid="fiscal-code-input"]').first().waitFor();
+  if (await page.getByTestId('fiscal-code-input').isVisible()) return;
+  await page.locator('#office-code').fill('ZZIS00100A');
+  await page.locator('#username').fill('segreteria');
+  await page.locator('#password').fill('prova-segreteria');
+  await page.locator('#password').press('Enter');
+  await page.getByTestId('fiscal-code-input').waitFor();
+}
+
+export const deskUsage: BenchCase = {
+  name: 'desk',
+  async run() {
+    if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
+    // Initial JavaScript: the entry script and what the page preloads with it.
+    const html = readFileSync(join(rendererDirectory, 'index.html'), 'utf8');
+    const initial = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
+    const initialGzip = initial.reduce((sum, file) => sum + gzipSync(readFileSync(join(rendererDirectory, file))).length, 0) / 1024;
+
+    const central = await startCentral({ seed: 400, seedValue: 33, admin: true });
+    const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-bench-desk-'));
+    const logger = createMemoryLogger();
+    const core = createCore({
+      dataDirectory,
+      version: 'bench',
+      mode: 'training',
+      logger,
+      centralUrl: central.url,
+      databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+      resourcesDirectory: join(root, 'resources'),
+    });
+    const browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs });
+    const bare = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<!doctype html><title>bare</title><input id="x" autofocus>');
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    try {
+      // Ready → interactive, interleaved with the bare baseline.
+      const subject: number[] = [];
+      const baseline: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        const host = await startBrowserHost({ core, logger, rendererDirectory });
+        const context = await browser.newContext({ locale: 'it-IT' });
+        const page = await context.newPage();
+        const start = performance.now();
+        await page.goto(host.issueLaunchUrl());
+        await page.locator('#office-code:focus').waitFor();
+        subject.push(performance.now() - start);
+        const bareStart = performance.now();
+        await page.goto(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`);
+        await page.locator('#x:focus').waitFor();
+        baseline.push(performance.now() - bareStart);
+        await context.close();
+        await host.close();
+      }
+
+      // User actions, happy path and delegate path.
+      const host = await startBrowserHost({ core, logger, rendererDirectory });
+      const candidates = central.store
+        .allRequestIds()
+        .map((id) => central.store.getRequest(id)!)
+        .filter((r) => {
+          const card = central.store.trainingCard(r.id);
+          return (
+            r.status === 'awaiting-identification' &&
+            r.identificationRequired &&
+            card?.mrz &&
+            card.presentedDocument.number === r.declaredDocument.number
+          );
+        });
+      const flows: Record<'happy' | 'delegate', number> = { happy: 0, delegate: 0 };
+      for (const flow of ['happy', 'delegate'] as const) {
+        const request: EnablementRequest = candidates[flow === 'happy' ? 0 : 1]!;
+        const mrz = central.store.trainingCard(request.id)!.mrz!.join('\n');
+        const context = await browser.newContext({ locale: 'it-IT' });
+        const page = await context.newPage();
+        await signIn(page, host.issueLaunchUrl());
+        const person = new Person(page);
+        await person.scan('[data-testid="fiscal-code-input"]', request.applicant.fiscalCode);
+        await page.getByTestId('desk-start-identification').waitFor();
+        if (flow === 'happy') await person.press('Enter');
+        else await person.click('[data-testid="desk-start-with-delegate"]');
+        await page.locator('#applicant-document-issuer').waitFor();
+        await person.fill('#applicant-document-issuer', request.declaredDocument.issuer);
+        await person.fill('#applicant-document-issue-date', request.declaredDocument.issueDate);
+        await person.scan('#mrz', mrz);
+        await page.locator('#card-fiscal-code').waitFor();
+        await person.scan('#card-fiscal-code', `*${request.applicant.fiscalCode}*`);
+        if (flow === 'delegate') {
+          await page.locator('#delegate-fiscal-code').waitFor();
+          await person.fill('#delegate-fiscal-code', 'RSSMRA80A01H501U');
+          // The delegate's CIE: its MRZ fills number, expiry, surname and name.
+          const delegateMrz = buildTd1({
+            surname: 'Rossi',
+            name: 'Mario',
+            sex: 'M',
+            birthDate: '1980-01-01',
+            documentNumber: 'CA12345BB',
+            expiryDate: '2033-01-01',
+          }).join('\n');
+          await person.scan('#delegate-mrz', delegateMrz);
+          await person.fill('#delegate-document-issue-date', '2022-05-10');
+          await person.click('label[for="tick-delegation-form"]');
+          await person.click('label[for="tick-delegate-photocopies"]');
+          await person.click('[data-testid="wizard-next"]');
+        }
+        await page.locator('#tick-module-signed').waitFor({ state: 'attached' });
+        await person.click('label[for="tick-module-signed"]');
+        await person.click('label[for="tick-photocopies"]');
+        await person.click('[data-testid="wizard-next"]');
+        await person.fill('#operator-password', 'prova-segreteria');
+        await person.press('Enter');
+        await page.getByTestId('wizard-result').waitFor();
+        const outcome = await page.getByTestId('wizard-result').textContent();
+        if (!outcome?.includes('Abilitazione confermata')) throw new Error(`${flow} path did not confirm: ${outcome}`);
+        flows[flow] = person.actions;
+        await context.close();
+      }
+      await host.close();
+
+      const ready = median(subject);
+      const bareMs = median(baseline);
+      return [
+        {
+          case: 'Desk: user actions from scan to confirmed, happy path',
+          metric: 'count',
+          unit: 'actions',
+          value: flows.happy,
+          target: '≤ 12',
+          meetsTarget: flows.happy <= 12,
+        },
+        {
+          case: 'Desk: user actions from scan to confirmed, delegate path',
+          metric: 'count',
+          unit: 'actions',
+          value: flows.delegate,
+          target: '≤ 18',
+          meetsTarget: flows.delegate <= 18,
+        },
+        {
+          case: 'Renderer initial JavaScript (entry + preloaded)',
+          metric: 'gzip',
+          unit: 'KB',
+          value: initialGzip,
+          target: '≤ 250 KB',
+          meetsTarget: initialGzip <= 250,
+          notes: initial.join(', '),
+        },
+        {
+          case: 'Browser host ready → first screen interactive (Chromium)',
+          metric: 'median of 5',
+          unit: 'ms',
+          value: ready,
+          baseline: { label: 'bare node:http page, autofocus input', value: bareMs },
+          ratio: ready / bareMs,
+          target: '≤ 1,000 ms',
+          meetsTarget: ready <= 1000,
+        },
+      ];
+    } finally {
+      bare.close();
+      await browser.close();
+      await core.close();
+      await central.close();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    }
+  },
+};
