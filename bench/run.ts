@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +8,14 @@ import type { BenchCase, Measurement } from './harness';
 /**
  * `npm run bench [-- name-filter]`: runs every case exported by `bench/*.bench.ts`,
  * prints a Markdown table and writes `bench/results/latest.json` and `latest.md`.
+ * Each file runs in a process of its own, so one case's heap, browser or leftovers do
+ * not weigh on the next; the peak RSS reported is the largest of those processes.
  */
 const benchDirectory = import.meta.dirname;
 const resultsDirectory = join(benchDirectory, 'results');
-const filter = process.argv[2];
+const fileFlag = process.argv.indexOf('--file');
+const childFile = fileFlag >= 0 ? process.argv[fileFlag + 1] : undefined;
+const filter = childFile ? process.argv[fileFlag + 2] : process.argv[2];
 
 function format(value: number): string {
   if (Math.abs(value) >= 100) return value.toFixed(0);
@@ -30,27 +35,38 @@ function table(measurements: Measurement[]): string {
   return lines.join('\n');
 }
 
+/** In a child: runs the cases of one file and prints their measurements as JSON. */
+async function runFile(file: string): Promise<void> {
+  const module = (await import(pathToFileURL(join(benchDirectory, file)).href)) as Record<string, BenchCase>;
+  const measurements: Measurement[] = [];
+  for (const benchCase of Object.values(module)) {
+    if (!benchCase || typeof benchCase.run !== 'function') continue;
+    if (filter && !benchCase.name.includes(filter)) continue;
+    process.stderr.write(`bench: ${benchCase.name}…\n`);
+    measurements.push(...(await benchCase.run()));
+  }
+  process.stdout.write(JSON.stringify({ measurements, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+}
+
 async function main() {
   const files = readdirSync(benchDirectory)
     .filter((file) => file.endsWith('.bench.ts'))
     .sort();
   const measurements: Measurement[] = [];
+  let peak = 0;
   for (const file of files) {
-    const module = (await import(pathToFileURL(join(benchDirectory, file)).href)) as Record<string, BenchCase>;
-    for (const benchCase of Object.values(module)) {
-      if (!benchCase || typeof benchCase.run !== 'function') continue;
-      if (filter && !benchCase.name.includes(filter)) continue;
-      process.stderr.write(`bench: ${benchCase.name}…\n`);
-      measurements.push(...(await benchCase.run()));
-    }
+    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--file', file, ...(filter ? [filter] : [])], {
+      cwd: join(benchDirectory, '..'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (child.status !== 0) throw new Error(`bench ${file} failed (exit ${child.status})`);
+    const result = JSON.parse(child.stdout) as { measurements: Measurement[]; maxRssMiB: number };
+    measurements.push(...result.measurements);
+    if (result.measurements.length > 0) peak = Math.max(peak, result.maxRssMiB);
   }
-  // Peak memory of the whole run (the largest case dominates: the 1M-row cache).
-  measurements.push({
-    case: 'Peak RSS of the benchmark process',
-    metric: 'max RSS',
-    unit: 'MiB',
-    value: process.resourceUsage().maxRSS / 1024,
-  });
+  measurements.push({ case: 'Peak RSS of a benchmark process (the largest case)', metric: 'max RSS', unit: 'MiB', value: peak });
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -67,4 +83,5 @@ async function main() {
   process.stdout.write(markdown);
 }
 
-await main();
+if (childFile) await runFile(childFile);
+else await main();

@@ -35,6 +35,25 @@ for (const locale of ['it', 'en'] as const) {
     await expectAccessible(page, 'wizard: document with errors');
     await page.getByTestId('wizard-refuse').click();
     await expectAccessible(page, 'wizard: refusal');
+    await saveScreenshot(page, `wizard-refusal-${locale}`);
+    // The remaining steps, filled as at the desk.
+    await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
+    await page.locator('#applicant-document-issuer').fill(request.declaredDocument.issuer);
+    await page.locator('#applicant-document-issue-date').fill(request.declaredDocument.issueDate);
+    await page.locator('#applicant-document-expiry-date').fill(request.declaredDocument.expiryDate ?? '');
+    await page.getByTestId('wizard-next').click();
+    await expect(page.locator('#card-fiscal-code')).toBeVisible();
+    await expectAccessible(page, 'wizard: fiscal-code card');
+    await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+    await page.getByTestId('wizard-next').click();
+    await expect(page.locator('#tick-module-signed')).toBeAttached();
+    await expectAccessible(page, 'wizard: papers');
+    await page.locator('label[for="tick-module-signed"]').click();
+    await page.locator('label[for="tick-photocopies"]').click();
+    await page.getByTestId('wizard-next').click();
+    await expect(page.getByTestId('confirm-summary')).toBeVisible();
+    await expectAccessible(page, 'wizard: confirm');
+    await saveScreenshot(page, `wizard-confirm-${locale}`);
     // Problems, with one in the list.
     await desk.core.sync!.pull();
     const annulled = requests.find((r) => r.status === 'annulled')!;
@@ -46,9 +65,11 @@ for (const locale of ['it', 'en'] as const) {
     await page.goto(`${desk.host.origin}/#/archivio`);
     await expect(page.locator('h1')).toBeVisible();
     await expectAccessible(page, 'archive');
+    await saveScreenshot(page, `archive-${locale}`);
     await page.goto(`${desk.host.origin}/#/impostazioni`);
     await expect(page.locator('#retention-days')).toBeVisible();
     await expectAccessible(page, 'settings');
+    await saveScreenshot(page, `settings-${locale}`);
     await page.getByTestId('about-link').click();
     await expectAccessible(page, 'about');
   });

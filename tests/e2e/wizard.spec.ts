@@ -184,6 +184,9 @@ test('offline: the confirmation is queued, the badge shows it, and it is sent wh
   await expect(page.getByTestId('sync-pending')).toHaveText('Nessun esito in coda', { timeout: 20_000 });
   await expect(page.getByTestId('sync-online')).toHaveText('In linea');
   expect(desk.central.store.getRequest(request.id)!.status).toBe('enabled');
+  // The archive says so.
+  await page.getByRole('link', { name: 'Archivio' }).click();
+  await expect(page.getByTestId('archive-row')).toContainText('Inviata');
 });
 
 test('an MRZ read fills the document and names what does not match the request', async ({ page, desk }) => {
