@@ -69,6 +69,7 @@ test('a request that cannot be identified says why, and the button stays disable
 test('a malformed fiscal code is explained next to the field', async ({ page, desk }) => {
   await desk.open(page);
   await signIn(page);
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
   await page.keyboard.type('RSSMRA80A01H501X');
   await page.keyboard.press('Enter');
   const input = page.getByTestId('fiscal-code-input');

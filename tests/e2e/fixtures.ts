@@ -67,6 +67,10 @@ export async function signIn(page: Page, options: { username?: string; password?
   await page.keyboard.press('Tab');
   await page.keyboard.type(options.password ?? 'prova-segreteria');
   await page.keyboard.press('Enter');
+  // As a person does: wait for the next screen before typing into it.
+  if (!options.password || options.password === 'prova-segreteria' || options.password === 'prova-dirigente') {
+    await page.locator('[data-testid="fiscal-code-input"], [data-testid="sign-in-error"]').first().waitFor();
+  }
 }
 
 /** axe-core (WCAG 2.1 A/AA rules): no serious or critical violation on the screen as it is now. */
