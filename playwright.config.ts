@@ -1,20 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-import { chromium } from '@playwright/test';
-
-/**
- * Chromium: Playwright's own build when installed, else Debian's /usr/bin/chromium
- * (machines that cannot download browsers). The flags keep a closed network quiet.
- */
-function chromiumExecutable(): string | undefined {
-  try {
-    const own = chromium.executablePath();
-    if (own && existsSync(own)) return undefined; // Playwright finds its own
-  } catch {
-    // no bundled browser registered
-  }
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
+import { chromiumExecutablePath, chromiumLaunchArgs } from './tests/fixtures/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -33,18 +18,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: chromiumExecutable(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        // Date fields follow the browser's language: Italian, as on the office PCs.
-        '--lang=it-IT',
-      ],
+      executablePath: chromiumExecutablePath(),
+      args: chromiumLaunchArgs,
     },
   },
   projects: [

@@ -12,6 +12,7 @@ import { startBrowserHost } from '../src-main/browser-host/server';
 import { createCore } from '../src-main/core/app';
 import { databaseKey } from '../src-main/core/db/key';
 import { createMemoryLogger } from '../src-main/core/log';
+import { chromiumExecutablePath, chromiumLaunchArgs } from '../tests/fixtures/chromium';
 import { median, type BenchCase } from './harness';
 
 /**
@@ -23,25 +24,6 @@ import { median, type BenchCase } from './harness';
  */
 const root = join(import.meta.dirname, '..');
 const rendererDirectory = join(root, 'out/renderer');
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-function executablePath(): string | undefined {
-  try {
-    if (existsSync(chromium.executablePath())) return undefined;
-  } catch {
-    // no bundled browser
-  }
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
-
 /** Counts what the person does. */
 class Person {
   actions = 0;
@@ -99,7 +81,7 @@ export const deskUsage: BenchCase = {
       databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
       resourcesDirectory: join(root, 'resources'),
     });
-    const browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs });
+    const browser = await chromium.launch({ executablePath: chromiumExecutablePath(), args: chromiumLaunchArgs });
     const bare = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end('<!doctype html><title>bare</title><input id="x" autofocus>');
