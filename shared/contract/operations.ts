@@ -114,6 +114,20 @@ export const operations = {
     output: settingsSchema,
   },
 
+  /** Walks the hash-chained audit trail and reports the first broken link (office administrators). */
+  'audit.verify': {
+    input: noInput,
+    output: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), entries: z.number().int() }),
+      z.object({
+        ok: z.literal(false),
+        entries: z.number().int(),
+        firstBrokenSeq: z.number().int(),
+        reason: z.enum(['hash', 'link', 'sequence']),
+      }),
+    ]),
+  },
+
   /** A document as PDF (preview in the renderer, or save). */
   'documents.render': { input: documentRequestSchema, output: renderedDocumentSchema },
   /** Electron: a print preview with the system print dialog. Browser host: the PDF to open in a tab. */

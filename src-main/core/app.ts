@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppInfo, AppMode, OperationInput, OperationName, OperationOutput, Result } from '../../shared/contract';
+import type { AppInfo, AppMode, DocumentRequest, OperationInput, OperationName, OperationOutput, Result } from '../../shared/contract';
 import { todayIn } from '../../shared/domain/dates';
 import { readFiscalCodeBarcode } from '../../shared/domain/health-card';
 import { DatabaseError, openLocalStore, type LocalStore } from './db/database';
@@ -9,6 +9,7 @@ import { DocumentRenderer, loadFonts, loadWording, type RenderedDocument } from 
 import { DocumentService } from './documents/service';
 import { IdentificationDesk } from './desk';
 import { Archive } from './archive';
+import { AuditLog } from './audit';
 import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
@@ -62,6 +63,19 @@ export interface Core {
 
 export const databaseFileName = 'desk.db';
 
+/** What a printed document is about, for the audit trail (ids, never names). */
+function documentSubject(input: DocumentRequest): string {
+  switch (input.kind) {
+    case 'modulo-adesione':
+    case 'modulo-delega':
+      return `${input.kind} ${input.requestId}`;
+    case 'receipt':
+      return `receipt ${input.identificationId}`;
+    case 'daily-register':
+      return `daily-register ${input.date}`;
+  }
+}
+
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
   const { logger } = options;
@@ -79,6 +93,9 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
+  const audit = store ? new AuditLog(store, options.now ?? (() => new Date())) : null;
+  /** Who is acting now, for the audit trail. */
+  const actor = () => session?.current()?.operator.id ?? null;
   let sync: SyncEngine | null = null;
   let session: SessionManager | null = null;
   if (store) {
@@ -104,7 +121,7 @@ export function createCore(options: CoreOptions): Core {
 
   const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);
   const documents = sync && session ? new DocumentService(renderer, sync, session, options.now ?? (() => new Date())) : null;
-  const desk = sync && session ? new IdentificationDesk(sync, session, options.now ?? (() => new Date())) : null;
+  const desk = sync && session && audit ? new IdentificationDesk(sync, session, audit, options.now ?? (() => new Date())) : null;
   const needDesk = (): IdentificationDesk => {
     needSync();
     return desk!;
@@ -162,9 +179,20 @@ export function createCore(options: CoreOptions): Core {
       return info();
     },
 
-    'session.signIn': ({ officeCode, username, password }) => needSession().signIn(officeCode, username, password),
+    'session.signIn': async ({ officeCode, username, password }) => {
+      try {
+        const signedIn = await needSession().signIn(officeCode, username, password);
+        audit?.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
+        return signedIn;
+      } catch (error) {
+        if (error instanceof ServiceFailure && error.code === 'invalid-credentials')
+          audit?.append('sign-in-failed', { subject: officeCode });
+        throw error;
+      }
+    },
     'session.current': () => session?.current() ?? null,
     'session.signOut': () => {
+      audit?.append('sign-out', { operatorId: actor() });
       needSession().signOut();
       desk?.clearDrafts();
       return null;
@@ -183,6 +211,7 @@ export function createCore(options: CoreOptions): Core {
       // Typed, or read from the Code 39 barcode (start/stop asterisks included).
       const parsed = readFiscalCodeBarcode(fiscalCode, { on: todayIn() });
       if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
+      audit?.append('lookup', { operatorId: actor(), fiscalCode: parsed.value.canonical });
       return engine.lookup(parsed.value.canonical);
     },
 
@@ -194,22 +223,47 @@ export function createCore(options: CoreOptions): Core {
       }
       preferences.update({ centralUrl });
       engine.state.setSetting('retentionDays', String(retentionDays));
+      audit?.append('settings-change', {
+        operatorId: actor(),
+        subject: `retentionDays=${retentionDays};central=${centralUrl ? 'set' : 'training'}`,
+      });
       logger.info('settings.changed', { retentionDays, centralConfigured: centralUrl !== null });
       return settingsView();
     },
 
     'identifications.list': ({ date }) => needArchive().list(date),
-    'identifications.exportCsv': ({ date }) => needArchive().exportCsv(date),
+    'identifications.exportCsv': ({ date }) => {
+      const csv = needArchive().exportCsv(date);
+      audit?.append('export', { operatorId: actor(), subject: `register-csv ${date}` });
+      return csv;
+    },
 
-    'documents.render': (input) => needDocuments().render(input),
+    'audit.verify': () => {
+      needSync();
+      if (session?.current()?.operator.role !== 'office-admin') {
+        throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono verificare il registro delle attività.');
+      }
+      return audit!.verify();
+    },
+
+    'documents.render': async (input) => {
+      const document = await needDocuments().render(input);
+      audit?.append('print', { operatorId: actor(), subject: documentSubject(input) });
+      return document;
+    },
     'documents.print': async (input) => {
       const document = await needDocuments().render(input);
+      audit?.append('print', { operatorId: actor(), subject: documentSubject(input) });
       if (!options.printDocument) return { mode: 'download' as const, document };
       await options.printDocument({ bytes: Buffer.from(document.base64, 'base64'), fileName: document.fileName, title: document.title });
       return { mode: 'preview' as const, document };
     },
 
-    'requests.get': ({ id }) => needSync().requestFromCache(id),
+    'requests.get': ({ id }) => {
+      const request = needSync().requestFromCache(id);
+      if (request) audit?.append('view-applicant', { operatorId: actor(), fiscalCode: request.applicant.fiscalCode, subject: request.id });
+      return request;
+    },
 
     'sync.status': () => needSync().status(),
     'sync.retryNow': ({ opId }) => {
@@ -221,6 +275,7 @@ export function createCore(options: CoreOptions): Core {
     'sync.markHandled': ({ opId, note }) => {
       const engine = needSync();
       if (!engine.markHandled(opId, note)) throw new ServiceFailure('not-found', 'Problema non trovato o già gestito.');
+      audit?.append('problem-handled', { operatorId: actor(), subject: opId });
       return engine.problems();
     },
   };

@@ -4,6 +4,7 @@ import { todayIn } from '../../shared/domain/dates';
 import { normalizeFiscalCode } from '../../shared/domain/fiscal-code';
 import { evaluateIdentification, type IdentificationAssessment } from '../../shared/domain/identification';
 import { normalizeDocumentNumber } from '../../shared/domain/identity-document';
+import type { AuditLog } from './audit';
 import { ServiceFailure } from './dispatcher';
 import { recordIdentification } from './identifications';
 import type { SessionManager } from './session';
@@ -20,6 +21,7 @@ export class IdentificationDesk {
   constructor(
     private readonly engine: SyncEngine,
     private readonly session: SessionManager,
+    private readonly audit: AuditLog,
     private readonly now: () => Date,
     /** How long a confirmation waits for the central service before saying "queued". */
     private readonly sendWaitMs = 8000,
@@ -124,15 +126,24 @@ export class IdentificationDesk {
         `Prendere visione delle avvertenze: ${missing.map((warning) => warning.message).join(' ')}`,
       );
     }
-    const recorded = recordIdentification(
-      this.engine,
-      {
-        ...this.submission(draft, request, 'confirmed'),
-        refusal: null,
-        checks: { blocking: [], acknowledgedWarnings: assessment.warnings.map((warning) => warning.code) },
-      },
-      { office: session.office },
-    );
+    // The outcome, its outbox row and its audit entry: one transaction.
+    const recorded = this.engine.outbox.inTransaction(() => {
+      const outcome = recordIdentification(
+        this.engine,
+        {
+          ...this.submission(draft, request, 'confirmed'),
+          refusal: null,
+          checks: { blocking: [], acknowledgedWarnings: assessment.warnings.map((warning) => warning.code) },
+        },
+        { office: session.office },
+      );
+      this.audit.append('confirm', {
+        operatorId: session.operator.id,
+        fiscalCode: request.applicant.fiscalCode,
+        subject: outcome.identificationId,
+      });
+      return outcome;
+    });
     this.drafts.delete(draft.requestId);
     return this.result(recorded.identificationId, recorded.opId, 'confirmed');
   }
@@ -141,15 +152,23 @@ export class IdentificationDesk {
     const session = this.signedIn();
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
-    const recorded = recordIdentification(
-      this.engine,
-      {
-        ...this.submission(draft, request, 'refused'),
-        refusal: { reasons, note },
-        checks: { blocking: assessment.blocking.map((finding) => finding.code), acknowledgedWarnings: [] },
-      },
-      { office: session.office, refusalReasonTexts: reasonTexts },
-    );
+    const recorded = this.engine.outbox.inTransaction(() => {
+      const outcome = recordIdentification(
+        this.engine,
+        {
+          ...this.submission(draft, request, 'refused'),
+          refusal: { reasons, note },
+          checks: { blocking: assessment.blocking.map((finding) => finding.code), acknowledgedWarnings: [] },
+        },
+        { office: session.office, refusalReasonTexts: reasonTexts },
+      );
+      this.audit.append('refuse', {
+        operatorId: session.operator.id,
+        fiscalCode: request.applicant.fiscalCode,
+        subject: outcome.identificationId,
+      });
+      return outcome;
+    });
     this.drafts.delete(draft.requestId);
     return this.result(recorded.identificationId, recorded.opId, 'refused');
   }

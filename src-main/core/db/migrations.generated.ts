@@ -23,5 +23,14 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
     "statements": [
       "CREATE INDEX `outbox_state_seq` ON `outbox` (`state`,`seq`);"
     ]
+  },
+  {
+    "tag": "0002_audit_log",
+    "when": 1795350126746,
+    "statements": [
+      "CREATE TABLE `audit_log` (\n\t`seq` integer PRIMARY KEY NOT NULL,\n\t`at` text NOT NULL,\n\t`operator_id` text,\n\t`action` text NOT NULL,\n\t`fiscal_code` text,\n\t`subject` text,\n\t`prev_hash` text NOT NULL,\n\t`hash` text NOT NULL\n);",
+      "CREATE TRIGGER `audit_log_no_update` BEFORE UPDATE ON `audit_log` BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+      "CREATE TRIGGER `audit_log_no_delete` BEFORE DELETE ON `audit_log` BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    ]
   }
 ];

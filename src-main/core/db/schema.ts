@@ -87,3 +87,18 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * The audit trail: append-only (triggers refuse UPDATE and DELETE), each entry chained to
+ * the previous one by a SHA-256 hash, so an edit made around the app is found.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  seq: integer('seq').primaryKey(),
+  at: text('at').notNull(),
+  operatorId: text('operator_id'),
+  action: text('action').notNull(),
+  fiscalCode: text('fiscal_code'),
+  subject: text('subject'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});

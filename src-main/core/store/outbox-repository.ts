@@ -86,6 +86,11 @@ export class OutboxRepository {
     return this.store.sqlite;
   }
 
+  /** Runs `work` in one immediate transaction (nested writes join it). */
+  inTransaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   /** Records an outcome and its outbox row atomically. */
   enqueue(identification: IdentificationRow, opId: string, payload: string): OutboxEntry {
     const write = this.db.transaction(() => {

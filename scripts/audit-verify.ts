@@ -1,0 +1,34 @@
+/**
+ * `npm run audit:verify -- --data-dir DIR`: checks the hash-chained audit trail of a desk's
+ * local store and prints the first broken link. Exit 0 when intact, 1 when broken, 2 on
+ * error. The key: SPORTELLO_DB_KEY, else DIR/desk.key (Electron's safeStorage-wrapped key
+ * is not readable outside the app: export SPORTELLO_DB_KEY there).
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AuditLog } from '../src-main/core/audit';
+import { DatabaseError, openLocalStore } from '../src-main/core/db/database';
+import { databaseKey } from '../src-main/core/db/key';
+
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
+if (!values['data-dir']) {
+  process.stderr.write('Uso: npm run audit:verify -- --data-dir CARTELLA\n');
+  process.exit(2);
+}
+const directory = resolve(values['data-dir']);
+try {
+  const store = openLocalStore({ path: join(directory, 'desk.db'), key: databaseKey(join(directory, 'desk.key')), readonly: true });
+  const result = new AuditLog(store).verify();
+  store.close();
+  if (result.ok) {
+    process.stdout.write(`Registro delle attività integro: ${result.entries} voci.\n`);
+    process.exit(0);
+  }
+  process.stdout.write(
+    `Registro delle attività ALTERATO: primo collegamento rotto alla voce ${result.firstBrokenSeq} (${result.reason}).\n`,
+  );
+  process.exit(1);
+} catch (error) {
+  process.stderr.write(`${error instanceof DatabaseError ? error.message : String(error)}\n`);
+  process.exit(2);
+}
