@@ -60,10 +60,11 @@ export function createDispatcher(handlers: OperationHandlers, logger: Logger): D
       return { ok: true, value };
     } catch (error) {
       if (error instanceof ServiceFailure) return fail(error.code, error.message);
+      // The message may quote data (a constraint, a value): log only the kind and where.
       logger.error('operation.failed', {
         operation,
         error: error instanceof Error ? error.name : typeof error,
-        detail: error instanceof Error ? error.message : undefined,
+        at: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).join(' | ').trim() : undefined,
       });
       return fail(
         transportErrorCodes.internal,

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, signIn, test } from './fixtures';
+
+/** After a day's work at the desk, the logs hold no personal data. */
+test('no fiscal code, name, email or document number reaches the logs', async ({ page, desk }) => {
+  const requests = desk.central.store.allRequestIds().map((id) => desk.central.store.getRequest(id)!);
+  const request = requests.find(
+    (r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie',
+  )!;
+  await desk.open(page);
+  await signIn(page);
+  await page.keyboard.type(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('desk-start-identification').click();
+  await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
+  await page.locator('#applicant-document-issuer').fill(request.declaredDocument.issuer);
+  await page.locator('#applicant-document-issue-date').fill(request.declaredDocument.issueDate);
+  await page.locator('#applicant-document-expiry-date').fill(request.declaredDocument.expiryDate ?? '');
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.getByTestId('wizard-confirm').click();
+  await expect(page.getByTestId('wizard-result')).toContainText('Abilitazione confermata');
+  // A bad lookup and a print, for good measure.
+  await page.goto(`${desk.host.origin}/#/`);
+  await page.getByTestId('fiscal-code-input').fill('RSSMRA80A01H501X');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lookup-error')).toBeVisible();
+
+  const log = readFileSync(join(desk.dataDirectory, 'logs', 'browser-host.log'), 'utf8');
+  expect(log.length).toBeGreaterThan(0);
+  const personal = requests.flatMap((r) => [
+    r.applicant.fiscalCode,
+    r.applicant.email,
+    r.declaredDocument.number,
+    r.applicant.surname.length > 4 ? r.applicant.surname : '',
+  ]);
+  const leaked = [...new Set(personal.filter((value) => value && log.includes(value)))];
+  expect(leaked).toEqual([]);
+  expect(log).not.toContain('RSSMRA80A01H501X');
+  expect(log).not.toContain('prova-segreteria');
+});
