@@ -77,6 +77,7 @@ export default tseslint.config(
       ['^electron(\\/.*)?$', 'src-main/core knows nothing of Electron: put it in src-main/electron.'],
       [segment('(electron|browser-host)'), 'src-main/core may not import a host.'],
       [segment('src-renderer'), 'src-main/core may not import the renderer.'],
+      [segment('central'), 'src-main/core talks to the central service over HTTP, never by import (hosts start the training one).'],
     ),
   },
   {

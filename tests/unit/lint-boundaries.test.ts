@@ -19,6 +19,11 @@ function lint(filePath: string, code: string) {
 }
 
 const forbiddenProbes: Array<[string, string, string]> = [
+  [
+    'src-main/core/probe.ts',
+    "import { startCentral } from '../../central/server';\nexport const x = startCentral;\n",
+    'core → central service',
+  ],
   ['src-renderer/views/Probe.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'renderer → Node module'],
   [
     'src-renderer/views/Probe.ts',
