@@ -108,7 +108,7 @@ export class IdentificationDesk {
   }
 
   async confirm(draft: IdentificationDraft, acknowledgedWarnings: string[], password: string): Promise<IdentificationResult> {
-    const session = this.signedIn();
+    this.signedIn();
     if (!this.session.verifyPassword(password))
       throw new ServiceFailure('wrong-password', 'Password non corretta: la conferma non è stata registrata.');
     const request = this.request(draft.requestId);
@@ -126,43 +126,40 @@ export class IdentificationDesk {
         `Prendere visione delle avvertenze: ${missing.map((warning) => warning.message).join(' ')}`,
       );
     }
-    // The outcome, its outbox row and its audit entry: one transaction.
-    const recorded = this.engine.outbox.inTransaction(() => {
-      const outcome = recordIdentification(
-        this.engine,
-        {
-          ...this.submission(draft, request, 'confirmed'),
-          refusal: null,
-          checks: { blocking: [], acknowledgedWarnings: assessment.warnings.map((warning) => warning.code) },
-        },
-        { office: session.office },
-      );
-      this.audit.append('confirm', {
-        operatorId: session.operator.id,
-        fiscalCode: request.applicant.fiscalCode,
-        subject: outcome.identificationId,
-      });
-      return outcome;
+    return this.record(draft, request, {
+      ...this.submission(draft, request, 'confirmed'),
+      refusal: null,
+      checks: { blocking: [], acknowledgedWarnings: assessment.warnings.map((warning) => warning.code) },
     });
-    this.drafts.delete(draft.requestId);
-    return this.result(recorded.identificationId, recorded.opId, 'confirmed');
   }
 
   async refuse(draft: IdentificationDraft, reasons: string[], reasonTexts: string[], note: string): Promise<IdentificationResult> {
-    const session = this.signedIn();
+    this.signedIn();
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
+    return this.record(
+      draft,
+      request,
+      {
+        ...this.submission(draft, request, 'refused'),
+        refusal: { reasons, note },
+        checks: { blocking: assessment.blocking.map((finding) => finding.code), acknowledgedWarnings: [] },
+      },
+      reasonTexts,
+    );
+  }
+
+  /** The outcome, its outbox row and its audit entry in one transaction; then a moment to send it. */
+  private async record(
+    draft: IdentificationDraft,
+    request: EnablementRequest,
+    submission: IdentificationSubmission,
+    refusalReasonTexts: string[] = [],
+  ): Promise<IdentificationResult> {
+    const session = this.signedIn();
     const recorded = this.engine.outbox.inTransaction(() => {
-      const outcome = recordIdentification(
-        this.engine,
-        {
-          ...this.submission(draft, request, 'refused'),
-          refusal: { reasons, note },
-          checks: { blocking: assessment.blocking.map((finding) => finding.code), acknowledgedWarnings: [] },
-        },
-        { office: session.office, refusalReasonTexts: reasonTexts },
-      );
-      this.audit.append('refuse', {
+      const outcome = recordIdentification(this.engine, submission, { office: session.office, refusalReasonTexts });
+      this.audit.append(submission.outcome === 'confirmed' ? 'confirm' : 'refuse', {
         operatorId: session.operator.id,
         fiscalCode: request.applicant.fiscalCode,
         subject: outcome.identificationId,
@@ -170,7 +167,7 @@ export class IdentificationDesk {
       return outcome;
     });
     this.drafts.delete(draft.requestId);
-    return this.result(recorded.identificationId, recorded.opId, 'refused');
+    return this.result(recorded.identificationId, recorded.opId, submission.outcome);
   }
 
   /** Gives the sync engine a moment to send, then says where the outcome stands. */
