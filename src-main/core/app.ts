@@ -120,16 +120,16 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);
-  const documents = sync && session ? new DocumentService(renderer, sync, session, options.now ?? (() => new Date())) : null;
-  const desk = sync && session && audit ? new IdentificationDesk(sync, session, audit, options.now ?? (() => new Date())) : null;
-  const needDesk = (): IdentificationDesk => {
-    needSync();
-    return desk!;
-  };
   const archive = sync && session ? new Archive(sync, session) : null;
   const needArchive = (): Archive => {
     needSync();
     return archive!;
+  };
+  const documents = sync && session ? new DocumentService(renderer, sync, session, archive!, options.now ?? (() => new Date())) : null;
+  const desk = sync && session && audit ? new IdentificationDesk(sync, session, audit, options.now ?? (() => new Date())) : null;
+  const needDesk = (): IdentificationDesk => {
+    needSync();
+    return desk!;
   };
   const needDocuments = (): DocumentService => {
     needSync();

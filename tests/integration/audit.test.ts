@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
 import { createTestCore } from '../fixtures/core';
+import { draftFor } from '../fixtures/outcomes';
 
 /** The hash-chained audit trail: actions are recorded, edits around the app are found. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -41,14 +42,7 @@ describe('audit trail', () => {
     await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     await core.call('requests.get', { id: request.id });
     const confirmed = await core.call('identifications.confirm', {
-      draft: {
-        requestId: request.id,
-        presenter: 'applicant',
-        document: { ...request.declaredDocument },
-        fiscalCodeCard: { kind: 'health-card', fiscalCode: request.applicant.fiscalCode, cardNumber: null, expiryDate: null },
-        delegate: null,
-        ticks: { moduleSigned: true, photocopiesCollected: true, delegationFormSigned: false, delegatePhotocopiesCollected: false },
-      },
+      draft: draftFor(request),
       acknowledgedWarnings: [],
       password: 'prova-dirigente',
     });

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral, type CentralService } from '../../central/server';
-import type { EnablementRequest, IdentificationDraft } from '../../shared/contract';
+import type { EnablementRequest } from '../../shared/contract';
 import { createTestCore } from '../fixtures/core';
+import { draftFor } from '../fixtures/outcomes';
 
 /** The desk's confirm and refuse operations against the real central service. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -32,16 +33,7 @@ function awaiting(central: CentralService, index = 0): EnablementRequest {
     .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)[index]!;
 }
 
-function goodDraft(request: EnablementRequest): IdentificationDraft {
-  return {
-    requestId: request.id,
-    presenter: 'applicant',
-    document: { ...request.declaredDocument },
-    fiscalCodeCard: { kind: 'health-card', fiscalCode: request.applicant.fiscalCode, cardNumber: null, expiryDate: null },
-    delegate: null,
-    ticks: { moduleSigned: true, photocopiesCollected: true, delegationFormSigned: false, delegatePhotocopiesCollected: false },
-  };
-}
+const goodDraft = draftFor;
 
 describe('identification desk (core operations)', () => {
   it('keeps the wizard draft in memory across calls (a reload loses nothing)', async () => {

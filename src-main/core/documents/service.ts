@@ -3,6 +3,7 @@ import { ServiceFailure } from '../dispatcher';
 import { identificationRecordSchema } from '../identifications';
 import type { SessionManager } from '../session';
 import type { SyncEngine } from '../sync/engine';
+import type { Archive } from '../archive';
 import type { DocumentRenderer, RegisterRow } from './documents';
 
 /**
@@ -14,6 +15,7 @@ export class DocumentService {
     private readonly renderer: DocumentRenderer,
     private readonly engine: SyncEngine,
     private readonly session: SessionManager,
+    private readonly archive: Archive,
     private readonly now: () => Date,
   ) {}
 
@@ -73,24 +75,18 @@ export class DocumentService {
         if (session.operator.role !== 'office-admin') {
           throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono stampare il registro.');
         }
-        const rows: RegisterRow[] = this.engine.outbox.identificationsOfDay(input.date).flatMap((row) => {
-          const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
-          if (!parsed.success) return [];
-          const applicant = parsed.data.request?.applicant;
-          return [
-            {
-              at: row.createdAt,
-              requestId: row.requestId,
-              fiscalCode: applicant?.fiscalCode ?? row.fiscalCode,
-              surname: applicant?.surname ?? '',
-              name: applicant?.name ?? '',
-              outcome: row.outcome,
-              presenter: parsed.data.submission.presenter,
-              operator: parsed.data.submission.operator.displayName,
-              syncState: row.syncState,
-            },
-          ];
-        });
+        // The archive already reads the day's records: the register prints what it lists.
+        const rows: RegisterRow[] = this.archive.list(input.date).map((entry) => ({
+          at: entry.at,
+          requestId: entry.requestId,
+          fiscalCode: entry.fiscalCode,
+          surname: entry.surname,
+          name: entry.name,
+          outcome: entry.outcome,
+          presenter: entry.presenter,
+          operator: entry.operatorName,
+          syncState: entry.syncState,
+        }));
         rendered = await this.renderer.dailyRegister(input.date, session.office, rows, now);
         break;
       }
