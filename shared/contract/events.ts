@@ -10,6 +10,8 @@ export const events = {
   'sync.status': syncStatusSchema,
   /** The central service refused the session: sign in again (queued outcomes wait). */
   'session.required': z.object({ reason: z.enum(['expired', 'signed-out']) }),
+  /** The session locked (idle, or on request) or was unlocked: the renderer covers or uncovers the screen. */
+  'session.lock': z.object({ locked: z.boolean() }),
 } as const;
 
 export type Events = typeof events;

@@ -31,14 +31,46 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const noInput = z.strictObject({});
 
+/** What a retention purge removed. */
+export const purgeReportSchema = z.object({
+  at: z.string(),
+  retentionDays: z.number().int(),
+  identifications: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  auditEntries: z.number().int().nonnegative(),
+});
+export type PurgeReport = z.infer<typeof purgeReportSchema>;
+
+/** What erasing one applicant's local data removed. */
+export const erasureReportSchema = z.object({
+  fiscalCode: z.string(),
+  identifications: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+});
+export type ErasureReport = z.infer<typeof erasureReportSchema>;
+
+export const settingsLimits = {
+  retentionDays: { min: 7, max: 3650, default: 90 },
+  idleLockMinutes: { min: 1, max: 60, default: 5 },
+  offlineSignInDays: { min: 1, max: 30, default: 7 },
+} as const;
+
+const limited = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
+
 export const settingsSchema = z.object({
   /** Chosen central service; null: training mode. Takes effect at the next start. */
   centralUrl: z.string().nullable(),
   /** The central service in use now. */
   activeCentralUrl: z.string(),
   restartNeeded: z.boolean(),
-  /** Days after which acknowledged identifications and cached requests are purged. */
+  /** Days after which acknowledged identifications, cached requests and the audit trail are purged. */
   retentionDays: z.number().int(),
+  /** Minutes without activity before the session locks. */
+  idleLockMinutes: z.number().int(),
+  /** Days after the last online sign-in on this PC during which an offline sign-in is accepted. */
+  offlineSignInDays: z.number().int(),
+  /** The last retention purge (null: none yet). */
+  lastPurge: purgeReportSchema.nullable(),
   office: z.object({ code: z.string(), name: z.string(), comune: z.string() }).nullable(),
   canEdit: z.boolean(),
 });
@@ -63,6 +95,12 @@ export const operations = {
   },
   'session.current': { input: noInput, output: sessionSchema.nullable() },
   'session.signOut': { input: noInput, output: z.null() },
+  /** Locks the session now (the operator leaves the desk); the screen keeps its state. */
+  'session.lock': { input: noInput, output: sessionSchema.nullable() },
+  /** The password of the signed-in operator unlocks (wrong passwords count towards the delay). */
+  'session.unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
+  /** The operator is active (keys, clicks): postpones the idle lock. */
+  'session.touch': { input: noInput, output: z.null() },
 
   /** Online first when reachable, else the local cache; says which. */
   'requests.lookup': { input: z.strictObject({ fiscalCode: z.string().max(64) }), output: lookupResultSchema },
@@ -109,10 +147,17 @@ export const operations = {
         .url({ protocol: /^https?$/ })
         .max(500)
         .nullable(),
-      retentionDays: z.number().int().min(7).max(3650),
+      retentionDays: limited(settingsLimits.retentionDays),
+      idleLockMinutes: limited(settingsLimits.idleLockMinutes),
+      offlineSignInDays: limited(settingsLimits.offlineSignInDays),
     }),
     output: settingsSchema,
   },
+
+  /** Runs the retention purge now (it also runs at start and daily; office administrators). */
+  'data.purge': { input: noInput, output: purgeReportSchema },
+  /** Erases one applicant's local data by fiscal code (office administrators; audited). */
+  'data.erase': { input: z.strictObject({ fiscalCode: z.string().max(64) }), output: erasureReportSchema },
 
   /** Walks the hash-chained audit trail and reports the first broken link (office administrators). */
   'audit.verify': {
@@ -123,7 +168,7 @@ export const operations = {
         ok: z.literal(false),
         entries: z.number().int(),
         firstBrokenSeq: z.number().int(),
-        reason: z.enum(['hash', 'link', 'sequence']),
+        reason: z.enum(['hash', 'link', 'sequence', 'checkpoint']),
       }),
     ]),
   },

@@ -56,5 +56,7 @@ export const sessionSchema = z.object({
   expiresAt: z.string(),
   /** `online`: signed in against the central service now. */
   mode: z.enum(['online', 'offline']),
+  /** Locked after idle time (or by the operator): only unlocking or signing out is possible. */
+  locked: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionSchema>;

@@ -14,6 +14,10 @@ import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
 import { SessionManager } from './session';
+import { checkAccess, operationAccess } from './access';
+import { OperatorCache, SignInThrottle } from './credentials';
+import { DataProtection } from './data-protection';
+import { settingsLimits } from '../../shared/contract';
 import { CentralClient, type FetchFunction } from './sync/central-client';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 
@@ -45,6 +49,8 @@ export interface CoreOptions {
    * `dataDirectory` is its training/ subfolder). Defaults to `dataDirectory`.
    */
   preferencesDirectory?: string;
+  /** How often the idle lock looks at the clock (default 15 s). */
+  idleCheckMs?: number;
 }
 
 /** The application without any host: what Electron and the browser host both wrap. */
@@ -93,19 +99,29 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
-  const audit = store ? new AuditLog(store, options.now ?? (() => new Date())) : null;
+  const now = options.now ?? (() => new Date());
+  const audit = store ? new AuditLog(store, now) : null;
+  const protection = store && audit ? new DataProtection(store, audit, now) : null;
   /** Who is acting now, for the audit trail. */
   const actor = () => session?.current()?.operator.id ?? null;
   let sync: SyncEngine | null = null;
   let session: SessionManager | null = null;
   if (store) {
     const openStore = store;
-    session = new SessionManager(
+    session = new SessionManager({
       client,
-      () => sync!.state.clientId(),
+      deviceId: () => sync!.state.clientId(),
       events,
-      () => sync?.signedIn(),
-    );
+      onSignedIn: () => sync?.signedIn(),
+      operators: new OperatorCache(openStore),
+      throttle: new SignInThrottle(openStore, () => now().getTime()),
+      policy: {
+        offlineValidityMs: () => numericSetting('offlineSignInDays') * 86_400_000,
+        idleLockMs: () => numericSetting('idleLockMinutes') * 60_000,
+      },
+      now: () => now().getTime(),
+      idleCheckMs: options.idleCheckMs,
+    });
     const sessionRef = session;
     sync = new SyncEngine({
       store: openStore,
@@ -120,7 +136,7 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);
-  const archive = sync && session ? new Archive(sync, session) : null;
+  const archive = sync ? new Archive(sync) : null;
   const needArchive = (): Archive => {
     needSync();
     return archive!;
@@ -136,8 +152,32 @@ export function createCore(options: CoreOptions): Core {
     return documents!;
   };
 
+  /** A number setting of this installation, its default when unset or unreadable. */
+  function numericSetting(key: keyof typeof settingsLimits): number {
+    const limits = settingsLimits[key];
+    const stored = Number(sync?.state.setting(key) ?? Number.NaN);
+    return Number.isInteger(stored) && stored >= limits.min && stored <= limits.max ? stored : limits.default;
+  }
+
+  const purge = (operatorId: string | null) => protection!.purge(numericSetting('retentionDays'), operatorId);
+  // The retention purge runs at start and then daily.
+  let purgeTimer: ReturnType<typeof setInterval> | null = null;
+  if (protection && (options.startSync ?? true)) {
+    const scheduled = () => {
+      try {
+        const report = purge(null);
+        logger.info('retention.purged', { identifications: report.identifications, requests: report.requests, audit: report.auditEntries });
+      } catch (error) {
+        logger.error('retention.failed', { error: error instanceof Error ? error.name : typeof error });
+      }
+    };
+    scheduled();
+    purgeTimer = setInterval(scheduled, 86_400_000);
+    purgeTimer.unref?.();
+  }
+
   const settingsView = () => {
-    const engine = needSync();
+    needSync();
     const chosen = preferences.get().centralUrl;
     const current = session?.current() ?? null;
     return {
@@ -145,7 +185,10 @@ export function createCore(options: CoreOptions): Core {
       activeCentralUrl: options.centralUrl,
       // Training runs the embedded service: a chosen URL (or its removal) needs a restart.
       restartNeeded: options.mode === 'training' ? chosen !== null : chosen !== options.centralUrl,
-      retentionDays: Number(engine.state.setting('retentionDays') ?? 90),
+      retentionDays: numericSetting('retentionDays'),
+      idleLockMinutes: numericSetting('idleLockMinutes'),
+      offlineSignInDays: numericSetting('offlineSignInDays'),
+      lastPurge: protection!.lastPurge(),
       office: current?.office ?? null,
       canEdit: current?.operator.role === 'office-admin',
     };
@@ -192,9 +235,22 @@ export function createCore(options: CoreOptions): Core {
     },
     'session.current': () => session?.current() ?? null,
     'session.signOut': () => {
-      audit?.append('sign-out', { operatorId: actor() });
+      if (session?.current()) audit?.append('sign-out', { operatorId: actor() });
       needSession().signOut();
       desk?.clearDrafts();
+      return null;
+    },
+    'session.lock': () => {
+      needSession().lock();
+      return session!.current();
+    },
+    'session.unlock': async ({ password }) => {
+      const unlocked = await needSession().unlock(password);
+      audit?.append('unlock', { operatorId: actor() });
+      return unlocked;
+    },
+    'session.touch': () => {
+      session?.touch();
       return null;
     },
 
@@ -216,19 +272,35 @@ export function createCore(options: CoreOptions): Core {
     },
 
     'settings.get': () => settingsView(),
-    'settings.update': ({ centralUrl, retentionDays }) => {
+    'settings.update': ({ centralUrl, retentionDays, idleLockMinutes, offlineSignInDays }) => {
       const engine = needSync();
-      if (session?.current()?.operator.role !== 'office-admin') {
-        throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono cambiare le impostazioni.');
-      }
       preferences.update({ centralUrl });
       engine.state.setSetting('retentionDays', String(retentionDays));
+      engine.state.setSetting('idleLockMinutes', String(idleLockMinutes));
+      engine.state.setSetting('offlineSignInDays', String(offlineSignInDays));
+      const changed = { retentionDays, idleLockMinutes, offlineSignInDays };
       audit?.append('settings-change', {
         operatorId: actor(),
-        subject: `retentionDays=${retentionDays};central=${centralUrl ? 'set' : 'training'}`,
+        subject: `${Object.entries(changed)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(';')};central=${centralUrl ? 'set' : 'training'}`,
       });
-      logger.info('settings.changed', { retentionDays, centralConfigured: centralUrl !== null });
+      logger.info('settings.changed', { ...changed, centralConfigured: centralUrl !== null });
       return settingsView();
+    },
+
+    'data.purge': () => {
+      needSync();
+      return purge(actor());
+    },
+    'data.erase': ({ fiscalCode }) => {
+      needSync();
+      const parsed = readFiscalCodeBarcode(fiscalCode, { on: todayIn() });
+      if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
+      const { requestIds, ...report } = protection!.erase(parsed.value.canonical, actor());
+      desk?.dropDrafts(requestIds);
+      logger.info('data.erased', { identifications: report.identifications, requests: report.requests });
+      return report;
     },
 
     'identifications.list': ({ date }) => needArchive().list(date),
@@ -240,9 +312,6 @@ export function createCore(options: CoreOptions): Core {
 
     'audit.verify': () => {
       needSync();
-      if (session?.current()?.operator.role !== 'office-admin') {
-        throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono verificare il registro delle attività.');
-      }
       return audit!.verify();
     },
 
@@ -280,7 +349,21 @@ export function createCore(options: CoreOptions): Core {
     },
   };
 
-  const dispatch = createDispatcher(handlers, logger);
+  // Every operation passes the access policy first (signed in, unlocked, role).
+  const guarded = Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (input: unknown) => {
+        const operation = name as OperationName;
+        if (operationAccess[operation] !== 'public') {
+          needSync();
+          checkAccess(operation, session!.current());
+        }
+        return (handler as (value: unknown) => unknown)(input);
+      },
+    ]),
+  ) as OperationHandlers;
+  const dispatch = createDispatcher(guarded, logger);
   return {
     dispatch,
     call: (operation, input) => dispatch(operation, input) as never,
@@ -289,6 +372,8 @@ export function createCore(options: CoreOptions): Core {
     session,
     store,
     close: async () => {
+      if (purgeTimer) clearInterval(purgeTimer);
+      session?.close();
       await sync?.stop();
       store?.close();
     },

@@ -1,18 +1,15 @@
 import type { ArchiveEntry } from '../../shared/contract/identification';
-import { ServiceFailure } from './dispatcher';
 import { identificationRecordSchema } from './identifications';
-import type { SessionManager } from './session';
 import type { SyncEngine } from './sync/engine';
 
-/** The desk's archive: the day's identifications, and the register as CSV. */
+/**
+ * The desk's archive: the day's identifications, and the register as CSV. Who may read
+ * and export it is the access policy's business (src-main/core/access.ts).
+ */
 export class Archive {
-  constructor(
-    private readonly engine: SyncEngine,
-    private readonly session: SessionManager,
-  ) {}
+  constructor(private readonly engine: SyncEngine) {}
 
   list(day: string): ArchiveEntry[] {
-    if (!this.session.current()) throw new ServiceFailure('not-signed-in', 'Accedere per consultare l’archivio.');
     return this.engine.outbox.identificationsOfDay(day).flatMap((row) => {
       const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
       if (!parsed.success) return [];
@@ -40,11 +37,6 @@ export class Archive {
 
   /** Semicolon-separated, UTF-8 with BOM (opens right in Italian spreadsheets); no formula injection. */
   exportCsv(day: string): { fileName: string; mimeType: 'text/csv'; content: string } {
-    const session = this.session.current();
-    if (!session) throw new ServiceFailure('not-signed-in', 'Accedere per esportare il registro.');
-    if (session.operator.role !== 'office-admin') {
-      throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono esportare il registro.');
-    }
     const cell = (value: string) => {
       const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
       return `"${safe.replace(/"/g, '""')}"`;

@@ -12,6 +12,7 @@ export type AuditAction =
   | 'sign-in'
   | 'sign-in-failed'
   | 'sign-out'
+  | 'unlock'
   | 'lookup'
   | 'view-applicant'
   | 'print'
@@ -35,7 +36,18 @@ export interface AuditEntry {
 }
 
 export type AuditVerification =
-  { ok: true; entries: number } | { ok: false; entries: number; firstBrokenSeq: number; reason: 'hash' | 'link' | 'sequence' };
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; firstBrokenSeq: number; reason: 'hash' | 'link' | 'sequence' | 'checkpoint' };
+
+interface Checkpoint {
+  throughSeq: number;
+  hash: string;
+}
+
+/** How a purge entry cites the checkpoint it made (verification looks for it). */
+export function checkpointCitation(checkpoint: Checkpoint): string {
+  return `checkpoint=${checkpoint.throughSeq}:${checkpoint.hash}`;
+}
 
 const genesis = '0'.repeat(64);
 
@@ -60,7 +72,10 @@ export class AuditLog {
     details: { operatorId?: string | null; fiscalCode?: string | null; subject?: string | null } = {},
   ): AuditEntry {
     const write = this.store.sqlite.transaction(() => {
-      const last = this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      // After a purge that removed every entry, the chain goes on from its checkpoint.
+      const last =
+        (this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ??
+        this.checkpointAsLast();
       const entry = {
         seq: (last?.seq ?? 0) + 1,
         at: this.now().toISOString(),
@@ -79,17 +94,50 @@ export class AuditLog {
     return write.immediate();
   }
 
+  private latestCheckpoint(): Checkpoint | undefined {
+    return this.sql('SELECT through_seq AS throughSeq, hash FROM audit_checkpoints ORDER BY through_seq DESC LIMIT 1').get() as
+      Checkpoint | undefined;
+  }
+
+  private checkpointAsLast(): { seq: number; hash: string } | undefined {
+    const checkpoint = this.latestCheckpoint();
+    return checkpoint ? { seq: checkpoint.throughSeq, hash: checkpoint.hash } : undefined;
+  }
+
+  /**
+   * Removes the entries recorded before `cutoff` (retention). The chain stays verifiable:
+   * a checkpoint keeps the hash of the last entry removed, and the purge entry the caller
+   * appends in the same transaction cites it. Returns the checkpoint, or null when
+   * nothing was old enough.
+   */
+  removeBefore(cutoff: string): (Checkpoint & { removed: number }) | null {
+    const last = this.sql('SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1').get(cutoff) as
+      { seq: number; hash: string } | undefined;
+    if (!last) return null;
+    const checkpoint = { throughSeq: last.seq, hash: last.hash };
+    this.sql('INSERT INTO audit_checkpoints (through_seq, hash, at) VALUES (?, ?, ?)').run(last.seq, last.hash, this.now().toISOString());
+    const removed = this.sql('DELETE FROM audit_log WHERE seq <= ?').run(last.seq).changes;
+    return { ...checkpoint, removed };
+  }
+
   entries(limit = 1000): AuditEntry[] {
     return this.sql(
       `SELECT seq, at, operator_id AS operatorId, action, fiscal_code AS fiscalCode, subject, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq DESC LIMIT ?`,
     ).all(limit) as AuditEntry[];
   }
 
-  /** Walks the whole chain; reports the first entry whose link, hash or sequence is wrong. */
+  /**
+   * Walks the whole chain from its start (or from the last purge's checkpoint); reports
+   * the first entry whose link, hash or sequence is wrong, or a checkpoint that no purge
+   * entry in the chain cites (one added around the app to hide a deletion).
+   */
   verify(): AuditVerification {
-    let prevHash = genesis;
-    let expectedSeq = 1;
+    const checkpoint = this.latestCheckpoint();
+    let prevHash = checkpoint?.hash ?? genesis;
+    let expectedSeq = (checkpoint?.throughSeq ?? 0) + 1;
     let count = 0;
+    const citation = checkpoint ? checkpointCitation(checkpoint) : null;
+    let cited = citation === null;
     for (const row of this.sql(
       'SELECT seq, at, operator_id AS operatorId, action, fiscal_code AS fiscalCode, subject, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
     ).iterate() as Iterable<AuditEntry>) {
@@ -97,9 +145,11 @@ export class AuditLog {
       if (row.seq !== expectedSeq) return { ok: false, entries: count, firstBrokenSeq: row.seq, reason: 'sequence' };
       if (row.prevHash !== prevHash) return { ok: false, entries: count, firstBrokenSeq: row.seq, reason: 'link' };
       if (auditHash(prevHash, row) !== row.hash) return { ok: false, entries: count, firstBrokenSeq: row.seq, reason: 'hash' };
+      if (!cited && row.action === 'purge' && row.subject?.includes(citation!)) cited = true;
       prevHash = row.hash;
       expectedSeq++;
     }
+    if (!cited) return { ok: false, entries: count, firstBrokenSeq: checkpoint!.throughSeq + 1, reason: 'checkpoint' };
     return { ok: true, entries: count };
   }
 }

@@ -37,6 +37,11 @@ export class IdentificationDesk {
     this.drafts.set(draft.requestId, draft);
   }
 
+  /** Drops the drafts of these requests (their applicant's data was erased). */
+  dropDrafts(requestIds: readonly string[]): void {
+    for (const id of requestIds) this.drafts.delete(id);
+  }
+
   clearDrafts(): void {
     this.drafts.clear();
   }
@@ -109,8 +114,7 @@ export class IdentificationDesk {
 
   async confirm(draft: IdentificationDraft, acknowledgedWarnings: string[], password: string): Promise<IdentificationResult> {
     this.signedIn();
-    if (!this.session.verifyPassword(password))
-      throw new ServiceFailure('wrong-password', 'Password non corretta: la conferma non è stata registrata.');
+    await this.session.checkPassword(password, 'Password non corretta: la conferma non è stata registrata.');
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
     if (!assessment.canConfirm) {

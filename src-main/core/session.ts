@@ -1,25 +1,70 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { SessionInfo } from '../../shared/contract/sync';
 import type { CentralClient } from './sync/central-client';
 import { ServiceFailure } from './dispatcher';
 import type { EventHub } from './events';
+import {
+  accountKey,
+  createVerifier,
+  freeAttempts,
+  matchesVerifier,
+  type OperatorCache,
+  type PasswordVerifier,
+  type SignInThrottle,
+} from './credentials';
+
+export interface SessionPolicy {
+  /** How long after the last online sign-in an offline sign-in is accepted. */
+  offlineValidityMs(): number;
+  /** Idle time after which the session locks. */
+  idleLockMs(): number;
+}
+
+export interface SessionManagerOptions {
+  client: CentralClient;
+  deviceId: () => string;
+  events: EventHub;
+  /** Called after an online sign-in (the sync engine may send again). */
+  onSignedIn: () => void;
+  operators: OperatorCache;
+  throttle: SignInThrottle;
+  policy: SessionPolicy;
+  /** Device clock (ms). */
+  now: () => number;
+  /** How often the idle timer looks (default 15 s). */
+  idleCheckMs?: number;
+}
+
+/** An offline sign-in is refused when the clock is this far behind the last online one. */
+const clockToleranceMs = 5 * 60_000;
+
+function seconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}
 
 /**
  * The signed-in operator. The central-service token lives here, in the main process,
  * and nowhere else: never in the renderer, never in a log.
+ *
+ * Sign-in is online against the central service; when it cannot be reached, the
+ * verifier cached at the last online sign-in on this PC lets the operator in for a
+ * limited time (offline session: outcomes queue, nothing is sent until an online
+ * sign-in). After idle time the session locks: the renderer keeps its state behind the
+ * lock, the core refuses everything but unlocking. Wrong passwords (sign-in, unlock,
+ * confirmation) count per account; after five, each attempt waits longer.
  */
 export class SessionManager {
   private token: string | null = null;
   private info: SessionInfo | null = null;
-  /** scrypt of the password of this sign-in, to confirm identifications (memory only). */
-  private verifier: { salt: Buffer; hash: Buffer } | null = null;
+  private key: string | null = null;
+  /** scrypt of the password of this sign-in, to confirm identifications and unlock (memory only). */
+  private verifier: PasswordVerifier | null = null;
+  private lastActivity = 0;
+  private readonly idleTimer: ReturnType<typeof setInterval>;
 
-  constructor(
-    private readonly client: CentralClient,
-    private readonly deviceId: () => string,
-    private readonly events: EventHub,
-    private readonly onSignedIn: () => void,
-  ) {}
+  constructor(private readonly options: SessionManagerOptions) {
+    this.idleTimer = setInterval(() => this.lockIfIdle(), options.idleCheckMs ?? 15_000);
+    this.idleTimer.unref?.();
+  }
 
   current(): SessionInfo | null {
     return this.info;
@@ -29,42 +74,159 @@ export class SessionManager {
     return this.token;
   }
 
+  locked(): boolean {
+    return this.info?.locked ?? false;
+  }
+
   async signIn(officeCode: string, username: string, password: string): Promise<SessionInfo> {
-    const result = await this.client.signIn({ officeCode, username, password, deviceId: this.deviceId() });
-    if (!result.ok) {
-      const failure = result.failure;
-      if (failure.kind === 'network') {
-        throw new ServiceFailure('central-unreachable', 'Servizio centrale non raggiungibile: verificare la connessione e riprovare.');
-      }
-      if (failure.kind === 'http' && failure.status === 401) {
-        throw new ServiceFailure('invalid-credentials', 'Codice meccanografico, nome utente o password non corretti.');
-      }
+    const key = accountKey(officeCode, username);
+    this.refuseWhileDelayed(key);
+    const result = await this.options.client.signIn({ officeCode, username, password, deviceId: this.options.deviceId() });
+    if (result.ok) {
+      const verifier = await createVerifier(password);
+      const { operator, office } = result.value;
+      this.options.operators.remember(key, { operator, office, verifier, lastOnlineAt: this.options.now() });
+      this.options.throttle.succeeded(key);
+      this.start(key, verifier, result.value.token, { operator, office, expiresAt: result.value.expiresAt, mode: 'online', locked: false });
+      this.options.onSignedIn();
+      return this.info!;
+    }
+    const failure = result.failure;
+    if (failure.kind === 'http' && failure.status === 401) {
+      // The central service refused the password this PC knows as valid: it was changed or
+      // revoked, so the cached verifier must not let anyone in offline any more. (Any other
+      // wrong password leaves the cache alone: a stranger's typing must not lock staff out.)
+      const cached = this.options.operators.find(key);
+      if (cached && (await matchesVerifier(password, cached.verifier))) this.options.operators.forget(key);
+      throw this.wrongPassword(key, 'invalid-credentials', 'Codice meccanografico, nome utente o password non corretti.');
+    }
+    const transient = failure.kind === 'network' || (failure.kind === 'http' && (failure.status >= 500 || failure.status === 429));
+    if (!transient) {
       throw new ServiceFailure('central-error', 'Il servizio centrale non ha accettato l’accesso: riprovare più tardi.');
     }
-    this.token = result.value.token;
-    this.info = { operator: result.value.operator, office: result.value.office, expiresAt: result.value.expiresAt, mode: 'online' };
-    const salt = randomBytes(16);
-    this.verifier = { salt, hash: scryptSync(password, salt, 32) };
-    this.onSignedIn();
+    return this.signInOffline(key, password);
+  }
+
+  /** The central service cannot be reached: the verifier of the last online sign-in on this PC. */
+  private async signInOffline(key: string, password: string): Promise<SessionInfo> {
+    const validityMs = this.options.policy.offlineValidityMs();
+    const days = Math.round(validityMs / 86_400_000);
+    const cached = this.options.operators.find(key);
+    if (!cached) {
+      throw new ServiceFailure(
+        'central-unreachable',
+        `Servizio centrale non raggiungibile. Senza collegamento può accedere solo chi ha già effettuato l’accesso in linea su questo computer negli ultimi ${days} giorni: verificare la connessione e riprovare.`,
+      );
+    }
+    const age = this.options.now() - cached.lastOnlineAt;
+    if (age < -clockToleranceMs) {
+      throw new ServiceFailure(
+        'offline-clock',
+        'L’orologio di questo computer è indietro rispetto all’ultimo accesso in linea: l’accesso senza collegamento non è possibile. Verificare data e ora, o attendere il ritorno della connessione.',
+      );
+    }
+    if (age > validityMs) {
+      throw new ServiceFailure(
+        'offline-expired',
+        `Servizio centrale non raggiungibile, e l’ultimo accesso in linea su questo computer risale a più di ${days} giorni fa: serve un accesso in linea.`,
+      );
+    }
+    if (!(await matchesVerifier(password, cached.verifier))) {
+      throw this.wrongPassword(key, 'invalid-credentials', 'Codice meccanografico, nome utente o password non corretti.');
+    }
+    this.options.throttle.succeeded(key);
+    this.start(key, cached.verifier, null, {
+      operator: cached.operator,
+      office: cached.office,
+      expiresAt: new Date(cached.lastOnlineAt + validityMs).toISOString(),
+      mode: 'offline',
+      locked: false,
+    });
+    return this.info!;
+  }
+
+  private start(key: string, verifier: PasswordVerifier, token: string | null, info: SessionInfo): void {
+    this.key = key;
+    this.verifier = verifier;
+    this.token = token;
+    this.info = info;
+    this.lastActivity = this.options.now();
+  }
+
+  /** The operator is at the desk (a key, a click): postpones the idle lock. */
+  touch(): void {
+    if (this.info && !this.info.locked) this.lastActivity = this.options.now();
+  }
+
+  lock(): void {
+    if (!this.info || this.info.locked) return;
+    this.info = { ...this.info, locked: true };
+    this.options.events.publish({ name: 'session.lock', payload: { locked: true } });
+  }
+
+  /** Checks the idle time now (the timer calls it; tests too). */
+  lockIfIdle(): void {
+    if (this.info && !this.info.locked && this.options.now() - this.lastActivity >= this.options.policy.idleLockMs()) this.lock();
+  }
+
+  async unlock(password: string): Promise<SessionInfo> {
+    if (!this.info) throw new ServiceFailure('not-signed-in', 'Nessun operatore collegato: accedere di nuovo.');
+    await this.checkPassword(password, 'Password non corretta: la sessione resta bloccata.');
+    if (this.info.locked) {
+      this.info = { ...this.info, locked: false };
+      this.lastActivity = this.options.now();
+      this.options.events.publish({ name: 'session.lock', payload: { locked: false } });
+    }
     return this.info;
+  }
+
+  /**
+   * The operator re-enters the password (to confirm an identification, to unlock).
+   * Wrong passwords count towards the same delay as the sign-in's.
+   */
+  async checkPassword(password: string, wrongMessage: string): Promise<void> {
+    if (!this.verifier || !this.key) throw new ServiceFailure('not-signed-in', 'Nessun operatore collegato: accedere di nuovo.');
+    const key = this.key;
+    this.refuseWhileDelayed(key);
+    if (!(await matchesVerifier(password, this.verifier))) throw this.wrongPassword(key, 'wrong-password', wrongMessage);
+    this.options.throttle.succeeded(key);
+  }
+
+  private refuseWhileDelayed(key: string): void {
+    const wait = this.options.throttle.waitFor(key);
+    if (wait > 0) {
+      throw new ServiceFailure(
+        'sign-in-delayed',
+        `Troppi tentativi con password errata: riprovare tra ${seconds(wait)} secondi. L’attesa cresce a ogni nuovo errore.`,
+      );
+    }
+  }
+
+  private wrongPassword(key: string, code: string, message: string): ServiceFailure {
+    const failures = this.options.throttle.failed(key);
+    const wait = this.options.throttle.waitFor(key);
+    if (wait > 0)
+      return new ServiceFailure(code, `${message} Troppi tentativi errati: il prossimo sarà possibile tra ${seconds(wait)} secondi.`);
+    const left = freeAttempts - failures;
+    if (failures > 1 && left > 0) return new ServiceFailure(code, `${message} Ancora ${left} tentativi prima di un’attesa.`);
+    return new ServiceFailure(code, message);
   }
 
   /** The central service refused the token: forget it and ask for a new sign-in. */
   expire(): void {
     this.token = null;
-    this.events.publish({ name: 'session.required', payload: { reason: 'expired' } });
-  }
-
-  /** The operator re-enters the password to confirm an identification. */
-  verifyPassword(password: string): boolean {
-    if (!this.verifier) return false;
-    return timingSafeEqual(scryptSync(password, this.verifier.salt, 32), this.verifier.hash);
+    this.options.events.publish({ name: 'session.required', payload: { reason: 'expired' } });
   }
 
   signOut(): void {
     this.token = null;
     this.info = null;
+    this.key = null;
     this.verifier = null;
-    this.events.publish({ name: 'session.required', payload: { reason: 'signed-out' } });
+    this.options.events.publish({ name: 'session.required', payload: { reason: 'signed-out' } });
+  }
+
+  close(): void {
+    clearInterval(this.idleTimer);
   }
 }

@@ -28,6 +28,8 @@ const en: MessageSchema = {
     settings: 'Settings',
     problems: 'Problems',
     signOut: 'Sign out',
+    lock: 'Lock',
+    lockHint: 'Lock the screen when leaving the desk (Ctrl+Shift+L)',
     mainMenu: 'Main menu',
   },
   sync: {
@@ -51,6 +53,15 @@ const en: MessageSchema = {
       'Training mode: office {office}, user {user}, password {password} (operator) or {adminUser} / {adminPassword} (head teacher).',
     sessionExpired: 'The session has expired: sign in again. Queued outcomes are not lost.',
     required: 'Fill in this field.',
+  },
+  lock: {
+    title: 'Session locked',
+    intro: 'The screen is locked after inactivity or on request. {name}, enter your password to carry on where you left off.',
+    unlock: 'Unlock',
+    signOut: 'Sign out and change operator',
+    signOutHint: 'Signing out drops the identification in progress (not yet confirmed); outcomes already recorded stay queued.',
+    offlineSession:
+      'Signed in without the central service: you can identify applicants; outcomes stay queued and are sent after the next online sign-in.',
   },
   desk: {
     title: 'Desk',
@@ -246,6 +257,23 @@ const en: MessageSchema = {
     office: 'Office',
     save: 'Save',
     saved: 'Settings saved.',
+    idleLockMinutes: 'Lock after inactivity (minutes)',
+    idleLockHint: 'Minutes without activity before the screen locks; the password resumes (from {min} to {max}).',
+    offlineSignInDays: 'Sign-in without the central service (days)',
+    offlineSignInHint:
+      'For how many days after the last online sign-in on this computer one can sign in while the central service does not answer (from {min} to {max}).',
+    protectionTitle: 'Data protection',
+    lastPurge: 'Last purge: {at} (identifications removed: {identifications}; requests: {requests}; audit entries: {audit}).',
+    noPurge: 'No purge has run yet.',
+    purgeNow: 'Purge now',
+    erasureTitle: 'Erase an applicant’s data',
+    erasureIntro:
+      'Removes from this computer the identifications and requests of one fiscal code. Outcomes not yet sent to the central service are never erased. The erasure is recorded in the audit trail.',
+    erasureAsk: 'Erase data…',
+    erasureQuestion: 'Permanently erase from this computer the data of fiscal code {code}?',
+    erasureConfirm: 'Yes, erase',
+    cancel: 'Cancel',
+    erased: 'Data of {code} erased (identifications: {identifications}; requests: {requests}).',
   },
   problems: {
     title: 'Sending problems',

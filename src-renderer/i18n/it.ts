@@ -28,6 +28,8 @@ const it = {
     settings: 'Impostazioni',
     problems: 'Problemi',
     signOut: 'Esci',
+    lock: 'Blocca',
+    lockHint: 'Blocca lo schermo quando ci si allontana (Ctrl+Maiusc+L)',
     mainMenu: 'Menu principale',
   },
   sync: {
@@ -51,6 +53,15 @@ const it = {
       'Modalità di prova: ufficio {office}, utente {user}, password {password} (operatore) oppure {adminUser} / {adminPassword} (dirigente).',
     sessionExpired: 'La sessione è scaduta: accedere di nuovo. Gli esiti in coda non sono andati persi.',
     required: 'Compilare questo campo.',
+  },
+  lock: {
+    title: 'Sessione bloccata',
+    intro: 'Lo schermo è bloccato per inattività o su richiesta. {name}, inserire la password per riprendere da dove si era rimasti.',
+    unlock: 'Sblocca',
+    signOut: 'Esci e cambia operatore',
+    signOutHint: 'Uscendo, l’identificazione in corso non confermata va persa; gli esiti già registrati restano in coda.',
+    offlineSession:
+      'Accesso senza collegamento al servizio centrale: si può identificare, gli esiti restano in coda e partono dopo il prossimo accesso in linea.',
   },
   desk: {
     title: 'Sportello',
@@ -243,9 +254,27 @@ const it = {
     retentionDays: 'Conservazione dei dati (giorni)',
     retentionHint:
       'Dopo quanti giorni cancellare da questo computer le identificazioni già ricevute dal servizio centrale e le richieste in archivio (da 7 a 3650).',
+    idleLockMinutes: 'Blocco per inattività (minuti)',
+    idleLockHint: 'Dopo quanti minuti senza attività lo schermo si blocca; per riprendere serve la password (da {min} a {max}).',
+    offlineSignInDays: 'Accesso senza collegamento (giorni)',
+    offlineSignInHint:
+      'Per quanti giorni dopo l’ultimo accesso in linea su questo computer si può accedere quando il servizio centrale non risponde (da {min} a {max}).',
     office: 'Ufficio',
     save: 'Salva',
     saved: 'Impostazioni salvate.',
+    protectionTitle: 'Protezione dei dati',
+    lastPurge:
+      'Ultima pulizia: {at} (identificazioni cancellate: {identifications}; richieste: {requests}; voci del registro delle attività: {audit}).',
+    noPurge: 'Nessuna pulizia eseguita finora.',
+    purgeNow: 'Esegui ora la pulizia',
+    erasureTitle: 'Cancellazione dei dati di un richiedente',
+    erasureIntro:
+      'Cancella da questo computer le identificazioni e le richieste di un codice fiscale. Gli esiti non ancora inviati al servizio centrale non si cancellano. L’operazione resta nel registro delle attività.',
+    erasureAsk: 'Cancella i dati…',
+    erasureQuestion: 'Cancellare definitivamente da questo computer i dati del codice fiscale {code}?',
+    erasureConfirm: 'Sì, cancella',
+    cancel: 'Annulla',
+    erased: 'Dati di {code} cancellati (identificazioni: {identifications}; richieste: {requests}).',
   },
   problems: {
     title: 'Problemi di invio',

@@ -34,5 +34,32 @@ export const useSessionStore = defineStore('session', () => {
     notice.value = 'expired';
   }
 
-  return { session, loaded, notice, load, signIn, signOut, expired };
+  /** The main process locked or unlocked the session (idle time, or the lock button). */
+  function lockChanged(locked: boolean) {
+    if (session.value) session.value = { ...session.value, locked };
+  }
+
+  async function lock() {
+    const result = await deskApi().call('session.lock', {});
+    if (result.ok && result.value) session.value = result.value;
+  }
+
+  async function unlock(password: string): Promise<AppError | null> {
+    const result = await deskApi().call('session.unlock', { password });
+    if (!result.ok) return result.error;
+    session.value = result.value;
+    return null;
+  }
+
+  /** Keys and clicks at the desk postpone the idle lock (at most one call every 20 s). */
+  let lastTouch = 0;
+  function activity() {
+    if (!session.value || session.value.locked) return;
+    const now = Date.now();
+    if (now - lastTouch < 20_000) return;
+    lastTouch = now;
+    void deskApi().call('session.touch', {});
+  }
+
+  return { session, loaded, notice, load, signIn, signOut, expired, lockChanged, lock, unlock, activity };
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect as baseExpect, type Page } from '@playwright/test';
+import type { EnablementRequest } from '../../shared/contract/central-api';
 import { startCentral, type CentralService } from '../../central/server';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
@@ -87,6 +88,25 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const path = join(screenshotDirectory, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+export function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
+  return desk.central.store
+    .allRequestIds()
+    .map((id) => desk.central.store.getRequest(id)!)
+    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie')[index]!;
+}
+
+/** From the desk: scan the code and start the identification (applicant in person) with Enter, or with a delegate. */
+export async function startWizard(page: Page, request: EnablementRequest, presenter: 'applicant' | 'delegate' = 'applicant') {
+  await baseExpect(page.getByTestId('fiscal-code-input')).toBeFocused();
+  await page.keyboard.type(request.applicant.fiscalCode, { delay: 5 });
+  await page.keyboard.press('Enter');
+  // One request awaiting identification: "start the identification" has the focus.
+  await baseExpect(page.getByTestId('desk-start-identification')).toBeFocused();
+  if (presenter === 'applicant') await page.keyboard.press('Enter');
+  else await page.getByTestId('desk-start-with-delegate').click();
+  await baseExpect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
 }
 
 export { expect } from '@playwright/test';

@@ -1,26 +1,6 @@
 import type { Page } from '@playwright/test';
-import type { EnablementRequest } from '../../shared/contract/central-api';
 import { buildTd1 } from '../../shared/domain/mrz';
-import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
-
-function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
-  return desk.central.store
-    .allRequestIds()
-    .map((id) => desk.central.store.getRequest(id)!)
-    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie')[index]!;
-}
-
-/** From the desk: scan the code and start the identification (applicant in person) with Enter, or with a delegate. */
-async function startWizard(page: Page, request: EnablementRequest, presenter: 'applicant' | 'delegate' = 'applicant') {
-  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
-  await page.keyboard.type(request.applicant.fiscalCode, { delay: 5 });
-  await page.keyboard.press('Enter');
-  // One request awaiting identification: "start the identification" has the focus.
-  await expect(page.getByTestId('desk-start-identification')).toBeFocused();
-  if (presenter === 'applicant') await page.keyboard.press('Enter');
-  else await page.getByTestId('desk-start-with-delegate').click();
-  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
-}
+import { awaiting, expect, saveScreenshot, signIn, startWizard, test } from './fixtures';
 
 async function fillDocument(
   page: Page,

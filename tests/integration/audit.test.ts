@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
-import { createTestCore } from '../fixtures/core';
+import { createTestCore, rawOpen } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
 /** The hash-chained audit trail: actions are recorded, edits around the app are found. */
@@ -15,14 +14,6 @@ afterEach(async () => {
 });
 
 const root = join(import.meta.dirname, '../..');
-
-function rawOpen(path: string, key: Buffer) {
-  const db = new Database(path);
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${key.toString('hex')}'"`);
-  return db;
-}
 
 describe('audit trail', () => {
   it('records sign-in, lookup, view, confirm and export, refuses edits, and finds a tampered entry', async () => {

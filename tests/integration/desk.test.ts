@@ -179,20 +179,48 @@ describe('settings', () => {
     const { core } = await setup();
     expect(await core.call('settings.get', {})).toMatchObject({
       ok: true,
-      value: { centralUrl: null, retentionDays: 90, canEdit: false, restartNeeded: false },
+      value: { centralUrl: null, retentionDays: 90, idleLockMinutes: 5, offlineSignInDays: 7, canEdit: false, restartNeeded: false },
     });
-    expect(await core.call('settings.update', { centralUrl: 'https://central.example.org', retentionDays: 60 })).toMatchObject({
+    expect(
+      await core.call('settings.update', {
+        centralUrl: 'https://central.example.org',
+        retentionDays: 60,
+        idleLockMinutes: 10,
+        offlineSignInDays: 3,
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
-    expect(await core.call('settings.update', { centralUrl: 'ftp://central.example.org', retentionDays: 60 })).toMatchObject({
+    expect(
+      await core.call('settings.update', {
+        centralUrl: 'ftp://central.example.org',
+        retentionDays: 60,
+        idleLockMinutes: 10,
+        offlineSignInDays: 3,
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'validation', paths: ['centralUrl'] },
     });
-    expect(await core.call('settings.update', { centralUrl: 'https://central.example.org', retentionDays: 60 })).toMatchObject({
+    expect(
+      await core.call('settings.update', {
+        centralUrl: 'https://central.example.org',
+        retentionDays: 60,
+        idleLockMinutes: 10,
+        offlineSignInDays: 3,
+      }),
+    ).toMatchObject({
       ok: true,
-      value: { centralUrl: 'https://central.example.org', retentionDays: 60, canEdit: true, restartNeeded: true },
+      value: {
+        centralUrl: 'https://central.example.org',
+        retentionDays: 60,
+        idleLockMinutes: 10,
+        offlineSignInDays: 3,
+        canEdit: true,
+        restartNeeded: true,
+      },
     });
   });
 });

@@ -32,5 +32,18 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
       "CREATE TRIGGER `audit_log_no_update` BEFORE UPDATE ON `audit_log` BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
       "CREATE TRIGGER `audit_log_no_delete` BEFORE DELETE ON `audit_log` BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     ]
+  },
+  {
+    "tag": "0003_sessions_and_retention",
+    "when": 1795352078488,
+    "statements": [
+      "CREATE TABLE `audit_checkpoints` (\n\t`through_seq` integer PRIMARY KEY NOT NULL,\n\t`hash` text NOT NULL,\n\t`at` text NOT NULL\n);",
+      "CREATE TABLE `operators` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`operator_id` text NOT NULL,\n\t`body` text NOT NULL,\n\t`verifier` text NOT NULL,\n\t`last_online_at` text NOT NULL\n);",
+      "CREATE TABLE `sign_in_failures` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`failures` integer NOT NULL,\n\t`last_failure_at` integer NOT NULL\n);",
+      "CREATE TRIGGER `audit_checkpoints_no_update` BEFORE UPDATE ON `audit_checkpoints` BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;",
+      "CREATE TRIGGER `audit_checkpoints_no_delete` BEFORE DELETE ON `audit_checkpoints` BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;",
+      "DROP TRIGGER `audit_log_no_delete`;",
+      "CREATE TRIGGER `audit_log_delete_checkpointed_only` BEFORE DELETE ON `audit_log` WHEN old.`seq` > coalesce((SELECT max(`through_seq`) FROM `audit_checkpoints`), 0) BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    ]
   }
 ];

@@ -102,3 +102,38 @@ export const auditLog = sqliteTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 });
+
+/**
+ * Operators who signed in online on this PC: the verifier for an offline sign-in (scrypt
+ * of the password, never the password), their role and office as the central service
+ * last said, and when that was (server time).
+ */
+export const operators = sqliteTable('operators', {
+  /** `OFFICECODE/username` (upper-case office, lower-case username). */
+  key: text('key').primaryKey(),
+  operatorId: text('operator_id').notNull(),
+  /** Operator and office as the central service sent them (JSON, validated on read). */
+  body: text('body').notNull(),
+  /** scrypt parameters, salt and hash (JSON). */
+  verifier: text('verifier').notNull(),
+  /** Server time of the last online sign-in. */
+  lastOnlineAt: text('last_online_at').notNull(),
+});
+
+/** Consecutive wrong passwords per account on this PC, for the increasing delay. */
+export const signInFailures = sqliteTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  /** Epoch ms of the last wrong password. */
+  lastFailureAt: integer('last_failure_at').notNull(),
+});
+
+/**
+ * Where the audit chain starts after a retention purge: entries up to `throughSeq` were
+ * removed, and `hash` is the hash of the last one removed. Append-only (triggers).
+ */
+export const auditCheckpoints = sqliteTable('audit_checkpoints', {
+  throughSeq: integer('through_seq').primaryKey(),
+  hash: text('hash').notNull(),
+  at: text('at').notNull(),
+});

@@ -1,0 +1,99 @@
+import { awaiting, expect, expectAccessible, saveScreenshot, signIn, startWizard, test } from './fixtures';
+
+/** #7 at the desk: the lock keeps the wizard, offline sign-in says what it means, erasure asks twice. */
+
+test('locking hides the desk, a wrong password is refused, the right one resumes the wizard as it was', async ({ page, desk }) => {
+  const request = awaiting(desk);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
+  await page.locator('#applicant-document-issuer').fill('Comune di prova');
+
+  // Ctrl+Shift+L, as the operator leaves the desk.
+  await page.keyboard.press('Control+Shift+L');
+  const lock = page.getByTestId('lock-screen');
+  await expect(lock).toBeVisible();
+  await expect(page.getByTestId('unlock-password')).toBeFocused();
+  // Behind the lock nothing is reachable: the page is inert and hidden from assistive technology.
+  await expect(page.locator('.app-shell')).toHaveAttribute('aria-hidden', 'true');
+  await expect(page.getByRole('heading', { name: 'Documento di riconoscimento' })).toHaveCount(0);
+  // The applicant's name is still in the page (the wizard is kept) but covered by the lock.
+  const covered = await page.getByText(request.applicant.surname, { exact: false }).first().evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return top?.closest('[data-testid="lock-screen"]') !== null;
+  });
+  expect(covered).toBe(true);
+  await expectAccessible(page, 'lock screen');
+  await saveScreenshot(page, 'lock-screen-it');
+
+  // The core refuses data while locked, whatever the page asks.
+  const locked = await page.evaluate(async (fiscalCode) => {
+    const response = await fetch('/rpc/requests.lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('sportello.hostToken')}` },
+      body: JSON.stringify({ fiscalCode }),
+    });
+    return response.json();
+  }, request.applicant.fiscalCode);
+  expect(locked).toMatchObject({ ok: false, error: { code: 'session-locked' } });
+
+  await page.keyboard.type('sbagliata');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('unlock-error')).toContainText('Password non corretta');
+  await saveScreenshot(page, 'lock-screen-wrong-password-it');
+  await page.keyboard.type('prova-segreteria');
+  await page.keyboard.press('Enter');
+  await expect(lock).toHaveCount(0);
+  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
+  await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
+  await expect(page.locator('#applicant-document-issuer')).toHaveValue('Comune di prova');
+});
+
+test('the central service down: the operator who signed in online here gets in offline, and is told what that means', async ({
+  page,
+  desk,
+}) => {
+  await desk.open(page);
+  await signIn(page);
+  await page.getByRole('button', { name: 'Esci', exact: true }).click();
+  await desk.central.setFaults({ down: true });
+  await signIn(page);
+  await expect(page.getByTestId('offline-session')).toContainText('Accesso senza collegamento');
+  await saveScreenshot(page, 'desk-offline-session-it');
+  await page.getByRole('button', { name: 'Esci', exact: true }).click();
+  // Someone who never signed in online on this PC cannot.
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await expect(page.getByTestId('sign-in-error')).toContainText(
+    'Senza collegamento può accedere solo chi ha già effettuato l’accesso in linea',
+  );
+  await saveScreenshot(page, 'sign-in-offline-refused-it');
+});
+
+test('an office administrator erases an applicant’s local data after a confirmation naming the code', async ({ page, desk }) => {
+  const request = awaiting(desk, 1);
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('desk-start-identification')).toBeVisible();
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await expect(page.getByTestId('last-purge')).toBeVisible();
+  await page.getByTestId('purge-now').click();
+  await expect(page.getByTestId('last-purge')).toContainText('Ultima pulizia');
+  await page.getByTestId('erasure-code').fill(request.applicant.fiscalCode);
+  await page.getByTestId('erasure-code').press('Enter');
+  await expect(page.getByRole('alertdialog')).toContainText(request.applicant.fiscalCode);
+  await expect(page.getByTestId('erasure-confirm')).toBeFocused();
+  await expectAccessible(page, 'settings erasure');
+  await saveScreenshot(page, 'settings-erasure-it');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('erasure-done')).toContainText(
+    `Dati di ${request.applicant.fiscalCode} cancellati (identificazioni: 0; richieste: 1)`,
+  );
+  const cached = desk.core
+    .store!.sqlite.prepare('SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?')
+    .get(request.applicant.fiscalCode) as { n: number };
+  expect(cached.n).toBe(0);
+});

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCentral } from '../../central/server';
+import { createTestCore, rawOpen } from '../fixtures/core';
+import { draftFor } from '../fixtures/outcomes';
+
+/**
+ * #7 data protection: the retention purge removes what the central service acknowledged
+ * and what is old, keeps what waits and unhandled problems, and leaves a verifiable audit
+ * chain; erasure by fiscal code is an office administrator's, audited, and never drops an
+ * outcome that was not sent. One clock drives the desk and the central service.
+ */
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const day = 86_400_000;
+const dirigente = { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' };
+
+async function setup() {
+  let clock = Date.now() - 100 * day;
+  const now = () => new Date(clock);
+  const service = await startCentral({ seed: 30, seedValue: 11, now });
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-retention-'));
+  const databaseKey = randomBytes(32);
+  cleanups.push(async () => {
+    await service.close();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
+  const open = () => {
+    const test = createTestCore({ dataDirectory, databaseKey, centralUrl: service.url, now });
+    cleanups.push(() => test.core.close());
+    return test.core;
+  };
+  const awaiting = service.store
+    .allRequestIds()
+    .map((id) => service.store.getRequest(id)!)
+    .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired);
+  return { service, open, awaiting, dataDirectory, databaseKey, advance: (ms: number) => (clock += ms) };
+}
+
+function count(core: ReturnType<Awaited<ReturnType<typeof setup>>['open']>, sql: string, ...params: unknown[]): number {
+  return (core.store!.sqlite.prepare(sql).get(...params) as { n: number }).n;
+}
+
+describe('retention purge', () => {
+  it('removes acknowledged identifications, closed cached requests and old audit entries; keeps what waits; the chain still verifies', async () => {
+    const { service, open, awaiting, advance, dataDirectory, databaseKey } = await setup();
+    const [sent, queued, untouched] = awaiting as [(typeof awaiting)[0], (typeof awaiting)[0], (typeof awaiting)[0]];
+    let core = open();
+    await core.call('session.signIn', dirigente);
+    for (const request of [sent, queued, untouched]) await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
+    expect(
+      await core.call('identifications.confirm', { draft: draftFor(sent), acknowledgedWarnings: [], password: dirigente.password }),
+    ).toMatchObject({
+      ok: true,
+      value: { delivery: 'sent' },
+    });
+    await service.setFaults({ down: true });
+    expect(
+      await core.call('identifications.confirm', { draft: draftFor(queued), acknowledgedWarnings: [], password: dirigente.password }),
+    ).toMatchObject({
+      ok: true,
+      value: { delivery: 'queued' },
+    });
+    await service.setFaults({ down: false });
+    const auditBefore = count(core, 'SELECT count(*) AS n FROM audit_log');
+    await core.close();
+
+    // 91 days later: the retention period (90 days) has passed for all of that.
+    advance(91 * day);
+    core = open();
+    await core.call('session.signIn', dirigente);
+    const report = await core.call('data.purge', {});
+    expect(report).toMatchObject({ ok: true, value: { retentionDays: 90, identifications: 1, requests: 1, auditEntries: auditBefore } });
+    expect(count(core, 'SELECT count(*) AS n FROM identifications WHERE request_id = ?', sent.id)).toBe(0);
+    expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE id = ?', sent.id)).toBe(0);
+    // The unsent confirmation and the open requests stay.
+    expect(count(core, 'SELECT count(*) AS n FROM identifications WHERE request_id = ?', queued.id)).toBe(1);
+    expect(count(core, `SELECT count(*) AS n FROM outbox WHERE state != 'acked'`)).toBe(1);
+    expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE id = ?', untouched.id)).toBe(1);
+    // The chain starts at the checkpoint, and the purge entry cites it.
+    expect(await core.call('audit.verify', {})).toEqual({ ok: true, value: { ok: true, entries: 2 } });
+    expect(await core.call('settings.get', {})).toMatchObject({ ok: true, value: { lastPurge: { identifications: 1, requests: 1 } } });
+    // Audit entries are still append-only for everything after the checkpoint.
+    expect(() => core.store!.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(() => core.store!.sqlite.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
+    await core.close();
+
+    // A checkpoint forged around the app, to delete entries, is found.
+    const raw = rawOpen(join(dataDirectory, 'desk.db'), databaseKey);
+    const last = raw.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    raw
+      .prepare('INSERT INTO audit_checkpoints (through_seq, hash, at) VALUES (?, ?, ?)')
+      .run(last.seq, last.hash, new Date().toISOString());
+    raw.prepare('DELETE FROM audit_log').run();
+    raw.close();
+    core = open();
+    await core.call('session.signIn', dirigente);
+    expect(await core.call('audit.verify', {})).toMatchObject({
+      ok: true,
+      value: { ok: false, reason: 'checkpoint', firstBrokenSeq: last.seq + 1 },
+    });
+  });
+});
+
+describe('erasure by fiscal code', () => {
+  it('refuses while an outcome waits, then removes the applicant’s local data, audited', async () => {
+    const { service, open, awaiting } = await setup();
+    const [request, other] = awaiting as [(typeof awaiting)[0], (typeof awaiting)[0]];
+    const core = open();
+    await core.call('session.signIn', dirigente);
+    await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
+    await core.call('requests.lookup', { fiscalCode: other.applicant.fiscalCode });
+    await service.setFaults({ down: true });
+    await core.call('identifications.confirm', { draft: draftFor(request), acknowledgedWarnings: [], password: dirigente.password });
+    await core.call('drafts.save', draftFor(other));
+
+    const refused = await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode.toLowerCase() });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'erasure-pending', message: expect.stringContaining('Nulla è stato cancellato') },
+    });
+    expect(count(core, 'SELECT count(*) AS n FROM identifications')).toBe(1);
+    expect(await core.call('data.erase', { fiscalCode: 'RSSMRA80A01H501X' })).toMatchObject({
+      ok: false,
+      error: { code: 'fiscal-code-check-character' },
+    });
+
+    await service.setFaults({ down: false });
+    core.sync!.retryNow();
+    await core.sync!.push();
+    expect(count(core, `SELECT count(*) AS n FROM outbox WHERE state = 'acked'`)).toBe(1);
+    expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toEqual({
+      ok: true,
+      value: { fiscalCode: request.applicant.fiscalCode, identifications: 1, requests: 1 },
+    });
+    expect(count(core, 'SELECT count(*) AS n FROM identifications')).toBe(0);
+    expect(count(core, 'SELECT count(*) AS n FROM outbox')).toBe(0);
+    expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?', request.applicant.fiscalCode)).toBe(0);
+    // The other applicant is untouched, draft included.
+    expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?', other.applicant.fiscalCode)).toBe(1);
+    expect(await core.call('drafts.get', { requestId: other.id })).toMatchObject({ ok: true, value: { requestId: other.id } });
+    const erasure = core
+      .store!.sqlite.prepare(`SELECT operator_id AS operatorId, fiscal_code AS fiscalCode FROM audit_log WHERE action = 'erasure'`)
+      .all();
+    expect(erasure).toEqual([{ operatorId: expect.any(String), fiscalCode: request.applicant.fiscalCode }]);
+    expect(await core.call('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true } });
+  });
+});
