@@ -19,11 +19,14 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
   await expect(page.locator('.app-shell')).toHaveAttribute('aria-hidden', 'true');
   await expect(page.getByRole('heading', { name: 'Documento di riconoscimento' })).toHaveCount(0);
   // The applicant's name is still in the page (the wizard is kept) but covered by the lock.
-  const covered = await page.getByText(request.applicant.surname, { exact: false }).first().evaluate((element) => {
-    const box = element.getBoundingClientRect();
-    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-    return top?.closest('[data-testid="lock-screen"]') !== null;
-  });
+  const covered = await page
+    .getByText(request.applicant.surname, { exact: false })
+    .first()
+    .evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return top?.closest('[data-testid="lock-screen"]') !== null;
+    });
   expect(covered).toBe(true);
   await expectAccessible(page, 'lock screen');
   await saveScreenshot(page, 'lock-screen-it');
