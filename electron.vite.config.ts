@@ -1,6 +1,23 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { rendererMetaContentSecurityPolicy } from './src-main/core/content-security-policy';
+
+/** The built page carries its Content Security Policy too (the hosts also send it as a header). */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'sportello-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: rendererMetaContentSecurityPolicy },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 // Three bundles: out/main (Electron main process with the core), out/preload (the one
 // narrow bridge; CommonJS because sandboxed preloads cannot be ES modules), and
@@ -24,7 +41,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), contentSecurityPolicyMeta()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },

@@ -17,3 +17,12 @@ export const rendererContentSecurityPolicy = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The same policy as a `<meta>` in the built index.html (defence in depth, and visible to
+ * static checks such as electronegativity); `frame-ancestors` only works as a header.
+ */
+export const rendererMetaContentSecurityPolicy = rendererContentSecurityPolicy
+  .split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors'))
+  .join('; ');

@@ -31,6 +31,7 @@ export function previewWindowOptions(title: string): BrowserWindowConstructorOpt
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }

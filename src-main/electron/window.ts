@@ -28,6 +28,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // A middle click must not open a link in a new window (Electron checklist: navigation).
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }

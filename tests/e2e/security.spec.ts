@@ -24,7 +24,7 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
     .first()
     .evaluate((element) => {
       const box = element.getBoundingClientRect();
-      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      const top = element.ownerDocument.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
       return top?.closest('[data-testid="lock-screen"]') !== null;
     });
   expect(covered).toBe(true);

@@ -52,6 +52,8 @@ describe('Electron host (mocked electron module)', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(String(preferences.preload)).toMatch(/preload[\\/]index\.cjs$/);
   });
@@ -125,7 +127,13 @@ describe('Electron host (mocked electron module)', () => {
       title: 'Modulo di adesione',
     }) as unknown as InstanceType<typeof FakeBrowserWindow>;
     expect(window.options).toEqual(previewWindowOptions('Modulo di adesione'));
-    expect(window.options.webPreferences).toMatchObject({ plugins: true, sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(window.options.webPreferences).toMatchObject({
+      plugins: true,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
     expect(window.options.webPreferences).not.toHaveProperty('preload');
     expect(window.loadedUrl).toMatch(/^app:\/\/desk\/__print\/[0-9a-f-]{36}\.pdf$/);
     const handler = state.protocolHandlers.get('app')!;
