@@ -24,6 +24,10 @@ function contentSecurityPolicyMeta(): Plugin {
 // out/renderer (the Vue app, also served by the browser host).
 export default defineConfig({
   main: {
+    // Everything is bundled but the SQLite driver (native prebuilds): package.json's
+    // `dependencies` lists only what must stay a real module in the package. drizzle's
+    // driver imports `better-sqlite3` by name: it is the SQLCipher build.
+    resolve: { alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' } },
     build: {
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-main/electron/main.ts') } },
     },

@@ -6,3 +6,4 @@ export * from './sync';
 export * from './central-api';
 export * from './documents';
 export * from './identification';
+export * from './machine-config';
