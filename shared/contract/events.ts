@@ -6,6 +6,8 @@ import { syncStatusSchema } from './sync';
 export const events = {
   /** The interface language changed (from this or another window). */
   'app.localeChanged': z.object({ locale: localeSchema }),
+  /** An update was downloaded: the renderer offers a restart when nothing is in progress. */
+  'app.updateReady': z.object({ version: z.string() }),
   /** Anything a person would see of the sync engine changed. */
   'sync.status': syncStatusSchema,
   /** The central service refused the session: sign in again (queued outcomes wait). */

@@ -7,3 +7,4 @@ export * from './central-api';
 export * from './documents';
 export * from './identification';
 export * from './machine-config';
+export * from './settings-limits';

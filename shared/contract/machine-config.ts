@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { officeCodeSchema } from './central-api';
-import { settingsLimits } from './operations';
+import { settingsLimits } from './settings-limits';
 
 /**
  * The machine-wide configuration IT staff deploy once per PC (docs/it-admin.md):

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { managedSettingsSchema } from './machine-config';
+import { settingsLimits } from './settings-limits';
 import { enablementRequestSchema, officeCodeSchema } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { archiveEntrySchema, csvExportSchema, identificationDraftSchema, identificationResultSchema } from './identification';
@@ -26,6 +28,12 @@ export const appInfoSchema = z.object({
   locale: localeSchema,
   /** The local store could not be opened: what the person must know (Italian). */
   storeError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The machine-wide configuration file is invalid: the app does not start (Italian problems, field by field). */
+  configError: z.object({ path: z.string(), problems: z.array(z.string()) }).nullable(),
+  /** The office this PC is configured for by IT (sign-in is limited to it). */
+  machineOffice: z.object({ code: z.string(), name: z.string() }).nullable(),
+  /** A downloaded update waiting for a restart (its version), or null. */
+  updateReady: z.string().nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -49,12 +57,6 @@ export const erasureReportSchema = z.object({
 });
 export type ErasureReport = z.infer<typeof erasureReportSchema>;
 
-export const settingsLimits = {
-  retentionDays: { min: 7, max: 3650, default: 90 },
-  idleLockMinutes: { min: 1, max: 60, default: 5 },
-  offlineSignInDays: { min: 1, max: 30, default: 7 },
-} as const;
-
 const limited = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
 
 export const settingsSchema = z.object({
@@ -73,6 +75,8 @@ export const settingsSchema = z.object({
   lastPurge: purgeReportSchema.nullable(),
   office: z.object({ code: z.string(), name: z.string(), comune: z.string() }).nullable(),
   canEdit: z.boolean(),
+  /** Settings fixed by the machine-wide configuration (read-only here), or null. */
+  managed: managedSettingsSchema.nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -84,6 +88,8 @@ export interface OperationSpec {
 export const operations = {
   'app.info': { input: noInput, output: appInfoSchema },
   'app.setLocale': { input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
+  /** Restarts into the downloaded update now; refused while an identification is in progress. */
+  'app.installUpdate': { input: noInput, output: z.null() },
 
   'session.signIn': {
     input: z.strictObject({

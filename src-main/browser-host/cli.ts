@@ -6,6 +6,7 @@ import { createCore } from '../core/app';
 import { databaseKey } from '../core/db/key';
 import { createLogger } from '../core/log';
 import { defaultDataDirectory } from '../core/paths';
+import { chooseCentralUrl, readMachineConfig, type MachineConfigState } from '../core/machine-config';
 import { readPreferences } from '../core/preferences';
 import { startBrowserHost } from './server';
 
@@ -16,7 +17,9 @@ import { startBrowserHost } from './server';
 const projectRoot = resolve(import.meta.dirname, '../..');
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nUso: npm run start:browser -- [--port N] [--host 127.0.0.1] [--data-dir CARTELLA] [--central URL]\n`);
+  process.stderr.write(
+    `${message}\nUso: npm run start:browser -- [--port N] [--host 127.0.0.1] [--data-dir CARTELLA] [--central URL] [--machine-config FILE]\n`,
+  );
   process.exit(2);
 }
 
@@ -29,6 +32,8 @@ async function main() {
         host: { type: 'string', default: '127.0.0.1' },
         'data-dir': { type: 'string' },
         central: { type: 'string' },
+        // The machine-wide configuration to apply (Electron reads the OS location; here it is explicit).
+        'machine-config': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -44,10 +49,16 @@ async function main() {
   );
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const bootLogger = createLogger({ stderr: false });
-  const configuredCentral =
-    values.central ?? process.env.SPORTELLO_CENTRAL_URL ?? readPreferences(baseDirectory, bootLogger).centralUrl ?? undefined;
+  const machineConfigFile = values['machine-config'] ?? process.env.SPORTELLO_MACHINE_CONFIG;
+  const machine: MachineConfigState = machineConfigFile ? readMachineConfig(resolve(machineConfigFile)) : { status: 'absent', path: '' };
+  const configuredCentral = chooseCentralUrl(
+    machine,
+    values.central,
+    process.env.SPORTELLO_CENTRAL_URL,
+    readPreferences(baseDirectory, bootLogger).centralUrl,
+  );
   // No central service configured: training mode with the embedded reference service.
-  const training = configuredCentral ? null : await startTrainingCentral(baseDirectory);
+  const training = configuredCentral || machine.status === 'invalid' ? null : await startTrainingCentral(baseDirectory);
   const dataDirectory = training ? trainingDataDirectory(baseDirectory) : baseDirectory;
   const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
   const core = createCore({
@@ -55,7 +66,9 @@ async function main() {
     version,
     mode: training ? 'training' : 'production',
     logger,
-    centralUrl: training?.url ?? configuredCentral!,
+    // With an invalid machine-wide file the core opens nothing and never calls this address.
+    centralUrl: training?.url ?? configuredCentral ?? 'http://127.0.0.1:9',
+    machineConfig: machine,
     databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
     resourcesDirectory: join(projectRoot, 'resources'),
     preferencesDirectory: baseDirectory,

@@ -13,6 +13,7 @@ export type Access = 'public' | 'operator' | 'office-admin';
 export const operationAccess: Record<OperationName, Access> = {
   'app.info': 'public',
   'app.setLocale': 'public',
+  'app.installUpdate': 'public',
   'session.signIn': 'public',
   'session.current': 'public',
   'session.signOut': 'public',

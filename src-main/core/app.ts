@@ -18,6 +18,7 @@ import { checkAccess, operationAccess } from './access';
 import { OperatorCache, SignInThrottle } from './credentials';
 import { DataProtection } from './data-protection';
 import { settingsLimits } from '../../shared/contract';
+import { managedSettings, type MachineConfigState } from './machine-config';
 import { CentralClient, type FetchFunction } from './sync/central-client';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 
@@ -51,6 +52,10 @@ export interface CoreOptions {
   preferencesDirectory?: string;
   /** How often the idle lock looks at the clock (default 15 s). */
   idleCheckMs?: number;
+  /** The machine-wide configuration as the host read it (default: none). Invalid: nothing starts. */
+  machineConfig?: MachineConfigState;
+  /** Electron: the updater (absent in the browser host and in development). */
+  updates?: { ready(): string | null; install(): boolean };
 }
 
 /** The application without any host: what Electron and the browser host both wrap. */
@@ -88,14 +93,24 @@ export function createCore(options: CoreOptions): Core {
   const events = createEventHub();
   const preferences = openPreferences(options.preferencesDirectory ?? options.dataDirectory, logger);
 
+  const machine = options.machineConfig ?? { status: 'absent', path: '' };
+  const machineConfig = machine.status === 'valid' ? machine.config : null;
+  const configError: AppInfo['configError'] = machine.status === 'invalid' ? { path: machine.path, problems: machine.problems } : null;
+  const managed = managedSettings(machine);
+
   let store: LocalStore | null = null;
   let storeError: AppInfo['storeError'] = null;
-  try {
-    store = openLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey });
-  } catch (error) {
-    if (!(error instanceof DatabaseError)) throw error;
-    storeError = { code: error.code, message: error.message };
-    logger.error('store.open-failed', { code: error.code });
+  if (configError) {
+    // Not half a configuration: with an invalid machine-wide file nothing opens or syncs.
+    logger.error('machine-config.invalid', { problems: configError.problems.length });
+  } else {
+    try {
+      store = openLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey });
+    } catch (error) {
+      if (!(error instanceof DatabaseError)) throw error;
+      storeError = { code: error.code, message: error.message };
+      logger.error('store.open-failed', { code: error.code });
+    }
   }
 
   const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
@@ -154,6 +169,7 @@ export function createCore(options: CoreOptions): Core {
 
   /** A number setting of this installation, its default when unset or unreadable. */
   function numericSetting(key: keyof typeof settingsLimits): number {
+    if (key === 'retentionDays' && machineConfig?.retentionDays !== undefined) return machineConfig.retentionDays;
     const limits = settingsLimits[key];
     const stored = Number(sync?.state.setting(key) ?? Number.NaN);
     return Number.isInteger(stored) && stored >= limits.min && stored <= limits.max ? stored : limits.default;
@@ -178,7 +194,7 @@ export function createCore(options: CoreOptions): Core {
 
   const settingsView = () => {
     needSync();
-    const chosen = preferences.get().centralUrl;
+    const chosen = machineConfig?.centralUrl ?? preferences.get().centralUrl;
     const current = session?.current() ?? null;
     return {
       centralUrl: chosen,
@@ -191,6 +207,7 @@ export function createCore(options: CoreOptions): Core {
       lastPurge: protection!.lastPurge(),
       office: current?.office ?? null,
       canEdit: current?.operator.role === 'office-admin',
+      managed,
     };
   };
 
@@ -201,10 +218,19 @@ export function createCore(options: CoreOptions): Core {
     dataDirectory: options.dataDirectory,
     locale: preferences.get().locale,
     storeError,
+    configError,
+    machineOffice: machineConfig?.office ?? null,
+    updateReady: options.updates?.ready() ?? null,
   });
 
   /** Operations that need the store fail with its error, in Italian, when it is not open. */
   const needSync = (): SyncEngine => {
+    if (configError) {
+      throw new ServiceFailure(
+        'machine-config-invalid',
+        `La configurazione di questo computer (${configError.path}) non è valida: rivolgersi all’amministratore di sistema.`,
+      );
+    }
     if (!sync) throw new ServiceFailure(storeError?.code ?? 'store-unavailable', storeError?.message ?? 'Archivio locale non disponibile.');
     return sync;
   };
@@ -222,7 +248,25 @@ export function createCore(options: CoreOptions): Core {
       return info();
     },
 
+    'app.installUpdate': () => {
+      if (desk?.hasDrafts()) {
+        throw new ServiceFailure(
+          'identification-in-progress',
+          'C’è un’identificazione in corso: concluderla (o annullarla) prima di riavviare. L’aggiornamento si installa comunque alla chiusura dell’applicazione.',
+        );
+      }
+      if (!options.updates?.install()) throw new ServiceFailure('no-update', 'Nessun aggiornamento pronto da installare.');
+      return null;
+    },
+
     'session.signIn': async ({ officeCode, username, password }) => {
+      const office = machineConfig?.office;
+      if (office && office.code !== officeCode) {
+        throw new ServiceFailure(
+          'office-not-allowed',
+          `Questo computer è configurato per l’ufficio ${office.code} (${office.name}): non si può accedere per un altro ufficio.`,
+        );
+      }
       try {
         const signedIn = await needSession().signIn(officeCode, username, password);
         audit?.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
@@ -274,8 +318,17 @@ export function createCore(options: CoreOptions): Core {
     'settings.get': () => settingsView(),
     'settings.update': ({ centralUrl, retentionDays, idleLockMinutes, offlineSignInDays }) => {
       const engine = needSync();
-      preferences.update({ centralUrl });
-      engine.state.setSetting('retentionDays', String(retentionDays));
+      const fixed = (field: string) =>
+        new ServiceFailure(
+          'managed-setting',
+          `${field}: stabilito dalla configurazione di questo computer (${managed!.path}); lo può cambiare solo l’amministratore di sistema.`,
+        );
+      if (machineConfig?.centralUrl !== undefined && centralUrl !== machineConfig.centralUrl)
+        throw fixed('Indirizzo del servizio centrale');
+      if (machineConfig?.retentionDays !== undefined && retentionDays !== machineConfig.retentionDays)
+        throw fixed('Conservazione dei dati');
+      if (machineConfig?.centralUrl === undefined) preferences.update({ centralUrl });
+      if (machineConfig?.retentionDays === undefined) engine.state.setSetting('retentionDays', String(retentionDays));
       engine.state.setSetting('idleLockMinutes', String(idleLockMinutes));
       engine.state.setSetting('offlineSignInDays', String(offlineSignInDays));
       const changed = { retentionDays, idleLockMinutes, offlineSignInDays };

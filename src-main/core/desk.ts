@@ -37,6 +37,11 @@ export class IdentificationDesk {
     this.drafts.set(draft.requestId, draft);
   }
 
+  /** Whether an identification is in progress (a wizard saved a draft not yet concluded). */
+  hasDrafts(): boolean {
+    return this.drafts.size > 0;
+  }
+
   /** Drops the drafts of these requests (their applicant's data was erased). */
   dropDrafts(requestIds: readonly string[]): void {
     for (const id of requestIds) this.drafts.delete(id);

@@ -31,7 +31,7 @@ export type OperationHandlers = {
 export type Dispatch = (operation: string, input: unknown) => Promise<Result<unknown>>;
 
 /** Human-readable path of a zod issue: `applicant.name`, `items[2].code`, or `(radice)`. */
-function issuePath(path: ReadonlyArray<PropertyKey>): string {
+export function issuePath(path: ReadonlyArray<PropertyKey>): string {
   if (path.length === 0) return '(radice)';
   return path.reduce<string>((acc, key) => {
     if (typeof key === 'number') return `${acc}[${key}]`;

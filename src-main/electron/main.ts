@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import electronUpdater from 'electron-updater';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { ipcEventChannel } from '../../shared/contract/bridge';
 import { createCore, type Core } from '../core/app';
 import { createLogger } from '../core/log';
+import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../core/machine-config';
 import { readPreferences } from '../core/preferences';
+import { applyProxy } from './proxy';
+import { startUpdates, updatePolicy, type Updates } from './updates';
 import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
@@ -39,17 +43,30 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const userData = app.getPath('userData');
-    const configuredCentral = process.env.SPORTELLO_CENTRAL_URL ?? readPreferences(userData, createLogger()).centralUrl ?? undefined;
+    // IT's machine-wide file first: it wins over the user's settings; if invalid, nothing starts
+    // (the window shows which field is wrong).
+    const machine = readMachineConfig(process.env.SPORTELLO_MACHINE_CONFIG ?? machineConfigPath());
+    const machineConfig = machine.status === 'valid' ? machine.config : null;
+    await applyProxy(session.defaultSession, machineConfig?.proxy);
+    const configuredCentral = chooseCentralUrl(
+      machine,
+      process.env.SPORTELLO_CENTRAL_URL,
+      readPreferences(userData, createLogger()).centralUrl,
+    );
     // No central service configured: training mode with the embedded reference service.
-    const training = configuredCentral ? null : await startTrainingCentral(userData);
+    const training = configuredCentral || machine.status === 'invalid' ? null : await startTrainingCentral(userData);
     const dataDirectory = training ? trainingDataDirectory(userData) : userData;
     const logger = createLogger({ file: join(dataDirectory, 'logs', 'main.log') });
+    let updates: Updates | null = null;
     core = createCore({
       dataDirectory,
       version: app.getVersion(),
       mode: training ? 'training' : 'production',
       logger,
-      centralUrl: training?.url ?? configuredCentral!,
+      // With an invalid machine-wide file the core opens nothing and never calls this address.
+      centralUrl: training?.url ?? configuredCentral ?? 'http://127.0.0.1:9',
+      machineConfig: machine,
+      updates: { ready: () => updates?.ready() ?? null, install: () => updates?.install() ?? false },
       databaseKey: electronDatabaseKey(safeStorage, join(dataDirectory, 'desk.key.enc'), join(dataDirectory, 'desk.key'), logger),
       // Electron's net: the system proxy and the OS certificate store.
       fetch: (input, init) => net.fetch(input, init),
@@ -61,6 +78,14 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     app.on('will-quit', () => void training?.close());
+    if (machine.status !== 'invalid') {
+      updates = startUpdates({
+        updater: () => electronUpdater.autoUpdater,
+        policy: updatePolicy(machineConfig, app.isPackaged, process.platform, process.arch),
+        logger,
+        onReady: (version) => core?.events.publish({ name: 'app.updateReady', payload: { version } }),
+      });
+    }
 
     denyAllPermissions(session.defaultSession);
     serveRenderer(protocol, join(import.meta.dirname, '../renderer'));

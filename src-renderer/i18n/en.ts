@@ -8,8 +8,16 @@ const en: MessageSchema = {
     skipToContent: 'Skip to main content',
     loading: 'Loading…',
     loadError: 'Could not read the application data.',
+    configErrorTitle: 'Invalid computer configuration',
+    configErrorIntro: 'The configuration file prepared by the system administrator ({path}) has errors:',
+    configErrorHelp:
+      'The app does not start with an incomplete configuration. Ask the system administrator (IT) to fix the file, then restart.',
     storeErrorTitle: 'Local store unavailable',
     retry: 'Retry',
+  },
+  updates: {
+    ready: 'Version {version} is ready: it will be installed when the app closes.',
+    restart: 'Restart now and update',
   },
   mode: {
     training: 'Training mode',
@@ -41,6 +49,7 @@ const en: MessageSchema = {
     label: 'Synchronisation status',
   },
   signIn: {
+    machineOffice: 'Computer configured for: {name}.',
     title: 'Sign in to the desk',
     intro: 'Sign in with the office credentials to identify applicants.',
     officeCode: 'School code (codice meccanografico)',
@@ -273,6 +282,16 @@ const en: MessageSchema = {
     erasureQuestion: 'Permanently erase from this computer the data of fiscal code {code}?',
     erasureConfirm: 'Yes, erase',
     cancel: 'Cancel',
+    managedBy: 'Set by the system administrator ({path}).',
+    managedSummary: 'Some settings of this computer are set by the system administrator and cannot be changed here.',
+    updates: 'Updates',
+    updatesModes: {
+      default: 'automatic, from the distribution site',
+      'custom-feed': 'automatic, from the school’s server',
+      disabled: 'disabled by the system administrator',
+    },
+    proxy: 'Connection',
+    proxyModes: { system: 'system proxy', direct: 'direct, no proxy', fixed: 'proxy set by the system administrator' },
     erased: 'Data of {code} erased (identifications: {identifications}; requests: {requests}).',
   },
   problems: {

@@ -10,6 +10,14 @@ const it = {
     loadError: 'Impossibile leggere i dati dell’applicazione.',
     storeErrorTitle: 'Archivio locale non disponibile',
     retry: 'Riprova',
+    configErrorTitle: 'Configurazione del computer non valida',
+    configErrorIntro: 'Il file di configurazione preparato dall’amministratore di sistema ({path}) contiene errori:',
+    configErrorHelp:
+      'L’applicazione non si avvia con una configurazione incompleta. Rivolgersi all’amministratore di sistema (IT) perché corregga il file, poi riavviare.',
+  },
+  updates: {
+    ready: 'È pronta la versione {version}: si installerà alla chiusura dell’applicazione.',
+    restart: 'Riavvia ora e aggiorna',
   },
   mode: {
     training: 'Modalità di prova',
@@ -53,6 +61,7 @@ const it = {
       'Modalità di prova: ufficio {office}, utente {user}, password {password} (operatore) oppure {adminUser} / {adminPassword} (dirigente).',
     sessionExpired: 'La sessione è scaduta: accedere di nuovo. Gli esiti in coda non sono andati persi.',
     required: 'Compilare questo campo.',
+    machineOffice: 'Computer configurato per: {name}.',
   },
   lock: {
     title: 'Sessione bloccata',
@@ -274,6 +283,16 @@ const it = {
     erasureQuestion: 'Cancellare definitivamente da questo computer i dati del codice fiscale {code}?',
     erasureConfirm: 'Sì, cancella',
     cancel: 'Annulla',
+    managedBy: 'Stabilito dall’amministratore di sistema ({path}).',
+    managedSummary: 'Alcune impostazioni di questo computer sono stabilite dall’amministratore di sistema e non si possono cambiare qui.',
+    updates: 'Aggiornamenti',
+    updatesModes: {
+      default: 'automatici dal sito di distribuzione',
+      'custom-feed': 'automatici dal server dell’istituto',
+      disabled: 'disattivati dall’amministratore di sistema',
+    },
+    proxy: 'Connessione',
+    proxyModes: { system: 'proxy di sistema', direct: 'diretta, senza proxy', fixed: 'proxy stabilito dall’amministratore di sistema' },
     erased: 'Dati di {code} cancellati (identificazioni: {identifications}; richieste: {requests}).',
   },
   problems: {

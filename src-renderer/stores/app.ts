@@ -31,8 +31,15 @@ export const useAppStore = defineStore('app', () => {
   function listen() {
     return deskApi().onEvent((event) => {
       if (event.name === 'app.localeChanged' && info.value) adopt({ ...info.value, locale: event.payload.locale });
+      if (event.name === 'app.updateReady' && info.value) info.value = { ...info.value, updateReady: event.payload.version };
     });
   }
 
-  return { info, error, load, setLocale, listen };
+  /** Restart into the downloaded update (the main process refuses while an identification is in progress). */
+  async function installUpdate(): Promise<AppError | null> {
+    const result = await deskApi().call('app.installUpdate', {});
+    return result.ok ? null : result.error;
+  }
+
+  return { info, error, load, setLocale, listen, installUpdate };
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -9,6 +9,7 @@ import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/
 import { createCore, type Core } from '../../src-main/core/app';
 import { databaseKey } from '../../src-main/core/db/key';
 import { createLogger } from '../../src-main/core/log';
+import { readMachineConfig, type MachineConfigState } from '../../src-main/core/machine-config';
 
 export const projectRoot = join(import.meta.dirname, '../..');
 export const rendererDirectory = join(projectRoot, 'out/renderer');
@@ -25,10 +26,18 @@ export interface DeskFixture {
 }
 
 /** Each test gets its own browser host, core and data folder: real parts, no sharing. */
-export const test = base.extend<{ desk: DeskFixture }>({
-  desk: async ({}, use) => {
+export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string | null }>({
+  /** The machine-wide configuration file's text for this test (`test.use`), or none. */
+  machineConfigJson: [null, { option: true }],
+  desk: async ({ machineConfigJson }, use) => {
     if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
     const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
+    let machineConfig: MachineConfigState = { status: 'absent', path: '' };
+    if (machineConfigJson !== null) {
+      const path = join(dataDirectory, 'config.json');
+      writeFileSync(path, machineConfigJson);
+      machineConfig = readMachineConfig(path);
+    }
     const central = await startCentral({ seed: 300, seedValue: 2026, admin: true });
     const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
     const core = createCore({
@@ -38,6 +47,7 @@ export const test = base.extend<{ desk: DeskFixture }>({
       logger,
       centralUrl: central.url,
       databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+      machineConfig,
       resourcesDirectory: join(projectRoot, 'resources'),
       sync: { probeIntervalMs: 500, backoff: { baseMs: 200, capMs: 2000 } },
     });

@@ -4,7 +4,17 @@ import { createDispatcher, ServiceFailure, type OperationHandlers } from '../../
 import { createMemoryLogger } from '../../src-main/core/log';
 import { createTestCore } from '../fixtures/core';
 
-const info = { productName: 'P', version: '1', mode: 'training' as const, dataDirectory: '/d', locale: 'it' as const, storeError: null };
+const info = {
+  productName: 'P',
+  version: '1',
+  mode: 'training' as const,
+  dataDirectory: '/d',
+  locale: 'it' as const,
+  storeError: null,
+  configError: null,
+  machineOffice: null,
+  updateReady: null,
+};
 
 function dispatcherWith(overrides: Partial<OperationHandlers>) {
   const logger = createMemoryLogger();

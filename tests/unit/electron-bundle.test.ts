@@ -19,6 +19,9 @@ const call = (operation: string, input: unknown) => state.handlers.get(`op:${ope
 
 describe.skipIf(!existsSync(bundle))('built main bundle (mocked electron module)', () => {
   beforeAll(async () => {
+    // As in a development run: no updater (electron-updater, bundled, would reach for the real Electron).
+    app.isPackaged = false;
+    process.env.SPORTELLO_MACHINE_CONFIG = join(import.meta.dirname, 'no-machine-config.json');
     await import(/* @vite-ignore */ bundle);
     app.fireReady();
     await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1), { timeout: 30_000 });

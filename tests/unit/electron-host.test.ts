@@ -2,10 +2,24 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ipcOperationChannel, operationNames } from '../../shared/contract';
-import { app, FakeBrowserWindow, FakeWebContents, state } from '../fixtures/electron-mock';
+import { ipcEventChannel, ipcOperationChannel, operationNames } from '../../shared/contract';
+import { app, fakeUpdater, FakeBrowserWindow, FakeWebContents, session, state } from '../fixtures/electron-mock';
 
 vi.mock('electron', () => import('../fixtures/electron-mock'));
+vi.mock('electron-updater', async () => ({ default: { autoUpdater: (await import('../fixtures/electron-mock')).fakeUpdater } }));
+
+// IT's machine-wide file (the OS location is overridden for the test): office, update mirror, proxy, retention.
+const machineConfigFile = join(mkdtempSync(join(tmpdir(), 'sportello-machine-')), 'config.json');
+writeFileSync(
+  machineConfigFile,
+  JSON.stringify({
+    office: { code: 'ZZIS00100A', name: 'Istituto di prova' },
+    updates: { feedUrl: 'https://mirror.example.invalid/sportello/' },
+    proxy: { mode: 'fixed', rules: 'http=proxy.example.invalid:3128', bypass: '<local>' },
+    retentionDays: 120,
+  }),
+);
+process.env.SPORTELLO_MACHINE_CONFIG = machineConfigFile;
 
 const ourFrame = { senderFrame: { url: 'app://desk/index.html' } };
 
@@ -21,6 +35,39 @@ describe('Electron host (mocked electron module)', () => {
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
     ]);
     expect(state.quitCalled).toBe(false);
+  });
+
+  it('applies the machine-wide configuration: proxy through the session, update mirror, office', async () => {
+    expect(session.defaultSession.proxy).toEqual({
+      mode: 'fixed_servers',
+      proxyRules: 'http=proxy.example.invalid:3128',
+      proxyBypassRules: '<local>',
+    });
+    const os = process.platform === 'win32' ? 'win' : process.platform === 'darwin' ? 'mac' : 'linux';
+    expect(fakeUpdater.feed).toEqual({
+      provider: 'generic',
+      url: `https://mirror.example.invalid/sportello/${os}/${process.arch}`,
+      channel: 'latest',
+    });
+    expect(fakeUpdater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: false });
+    expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({
+      ok: true,
+      value: { machineOffice: { code: 'ZZIS00100A', name: 'Istituto di prova' }, configError: null, updateReady: null },
+    });
+    expect(
+      await state.handlers.get('op:session.signIn')!(ourFrame, { officeCode: 'ZZIS00100B', username: 'segreteria', password: 'x' }),
+    ).toMatchObject({ ok: false, error: { code: 'office-not-allowed' } });
+  });
+
+  it('tells the renderer when an update is ready, and installs only when asked', async () => {
+    expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toMatchObject({ ok: false, error: { code: 'no-update' } });
+    fakeUpdater.emit('update-downloaded', { version: '0.2.0' });
+    const [window] = FakeBrowserWindow.created;
+    expect(window!.webContents.sent).toContainEqual([ipcEventChannel, { name: 'app.updateReady', payload: { version: '0.2.0' } }]);
+    expect(fakeUpdater.installs).toEqual([]);
+    expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ ok: true, value: { updateReady: '0.2.0' } });
+    expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toEqual({ ok: true, value: null });
+    expect(fakeUpdater.installs).toEqual([[false, true]]);
   });
 
   it('registers one IPC handler for every contract operation, and nothing else', () => {
