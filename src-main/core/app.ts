@@ -176,8 +176,9 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const purge = (operatorId: string | null) => protection!.purge(numericSetting('retentionDays'), operatorId);
-  // The retention purge runs at start and then daily.
+  // The retention purge runs shortly after start and then daily.
   let purgeTimer: ReturnType<typeof setInterval> | null = null;
+  const purgeTimers: Array<ReturnType<typeof setTimeout>> = [];
   if (protection && (options.startSync ?? true)) {
     const scheduled = () => {
       try {
@@ -187,9 +188,12 @@ export function createCore(options: CoreOptions): Core {
         logger.error('retention.failed', { error: error instanceof Error ? error.name : typeof error });
       }
     };
-    scheduled();
+    // A minute after start (not on the start-up path), then daily.
+    const first = setTimeout(scheduled, 60_000);
+    first.unref?.();
     purgeTimer = setInterval(scheduled, 86_400_000);
     purgeTimer.unref?.();
+    purgeTimers.push(first);
   }
 
   const settingsView = () => {
@@ -426,6 +430,7 @@ export function createCore(options: CoreOptions): Core {
     store,
     close: async () => {
       if (purgeTimer) clearInterval(purgeTimer);
+      purgeTimers.forEach(clearTimeout);
       session?.close();
       await sync?.stop();
       store?.close();

@@ -93,10 +93,11 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   baseExpect(serious, `accessibility of ${screen}`).toEqual([]);
 }
 
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/** `fullPage: false` for screens that cover the window (a full-page capture stretches the page under them). */
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(screenshotDirectory, { recursive: true });
   const path = join(screenshotDirectory, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
   return path;
 }
 

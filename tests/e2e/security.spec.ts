@@ -29,7 +29,7 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
     });
   expect(covered).toBe(true);
   await expectAccessible(page, 'lock screen');
-  await saveScreenshot(page, 'lock-screen-it');
+  await saveScreenshot(page, 'lock-screen-it', { fullPage: false });
 
   // The core refuses data while locked, whatever the page asks.
   const locked = await page.evaluate(async (fiscalCode) => {
@@ -45,7 +45,7 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
   await page.keyboard.type('sbagliata');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('unlock-error')).toContainText('Password non corretta');
-  await saveScreenshot(page, 'lock-screen-wrong-password-it');
+  await saveScreenshot(page, 'lock-screen-wrong-password-it', { fullPage: false });
   await page.keyboard.type('prova-segreteria');
   await page.keyboard.press('Enter');
   await expect(lock).toHaveCount(0);

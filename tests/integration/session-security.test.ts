@@ -232,6 +232,7 @@ describe('access policy', () => {
       .sort();
     expect(publicOperations).toEqual([
       'app.info',
+      'app.installUpdate',
       'app.setLocale',
       'session.current',
       'session.signIn',

@@ -92,6 +92,9 @@ describe('core: app.info and app.setLocale', () => {
         dataDirectory: test.dataDirectory,
         locale: 'it',
         storeError: null,
+        configError: null,
+        machineOffice: null,
+        updateReady: null,
       },
     });
     expect(await test.core.dispatch('app.setLocale', { locale: 'en' })).toMatchObject({ ok: true, value: { locale: 'en' } });

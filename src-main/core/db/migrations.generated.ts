@@ -45,5 +45,12 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
       "DROP TRIGGER `audit_log_no_delete`;",
       "CREATE TRIGGER `audit_log_delete_checkpointed_only` BEFORE DELETE ON `audit_log` WHEN old.`seq` > coalesce((SELECT max(`through_seq`) FROM `audit_checkpoints`), 0) BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     ]
+  },
+  {
+    "tag": "0004_outbox_identification_index",
+    "when": 1795353781584,
+    "statements": [
+      "CREATE INDEX `outbox_identification` ON `outbox` (`identification_id`);"
+    ]
   }
 ];

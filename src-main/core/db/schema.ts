@@ -73,7 +73,12 @@ export const outbox = sqliteTable(
       .notNull()
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
-  (table) => [index('outbox_state_next').on(table.state, table.nextAttemptAt), index('outbox_state_seq').on(table.state, table.seq)],
+  (table) => [
+    index('outbox_state_next').on(table.state, table.nextAttemptAt),
+    index('outbox_state_seq').on(table.state, table.seq),
+    // Retention and erasure look up an identification's outbox rows.
+    index('outbox_identification').on(table.identificationId),
+  ],
 );
 
 /** Key/value sync state: cursor, client id, last pull/push, server clock offset. */

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_identification` ON `outbox` (`identification_id`);
