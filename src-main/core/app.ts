@@ -87,6 +87,13 @@ function documentSubject(input: DocumentRequest): string {
   }
 }
 
+/** A fiscal code typed or read from the Code 39 barcode (asterisks included), canonical (omocodia resolved). */
+function canonicalFiscalCode(input: string): string {
+  const parsed = readFiscalCodeBarcode(input, { on: todayIn() });
+  if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
+  return parsed.value.canonical;
+}
+
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
   const { logger } = options;
@@ -312,11 +319,9 @@ export function createCore(options: CoreOptions): Core {
 
     'requests.lookup': async ({ fiscalCode }) => {
       const engine = needSync();
-      // Typed, or read from the Code 39 barcode (start/stop asterisks included).
-      const parsed = readFiscalCodeBarcode(fiscalCode, { on: todayIn() });
-      if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
-      audit?.append('lookup', { operatorId: actor(), fiscalCode: parsed.value.canonical });
-      return engine.lookup(parsed.value.canonical);
+      const canonical = canonicalFiscalCode(fiscalCode);
+      audit?.append('lookup', { operatorId: actor(), fiscalCode: canonical });
+      return engine.lookup(canonical);
     },
 
     'settings.get': () => settingsView(),
@@ -352,9 +357,7 @@ export function createCore(options: CoreOptions): Core {
     },
     'data.erase': ({ fiscalCode }) => {
       needSync();
-      const parsed = readFiscalCodeBarcode(fiscalCode, { on: todayIn() });
-      if (!parsed.ok) throw new ServiceFailure(`fiscal-code-${parsed.error.code}`, parsed.error.message);
-      const { requestIds, ...report } = protection!.erase(parsed.value.canonical, actor());
+      const { requestIds, ...report } = protection!.erase(canonicalFiscalCode(fiscalCode), actor());
       desk?.dropDrafts(requestIds);
       logger.info('data.erased', { identifications: report.identifications, requests: report.requests });
       return report;
