@@ -27,14 +27,14 @@ function tempDir() {
   return mkdtempSync(join(tmpdir(), 'sportello-bench-'));
 }
 
-function benchCore(centralUrl: string, dataDirectory: string) {
+function benchCore(centralUrl: string, dataDirectory: string, databaseKey: Buffer = randomBytes(32)) {
   return createCore({
     dataDirectory,
     version: 'bench',
     mode: 'training',
     logger: createMemoryLogger(),
     centralUrl,
-    databaseKey: randomBytes(32),
+    databaseKey,
     resourcesDirectory: join(import.meta.dirname, '../resources'),
     startSync: false,
     sync: { pageSize: 1000, backoff: { baseMs: 1, capMs: 20 } },
@@ -109,9 +109,17 @@ export const lookupInLargeCache: BenchCase = {
     // synthetic people is not what is measured).
     const central = await startCentral({ seed: 1000, seedValue: 6 });
     const templates = allRequests(central);
-    await central.close();
     try {
-      const core = benchCore('http://127.0.0.1:9', directory);
+      // Lookups need a signed-in operator: an online sign-in on this desk, then a restart
+      // with the service unreachable and an offline sign-in (no token: the cache path only).
+      const key = randomBytes(32);
+      const online = benchCore(central.url, directory, key);
+      await signIn(online);
+      await online.close();
+      await central.close();
+      const core = benchCore('http://127.0.0.1:9', directory, key);
+      await signIn(core);
+      if (core.session!.current()?.mode !== 'offline') throw new Error('expected an offline session');
       const repository = core.sync!.requests;
       const store = core.store!;
       const batch: EnablementRequest[] = [];

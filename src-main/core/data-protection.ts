@@ -17,8 +17,9 @@ const finalRequestStates = `('enabled', 'annulled', 'expired')`;
  * Retention and erasure of the applicants' data kept on this PC (GDPR minimisation).
  *
  * - Purge: identifications the central service acknowledged (or whose problem was
- *   handled), cached requests in a final state, and audit entries, all older than the
- *   retention period. What still waits to be sent, and unhandled problems, stay.
+ *   handled), cached requests in a final state, audit entries, and the sign-in data of
+ *   operators not seen for as long, all older than the retention period. What still
+ *   waits to be sent, and unhandled problems, stay.
  * - Erasure: one applicant's identifications and cached requests, on request of an
  *   office administrator; refused while one of their outcomes still waits to be sent.
  *
@@ -47,6 +48,9 @@ export class DataProtection {
       const requests = this.sql(`DELETE FROM enablement_requests WHERE updated_at < ? AND status IN ${finalRequestStates}`).run(
         cutoff,
       ).changes;
+      // What this PC remembers of operators (verifiers, wrong-password counts) ages out too.
+      this.sql('DELETE FROM operators WHERE last_online_at < ?').run(cutoff);
+      this.sql('DELETE FROM sign_in_failures WHERE last_failure_at < ?').run(at.getTime() - retentionDays * dayMs);
       const checkpoint = this.audit.removeBefore(cutoff);
       const report: PurgeReport = {
         at: at.toISOString(),

@@ -52,6 +52,8 @@ describe('retention purge', () => {
     const { service, open, awaiting, advance, dataDirectory, databaseKey } = await setup();
     const [sent, queued, untouched] = awaiting as [(typeof awaiting)[0], (typeof awaiting)[0], (typeof awaiting)[0]];
     let core = open();
+    // The operator signs in here once, 100 days ago, and never again.
+    await core.call('session.signIn', { ...dirigente, username: 'segreteria', password: 'prova-segreteria' });
     await core.call('session.signIn', dirigente);
     for (const request of [sent, queued, untouched]) await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     expect(
@@ -83,6 +85,8 @@ describe('retention purge', () => {
     expect(count(core, 'SELECT count(*) AS n FROM identifications WHERE request_id = ?', queued.id)).toBe(1);
     expect(count(core, `SELECT count(*) AS n FROM outbox WHERE state != 'acked'`)).toBe(1);
     expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE id = ?', untouched.id)).toBe(1);
+    // The verifier of today's sign-in stays; the operator not seen for 100 days is forgotten.
+    expect(core.store!.sqlite.prepare('SELECT key FROM operators').all()).toEqual([{ key: 'ZZIS00100A/dirigente' }]);
     // The chain starts at the checkpoint, and the purge entry cites it.
     expect(await core.call('audit.verify', {})).toEqual({ ok: true, value: { ok: true, entries: 2 } });
     expect(await core.call('settings.get', {})).toMatchObject({ ok: true, value: { lastPurge: { identifications: 1, requests: 1 } } });
