@@ -25,6 +25,7 @@ test.describe('a valid configuration file', () => {
     await expect(page.getByTestId('office-code')).toHaveValue('ZZIS00100A');
     await expect(page.getByTestId('office-code')).toHaveAttribute('readonly', '');
     await expect(page.getByTestId('machine-office')).toContainText('Istituto di prova');
+    await expect(page.getByLabel('Nome utente')).toBeFocused();
     await saveScreenshot(page, 'sign-in-machine-office-it');
     await page.getByLabel('Nome utente').fill('dirigente');
     await page.getByLabel('Password', { exact: true }).fill('prova-dirigente');

@@ -177,41 +177,21 @@ describe('archive', () => {
 describe('settings', () => {
   it('only an office administrator changes them; the central address waits for a restart', async () => {
     const { core } = await setup();
+    const change = { centralUrl: 'https://central.example.org', retentionDays: 60, idleLockMinutes: 10, offlineSignInDays: 3 };
     expect(await core.call('settings.get', {})).toMatchObject({
       ok: true,
       value: { centralUrl: null, retentionDays: 90, idleLockMinutes: 5, offlineSignInDays: 7, canEdit: false, restartNeeded: false },
     });
-    expect(
-      await core.call('settings.update', {
-        centralUrl: 'https://central.example.org',
-        retentionDays: 60,
-        idleLockMinutes: 10,
-        offlineSignInDays: 3,
-      }),
-    ).toMatchObject({
+    expect(await core.call('settings.update', change)).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
-    expect(
-      await core.call('settings.update', {
-        centralUrl: 'ftp://central.example.org',
-        retentionDays: 60,
-        idleLockMinutes: 10,
-        offlineSignInDays: 3,
-      }),
-    ).toMatchObject({
+    expect(await core.call('settings.update', { ...change, centralUrl: 'ftp://central.example.org' })).toMatchObject({
       ok: false,
       error: { code: 'validation', paths: ['centralUrl'] },
     });
-    expect(
-      await core.call('settings.update', {
-        centralUrl: 'https://central.example.org',
-        retentionDays: 60,
-        idleLockMinutes: 10,
-        offlineSignInDays: 3,
-      }),
-    ).toMatchObject({
+    expect(await core.call('settings.update', change)).toMatchObject({
       ok: true,
       value: {
         centralUrl: 'https://central.example.org',
