@@ -105,6 +105,8 @@ export const operations = {
   'session.lock': { input: noInput, output: sessionSchema.nullable() },
   /** The password of the signed-in operator unlocks (wrong passwords count towards the delay). */
   'session.unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
+  /** An offline session signs in online in place (same operator; the desk keeps its state). */
+  'session.goOnline': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
   /** The operator is active (keys, clicks): postpones the idle lock. */
   'session.touch': { input: noInput, output: z.null() },
 

@@ -21,6 +21,7 @@ export const operationAccess: Record<OperationName, Access> = {
   'session.touch': 'public',
   'sync.status': 'public',
   'session.lock': 'operator',
+  'session.goOnline': 'operator',
   'requests.lookup': 'operator',
   'requests.get': 'operator',
   'drafts.get': 'operator',

@@ -134,7 +134,7 @@ export function createCore(options: CoreOptions): Core {
       client,
       deviceId: () => sync!.state.clientId(),
       events,
-      onSignedIn: () => sync?.signedIn(),
+      onSignedIn: (mode) => (mode === 'online' ? sync?.signedIn() : void sync?.probe()),
       operators: new OperatorCache(openStore),
       throttle: new SignInThrottle(openStore, () => now().getTime()),
       policy: {
@@ -298,6 +298,11 @@ export function createCore(options: CoreOptions): Core {
     'session.lock': () => {
       needSession().lock();
       return session!.current();
+    },
+    'session.goOnline': async ({ password }) => {
+      const online = await needSession().goOnline(password);
+      audit?.append('sign-in', { operatorId: online.operator.id, subject: online.office.code });
+      return online;
     },
     'session.unlock': async ({ password }) => {
       const unlocked = await needSession().unlock(password);

@@ -23,8 +23,8 @@ export interface SessionManagerOptions {
   client: CentralClient;
   deviceId: () => string;
   events: EventHub;
-  /** Called after an online sign-in (the sync engine may send again). */
-  onSignedIn: () => void;
+  /** Called after a sign-in: online, the sync engine may send again; offline, it learns the service is away. */
+  onSignedIn: (mode: SessionInfo['mode']) => void;
   operators: OperatorCache;
   throttle: SignInThrottle;
   policy: SessionPolicy;
@@ -88,7 +88,7 @@ export class SessionManager {
       this.options.operators.remember(key, { operator, office, verifier, lastOnlineAt: this.options.now() });
       this.options.throttle.succeeded(key);
       this.start(key, verifier, result.value.token, { operator, office, expiresAt: result.value.expiresAt, mode: 'online', locked: false });
-      this.options.onSignedIn();
+      this.options.onSignedIn('online');
       return this.info!;
     }
     const failure = result.failure;
@@ -142,6 +142,7 @@ export class SessionManager {
       mode: 'offline',
       locked: false,
     });
+    this.options.onSignedIn('offline');
     return this.info!;
   }
 
@@ -151,6 +152,24 @@ export class SessionManager {
     this.token = token;
     this.info = info;
     this.lastActivity = this.options.now();
+  }
+
+  /**
+   * An offline session goes online without leaving the desk (the wizard keeps its state):
+   * the same account signs in against the central service, which must answer now.
+   */
+  async goOnline(password: string): Promise<SessionInfo> {
+    if (!this.info || !this.key) throw new ServiceFailure('not-signed-in', 'Nessun operatore collegato: accedere di nuovo.');
+    if (this.info.mode === 'online' && this.token) return this.info;
+    const [officeCode, username] = this.key.split('/') as [string, string];
+    const session = await this.signIn(officeCode, username, password);
+    if (session.mode !== 'online') {
+      throw new ServiceFailure(
+        'central-unreachable',
+        'Il servizio centrale non risponde ancora: si resta senza collegamento, gli esiti restano in coda.',
+      );
+    }
+    return session;
   }
 
   /** The operator is at the desk (a key, a click): postpones the idle lock. */

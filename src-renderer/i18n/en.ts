@@ -71,6 +71,9 @@ const en: MessageSchema = {
     signOutHint: 'Signing out drops the identification in progress (not yet confirmed); outcomes already recorded stay queued.',
     offlineSession:
       'Signed in without the central service: you can identify applicants; outcomes stay queued and are sent after the next online sign-in.',
+    offlineRegion: 'Signed in offline',
+    goOnline: 'Connect now',
+    goOnlineSubmit: 'Sign in online',
   },
   desk: {
     title: 'Desk',

@@ -71,6 +71,9 @@ const it = {
     signOutHint: 'Uscendo, l’identificazione in corso non confermata va persa; gli esiti già registrati restano in coda.',
     offlineSession:
       'Accesso senza collegamento al servizio centrale: si può identificare, gli esiti restano in coda e partono dopo il prossimo accesso in linea.',
+    offlineRegion: 'Accesso senza collegamento',
+    goOnline: 'Collegati ora',
+    goOnlineSubmit: 'Accedi in linea',
   },
   desk: {
     title: 'Sportello',

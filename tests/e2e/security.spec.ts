@@ -54,7 +54,7 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
   await expect(page.locator('#applicant-document-issuer')).toHaveValue('Comune di prova');
 });
 
-test('the central service down: the operator who signed in online here gets in offline, and is told what that means', async ({
+test('the central service down: the operator who signed in online here gets in offline, is told what that means, and goes online in place', async ({
   page,
   desk,
 }) => {
@@ -64,8 +64,20 @@ test('the central service down: the operator who signed in online here gets in o
   await desk.central.setFaults({ down: true });
   await signIn(page);
   await expect(page.getByTestId('offline-session')).toContainText('Accesso senza collegamento');
+  await expect(page.getByTestId('sync-badge')).toContainText('Non in linea');
   await saveScreenshot(page, 'desk-offline-session-it');
+  // The service is back: the operator goes online in place, with the keyboard.
+  await desk.central.setFaults({ down: false });
+  await page.getByTestId('go-online').click();
+  await expect(page.getByTestId('go-online-password')).toBeFocused();
+  await expectAccessible(page, 'offline session, going online');
+  await saveScreenshot(page, 'desk-go-online-it', { fullPage: false });
+  await page.keyboard.type('prova-segreteria');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('offline-session')).toHaveCount(0);
+  await expect(page.getByTestId('fiscal-code-input')).toBeVisible();
   await page.getByRole('button', { name: 'Esci', exact: true }).click();
+  await desk.central.setFaults({ down: true });
   // Someone who never signed in online on this PC cannot.
   await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
   await expect(page.getByTestId('sign-in-error')).toContainText(

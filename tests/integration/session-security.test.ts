@@ -129,6 +129,42 @@ describe('offline sign-in', () => {
   });
 });
 
+describe('going online from an offline session', () => {
+  it('signs the same operator in online in place, keeping the desk; refuses while the service is still away', async () => {
+    const service = await central();
+    const open = desk();
+    const first = open(service.url);
+    await first.core.call('session.signIn', segreteria);
+    await first.core.close();
+    await service.setFaults({ down: true });
+    const { core } = open(service.url);
+    expect(await core.call('session.signIn', segreteria)).toMatchObject({ ok: true, value: { mode: 'offline' } });
+    const request = service.store
+      .allRequestIds()
+      .map((id) => service.store.getRequest(id)!)
+      .find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
+    const draft = draftFor(request);
+    await core.call('drafts.save', draft);
+
+    expect(await core.call('session.goOnline', { password: 'prova-segreteria' })).toMatchObject({
+      ok: false,
+      error: { code: 'central-unreachable' },
+    });
+    expect(core.session!.current()).toMatchObject({ mode: 'offline' });
+    await service.setFaults({ down: false });
+    expect(await core.call('session.goOnline', { password: 'sbagliata' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-credentials' },
+    });
+    expect(await core.call('session.goOnline', { password: 'prova-segreteria' })).toMatchObject({
+      ok: true,
+      value: { mode: 'online', operator: { role: 'operator' } },
+    });
+    expect(core.session!.currentToken()).not.toBeNull();
+    expect(await core.call('drafts.get', { requestId: request.id })).toEqual({ ok: true, value: draft });
+  });
+});
+
 describe('wrong passwords', () => {
   it('are free four times, then each attempt waits longer, across a restart, and a success resets the count', async () => {
     expect([1, 4, 5, 6, 7, 20].map(delayAfter)).toEqual([0, 0, 30_000, 60_000, 120_000, 900_000]);
