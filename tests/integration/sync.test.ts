@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startCentral, type CentralService } from '../../central/server';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { recordIdentification } from '../../src-main/core/identifications';
@@ -127,6 +127,39 @@ describe('sync engine against the reference central service', () => {
     expect(engine.status().online).toBe(false);
     const invalid = await core.dispatch('requests.lookup', { fiscalCode: 'RSSMRA80A01H501X' });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'fiscal-code-check-character' } });
+  });
+
+  it('with the service just found away, lookups answer from the cache without waiting on the network; the probe brings them back online', async () => {
+    const central = await startCentral({ seed: 60, seedValue: 11, admin: true });
+    let lookupsSent = 0;
+    const test = createTestCore({
+      centralUrl: central.url,
+      sync: { probeIntervalMs: 1_000, backoff: { baseMs: 5, capMs: 40 } },
+      startSync: true,
+      fetch: (input, init) => {
+        if (String(input).includes('/v1/enablement-requests?')) lookupsSent++;
+        return globalThis.fetch(input, init);
+      },
+    });
+    cleanups.push(async () => {
+      await test.cleanup();
+      await central.close();
+    });
+    const { core } = test;
+    await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
+    const request = awaiting(central, 1)[0]!;
+    const lookup = () => core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
+    expect(await lookup()).toMatchObject({ ok: true, value: { source: 'online' } });
+    await central.setFaults({ down: true });
+    const before = lookupsSent;
+    expect(await lookup()).toMatchObject({ ok: true, value: { source: 'cache', items: [{ id: request.id }] } });
+    expect(await lookup()).toMatchObject({ ok: true, value: { source: 'cache' } });
+    expect(await lookup()).toMatchObject({ ok: true, value: { source: 'cache' } });
+    // One attempt found the service away; the next lookups did not try again.
+    expect(lookupsSent - before).toBe(1);
+    await central.setFaults({ down: false });
+    await vi.waitFor(() => expect(core.sync!.status().online).toBe(true), { timeout: 5_000 });
+    expect(await lookup()).toMatchObject({ ok: true, value: { source: 'online' } });
   });
 
   it.each([

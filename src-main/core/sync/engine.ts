@@ -85,6 +85,8 @@ export class SyncEngine {
   private readonly pageSize: number;
   private readonly concurrency: number;
   private online = false;
+  /** When the central service last failed to answer (device clock, scheduling only). */
+  private unreachableAt: number | null = null;
   private needsSignIn = false;
   private lastError: string | null = null;
   private lastSuccessAt: string | null = null;
@@ -199,6 +201,7 @@ export class SyncEngine {
   private reachable(): void {
     const wasOffline = !this.online;
     this.online = true;
+    this.unreachableAt = null;
     this.lastSuccessAt = new Date(this.now()).toISOString();
     if (wasOffline && this.running) {
       // Connectivity is back: drain and refresh.
@@ -209,6 +212,7 @@ export class SyncEngine {
 
   private unreachable(failure: CentralFailure): void {
     this.online = false;
+    this.unreachableAt = this.now();
     this.lastError = describeFailure(failure);
   }
 
@@ -445,9 +449,19 @@ export class SyncEngine {
   // --- lookup ----------------------------------------------------------------------
 
   /** Online first when reachable, else the cache; says which. `canonical` is a canonical fiscal code. */
+  /**
+   * The service failed moments ago and the probe is watching for its return: a lookup
+   * goes straight to the cache instead of waiting on the network again (with a
+   * black-holed network, for the client's whole timeout) at every applicant.
+   */
+  private knownAway(): boolean {
+    const probeIntervalMs = this.options.probeIntervalMs ?? 10_000;
+    return this.running && !this.online && this.unreachableAt !== null && this.now() - this.unreachableAt < probeIntervalMs;
+  }
+
   async lookup(canonical: string): Promise<LookupResult> {
     const token = this.options.session.token();
-    if (token && !this.needsSignIn) {
+    if (token && !this.needsSignIn && !this.knownAway()) {
       const result = await this.options.client.lookup(token, canonical);
       if (result.ok) {
         this.reachable();
