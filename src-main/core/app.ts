@@ -69,6 +69,8 @@ export interface Core {
   sync: SyncEngine | null;
   session: SessionManager | null;
   store: LocalStore | null;
+  /** Whether a wizard holds an identification not yet confirmed or refused (drafts live in memory only). */
+  identificationInProgress(): boolean;
   close(): Promise<void>;
 }
 
@@ -263,7 +265,7 @@ export function createCore(options: CoreOptions): Core {
       if (desk?.hasDrafts()) {
         throw new ServiceFailure(
           'identification-in-progress',
-          'C’è un’identificazione in corso: concluderla (o annullarla) prima di riavviare. L’aggiornamento si installa comunque alla chiusura dell’applicazione.',
+          'C’è un’identificazione iniziata e non conclusa: confermarla o rifiutarla (oppure uscire con «Esci») prima di riavviare. L’aggiornamento si installa comunque alla chiusura dell’applicazione.',
         );
       }
       if (!options.updates?.install()) throw new ServiceFailure('no-update', 'Nessun aggiornamento pronto da installare.');
@@ -436,6 +438,7 @@ export function createCore(options: CoreOptions): Core {
     sync,
     session,
     store,
+    identificationInProgress: () => desk?.hasDrafts() ?? false,
     close: async () => {
       if (purgeTimer) clearInterval(purgeTimer);
       purgeTimers.forEach(clearTimeout);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { ipcEventChannel } from '../../shared/contract/bridge';
@@ -26,6 +26,16 @@ function isAppUrl(url: string): boolean {
 }
 
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+
+const closeWithDraftQuestion = {
+  type: 'question' as const,
+  buttons: ['Continua l’identificazione', 'Chiudi comunque'],
+  defaultId: 0,
+  cancelId: 0,
+  title: 'Sportello Identificazione',
+  message: 'C’è un’identificazione iniziata e non conclusa.',
+  detail: 'Chiudendo, i dati inseriti nella procedura guidata vanno persi (gli esiti già confermati restano in coda e non si perdono).',
+};
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -94,6 +104,12 @@ if (!app.requestSingleInstanceLock()) {
     const preload = join(import.meta.dirname, '../preload/index.cjs');
     mainWindow = createMainWindow(preload, devRendererUrl ?? appEntryUrl);
     const unsubscribe = core.events.subscribe((event) => mainWindow?.webContents.send(ipcEventChannel, event));
+    // Drafts live in memory: closing with an identification under way asks first.
+    mainWindow.on('close', (event) => {
+      if (!core?.identificationInProgress() || !mainWindow) return;
+      const choice = dialog.showMessageBoxSync(mainWindow, closeWithDraftQuestion);
+      if (choice === 0) event.preventDefault();
+    });
     mainWindow.on('closed', () => {
       unsubscribe();
       mainWindow = null;

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcEventChannel, ipcOperationChannel, operationNames } from '../../shared/contract';
-import { app, fakeUpdater, FakeBrowserWindow, FakeWebContents, session, state } from '../fixtures/electron-mock';
+import { startCentral } from '../../central/server';
+import { app, dialog, fakeUpdater, FakeBrowserWindow, FakeWebContents, session, state } from '../fixtures/electron-mock';
+import { draftFor } from '../fixtures/outcomes';
 
 vi.mock('electron', () => import('../fixtures/electron-mock'));
 vi.mock('electron-updater', async () => ({ default: { autoUpdater: (await import('../fixtures/electron-mock')).fakeUpdater } }));
@@ -212,5 +214,33 @@ describe('Electron host (mocked electron module)', () => {
       expect(response.status).toBe(404);
     }
     expect((await handler(new Request('app://desk/../../package.json'))).status).toBe(404);
+  });
+
+  it('asks before closing the window with an identification under way, and keeps it open on "continue"', async () => {
+    const [window] = FakeBrowserWindow.created;
+    const close = () => {
+      let prevented = false;
+      window!.emit('close', { preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    // Nothing under way: closes without a question.
+    expect(close()).toBe(false);
+    expect(dialog.asked).toHaveLength(0);
+
+    const reference = await startCentral({ seed: 5, seedValue: 1 });
+    const request = reference.store.getRequest(reference.store.allRequestIds()[0]!)!;
+    await reference.close();
+    await state.handlers.get('op:session.signIn')!(ourFrame, {
+      officeCode: 'ZZIS00100A',
+      username: 'segreteria',
+      password: 'prova-segreteria',
+    });
+    expect(await state.handlers.get('op:drafts.save')!(ourFrame, draftFor(request))).toEqual({ ok: true, value: null });
+    dialog.answer = 0;
+    expect(close()).toBe(true);
+    expect(dialog.asked.at(-1)).toMatchObject({ buttons: ['Continua l’identificazione', 'Chiudi comunque'], cancelId: 0 });
+    dialog.answer = 1;
+    expect(close()).toBe(false);
+    expect(dialog.asked).toHaveLength(2);
   });
 });
