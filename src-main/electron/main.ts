@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { ipcEventChannel } from '../../shared/contract/bridge';
@@ -96,6 +96,10 @@ if (!app.requestSingleInstanceLock()) {
         onReady: (version) => core?.events.publish({ name: 'app.updateReady', payload: { version } }),
       });
     }
+
+    // The desk locks with the computer: screen locked by the OS, or the machine suspended.
+    powerMonitor.on('lock-screen', () => core?.session?.lock());
+    powerMonitor.on('suspend', () => core?.session?.lock());
 
     denyAllPermissions(session.defaultSession);
     serveRenderer(protocol, join(import.meta.dirname, '../renderer'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcEventChannel, ipcOperationChannel, operationNames } from '../../shared/contract';
 import { startCentral } from '../../central/server';
-import { app, dialog, fakeUpdater, FakeBrowserWindow, FakeWebContents, session, state } from '../fixtures/electron-mock';
+import { app, dialog, fakeUpdater, FakeBrowserWindow, FakeWebContents, powerMonitor, session, state } from '../fixtures/electron-mock';
 import { draftFor } from '../fixtures/outcomes';
 
 vi.mock('electron', () => import('../fixtures/electron-mock'));
@@ -242,5 +242,13 @@ describe('Electron host (mocked electron module)', () => {
     dialog.answer = 1;
     expect(close()).toBe(false);
     expect(dialog.asked).toHaveLength(2);
+  });
+
+  it('locks the session when the operating system locks the screen or suspends', async () => {
+    expect(await state.handlers.get('op:session.current')!(ourFrame, {})).toMatchObject({ ok: true, value: { locked: false } });
+    powerMonitor.emit('lock-screen');
+    expect(await state.handlers.get('op:session.current')!(ourFrame, {})).toMatchObject({ ok: true, value: { locked: true } });
+    const [window] = FakeBrowserWindow.created;
+    expect(window!.webContents.sent).toContainEqual([ipcEventChannel, { name: 'session.lock', payload: { locked: true } }]);
   });
 });
