@@ -72,5 +72,9 @@ for (const locale of ['it', 'en'] as const) {
     await saveScreenshot(page, `settings-${locale}`);
     await page.getByTestId('about-link').click();
     await expectAccessible(page, 'about');
+    await page.getByTestId('lock-button').click();
+    await expect(page.getByTestId('unlock-password')).toBeFocused();
+    await expectAccessible(page, 'lock screen');
+    await saveScreenshot(page, `lock-screen-${locale}`, { fullPage: false });
   });
 }
