@@ -14,10 +14,10 @@ import { createEventHub, type EventHub } from './events';
 import type { Logger } from './log';
 import { openPreferences } from './preferences';
 import { SessionManager } from './session';
+import { settingsLimits } from '../../shared/contract';
 import { checkAccess, operationAccess } from './access';
 import { OperatorCache, SignInThrottle } from './credentials';
 import { DataProtection } from './data-protection';
-import { settingsLimits } from '../../shared/contract';
 import { managedSettings, type MachineConfigState } from './machine-config';
 import { CentralClient, type FetchFunction } from './sync/central-client';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
@@ -185,8 +185,7 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const purge = (operatorId: string | null) => protection!.purge(numericSetting('retentionDays'), operatorId);
-  // The retention purge runs shortly after start and then daily.
-  let purgeTimer: ReturnType<typeof setInterval> | null = null;
+  // The retention purge runs a minute after start (not on the start-up path), then daily.
   const purgeTimers: Array<ReturnType<typeof setTimeout>> = [];
   if (protection && (options.startSync ?? true)) {
     const scheduled = () => {
@@ -197,12 +196,8 @@ export function createCore(options: CoreOptions): Core {
         logger.error('retention.failed', { error: error instanceof Error ? error.name : typeof error });
       }
     };
-    // A minute after start (not on the start-up path), then daily.
-    const first = setTimeout(scheduled, 60_000);
-    first.unref?.();
-    purgeTimer = setInterval(scheduled, 86_400_000);
-    purgeTimer.unref?.();
-    purgeTimers.push(first);
+    purgeTimers.push(setTimeout(scheduled, 60_000), setInterval(scheduled, 86_400_000));
+    for (const timer of purgeTimers) timer.unref?.();
   }
 
   const settingsView = () => {
@@ -440,8 +435,7 @@ export function createCore(options: CoreOptions): Core {
     store,
     identificationInProgress: () => desk?.hasDrafts() ?? false,
     close: async () => {
-      if (purgeTimer) clearInterval(purgeTimer);
-      purgeTimers.forEach(clearTimeout);
+      purgeTimers.forEach(clearTimeout); // clears the interval too
       session?.close();
       await sync?.stop();
       store?.close();
