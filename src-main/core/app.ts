@@ -16,7 +16,8 @@ import { openPreferences } from './preferences';
 import { SessionManager } from './session';
 import { settingsLimits } from '../../shared/contract';
 import { checkAccess, operationAccess } from './access';
-import { OperatorCache, SignInThrottle } from './credentials';
+import { SignInThrottle } from './credentials';
+import { OperatorsRepository, SignInFailuresRepository } from './store/operators-repository';
 import { DataProtection } from './data-protection';
 import { managedSettings, type MachineConfigState } from './machine-config';
 import { CentralClient, type FetchFunction } from './sync/central-client';
@@ -125,20 +126,22 @@ export function createCore(options: CoreOptions): Core {
   const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
   const now = options.now ?? (() => new Date());
   const audit = store ? new AuditLog(store, now) : null;
-  const protection = store && audit ? new DataProtection(store, audit, now) : null;
   /** Who is acting now, for the audit trail. */
   const actor = () => session?.current()?.operator.id ?? null;
   let sync: SyncEngine | null = null;
   let session: SessionManager | null = null;
+  let protection: DataProtection | null = null;
   if (store) {
     const openStore = store;
+    const operators = new OperatorsRepository(openStore);
+    const signInFailures = new SignInFailuresRepository(openStore);
     session = new SessionManager({
       client,
       deviceId: () => sync!.state.clientId(),
       events,
       onSignedIn: (mode) => (mode === 'online' ? sync?.signedIn() : void sync?.probe()),
-      operators: new OperatorCache(openStore),
-      throttle: new SignInThrottle(openStore, () => now().getTime()),
+      operators,
+      throttle: new SignInThrottle(signInFailures, () => now().getTime()),
       policy: {
         offlineValidityMs: () => numericSetting('offlineSignInDays') * 86_400_000,
         idleLockMs: () => numericSetting('idleLockMinutes') * 60_000,
@@ -157,6 +160,7 @@ export function createCore(options: CoreOptions): Core {
       ...options.sync,
     });
     if (options.startSync ?? true) sync.start();
+    protection = new DataProtection({ store: openStore, audit: audit!, settings: sync.state, operators, signInFailures, now });
   }
 
   const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);

@@ -2,16 +2,21 @@ import type { ErasureReport, PurgeReport } from '../../shared/contract';
 import { purgeReportSchema } from '../../shared/contract';
 import { checkpointCitation, type AuditLog } from './audit';
 import type { LocalStore } from './db/database';
-import { statementCache } from './db/statements';
 import { ServiceFailure } from './dispatcher';
+import type { OperatorsRepository, SignInFailuresRepository } from './store/operators-repository';
+import { RetentionRepository } from './store/retention-repository';
+import type { SyncStateRepository } from './store/sync-state-repository';
 
 const dayMs = 86_400_000;
 
-/** An outbox row the central service has answered for good, or a problem someone handled. */
-const settledOutboxRow = `(o.state = 'acked' OR (o.state IN ('conflict', 'dead') AND o.handled_at IS NOT NULL))`;
-
-/** Request states after which the desk has nothing more to do with a request. */
-const finalRequestStates = `('enabled', 'annulled', 'expired')`;
+export interface DataProtectionParts {
+  store: LocalStore;
+  audit: AuditLog;
+  settings: SyncStateRepository;
+  operators: OperatorsRepository;
+  signInFailures: SignInFailuresRepository;
+  now: () => Date;
+}
 
 /**
  * Retention and erasure of the applicants' data kept on this PC (GDPR minimisation).
@@ -26,32 +31,25 @@ const finalRequestStates = `('enabled', 'annulled', 'expired')`;
  * Each runs in one transaction with its audit entry: all of it happens, or none.
  */
 export class DataProtection {
-  private readonly sql: ReturnType<typeof statementCache>;
+  private readonly retention: RetentionRepository;
 
-  constructor(
-    private readonly store: LocalStore,
-    private readonly audit: AuditLog,
-    private readonly now: () => Date,
-  ) {
-    this.sql = statementCache(store.sqlite);
+  constructor(private readonly parts: DataProtectionParts) {
+    this.retention = new RetentionRepository(parts.store);
   }
 
-  /** `operatorId` null: the scheduled purge (at start and daily). */
+  /** `operatorId` null: the scheduled purge (a minute after start, then daily). */
   purge(retentionDays: number, operatorId: string | null): PurgeReport {
-    const at = this.now();
-    const cutoff = new Date(at.getTime() - retentionDays * dayMs).toISOString();
-    const run = this.store.sqlite.transaction((): PurgeReport => {
-      const old = `SELECT i.id FROM identifications i WHERE i.created_at < @cutoff AND NOT EXISTS (
-        SELECT 1 FROM outbox o WHERE o.identification_id = i.id AND NOT ${settledOutboxRow})`;
-      this.sql(`DELETE FROM outbox WHERE identification_id IN (${old})`).run({ cutoff });
-      const identifications = this.sql(`DELETE FROM identifications WHERE id IN (${old})`).run({ cutoff }).changes;
-      const requests = this.sql(`DELETE FROM enablement_requests WHERE updated_at < ? AND status IN ${finalRequestStates}`).run(
-        cutoff,
-      ).changes;
+    const { audit, settings, operators, signInFailures } = this.parts;
+    const at = this.parts.now();
+    const cutoffMs = at.getTime() - retentionDays * dayMs;
+    const cutoff = new Date(cutoffMs).toISOString();
+    const run = this.parts.store.sqlite.transaction((): PurgeReport => {
+      const identifications = this.retention.removeSettledIdentificationsBefore(cutoff);
+      const requests = this.retention.removeClosedRequestsBefore(cutoff);
       // What this PC remembers of operators (verifiers, wrong-password counts) ages out too.
-      this.sql('DELETE FROM operators WHERE last_online_at < ?').run(cutoff);
-      this.sql('DELETE FROM sign_in_failures WHERE last_failure_at < ?').run(at.getTime() - retentionDays * dayMs);
-      const checkpoint = this.audit.removeBefore(cutoff);
+      operators.forgetNotSeenSince(cutoff);
+      signInFailures.forgetOlderThan(cutoffMs);
+      const checkpoint = audit.removeBefore(cutoff);
       const report: PurgeReport = {
         at: at.toISOString(),
         retentionDays,
@@ -60,27 +58,25 @@ export class DataProtection {
         auditEntries: checkpoint?.removed ?? 0,
       };
       // A scheduled purge that found nothing leaves no entry (one per start would bury the trail).
-      const removedAny = identifications + requests + report.auditEntries > 0;
-      if (removedAny || operatorId !== null)
-        this.audit.append('purge', {
+      if (identifications + requests + report.auditEntries > 0 || operatorId !== null) {
+        audit.append('purge', {
           operatorId,
           subject: `retentionDays=${retentionDays};identifications=${identifications};requests=${requests};audit=${report.auditEntries}${
             checkpoint ? `;${checkpointCitation(checkpoint)}` : ''
           }`,
         });
-      this.sql(`INSERT INTO settings (key, value) VALUES ('lastPurge', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
-        JSON.stringify(report),
-      );
+      }
+      settings.setSetting('lastPurge', JSON.stringify(report));
       return report;
     });
     return run.immediate();
   }
 
   lastPurge(): PurgeReport | null {
-    const row = this.sql(`SELECT value FROM settings WHERE key = 'lastPurge'`).get() as { value: string } | undefined;
-    if (!row) return null;
+    const value = this.parts.settings.setting('lastPurge');
+    if (!value) return null;
     try {
-      return purgeReportSchema.parse(JSON.parse(row.value));
+      return purgeReportSchema.parse(JSON.parse(value));
     } catch {
       return null;
     }
@@ -88,26 +84,16 @@ export class DataProtection {
 
   /** Erases one applicant's local data; returns the ids of the requests it removed (their drafts go too). */
   erase(fiscalCode: string, operatorId: string | null): ErasureReport & { requestIds: string[] } {
-    const run = this.store.sqlite.transaction(() => {
-      const waiting = this.sql(
-        `SELECT count(*) AS n FROM outbox o JOIN identifications i ON i.id = o.identification_id WHERE i.fiscal_code = ? AND NOT ${settledOutboxRow}`,
-      ).get(fiscalCode) as { n: number };
-      if (waiting.n > 0) {
+    const run = this.parts.store.sqlite.transaction(() => {
+      const waiting = this.retention.unsettledOutcomesOf(fiscalCode);
+      if (waiting > 0) {
         throw new ServiceFailure(
           'erasure-pending',
-          `Per questo codice fiscale ${waiting.n === 1 ? 'c’è un esito' : `ci sono ${waiting.n} esiti`} non ancora accettati dal servizio centrale o un problema da gestire: la cancellazione sarà possibile dopo l’invio (o dopo aver gestito il problema). Nulla è stato cancellato.`,
+          `Per questo codice fiscale ${waiting === 1 ? 'c’è un esito' : `ci sono ${waiting} esiti`} non ancora accettati dal servizio centrale o un problema da gestire: la cancellazione sarà possibile dopo l’invio (o dopo aver gestito il problema). Nulla è stato cancellato.`,
         );
       }
-      const requestIds = (
-        this.sql(
-          'SELECT id FROM enablement_requests WHERE fiscal_code = @fiscalCode UNION SELECT request_id FROM identifications WHERE fiscal_code = @fiscalCode',
-        ).all({ fiscalCode }) as Array<{ id: string }>
-      ).map((row) => row.id);
-      this.sql('DELETE FROM outbox WHERE identification_id IN (SELECT id FROM identifications WHERE fiscal_code = ?)').run(fiscalCode);
-      const identifications = this.sql('DELETE FROM identifications WHERE fiscal_code = ?').run(fiscalCode).changes;
-      const requests = this.sql('DELETE FROM enablement_requests WHERE fiscal_code = ?').run(fiscalCode).changes;
-      this.sql('DELETE FROM enablement_requests_refetch WHERE fiscal_code = ?').run(fiscalCode);
-      this.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
+      const { requestIds, identifications, requests } = this.retention.eraseApplicant(fiscalCode);
+      this.parts.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
       return { fiscalCode, identifications, requests, requestIds };
     });
     return run.immediate();

@@ -2,15 +2,8 @@ import type { SessionInfo } from '../../shared/contract/sync';
 import type { CentralClient } from './sync/central-client';
 import { ServiceFailure } from './dispatcher';
 import type { EventHub } from './events';
-import {
-  accountKey,
-  createVerifier,
-  freeAttempts,
-  matchesVerifier,
-  type OperatorCache,
-  type PasswordVerifier,
-  type SignInThrottle,
-} from './credentials';
+import { accountKey, createVerifier, freeAttempts, matchesVerifier, type SignInThrottle } from './credentials';
+import type { OperatorsRepository, PasswordVerifier } from './store/operators-repository';
 
 export interface SessionPolicy {
   /** How long after the last online sign-in an offline sign-in is accepted. */
@@ -25,7 +18,7 @@ export interface SessionManagerOptions {
   events: EventHub;
   /** Called after a sign-in: online, the sync engine may send again; offline, it learns the service is away. */
   onSignedIn: (mode: SessionInfo['mode']) => void;
-  operators: OperatorCache;
+  operators: OperatorsRepository;
   throttle: SignInThrottle;
   policy: SessionPolicy;
   /** Device clock (ms). */
