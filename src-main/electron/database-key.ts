@@ -10,10 +10,21 @@ import type { Logger } from '../core/log';
  * does. Where no OS encryption is available the key falls back to a 0600 key file, and
  * the log says so.
  */
-export function electronDatabaseKey(safeStorage: SafeStorage, wrappedKeyPath: string, fallbackKeyPath: string, logger: Logger): Buffer {
+export function electronDatabaseKey(
+  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>,
+  wrappedKeyPath: string,
+  fallbackKeyPath: string,
+  logger: Logger,
+  platform: NodeJS.Platform = process.platform,
+): Buffer {
   if (!safeStorage.isEncryptionAvailable()) {
     logger.warn('database-key.safe-storage-unavailable');
     return loadOrCreateKeyFile(fallbackKeyPath);
+  }
+  // Linux without a desktop keyring: Chromium wraps with a fixed password ("basic_text"),
+  // which protects nothing; say so (docs/it-admin.md: install a keyring, libsecret).
+  if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
+    logger.warn('database-key.weak-os-storage', { backend: 'basic_text' });
   }
   if (existsSync(wrappedKeyPath)) {
     return parseHexKey(safeStorage.decryptString(readFileSync(wrappedKeyPath)));

@@ -216,6 +216,28 @@ describe('Electron host (mocked electron module)', () => {
     expect((await handler(new Request('app://desk/../../package.json'))).status).toBe(404);
   });
 
+  it('warns, without the key, when Linux has no keyring and safeStorage falls back to basic_text', async () => {
+    const { electronDatabaseKey } = await import('../../src-main/electron/database-key');
+    const { createMemoryLogger } = await import('../../src-main/core/log');
+    const directory = mkdtempSync(join(tmpdir(), 'sportello-key-'));
+    const weak = {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'basic_text' as const,
+      encryptString: (text: string) => Buffer.from(text),
+      decryptString: (data: Buffer) => data.toString(),
+    };
+    const logger = createMemoryLogger();
+    const key = electronDatabaseKey(weak, join(directory, 'desk.key.enc'), join(directory, 'desk.key'), logger, 'linux');
+    expect(key).toHaveLength(32);
+    expect(logger.lines).toEqual([
+      expect.objectContaining({ level: 'warn', event: 'database-key.weak-os-storage', backend: 'basic_text' }),
+    ]);
+    expect(JSON.stringify(logger.lines)).not.toContain(key.toString('hex'));
+    const quiet = createMemoryLogger();
+    electronDatabaseKey(weak, join(directory, 'other.key.enc'), join(directory, 'other.key'), quiet, 'win32');
+    expect(quiet.lines).toEqual([]);
+  });
+
   it('asks before closing the window with an identification under way, and keeps it open on "continue"', async () => {
     const [window] = FakeBrowserWindow.created;
     const close = () => {
