@@ -120,4 +120,28 @@ export async function startWizard(page: Page, request: EnablementRequest, presen
   await baseExpect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
 }
 
+/** Types a document's details into the wizard's document form (`applicant-document` or `delegate-document`). */
+export async function fillDocument(
+  page: Page,
+  prefix: string,
+  document: { number: string; issuer: string; issueDate: string; expiryDate: string | null },
+) {
+  await page.locator(`#${prefix}-number`).fill(document.number);
+  await page.locator(`#${prefix}-issuer`).fill(document.issuer);
+  await page.locator(`#${prefix}-issue-date`).fill(document.issueDate);
+  await page.locator(`#${prefix}-expiry-date`).fill(document.expiryDate ?? '');
+}
+
+/** From the document step on, as at the desk: the applicant's fiscal-code card, both papers ticked, password, confirm. */
+export async function finishWizard(page: Page, request: EnablementRequest) {
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.getByTestId('wizard-confirm').click();
+}
+
 export { expect } from '@playwright/test';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, signIn, test } from './fixtures';
+import { expect, fillDocument, finishWizard, signIn, test } from './fixtures';
 
 /** After a day's work at the desk, the logs hold no personal data. */
 test('no fiscal code, name, email or document number reaches the logs', async ({ page, desk }) => {
@@ -13,18 +13,8 @@ test('no fiscal code, name, email or document number reaches the logs', async ({
   await page.keyboard.type(request.applicant.fiscalCode);
   await page.keyboard.press('Enter');
   await page.getByTestId('desk-start-identification').click();
-  await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
-  await page.locator('#applicant-document-issuer').fill(request.declaredDocument.issuer);
-  await page.locator('#applicant-document-issue-date').fill(request.declaredDocument.issueDate);
-  await page.locator('#applicant-document-expiry-date').fill(request.declaredDocument.expiryDate ?? '');
-  await page.getByTestId('wizard-next').click();
-  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
-  await page.getByTestId('wizard-next').click();
-  await page.locator('label[for="tick-module-signed"]').click();
-  await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
-  await page.locator('#operator-password').fill('prova-segreteria');
-  await page.getByTestId('wizard-confirm').click();
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await finishWizard(page, request);
   await expect(page.getByTestId('wizard-result')).toContainText('Abilitazione confermata');
   // A bad lookup and a print, for good measure.
   await page.goto(`${desk.host.origin}/#/`);

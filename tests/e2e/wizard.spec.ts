@@ -1,17 +1,5 @@
-import type { Page } from '@playwright/test';
 import { buildTd1 } from '../../shared/domain/mrz';
-import { awaiting, expect, saveScreenshot, signIn, startWizard, test } from './fixtures';
-
-async function fillDocument(
-  page: Page,
-  prefix: string,
-  document: { number: string; issuer: string; issueDate: string; expiryDate: string | null },
-) {
-  await page.locator(`#${prefix}-number`).fill(document.number);
-  await page.locator(`#${prefix}-issuer`).fill(document.issuer);
-  await page.locator(`#${prefix}-issue-date`).fill(document.issueDate);
-  await page.locator(`#${prefix}-expiry-date`).fill(document.expiryDate ?? '');
-}
+import { awaiting, expect, fillDocument, finishWizard, saveScreenshot, signIn, startWizard, test } from './fixtures';
 
 test('happy path in person, keyboard only: confirmed and sent, receipt printable', async ({ page, desk }) => {
   const request = awaiting(desk);
@@ -149,14 +137,7 @@ test('offline: the confirmation is queued, the badge shows it, and it is sent wh
   await startWizard(page, request);
   await desk.central.setFaults({ down: true });
   await fillDocument(page, 'applicant-document', request.declaredDocument);
-  await page.getByTestId('wizard-next').click();
-  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
-  await page.getByTestId('wizard-next').click();
-  await page.locator('label[for="tick-module-signed"]').click();
-  await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
-  await page.locator('#operator-password').fill('prova-segreteria');
-  await page.getByTestId('wizard-confirm').click();
+  await finishWizard(page, request);
   await expect(page.getByTestId('wizard-result')).toContainText('sarà inviata al servizio centrale appena torna la connessione');
   await expect(page.getByTestId('sync-pending')).toHaveText('1 esito in coda');
   await saveScreenshot(page, 'wizard-queued-it');
