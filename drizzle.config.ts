@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src-main/core/db/schema.ts',
-  out: './src-main/core/db/migrations',
+  schema: './src-main/core/store/schema.ts',
+  out: './src-main/core/store/migrations',
 });

@@ -10,7 +10,7 @@ import type { EnablementRequest } from '../shared/contract/central-api';
 import { buildTd1 } from '../shared/domain/mrz';
 import { startBrowserHost } from '../src-main/browser-host/server';
 import { createCore } from '../src-main/core/app';
-import { databaseKey } from '../src-main/core/db/key';
+import { databaseKey } from '../src-main/core/store/key';
 import { createMemoryLogger } from '../src-main/core/log';
 import { chromiumExecutablePath, chromiumLaunchArgs } from '../tests/fixtures/chromium';
 import { median, type BenchCase } from './harness';

@@ -6,10 +6,10 @@ import { startCentral, type CentralService } from '../central/server';
 import { startCentralProcess } from './central-process';
 import type { EnablementRequest } from '../shared/contract/central-api';
 import { createCore } from '../src-main/core/app';
-import { openLocalStore } from '../src-main/core/db/database';
-import { recordIdentification } from '../src-main/core/identifications';
+import { openLocalStore } from '../src-main/core/store/database';
 import { createMemoryLogger } from '../src-main/core/log';
-import { RequestsRepository } from '../src-main/core/store/requests-repository';
+import { RequestsRepository } from '../src-main/core/requests/requests-repository';
+import { ready } from '../tests/fixtures/core';
 import { submissionFor } from '../tests/fixtures/outcomes';
 import { median, percentile, type BenchCase } from './harness';
 
@@ -62,10 +62,10 @@ export const pullVersusRawInsert: BenchCase = {
       const core = benchCore(central.url, join(directory, 'pull'));
       await signIn(core);
       const pullStart = performance.now();
-      await core.sync!.pull();
+      await ready(core).sync.pull();
       const pullMs = performance.now() - pullStart;
-      if (core.sync!.requests.count() !== sizes.pull) throw new Error('pull incomplete');
-      const rows = (core.store!.sqlite.prepare('SELECT body FROM enablement_requests').all() as { body: string }[]).map(
+      if (ready(core).sync.requests.count() !== sizes.pull) throw new Error('pull incomplete');
+      const rows = (ready(core).store.sqlite.prepare('SELECT body FROM enablement_requests').all() as { body: string }[]).map(
         (row) => JSON.parse(row.body) as EnablementRequest,
       );
       await core.close();
@@ -119,9 +119,9 @@ export const lookupInLargeCache: BenchCase = {
       await central.close();
       const core = benchCore('http://127.0.0.1:9', directory, key);
       await signIn(core);
-      if (core.session!.current()?.mode !== 'offline') throw new Error('expected an offline session');
-      const repository = core.sync!.requests;
-      const store = core.store!;
+      if (ready(core).session.current()?.mode !== 'offline') throw new Error('expected an offline session');
+      const repository = ready(core).sync.requests;
+      const store = ready(core).store;
       const batch: EnablementRequest[] = [];
       const flush = () => {
         store.sqlite.transaction(() => repository.upsert(batch)).immediate();
@@ -177,7 +177,7 @@ async function drainRun(errorRate: number): Promise<{ rate: number; lost: number
   try {
     const core = benchCore(central.url, directory);
     await signIn(core);
-    const engine = core.sync!;
+    const { sync: engine, outcomes } = ready(core);
     await engine.pull();
     const targets = (await central.requests('awaiting-identification', sizes.drain * 2))
       .filter((r) => r.identificationRequired)
@@ -185,7 +185,7 @@ async function drainRun(errorRate: number): Promise<{ rate: number; lost: number
     if (targets.length < sizes.drain) throw new Error(`only ${targets.length} requests to confirm`);
     // Queue everything first (offline at the desk), then measure the drain alone.
     await central.setFaults({ down: true });
-    const opIds = targets.map((request) => recordIdentification(engine, submissionFor(request)).opId);
+    const opIds = targets.map((request) => outcomes.record(submissionFor(request)).opId);
     await engine.push();
     await central.setFaults({ down: false, errorRate, seed: 4 });
     const start = performance.now();

@@ -6,9 +6,9 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AuditLog } from '../src-main/core/audit';
-import { DatabaseError, openLocalStore } from '../src-main/core/db/database';
-import { databaseKey } from '../src-main/core/db/key';
+import { AuditLog } from '../src-main/core/audit/audit-log';
+import { DatabaseError, openLocalStore } from '../src-main/core/store/database';
+import { databaseKey } from '../src-main/core/store/key';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
 if (!values['data-dir']) {

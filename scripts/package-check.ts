@@ -113,7 +113,7 @@ try {
   );
 
   const main = extractFile(asar, 'out/main/index.js').toString('utf8');
-  const journal = JSON.parse(readFileSync(join(root, 'src-main/core/db/migrations/meta/_journal.json'), 'utf8')) as {
+  const journal = JSON.parse(readFileSync(join(root, 'src-main/core/store/migrations/meta/_journal.json'), 'utf8')) as {
     entries: Array<{ tag: string }>;
   };
   for (const { tag } of journal.entries) check(main.includes(tag), `out/main embeds migration ${tag}`);

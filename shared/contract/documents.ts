@@ -29,3 +29,4 @@ export const printResultSchema = z.object({
   mode: z.enum(['preview', 'download']),
   document: renderedDocumentSchema,
 });
+export type PrintResult = z.infer<typeof printResultSchema>;

@@ -9,7 +9,8 @@ export const identityDocumentInputSchema = z.object({
   kind: identityDocumentKindSchema,
   number: z.string().max(40),
   issuer: z.string().max(200),
-  issueDate: isoDate,
+  /** Empty while the operator has not typed it yet (a draft is saved as it is typed). */
+  issueDate: isoDate.or(z.literal('')),
   expiryDate: isoDate.nullable(),
 });
 export type IdentityDocumentInput = z.infer<typeof identityDocumentInputSchema>;

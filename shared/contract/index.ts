@@ -8,3 +8,4 @@ export * from './documents';
 export * from './identification';
 export * from './machine-config';
 export * from './settings-limits';
+export * from './service-errors';

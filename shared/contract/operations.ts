@@ -80,18 +80,27 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+/**
+ * Who may call an operation. `public`: anyone, also signed out or locked (what the
+ * sign-in and lock screens need, and nothing personal). `operator`: a signed-in,
+ * unlocked operator of the office. `office-admin`: the head teacher or the DSGA.
+ */
+export type Access = 'public' | 'operator' | 'office-admin';
+
 export interface OperationSpec {
+  access: Access;
   input: z.ZodType;
   output: z.ZodType;
 }
 
 export const operations = {
-  'app.info': { input: noInput, output: appInfoSchema },
-  'app.setLocale': { input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
+  'app.info': { access: 'public', input: noInput, output: appInfoSchema },
+  'app.setLocale': { access: 'public', input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
   /** Restarts into the downloaded update now; refused while an identification is in progress. */
-  'app.installUpdate': { input: noInput, output: z.null() },
+  'app.installUpdate': { access: 'public', input: noInput, output: z.null() },
 
   'session.signIn': {
+    access: 'public',
     input: z.strictObject({
       officeCode: officeCodeSchema,
       username: z.string().trim().min(1).max(100),
@@ -99,31 +108,40 @@ export const operations = {
     }),
     output: sessionSchema,
   },
-  'session.current': { input: noInput, output: sessionSchema.nullable() },
-  'session.signOut': { input: noInput, output: z.null() },
+  'session.current': { access: 'public', input: noInput, output: sessionSchema.nullable() },
+  'session.signOut': { access: 'public', input: noInput, output: z.null() },
   /** Locks the session now (the operator leaves the desk); the screen keeps its state. */
-  'session.lock': { input: noInput, output: sessionSchema.nullable() },
+  'session.lock': { access: 'operator', input: noInput, output: sessionSchema.nullable() },
   /** The password of the signed-in operator unlocks (wrong passwords count towards the delay). */
-  'session.unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
+  'session.unlock': { access: 'public', input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
   /** An offline session signs in online in place (same operator; the desk keeps its state). */
-  'session.goOnline': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
+  'session.goOnline': { access: 'operator', input: z.strictObject({ password: z.string().min(1).max(200) }), output: sessionSchema },
   /** The operator is active (keys, clicks): postpones the idle lock. */
-  'session.touch': { input: noInput, output: z.null() },
+  'session.touch': { access: 'public', input: noInput, output: z.null() },
 
   /** Online first when reachable, else the local cache; says which. */
-  'requests.lookup': { input: z.strictObject({ fiscalCode: z.string().max(64) }), output: lookupResultSchema },
+  'requests.lookup': { access: 'operator', input: z.strictObject({ fiscalCode: z.string().max(64) }), output: lookupResultSchema },
   /** One request from the local cache (after a lookup), or null. */
-  'requests.get': { input: z.strictObject({ id: z.string().min(1).max(64) }), output: enablementRequestSchema.nullable() },
+  'requests.get': {
+    access: 'operator',
+    input: z.strictObject({ id: z.string().min(1).max(64) }),
+    output: enablementRequestSchema.nullable(),
+  },
 
-  'sync.status': { input: noInput, output: syncStatusSchema },
-  'sync.retryNow': { input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },
-  'sync.problems': { input: noInput, output: z.array(syncProblemSchema) },
+  'sync.status': { access: 'public', input: noInput, output: syncStatusSchema },
+  'sync.retryNow': { access: 'operator', input: z.strictObject({ opId: z.uuid().optional() }), output: syncStatusSchema },
+  'sync.problems': { access: 'operator', input: noInput, output: z.array(syncProblemSchema) },
   /** The wizard's state, kept in the main process's memory (never on disk, never in the page) so a reload loses nothing. */
-  'drafts.get': { input: z.strictObject({ requestId: z.string().min(1).max(64) }), output: identificationDraftSchema.nullable() },
-  'drafts.save': { input: identificationDraftSchema, output: z.null() },
+  'drafts.get': {
+    access: 'operator',
+    input: z.strictObject({ requestId: z.string().min(1).max(64) }),
+    output: identificationDraftSchema.nullable(),
+  },
+  'drafts.save': { access: 'operator', input: identificationDraftSchema, output: z.null() },
 
   /** Confirms the enablement: the core re-runs every check, asks for the operator's password, records and sends. */
   'identifications.confirm': {
+    access: 'operator',
     input: z.strictObject({
       draft: identificationDraftSchema,
       acknowledgedWarnings: z.array(z.string().max(80)).max(50),
@@ -131,25 +149,30 @@ export const operations = {
     }),
     output: identificationResultSchema,
   },
-  /** Records a refusal with its reasons and a note (never sent as a confirmation). */
+  /**
+   * Records a refusal (never sent as a confirmation). `reasons` are the codes of the
+   * blocking findings the operator chose, or `other` (the note says what); the core
+   * words them on the receipt from its own assessment.
+   */
   'identifications.refuse': {
+    access: 'operator',
     input: z.strictObject({
       draft: identificationDraftSchema,
       reasons: z.array(z.string().min(1).max(80)).min(1).max(20),
-      reasonTexts: z.array(z.string().max(500)).max(20),
       note: z.string().max(1000),
     }),
     output: identificationResultSchema,
   },
 
   /** The identifications recorded on a day (Italian calendar), oldest first. */
-  'identifications.list': { input: z.strictObject({ date: z.iso.date() }), output: z.array(archiveEntrySchema) },
+  'identifications.list': { access: 'operator', input: z.strictObject({ date: z.iso.date() }), output: z.array(archiveEntrySchema) },
   /** The day's register as CSV for the school's protocol (office administrators only). */
-  'identifications.exportCsv': { input: z.strictObject({ date: z.iso.date() }), output: csvExportSchema },
+  'identifications.exportCsv': { access: 'office-admin', input: z.strictObject({ date: z.iso.date() }), output: csvExportSchema },
 
   /** Settings of this installation (office administrators change them). */
-  'settings.get': { input: noInput, output: settingsSchema },
+  'settings.get': { access: 'operator', input: noInput, output: settingsSchema },
   'settings.update': {
+    access: 'office-admin',
     input: z.strictObject({
       centralUrl: z
         .url({ protocol: /^https?$/ })
@@ -163,12 +186,13 @@ export const operations = {
   },
 
   /** Runs the retention purge now (it also runs at start and daily; office administrators). */
-  'data.purge': { input: noInput, output: purgeReportSchema },
+  'data.purge': { access: 'office-admin', input: noInput, output: purgeReportSchema },
   /** Erases one applicant's local data by fiscal code (office administrators; audited). */
-  'data.erase': { input: z.strictObject({ fiscalCode: z.string().max(64) }), output: erasureReportSchema },
+  'data.erase': { access: 'office-admin', input: z.strictObject({ fiscalCode: z.string().max(64) }), output: erasureReportSchema },
 
   /** Walks the hash-chained audit trail and reports the first broken link (office administrators). */
   'audit.verify': {
+    access: 'office-admin',
     input: noInput,
     output: z.discriminatedUnion('ok', [
       z.object({ ok: z.literal(true), entries: z.number().int() }),
@@ -182,11 +206,12 @@ export const operations = {
   },
 
   /** A document as PDF (preview in the renderer, or save). */
-  'documents.render': { input: documentRequestSchema, output: renderedDocumentSchema },
+  'documents.render': { access: 'operator', input: documentRequestSchema, output: renderedDocumentSchema },
   /** Electron: a print preview with the system print dialog. Browser host: the PDF to open in a tab. */
-  'documents.print': { input: documentRequestSchema, output: printResultSchema },
+  'documents.print': { access: 'operator', input: documentRequestSchema, output: printResultSchema },
 
   'sync.markHandled': {
+    access: 'operator',
     input: z.strictObject({ opId: z.uuid(), note: z.string().trim().min(1).max(1000) }),
     output: z.array(syncProblemSchema),
   },

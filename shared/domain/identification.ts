@@ -402,3 +402,27 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
 
   return { blocking, warnings, canConfirm: blocking.length === 0 };
 }
+
+/** The wizard's draft as the operator leaves it: a document still without its issue date is not a document yet. */
+export type IdentificationDraftData = Omit<IdentificationInput, 'request' | 'on' | 'documentOptions'>;
+
+/** A document the operator has dated, or null (an empty issue date means "not entered yet"). */
+export function enteredDocument<T extends IdentityDocumentData>(document: T | null | undefined): T | null {
+  return document && document.issueDate ? document : null;
+}
+
+/**
+ * Assesses the wizard's draft: the one reading both the renderer (to guide the operator)
+ * and the core (to decide) apply, so their findings, and refusal reasons, are the same.
+ */
+export function assessDraft(request: RequestForIdentification, draft: IdentificationDraftData, on: IsoDate): IdentificationAssessment {
+  return evaluateIdentification({
+    request,
+    presenter: draft.presenter,
+    document: enteredDocument(draft.document),
+    fiscalCodeCard: draft.fiscalCodeCard,
+    delegate: draft.delegate ? { ...draft.delegate, document: enteredDocument(draft.delegate.document) } : null,
+    ticks: draft.ticks,
+    on,
+  });
+}

@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { createCore } from '../core/app';
-import { databaseKey } from '../core/db/key';
+import { databaseKey } from '../core/store/key';
 import { createLogger } from '../core/log';
 import { defaultDataDirectory } from '../core/paths';
-import { chooseCentralUrl, readMachineConfig, type MachineConfigState } from '../core/machine-config';
-import { readPreferences } from '../core/preferences';
+import { chooseCentralUrl, readMachineConfig, type MachineConfigState } from '../core/settings/machine-config';
+import { readPreferences } from '../core/settings/preferences';
 import { startBrowserHost } from './server';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
-import { loadOrCreateKeyFile, parseHexKey } from '../core/db/key';
+import { loadOrCreateKeyFile, parseHexKey } from '../core/store/key';
 import type { Logger } from '../core/log';
 
 /**

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { ipcOperationChannel, operationNames } from '../../shared/contract';
 import { fail, transportErrorCodes } from '../../shared/contract/result';
-import type { Dispatch } from '../core/dispatcher';
+import type { Dispatch } from '../core/rpc/dispatcher';
 import type { Logger } from '../core/log';
 
 /**

@@ -5,8 +5,8 @@ import { startTrainingCentral, trainingDataDirectory } from '../../central/train
 import { ipcEventChannel } from '../../shared/contract/bridge';
 import { createCore, type Core } from '../core/app';
 import { createLogger } from '../core/log';
-import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../core/machine-config';
-import { readPreferences } from '../core/preferences';
+import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../core/settings/machine-config';
+import { readPreferences } from '../core/settings/preferences';
 import { applyProxy } from './proxy';
 import { startUpdates, updatePolicy, type Updates } from './updates';
 import { electronDatabaseKey } from './database-key';
@@ -98,8 +98,8 @@ if (!app.requestSingleInstanceLock()) {
     }
 
     // The desk locks with the computer: screen locked by the OS, or the machine suspended.
-    powerMonitor.on('lock-screen', () => core?.session?.lock());
-    powerMonitor.on('suspend', () => core?.session?.lock());
+    powerMonitor.on('lock-screen', () => core?.lockSession());
+    powerMonitor.on('suspend', () => core?.lockSession());
 
     denyAllPermissions(session.defaultSession);
     serveRenderer(protocol, join(import.meta.dirname, '../renderer'));

@@ -1,5 +1,5 @@
 import type { EnablementRequest } from '../../shared/contract/central-api';
-import { recordIdentification } from '../../src-main/core/identifications';
+import { ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
 import { expect, expectAccessible, saveScreenshot, signIn, test } from './fixtures';
 
@@ -55,9 +55,9 @@ for (const locale of ['it', 'en'] as const) {
     await expectAccessible(page, 'wizard: confirm');
     await saveScreenshot(page, `wizard-confirm-${locale}`);
     // Problems, with one in the list.
-    await desk.core.sync!.pull();
+    await ready(desk.core).sync.pull();
     const annulled = requests.find((r) => r.status === 'annulled')!;
-    recordIdentification(desk.core.sync!, submissionFor(annulled));
+    ready(desk.core).outcomes.record(submissionFor(annulled));
     await page.goto(`${desk.host.origin}/#/problemi`);
     await expect(page.getByTestId('problem')).toBeVisible({ timeout: 15_000 });
     await expectAccessible(page, 'problems');

@@ -1,5 +1,5 @@
 import type { EnablementRequest } from '../../shared/contract/central-api';
-import { recordIdentification } from '../../src-main/core/identifications';
+import { ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
 import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
 
@@ -83,7 +83,7 @@ test('with the central service down, the lookup answers from the local copy and 
   const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification')[0]!;
   await desk.open(page);
   await signIn(page);
-  await desk.core.sync!.pull();
+  await ready(desk.core).sync.pull();
   await desk.central.setFaults({ down: true });
   await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
   await page.keyboard.press('Enter');
@@ -97,9 +97,9 @@ test('a request annulled on the central side while queued shows up under Problem
   const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[1]!;
   await desk.open(page);
   await signIn(page);
-  await desk.core.sync!.pull();
+  await ready(desk.core).sync.pull();
   await desk.central.setFaults({ down: true });
-  recordIdentification(desk.core.sync!, submissionFor(request));
+  ready(desk.core).outcomes.record(submissionFor(request));
   await expect(page.getByTestId('sync-pending')).toHaveText('1 esito in coda');
   const annul = await fetch(`${desk.central.adminUrl}/admin/requests/${request.id}/annul`, { method: 'POST' });
   expect(annul.status).toBe(200);
@@ -128,8 +128,8 @@ test('the archive lists the day, reprints a receipt, and gives the office admini
   const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[2]!;
   await desk.open(page);
   await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
-  await desk.core.sync!.pull();
-  recordIdentification(desk.core.sync!, submissionFor(request), { office: desk.core.session!.current()!.office });
+  await ready(desk.core).sync.pull();
+  ready(desk.core).outcomes.record(submissionFor(request), { office: ready(desk.core).session.current()!.office });
   await page.getByRole('link', { name: 'Archivio' }).click();
   await expect(page.getByTestId('archive-row')).toHaveCount(1);
   await expect(page.getByTestId('archive-row')).toContainText(request.applicant.fiscalCode);

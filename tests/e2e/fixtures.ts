@@ -7,9 +7,9 @@ import type { EnablementRequest } from '../../shared/contract/central-api';
 import { startCentral, type CentralService } from '../../central/server';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
-import { databaseKey } from '../../src-main/core/db/key';
+import { databaseKey } from '../../src-main/core/store/key';
 import { createLogger } from '../../src-main/core/log';
-import { readMachineConfig, type MachineConfigState } from '../../src-main/core/machine-config';
+import { readMachineConfig, type MachineConfigState } from '../../src-main/core/settings/machine-config';
 
 export const projectRoot = join(import.meta.dirname, '../..');
 export const rendererDirectory = join(projectRoot, 'out/renderer');

@@ -1,3 +1,4 @@
+import { ready } from '../fixtures/core';
 import { awaiting, expect, expectAccessible, saveScreenshot, signIn, startWizard, test } from './fixtures';
 
 /** #7 at the desk: the lock keeps the wizard, offline sign-in says what it means, erasure asks twice. */
@@ -107,8 +108,8 @@ test('an office administrator erases an applicant’s local data after a confirm
   await expect(page.getByTestId('erasure-done')).toContainText(
     `Dati di ${request.applicant.fiscalCode} cancellati (identificazioni: 0; richieste: 1)`,
   );
-  const cached = desk.core
-    .store!.sqlite.prepare('SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?')
+  const cached = ready(desk.core)
+    .store.sqlite.prepare('SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?')
     .get(request.applicant.fiscalCode) as { n: number };
   expect(cached.n).toBe(0);
 });

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
-import { createTestCore, rawOpen } from '../fixtures/core';
+import { createTestCore, rawOpen, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
 /** The hash-chained audit trail: actions are recorded, edits around the app are found. */
@@ -41,7 +41,7 @@ describe('audit trail', () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
     await core.call('identifications.exportCsv', { date: today });
 
-    const store = core.store!;
+    const store = ready(core).store;
     const actions = (
       store.sqlite
         .prepare('SELECT action, fiscal_code AS fiscalCode, operator_id AS operatorId FROM audit_log ORDER BY seq')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
-import { createTestCore, rawOpen } from '../fixtures/core';
+import { createTestCore, rawOpen, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
 /**
@@ -44,7 +44,11 @@ async function setup() {
 }
 
 function count(core: ReturnType<Awaited<ReturnType<typeof setup>>['open']>, sql: string, ...params: unknown[]): number {
-  return (core.store!.sqlite.prepare(sql).get(...params) as { n: number }).n;
+  return (
+    ready(core)
+      .store.sqlite.prepare(sql)
+      .get(...params) as { n: number }
+  ).n;
 }
 
 describe('retention purge', () => {
@@ -86,13 +90,13 @@ describe('retention purge', () => {
     expect(count(core, `SELECT count(*) AS n FROM outbox WHERE state != 'acked'`)).toBe(1);
     expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE id = ?', untouched.id)).toBe(1);
     // The verifier of today's sign-in stays; the operator not seen for 100 days is forgotten.
-    expect(core.store!.sqlite.prepare('SELECT key FROM operators').all()).toEqual([{ key: 'ZZIS00100A/dirigente' }]);
+    expect(ready(core).store.sqlite.prepare('SELECT key FROM operators').all()).toEqual([{ key: 'ZZIS00100A/dirigente' }]);
     // The chain starts at the checkpoint, and the purge entry cites it.
     expect(await core.call('audit.verify', {})).toEqual({ ok: true, value: { ok: true, entries: 2 } });
     expect(await core.call('settings.get', {})).toMatchObject({ ok: true, value: { lastPurge: { identifications: 1, requests: 1 } } });
     // Audit entries are still append-only for everything after the checkpoint.
-    expect(() => core.store!.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(() => core.store!.sqlite.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
+    expect(() => ready(core).store.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(() => ready(core).store.sqlite.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
     await core.close();
 
     // A checkpoint forged around the app, to delete entries, is found.
@@ -136,8 +140,8 @@ describe('erasure by fiscal code', () => {
     });
 
     await service.setFaults({ down: false });
-    core.sync!.retryNow();
-    await core.sync!.push();
+    ready(core).sync.retryNow();
+    await ready(core).sync.push();
     expect(count(core, `SELECT count(*) AS n FROM outbox WHERE state = 'acked'`)).toBe(1);
     expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toEqual({
       ok: true,
@@ -149,8 +153,8 @@ describe('erasure by fiscal code', () => {
     // The other applicant is untouched, draft included.
     expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?', other.applicant.fiscalCode)).toBe(1);
     expect(await core.call('drafts.get', { requestId: other.id })).toMatchObject({ ok: true, value: { requestId: other.id } });
-    const erasure = core
-      .store!.sqlite.prepare(`SELECT operator_id AS operatorId, fiscal_code AS fiscalCode FROM audit_log WHERE action = 'erasure'`)
+    const erasure = ready(core)
+      .store.sqlite.prepare(`SELECT operator_id AS operatorId, fiscal_code AS fiscalCode FROM audit_log WHERE action = 'erasure'`)
       .all();
     expect(erasure).toEqual([{ operatorId: expect.any(String), fiscalCode: request.applicant.fiscalCode }]);
     expect(await core.call('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true } });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral, type CentralService } from '../../central/server';
 import type { EnablementRequest } from '../../shared/contract';
-import { createTestCore } from '../fixtures/core';
+import { createTestCore, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
 /** The desk's confirm and refuse operations against the real central service. */
@@ -22,7 +22,7 @@ async function setup() {
     await central.close();
   });
   await test.core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
-  await test.core.sync!.pull();
+  await ready(test.core).sync.pull();
   return { central, ...test };
 }
 
@@ -118,7 +118,6 @@ describe('identification desk (core operations)', () => {
     const result = await core.call('identifications.refuse', {
       draft,
       reasons: ['document-expired'],
-      reasonTexts: ['Documento scaduto il 01/01/2020.'],
       note: 'Tornerà con la CIE nuova.',
     });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'refused', delivery: 'sent' } });
@@ -143,9 +142,9 @@ describe('archive', () => {
     const { core, central } = await setup();
     const confirmed = awaiting(central, 2);
     central.store.putRequest({ ...confirmed, applicant: { ...confirmed.applicant, surname: '=HYPERLINK("x")' } });
-    await core.sync!.pull();
+    await ready(core).sync.pull();
     // The surname no longer matches the code: only to exercise the CSV; confirm through a refusal instead.
-    await core.call('identifications.refuse', { draft: goodDraft(confirmed), reasons: ['other'], reasonTexts: ['Prova'], note: 'n' });
+    await core.call('identifications.refuse', { draft: goodDraft(confirmed), reasons: ['other'], note: 'n' });
     await core.call('identifications.confirm', {
       draft: goodDraft(awaiting(central, 3)),
       acknowledgedWarnings: [],

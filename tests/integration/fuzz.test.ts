@@ -4,6 +4,7 @@ import { isOperationName, operationNames, operations } from '../../shared/contra
 import { resultSchema } from '../../shared/contract/result';
 import { z } from 'zod';
 import { startTestBrowserHost } from '../fixtures/browser-host';
+import { ready } from '../fixtures/core';
 
 /**
  * Hostile input: 10,000 random and malformed payloads across every contract operation,
@@ -21,7 +22,7 @@ describe('fuzzing the browser host', () => {
 
   it('answers 10,000 hostile calls with typed results and changes nothing when it refuses', { timeout: 120_000 }, async () => {
     const answer = resultSchema(z.unknown());
-    const changes = () => (env.core.store!.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const changes = () => (ready(env.core).store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     const payload = fc.oneof(
       fc.jsonValue().map((value) => JSON.stringify(value)),
       fc.object().map((value) => JSON.stringify(value)),

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../scripts/embed-migrations';
-import { DatabaseError, openLocalStore, shippedSchemaVersion } from '../../src-main/core/db/database';
-import { loadOrCreateKeyFile } from '../../src-main/core/db/key';
-import { migrations } from '../../src-main/core/db/migrations.generated';
+import { DatabaseError, openLocalStore, shippedSchemaVersion } from '../../src-main/core/store/database';
+import { loadOrCreateKeyFile } from '../../src-main/core/store/key';
+import { migrations } from '../../src-main/core/store/migrations.generated';
 import { createTestCore } from '../fixtures/core';
 
 const directories: string[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
-import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../../src-main/core/machine-config';
+import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../../src-main/core/settings/machine-config';
 import { createTestCore } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
@@ -72,7 +72,7 @@ describe('the core under a machine-wide configuration', () => {
       ok: true,
       value: { configError: { problems: [expect.stringContaining('«retentionDays»')] }, storeError: null },
     });
-    expect(test.core.store).toBeNull();
+    expect(test.core.status).toBe('unavailable');
     expect(existsSync(join(test.dataDirectory, 'desk.db'))).toBe(false);
     expect(await test.core.call('session.signIn', dirigente)).toMatchObject({ ok: false, error: { code: 'machine-config-invalid' } });
     expect(await test.core.call('settings.get', {})).toMatchObject({ ok: false, error: { code: 'machine-config-invalid' } });

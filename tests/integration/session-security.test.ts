@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral, type CentralService } from '../../central/server';
-import type { AppEvent } from '../../shared/contract';
-import { operationAccess } from '../../src-main/core/access';
-import { delayAfter } from '../../src-main/core/credentials';
-import { createTestCore, unreachableCentralUrl } from '../fixtures/core';
+import { operations, type AppEvent } from '../../shared/contract';
+import { delayAfter } from '../../src-main/core/session/credentials';
+import { createTestCore, unreachableCentralUrl, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
 /**
@@ -58,7 +57,7 @@ describe('offline sign-in', () => {
     const offline = open(unreachableCentralUrl, start + 6 * day);
     const signedIn = await offline.core.call('session.signIn', { ...segreteria, username: ' Segreteria ' });
     expect(signedIn).toMatchObject({ ok: true, value: { mode: 'offline', operator: { role: 'operator' }, locked: false } });
-    expect(offline.core.session!.currentToken()).toBeNull();
+    expect(ready(offline.core).session.currentToken()).toBeNull();
     expect((await offline.core.call('sync.status', {})).ok).toBe(true);
     expect(await offline.core.call('session.signIn', { ...segreteria, password: 'sbagliata' })).toMatchObject({
       ok: false,
@@ -150,7 +149,7 @@ describe('going online from an offline session', () => {
       ok: false,
       error: { code: 'central-unreachable' },
     });
-    expect(core.session!.current()).toMatchObject({ mode: 'offline' });
+    expect(ready(core).session.current()).toMatchObject({ mode: 'offline' });
     await service.setFaults({ down: false });
     expect(await core.call('session.goOnline', { password: 'sbagliata' })).toMatchObject({
       ok: false,
@@ -160,7 +159,7 @@ describe('going online from an offline session', () => {
       ok: true,
       value: { mode: 'online', operator: { role: 'operator' } },
     });
-    expect(core.session!.currentToken()).not.toBeNull();
+    expect(ready(core).session.currentToken()).not.toBeNull();
     expect(await core.call('drafts.get', { requestId: request.id })).toEqual({ ok: true, value: draft });
   });
 });
@@ -227,15 +226,15 @@ describe('idle lock', () => {
 
     // Activity postpones the lock.
     advance(4 * 60_000);
-    core.session!.lockIfIdle();
-    expect(core.session!.current()!.locked).toBe(false);
+    ready(core).session.lockIfIdle();
+    expect(ready(core).session.current()!.locked).toBe(false);
     await core.call('session.touch', {});
     advance(4 * 60_000);
-    core.session!.lockIfIdle();
-    expect(core.session!.current()!.locked).toBe(false);
+    ready(core).session.lockIfIdle();
+    expect(ready(core).session.current()!.locked).toBe(false);
     advance(60_000);
-    core.session!.lockIfIdle();
-    expect(core.session!.current()!.locked).toBe(true);
+    ready(core).session.lockIfIdle();
+    expect(ready(core).session.current()!.locked).toBe(true);
     expect(events.filter((event) => event.name === 'session.lock')).toEqual([{ name: 'session.lock', payload: { locked: true } }]);
 
     // Locked: no data, no action; the screens that need nothing personal still answer.
@@ -253,7 +252,7 @@ describe('idle lock', () => {
 
     // The operator can also lock on leaving the desk.
     expect(await core.call('session.lock', {})).toMatchObject({ ok: true, value: { locked: true } });
-    const actions = core.store!.sqlite.prepare(`SELECT action FROM audit_log WHERE action = 'unlock'`).all();
+    const actions = ready(core).store.sqlite.prepare(`SELECT action FROM audit_log WHERE action = 'unlock'`).all();
     expect(actions).toHaveLength(1);
   });
 });
@@ -262,8 +261,8 @@ describe('access policy', () => {
   it('answers only what the sign-in screen needs before sign-in, and reserves administration to office administrators', async () => {
     const service = await central();
     const { core } = desk()(service.url);
-    const publicOperations = Object.entries(operationAccess)
-      .filter(([, access]) => access === 'public')
+    const publicOperations = Object.entries(operations)
+      .filter(([, spec]) => spec.access === 'public')
       .map(([name]) => name)
       .sort();
     expect(publicOperations).toEqual([

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startCentral, type CentralService } from '../../central/server';
 import type { EnablementRequest } from '../../shared/contract/central-api';
-import { recordIdentification } from '../../src-main/core/identifications';
 import { CentralClient } from '../../src-main/core/sync/central-client';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
-import { createTestCore } from '../fixtures/core';
+import { createTestCore, ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
 
 /** Real reference central service on 127.0.0.1, real encrypted SQLite files. */
@@ -34,7 +33,7 @@ async function setup(seed = 300, pageSize = 100) {
     password: 'prova-segreteria',
   });
   expect(signIn).toMatchObject({ ok: true, value: { operator: { role: 'operator' }, mode: 'online' } });
-  return { central, ...test, engine: test.core.sync! };
+  return { central, ...test, engine: ready(test.core).sync, outcomes: ready(test.core).outcomes };
 }
 
 /** Pulls until the cache holds everything, tolerating injected faults. */
@@ -158,7 +157,7 @@ describe('sync engine against the reference central service', () => {
     // One attempt found the service away; the next lookups did not try again.
     expect(lookupsSent - before).toBe(1);
     await central.setFaults({ down: false });
-    await vi.waitFor(() => expect(core.sync!.status().online).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(ready(core).sync.status().online).toBe(true), { timeout: 5_000 });
     expect(await lookup()).toMatchObject({ ok: true, value: { source: 'online' } });
   });
 
@@ -169,10 +168,10 @@ describe('sync engine against the reference central service', () => {
     ['429 with Retry-After', { rateLimitRate: 0.5, retryAfterSeconds: 0 }],
     ['added latency', { latencyMs: 20 }],
   ])('pushes exactly once through %s', async (_name, faults) => {
-    const { central, engine } = await setup(120);
+    const { central, engine, outcomes } = await setup(120);
     await pullAll(engine, central);
     await central.setFaults({ ...faults, seed: 9 });
-    const opIds = awaiting(central, 25).map((request) => recordIdentification(engine, submissionFor(request)).opId);
+    const opIds = awaiting(central, 25).map((request) => outcomes.record(submissionFor(request)).opId);
     await drain(engine);
     expect(engine.outbox.counts()).toMatchObject({ acked: 25, pending: 0, sending: 0, retryWait: 0, dead: 0, conflict: 0 });
     expectExactlyOnce(central, opIds);
@@ -180,10 +179,10 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('queues while the central service refuses connections, and drains when it is back', async () => {
-    const { central, engine } = await setup(60);
+    const { central, engine, outcomes } = await setup(60);
     await pullAll(engine, central);
     await central.setFaults({ down: true });
-    const opIds = awaiting(central, 5).map((request) => recordIdentification(engine, submissionFor(request)).opId);
+    const opIds = awaiting(central, 5).map((request) => outcomes.record(submissionFor(request)).opId);
     await engine.push();
     expect(engine.status()).toMatchObject({ online: false, pending: 5 });
     await central.setFaults({ down: false });
@@ -194,7 +193,7 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('puts every conflict code on the problems list with a plain reason', async () => {
-    const { central, core, engine } = await setup(400);
+    const { central, core, engine, outcomes } = await setup(400);
     await pullAll(engine, central);
     const all = central.store.allRequestIds().map((id) => central.store.getRequest(id)!);
     const pick = (predicate: (r: EnablementRequest) => boolean) => all.find(predicate)!;
@@ -209,14 +208,14 @@ describe('sync engine against the reference central service', () => {
     ];
     // Offline at the desk: everything queues.
     await central.setFaults({ down: true });
-    const opIds = cases.map(([request]) => recordIdentification(engine, submissionFor(request)).opId);
+    const opIds = cases.map(([request]) => outcomes.record(submissionFor(request)).opId);
     // While queued, the central side changes: annulled, expired, updated.
     await fetch(`${central.adminUrl}/admin/requests/${toAnnul!.id}/annul`, { method: 'POST' });
     await fetch(`${central.adminUrl}/admin/requests/${toExpire!.id}/expire`, { method: 'POST' });
     central.store.putRequest({ ...toBump!, version: toBump!.version + 1 });
     // A second confirmation of the same person by another desk: already enabled.
-    const first = recordIdentification(engine, submissionFor(twice!)).opId;
-    const second = recordIdentification(engine, submissionFor(twice!)).opId;
+    const first = outcomes.record(submissionFor(twice!)).opId;
+    const second = outcomes.record(submissionFor(twice!)).opId;
     await engine.push();
     expect(engine.status()).toMatchObject({ online: false, pending: 8 });
     await central.setFaults({ down: false });
@@ -240,12 +239,12 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('parks a permanent failure as dead without blocking the others', async () => {
-    const { central, engine } = await setup(50);
+    const { central, engine, outcomes } = await setup(50);
     await pullAll(engine, central);
     const [a, b] = awaiting(central, 2);
     const ghost = { ...a!, id: 'REQ-DOES-NOT-EXIST' };
-    const dead = recordIdentification(engine, submissionFor(ghost)).opId;
-    const alive = recordIdentification(engine, submissionFor(b!)).opId;
+    const dead = outcomes.record(submissionFor(ghost)).opId;
+    const alive = outcomes.record(submissionFor(b!)).opId;
     await drain(engine);
     expect(engine.outbox.get(dead)).toMatchObject({ state: 'dead', problemCode: 'request-not-found' });
     expect(engine.outbox.get(alive)!.state).toBe('acked');
@@ -253,12 +252,12 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('asks for a new sign-in on 401 and then sends what was queued', async () => {
-    const { central, core, engine } = await setup(50);
+    const { central, core, engine, outcomes } = await setup(50);
     await pullAll(engine, central);
     const required: unknown[] = [];
     core.events.subscribe((event) => event.name === 'session.required' && required.push(event.payload));
     await fetch(`${central.adminUrl}/admin/revoke-sessions`, { method: 'POST' });
-    const opId = recordIdentification(engine, submissionFor(awaiting(central, 1)[0]!)).opId;
+    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!)).opId;
     await engine.push();
     expect(engine.status()).toMatchObject({ needsSignIn: true, pending: 1 });
     expect(required).toEqual([{ reason: 'expired' }]);
@@ -269,10 +268,10 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('re-sends a row left `sending` by a crash with the same key, and the server replays', async () => {
-    const { central, engine } = await setup(30);
+    const { central, engine, outcomes } = await setup(30);
     await pullAll(engine, central);
     await central.setFaults({ dropAfterCommitRate: 1 });
-    const opId = recordIdentification(engine, submissionFor(awaiting(central, 1)[0]!)).opId;
+    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!)).opId;
     await engine.push();
     // Simulate the crash: the row is still `sending` in the file.
     engine.outbox['store'].sqlite.prepare(`UPDATE outbox SET state = 'sending' WHERE op_id = ?`).run(opId);
@@ -300,9 +299,9 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('leaves no fiscal code, name or document number in clear in the database files', async () => {
-    const { central, engine, dataDirectory } = await setup(300);
+    const { central, engine, dataDirectory, outcomes } = await setup(300);
     await pullAll(engine, central);
-    for (const request of awaiting(central, 10)) recordIdentification(engine, submissionFor(request));
+    for (const request of awaiting(central, 10)) outcomes.record(submissionFor(request));
     await drain(engine);
     const files = readdirSync(dataDirectory).filter((name) => name.startsWith('desk.db'));
     expect(files).toContain('desk.db');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { operationNames } from '../../shared/contract';
-import { createDispatcher, ServiceFailure, type OperationHandlers } from '../../src-main/core/dispatcher';
+import { createDispatcher, type OperationHandlers } from '../../src-main/core/rpc/dispatcher';
+import { ServiceFailure } from '../../src-main/core/rpc/failures';
 import { createMemoryLogger } from '../../src-main/core/log';
 import { createTestCore } from '../fixtures/core';
 
@@ -63,12 +64,12 @@ describe('dispatcher', () => {
   it('passes a ServiceFailure through as a business error with its Italian message', async () => {
     const { dispatch } = dispatcherWith({
       'app.info': () => {
-        throw new ServiceFailure('offline', 'Servizio centrale non raggiungibile.');
+        throw new ServiceFailure('central-unreachable', 'Servizio centrale non raggiungibile.');
       },
     });
     expect(await dispatch('app.info', {})).toEqual({
       ok: false,
-      error: { code: 'offline', message: 'Servizio centrale non raggiungibile.' },
+      error: { code: 'central-unreachable', message: 'Servizio centrale non raggiungibile.' },
     });
   });
 });

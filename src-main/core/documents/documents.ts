@@ -140,8 +140,14 @@ export interface RenderedDocument {
   bytes: Uint8Array;
   fileName: string;
   title: string;
-  /** Layout facts for tests and logs: replaced characters, ellipses, overflows (must be 0). */
-  stats?: { missingGlyphs: number; truncations: number; overflows: number; pages: number };
+}
+
+/** Layout facts for tests and logs: replaced characters, ellipses, overflows (must be 0). */
+export interface LayoutStats {
+  missingGlyphs: number;
+  truncations: number;
+  overflows: number;
+  pages: number;
 }
 
 export type DocumentKind = 'modulo-adesione' | 'modulo-delega' | 'identification-receipt' | 'refusal-receipt' | 'daily-register';
@@ -156,7 +162,7 @@ export class DocumentRenderer {
   private readonly widths = new WidthCache();
 
   /** Layout facts of the last document rendered. */
-  lastStats: NonNullable<RenderedDocument['stats']> = { missingGlyphs: 0, truncations: 0, overflows: 0, pages: 0 };
+  lastStats: LayoutStats = { missingGlyphs: 0, truncations: 0, overflows: 0, pages: 0 };
 
   private async compose(
     kind: DocumentKind,

@@ -1,82 +1,114 @@
 import type { DocumentRequest, RenderedDocumentDto } from '../../../shared/contract/documents';
-import { ServiceFailure } from '../dispatcher';
-import { identificationRecordSchema } from '../identifications';
-import type { SessionManager } from '../session';
-import type { SyncEngine } from '../sync/engine';
-import type { Archive } from '../archive';
-import type { DocumentRenderer, RegisterRow } from './documents';
+import type { PrintResult } from '../../../shared/contract';
+import type { Archive } from '../archive/archive';
+import type { AuditLog } from '../audit/audit-log';
+import type { IdentificationsRepository } from '../identification/identifications-repository';
+import { readIdentificationRecord } from '../identification/outcomes';
+import type { RequestsRepository } from '../requests/requests-repository';
+import { failures } from '../rpc/failures';
+import type { SessionManager } from '../session/session-manager';
+import type { DocumentRenderer, RegisterRow, RenderedDocument } from './documents';
+
+export interface DocumentServiceParts {
+  renderer: DocumentRenderer;
+  requests: RequestsRepository;
+  identifications: IdentificationsRepository;
+  session: SessionManager;
+  archive: Archive;
+  audit: AuditLog;
+  now: () => Date;
+  /** Electron: opens a print preview; absent in the browser host (the renderer shows the PDF). */
+  printDocument?: (document: RenderedDocument) => Promise<void>;
+}
+
+/** What a printed document is about, for the audit trail (ids, never names). */
+function documentSubject(input: DocumentRequest): string {
+  switch (input.kind) {
+    case 'modulo-adesione':
+    case 'modulo-delega':
+      return `${input.kind} ${input.requestId}`;
+    case 'receipt':
+      return `receipt ${input.identificationId}`;
+    case 'daily-register':
+      return `daily-register ${input.date}`;
+  }
+}
 
 /**
  * Gathers what each document needs from the cache, the identification records and the
- * session, and renders it. The same request and clock give the same PDF.
+ * session, renders it, and audits the print. The same request and clock give the same PDF.
  */
 export class DocumentService {
-  constructor(
-    private readonly renderer: DocumentRenderer,
-    private readonly engine: SyncEngine,
-    private readonly session: SessionManager,
-    private readonly archive: Archive,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly parts: DocumentServiceParts) {}
 
   private signedIn() {
-    const current = this.session.current();
-    if (!current) throw new ServiceFailure('not-signed-in', 'Accedere per stampare i documenti dell’ufficio.');
+    const current = this.parts.session.current();
+    if (!current) throw failures.notSignedIn();
     return current;
   }
 
   private request(id: string) {
-    const request = this.engine.requestFromCache(id);
-    if (!request) throw new ServiceFailure('request-not-found', 'Richiesta non trovata sul computer: cercarla di nuovo.');
+    const request = this.parts.requests.findById(id);
+    if (!request) throw failures.requestNotFound();
     return request;
   }
 
   async render(input: DocumentRequest): Promise<RenderedDocumentDto> {
-    const now = this.now();
-    let rendered;
+    const rendered = await this.compose(input);
+    this.parts.audit.append('print', { operatorId: this.parts.session.operatorId(), subject: documentSubject(input) });
+    return {
+      title: rendered.title,
+      fileName: rendered.fileName,
+      mimeType: 'application/pdf',
+      base64: Buffer.from(rendered.bytes).toString('base64'),
+    };
+  }
+
+  /** Electron: a print preview with the system dialog. Browser host: the PDF for the renderer to open. */
+  async print(input: DocumentRequest): Promise<PrintResult> {
+    const document = await this.render(input);
+    if (!this.parts.printDocument) return { mode: 'download', document };
+    await this.parts.printDocument({ bytes: Buffer.from(document.base64, 'base64'), fileName: document.fileName, title: document.title });
+    return { mode: 'preview', document };
+  }
+
+  private async compose(input: DocumentRequest) {
+    const { renderer } = this.parts;
+    const now = this.parts.now();
     switch (input.kind) {
       case 'modulo-adesione': {
         const session = this.signedIn();
-        rendered = await this.renderer.moduloAdesione(this.request(input.requestId), session.office, session.operator, now);
-        break;
+        return renderer.moduloAdesione(this.request(input.requestId), session.office, session.operator, now);
       }
       case 'modulo-delega':
-        rendered = await this.renderer.moduloDelega(this.request(input.requestId), input.delegate, now);
-        break;
+        return renderer.moduloDelega(this.request(input.requestId), input.delegate, now);
       case 'receipt': {
-        const row = this.engine.outbox.identification(input.identificationId);
-        if (!row) throw new ServiceFailure('identification-not-found', 'Identificazione non trovata.');
-        const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
-        if (!parsed.success || !parsed.data.request)
-          throw new ServiceFailure('identification-unreadable', 'I dati di questa identificazione non sono leggibili.');
-        const record = parsed.data;
-        const state = this.engine.outbox.stateOfIdentification(row.id);
-        const office = record.office ?? this.signedIn().office;
-        rendered = await this.renderer.receipt(
+        const row = this.parts.identifications.get(input.identificationId);
+        if (!row) throw failures.identificationNotFound();
+        const record = readIdentificationRecord(row);
+        if (!record?.request) throw failures.identificationUnreadable();
+        return renderer.receipt(
           {
             identificationId: row.id,
-            request: record.request!,
+            request: record.request,
             outcome: row.outcome,
             presenter: record.submission.presenter,
             delegateName: record.delegateName,
-            office,
+            office: record.office ?? this.signedIn().office,
             operator: record.submission.operator,
             at: record.submission.capturedAt,
-            queued: state !== 'acked',
+            queued: this.parts.identifications.syncState(row.id) !== 'acked',
             refusalReasons: record.refusalReasonTexts,
             refusalNote: record.submission.refusal?.note ?? '',
           },
           now,
         );
-        break;
       }
       case 'daily-register': {
         const session = this.signedIn();
-        if (session.operator.role !== 'office-admin') {
-          throw new ServiceFailure('forbidden', 'Solo il dirigente scolastico o il DSGA possono stampare il registro.');
-        }
+        if (session.operator.role !== 'office-admin') throw failures.forbidden();
         // The archive already reads the day's records: the register prints what it lists.
-        const rows: RegisterRow[] = this.archive.list(input.date).map((entry) => ({
+        const rows: RegisterRow[] = this.parts.archive.list(input.date).map((entry) => ({
           at: entry.at,
           requestId: entry.requestId,
           fiscalCode: entry.fiscalCode,
@@ -87,15 +119,8 @@ export class DocumentService {
           operator: entry.operatorName,
           syncState: entry.syncState,
         }));
-        rendered = await this.renderer.dailyRegister(input.date, session.office, rows, now);
-        break;
+        return renderer.dailyRegister(input.date, session.office, rows, now);
       }
     }
-    return {
-      title: rendered.title,
-      fileName: rendered.fileName,
-      mimeType: 'application/pdf',
-      base64: Buffer.from(rendered.bytes).toString('base64'),
-    };
   }
 }

@@ -1,19 +1,22 @@
-import type { ArchiveEntry } from '../../shared/contract/identification';
-import { identificationRecordSchema } from './identifications';
-import type { SyncEngine } from './sync/engine';
+import type { ArchiveEntry } from '../../../shared/contract/identification';
+import type { AuditLog } from '../audit/audit-log';
+import type { IdentificationsRepository } from '../identification/identifications-repository';
+import { readIdentificationRecord } from '../identification/outcomes';
 
 /**
  * The desk's archive: the day's identifications, and the register as CSV. Who may read
  * and export it is the access policy's business (src-main/core/access.ts).
  */
 export class Archive {
-  constructor(private readonly engine: SyncEngine) {}
+  constructor(
+    private readonly identifications: IdentificationsRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   list(day: string): ArchiveEntry[] {
-    return this.engine.outbox.identificationsOfDay(day).flatMap((row) => {
-      const parsed = identificationRecordSchema.safeParse(JSON.parse(row.body));
-      if (!parsed.success) return [];
-      const record = parsed.data;
+    return this.identifications.ofDay(day).flatMap((row) => {
+      const record = readIdentificationRecord(row);
+      if (!record) return [];
       return [
         {
           identificationId: row.id,
@@ -36,7 +39,7 @@ export class Archive {
   }
 
   /** Semicolon-separated, UTF-8 with BOM (opens right in Italian spreadsheets); no formula injection. */
-  exportCsv(day: string): { fileName: string; mimeType: 'text/csv'; content: string } {
+  exportCsv(day: string, operatorId: string | null): { fileName: string; mimeType: 'text/csv'; content: string } {
     const cell = (value: string) => {
       const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
       return `"${safe.replace(/"/g, '""')}"`;
@@ -66,6 +69,7 @@ export class Archive {
       entry.refusalReasons.join(' | '),
     ]);
     const content = '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(';')).join('\r\n') + '\r\n';
+    this.audit.append('export', { operatorId, subject: `register-csv ${day}` });
     return { fileName: `registro-${day}.csv`, mimeType: 'text/csv', content };
   }
 }

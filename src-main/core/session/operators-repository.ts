@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { officeSchema, operatorSchema, type Office, type Operator } from '../../../shared/contract';
-import type { LocalStore } from '../db/database';
-import { statementCache } from '../db/statements';
+import type { LocalStore } from '../store/database';
+import { statementCache } from '../store/statements';
 
 /** A scrypt verifier as stored (parameters, salt, hash). */
 export const passwordVerifierSchema = z.object({

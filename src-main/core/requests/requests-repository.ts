@@ -1,7 +1,7 @@
 import { enablementRequestSchema, type EnablementRequest } from '../../../shared/contract/central-api';
 import { parseFiscalCode } from '../../../shared/domain/fiscal-code';
-import type { LocalStore } from '../db/database';
-import { statementCache, type Statement } from '../db/statements';
+import type { LocalStore } from '../store/database';
+import { statementCache, type Statement } from '../store/statements';
 
 /**
  * Cached enablement requests. Keyed by the canonical fiscal code, so an omocode variant

@@ -1,9 +1,10 @@
-import type { SessionInfo } from '../../shared/contract/sync';
-import type { CentralClient } from './sync/central-client';
-import { ServiceFailure } from './dispatcher';
-import type { EventHub } from './events';
+import type { SessionInfo } from '../../../shared/contract/sync';
+import type { AuditLog } from '../audit/audit-log';
+import type { EventHub } from '../events';
+import { failures, ServiceFailure, type PasswordCheck, type WrongPasswordCost } from '../rpc/failures';
+import type { CentralClient } from '../sync/central-client';
 import { accountKey, createVerifier, freeAttempts, matchesVerifier, type SignInThrottle } from './credentials';
-import type { OperatorsRepository, PasswordVerifier } from './store/operators-repository';
+import type { OperatorsRepository, PasswordVerifier } from './operators-repository';
 
 export interface SessionPolicy {
   /** How long after the last online sign-in an offline sign-in is accepted. */
@@ -18,6 +19,12 @@ export interface SessionManagerOptions {
   events: EventHub;
   /** Called after a sign-in: online, the sync engine may send again; offline, it learns the service is away. */
   onSignedIn: (mode: SessionInfo['mode']) => void;
+  /** Called after a sign-out (what the operator left in memory goes with them). */
+  onSignedOut: () => void;
+  /** Sign-in, its failures, unlock and sign-out are audited here, where they happen. */
+  audit: AuditLog;
+  /** IT fixed this PC to one office (machine-wide configuration): sign-in is limited to it. */
+  office: { code: string; name: string } | null;
   operators: OperatorsRepository;
   throttle: SignInThrottle;
   policy: SessionPolicy;
@@ -29,10 +36,6 @@ export interface SessionManagerOptions {
 
 /** An offline sign-in is refused when the clock is this far behind the last online one. */
 const clockToleranceMs = 5 * 60_000;
-
-function seconds(ms: number): number {
-  return Math.ceil(ms / 1000);
-}
 
 /**
  * The signed-in operator. The central-service token lives here, in the main process,
@@ -72,6 +75,21 @@ export class SessionManager {
   }
 
   async signIn(officeCode: string, username: string, password: string): Promise<SessionInfo> {
+    const office = this.options.office;
+    if (office && office.code !== officeCode) throw failures.officeNotAllowed(office);
+    try {
+      const signedIn = await this.authenticate(officeCode, username, password);
+      this.options.audit.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
+      return signedIn;
+    } catch (error) {
+      if (error instanceof ServiceFailure && error.code === 'invalid-credentials')
+        this.options.audit.append('sign-in-failed', { subject: officeCode });
+      throw error;
+    }
+  }
+
+  /** Online against the central service, or offline with the cached verifier when it cannot be reached. */
+  private async authenticate(officeCode: string, username: string, password: string): Promise<SessionInfo> {
     const key = accountKey(officeCode, username);
     this.refuseWhileDelayed(key);
     const result = await this.options.client.signIn({ officeCode, username, password, deviceId: this.options.deviceId() });
@@ -91,12 +109,10 @@ export class SessionManager {
       // wrong password leaves the cache alone: a stranger's typing must not lock staff out.)
       const cached = this.options.operators.find(key);
       if (cached && (await matchesVerifier(password, cached.verifier))) this.options.operators.forget(key);
-      throw this.wrongPassword(key, 'invalid-credentials', 'Codice meccanografico, nome utente o password non corretti.');
+      throw failures.invalidCredentials(this.countWrongPassword(key));
     }
     const transient = failure.kind === 'network' || (failure.kind === 'http' && (failure.status >= 500 || failure.status === 429));
-    if (!transient) {
-      throw new ServiceFailure('central-error', 'Il servizio centrale non ha accettato l’accesso: riprovare più tardi.');
-    }
+    if (!transient) throw failures.centralError();
     return this.signInOffline(key, password);
   }
 
@@ -105,28 +121,11 @@ export class SessionManager {
     const validityMs = this.options.policy.offlineValidityMs();
     const days = Math.round(validityMs / 86_400_000);
     const cached = this.options.operators.find(key);
-    if (!cached) {
-      throw new ServiceFailure(
-        'central-unreachable',
-        `Servizio centrale non raggiungibile. Senza collegamento può accedere solo chi ha già effettuato l’accesso in linea su questo computer negli ultimi ${days} giorni: verificare la connessione e riprovare.`,
-      );
-    }
+    if (!cached) throw failures.centralUnreachable(days);
     const age = this.options.now() - cached.lastOnlineAt;
-    if (age < -clockToleranceMs) {
-      throw new ServiceFailure(
-        'offline-clock',
-        'L’orologio di questo computer è indietro rispetto all’ultimo accesso in linea: l’accesso senza collegamento non è possibile. Verificare data e ora, o attendere il ritorno della connessione.',
-      );
-    }
-    if (age > validityMs) {
-      throw new ServiceFailure(
-        'offline-expired',
-        `Servizio centrale non raggiungibile, e l’ultimo accesso in linea su questo computer risale a più di ${days} giorni fa: serve un accesso in linea.`,
-      );
-    }
-    if (!(await matchesVerifier(password, cached.verifier))) {
-      throw this.wrongPassword(key, 'invalid-credentials', 'Codice meccanografico, nome utente o password non corretti.');
-    }
+    if (age < -clockToleranceMs) throw failures.offlineClock();
+    if (age > validityMs) throw failures.offlineExpired(days);
+    if (!(await matchesVerifier(password, cached.verifier))) throw failures.invalidCredentials(this.countWrongPassword(key));
     this.options.throttle.succeeded(key);
     this.start(key, cached.verifier, null, {
       operator: cached.operator,
@@ -152,16 +151,12 @@ export class SessionManager {
    * the same account signs in against the central service, which must answer now.
    */
   async goOnline(password: string): Promise<SessionInfo> {
-    if (!this.info || !this.key) throw new ServiceFailure('not-signed-in', 'Nessun operatore collegato: accedere di nuovo.');
+    if (!this.info || !this.key) throw failures.notSignedIn();
     if (this.info.mode === 'online' && this.token) return this.info;
     const [officeCode, username] = this.key.split('/') as [string, string];
-    const session = await this.signIn(officeCode, username, password);
-    if (session.mode !== 'online') {
-      throw new ServiceFailure(
-        'central-unreachable',
-        'Il servizio centrale non risponde ancora: si resta senza collegamento, gli esiti restano in coda.',
-      );
-    }
+    const session = await this.authenticate(officeCode, username, password);
+    if (session.mode !== 'online') throw failures.centralUnreachable(null);
+    this.options.audit.append('sign-in', { operatorId: session.operator.id, subject: session.office.code });
     return session;
   }
 
@@ -182,13 +177,14 @@ export class SessionManager {
   }
 
   async unlock(password: string): Promise<SessionInfo> {
-    if (!this.info) throw new ServiceFailure('not-signed-in', 'Nessun operatore collegato: accedere di nuovo.');
-    await this.checkPassword(password, 'Password non corretta: la sessione resta bloccata.');
+    if (!this.info) throw failures.notSignedIn();
+    await this.checkPassword(password, 'unlock');
     if (this.info.locked) {
       this.info = { ...this.info, locked: false };
       this.lastActivity = this.options.now();
       this.options.events.publish({ name: 'session.lock', payload: { locked: false } });
     }
+    this.options.audit.append('unlock', { operatorId: this.info.operator.id });
     return this.info;
   }
 
@@ -196,32 +192,26 @@ export class SessionManager {
    * The operator re-enters the password (to confirm an identification, to unlock).
    * Wrong passwords count towards the same delay as the sign-in's.
    */
-  async checkPassword(password: string, wrongMessage: string): Promise<void> {
-    if (!this.verifier || !this.key) throw new ServiceFailure('not-signed-in', 'Nessun operatore collegato: accedere di nuovo.');
+  async checkPassword(password: string, check: PasswordCheck): Promise<void> {
+    if (!this.verifier || !this.key) throw failures.notSignedIn();
     const key = this.key;
     this.refuseWhileDelayed(key);
-    if (!(await matchesVerifier(password, this.verifier))) throw this.wrongPassword(key, 'wrong-password', wrongMessage);
+    if (!(await matchesVerifier(password, this.verifier))) throw failures.wrongPassword(check, this.countWrongPassword(key));
     this.options.throttle.succeeded(key);
   }
 
   private refuseWhileDelayed(key: string): void {
     const wait = this.options.throttle.waitFor(key);
-    if (wait > 0) {
-      throw new ServiceFailure(
-        'sign-in-delayed',
-        `Troppi tentativi con password errata: riprovare tra ${seconds(wait)} secondi. L’attesa cresce a ogni nuovo errore.`,
-      );
-    }
+    if (wait > 0) throw failures.signInDelayed(wait);
   }
 
-  private wrongPassword(key: string, code: string, message: string): ServiceFailure {
-    const failures = this.options.throttle.failed(key);
-    const wait = this.options.throttle.waitFor(key);
-    if (wait > 0)
-      return new ServiceFailure(code, `${message} Troppi tentativi errati: il prossimo sarà possibile tra ${seconds(wait)} secondi.`);
-    const left = freeAttempts - failures;
-    if (failures > 1 && left > 0) return new ServiceFailure(code, `${message} Ancora ${left} tentativi prima di un’attesa.`);
-    return new ServiceFailure(code, message);
+  /** Counts a wrong password for the account and says what it costs now. */
+  private countWrongPassword(key: string): WrongPasswordCost {
+    const count = this.options.throttle.failed(key);
+    const waitMs = this.options.throttle.waitFor(key);
+    if (waitMs > 0) return { waitMs };
+    const attemptsLeft = freeAttempts - count;
+    return count > 1 && attemptsLeft > 0 ? { attemptsLeft } : null;
   }
 
   /** The central service refused the token: forget it and ask for a new sign-in. */
@@ -231,11 +221,18 @@ export class SessionManager {
   }
 
   signOut(): void {
+    if (this.info) this.options.audit.append('sign-out', { operatorId: this.info.operator.id });
     this.token = null;
     this.info = null;
     this.key = null;
     this.verifier = null;
+    this.options.onSignedOut();
     this.options.events.publish({ name: 'session.required', payload: { reason: 'signed-out' } });
+  }
+
+  /** Who is acting now, for the audit trail (null: nobody, or the schedule). */
+  operatorId(): string | null {
+    return this.info?.operator.id ?? null;
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { machineConfigSchema, type MachineConfig, type ManagedSettings } from '../../shared/contract/machine-config';
-import { issuePath } from './dispatcher';
+import { machineConfigSchema, type MachineConfig, type ManagedSettings } from '../../../shared/contract/machine-config';
+import { issuePath } from '../rpc/dispatcher';
 
 /**
  * The machine-wide configuration file IT deploys (schema: shared/contract/machine-config.ts).

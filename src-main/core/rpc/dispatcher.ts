@@ -7,26 +7,19 @@ import {
   type OperationName,
   type OperationOutput,
   type Result,
-} from '../../shared/contract';
-import type { Logger } from './log';
+} from '../../../shared/contract';
+import type { Logger } from '../log';
+import { ServiceFailure } from './failures';
 
-/**
- * A failure the service means to report to the person (Italian message, stable code).
- * Anything else thrown by a service is a bug: logged, and answered as `internal`.
- */
-export class ServiceFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ServiceFailure';
-  }
-}
+export type OperationHandler<N extends OperationName> = (
+  input: z.output<(typeof operations)[N]['input']>,
+) => Promise<OperationOutput<N>> | OperationOutput<N>;
 
-export type OperationHandlers = {
-  [N in OperationName]: (input: z.output<(typeof operations)[N]['input']>) => Promise<OperationOutput<N>> | OperationOutput<N>;
-};
+/** The handlers of some operations: what a feature installs (typed against the contract's table). */
+export type HandlersOf<N extends OperationName> = { [K in N]: OperationHandler<K> };
+
+/** Every operation's handler: `app.ts` joins the features' slices, and a missing one fails the type-check. */
+export type OperationHandlers = HandlersOf<OperationName>;
 
 export type Dispatch = (operation: string, input: unknown) => Promise<Result<unknown>>;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LocalStore } from './db/database';
-import { statementCache } from './db/statements';
+import type { LocalStore } from '../store/database';
+import { statementCache } from '../store/statements';
 
 /**
  * The audit trail: who did what, on whose fiscal code, when. Append-only in the schema
@@ -118,12 +118,6 @@ export class AuditLog {
     this.sql('INSERT INTO audit_checkpoints (through_seq, hash, at) VALUES (?, ?, ?)').run(last.seq, last.hash, this.now().toISOString());
     const removed = this.sql('DELETE FROM audit_log WHERE seq <= ?').run(last.seq).changes;
     return { ...checkpoint, removed };
-  }
-
-  entries(limit = 1000): AuditEntry[] {
-    return this.sql(
-      `SELECT seq, at, operator_id AS operatorId, action, fiscal_code AS fiscalCode, subject, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq DESC LIMIT ?`,
-    ).all(limit) as AuditEntry[];
   }
 
   /**

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { localeSchema } from '../../shared/contract';
-import type { Logger } from './log';
+import { localeSchema } from '../../../shared/contract';
+import type { Logger } from '../log';
 
 /**
  * Per-installation preferences that must survive a restart before any database exists

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { LocalStore } from '../db/database';
-import { statementCache } from '../db/statements';
+import type { LocalStore } from '../store/database';
+import { statementCache } from '../store/statements';
 
 export type SyncStateKey = 'cursor' | 'refetchCursor' | 'refetching' | 'clientId' | 'lastPullAt' | 'lastPushAt' | 'serverClockOffsetMs';
 
@@ -20,15 +20,6 @@ export class SyncStateRepository {
     if (value === null) this.sql('DELETE FROM sync_state WHERE key = ?').run(key);
     else
       this.sql('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-  }
-
-  /** Installation settings (the `settings` table). */
-  setting(key: string): string | null {
-    return (this.sql('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
-  }
-
-  setSetting(key: string, value: string): void {
-    this.sql('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** This installation's id, created once. */

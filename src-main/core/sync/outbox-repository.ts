@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LocalStore } from '../db/database';
-import { statementCache } from '../db/statements';
+import type { LocalStore } from '../store/database';
+import { statementCache } from '../store/statements';
 
 /**
  * The transactional outbox. An outcome and its outbox row are written in one
@@ -27,17 +27,6 @@ export interface OutboxEntry {
   updatedAt: string;
 }
 
-export interface IdentificationRow {
-  id: string;
-  requestId: string;
-  requestVersion: number;
-  fiscalCode: string;
-  outcome: 'confirmed' | 'refused';
-  operatorId: string;
-  body: string;
-  createdAt: string;
-}
-
 export interface OutboxCounts {
   pending: number;
   sending: number;
@@ -50,23 +39,6 @@ export interface OutboxCounts {
 }
 
 export const payloadHash = (payload: string) => createHash('sha256').update(payload).digest('hex');
-
-/** UTC instants bounding a calendar day in Italy (DST-aware), as ISO strings. */
-export function dayBoundsUtc(day: string, timeZone = 'Europe/Rome'): [string, string] {
-  const startOf = (isoDay: string) => {
-    // Midnight in the zone: try the two possible offsets and keep the one that maps back to 00:00.
-    for (const offset of [1, 2, 0]) {
-      const candidate = new Date(`${isoDay}T00:00:00.000Z`);
-      candidate.setUTCHours(-offset);
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(candidate);
-      if (local === '00') return candidate.toISOString();
-    }
-    return new Date(`${isoDay}T00:00:00.000Z`).toISOString();
-  };
-  const next = new Date(`${day}T12:00:00.000Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return [startOf(day), startOf(next.toISOString().slice(0, 10))];
-}
 
 const columns = `op_id AS opId, seq, identification_id AS identificationId, payload, payload_hash AS payloadHash, state, attempts,
   next_attempt_at AS nextAttemptAt, last_error AS lastError, result, problem_code AS problemCode, handled_at AS handledAt,
@@ -82,38 +54,17 @@ export class OutboxRepository {
     this.sql = statementCache(store.sqlite);
   }
 
-  private get db() {
-    return this.store.sqlite;
-  }
-
-  /** Runs `work` in one immediate transaction (nested writes join it). */
-  inTransaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
-  }
-
-  /** Records an outcome and its outbox row atomically. */
-  enqueue(identification: IdentificationRow, opId: string, payload: string): OutboxEntry {
-    const write = this.db.transaction(() => {
-      this.sql(
-        `INSERT INTO identifications (id, request_id, request_version, fiscal_code, outcome, operator_id, body, created_at)
-           VALUES (@id, @requestId, @requestVersion, @fiscalCode, @outcome, @operatorId, @body, @createdAt)`,
-      ).run(identification);
-      const seq = ((this.sql('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0) + 1;
-      this.sql(
-        `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, attempts, next_attempt_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', 0, 0, ?)`,
-      ).run(opId, seq, identification.id, payload, payloadHash(payload), this.nowIso());
-    });
-    write.immediate();
-    return this.get(opId)!;
+  /** Queues the payload of a recorded identification; call in the transaction that records it. */
+  enqueue(identificationId: string, opId: string, payload: string): void {
+    const seq = ((this.sql('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0) + 1;
+    this.sql(
+      `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, attempts, next_attempt_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, 0, ?)`,
+    ).run(opId, seq, identificationId, payload, payloadHash(payload), this.nowIso());
   }
 
   get(opId: string): OutboxEntry | null {
     return (this.sql(`SELECT ${columns} FROM outbox WHERE op_id = ?`).get(opId) as OutboxEntry | undefined) ?? null;
-  }
-
-  all(): OutboxEntry[] {
-    return this.sql(`SELECT ${columns} FROM outbox ORDER BY seq`).all() as OutboxEntry[];
   }
 
   /** At start-up: a row caught `sending` by a crash goes again, same key, same body. */
@@ -136,7 +87,7 @@ export class OutboxRepository {
    * outcomes for one request go in order), and marks them `sending` in one transaction.
    */
   claimDue(nowMs: number, limit: number): OutboxEntry[] {
-    const claim = this.db.transaction(() => {
+    return this.store.inTransaction(() => {
       // Two index range scans (state, seq) and (state, next_attempt_at), merged by seq:
       // no scan of the whole queue per batch.
       const select = (where: string) =>
@@ -158,7 +109,6 @@ export class OutboxRepository {
       }
       return claimed;
     });
-    return claim.immediate();
   }
 
   /** When the next waiting row falls due (epoch ms), or null. */
@@ -169,10 +119,6 @@ export class OutboxRepository {
 
   private update(opId: string, set: string, ...values: unknown[]): void {
     this.sql(`UPDATE outbox SET ${set}, updated_at = ? WHERE op_id = ?`).run(...values, this.nowIso(), opId);
-  }
-
-  markSending(opId: string): void {
-    this.update(opId, `state = 'sending', attempts = attempts + 1`);
   }
 
   markAcked(opId: string, result: string): void {
@@ -234,35 +180,5 @@ export class OutboxRepository {
       if (row.state === 'conflict' || row.state === 'dead') counts.problems += row.open;
     }
     return counts;
-  }
-
-  stateOfIdentification(identificationId: string): OutboxState | null {
-    return (
-      (this.sql('SELECT state FROM outbox WHERE identification_id = ?').get(identificationId) as { state: OutboxState } | undefined)
-        ?.state ?? null
-    );
-  }
-
-  /**
-   * Identifications recorded on a calendar day (Italian time), oldest first, with their
-   * sync state. `created_at` is UTC ISO; the day's bounds are computed for Europe/Rome.
-   */
-  identificationsOfDay(day: string): Array<IdentificationRow & { syncState: OutboxState }> {
-    const rows = this.sql(
-      `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body,
-              created_at AS createdAt, outbox.state AS syncState
-       FROM identifications JOIN outbox ON outbox.identification_id = identifications.id
-       WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
-    ).all(...dayBoundsUtc(day)) as Array<IdentificationRow & { syncState: OutboxState }>;
-    return rows;
-  }
-
-  identification(id: string): IdentificationRow | null {
-    return (
-      (this.sql(
-        `SELECT id, request_id AS requestId, request_version AS requestVersion, fiscal_code AS fiscalCode, outcome, operator_id AS operatorId, body, created_at AS createdAt
-           FROM identifications WHERE id = ?`,
-      ).get(id) as IdentificationRow | undefined) ?? null
-    );
   }
 }

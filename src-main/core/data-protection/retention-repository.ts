@@ -1,5 +1,5 @@
-import type { LocalStore } from '../db/database';
-import { statementCache } from '../db/statements';
+import type { LocalStore } from '../store/database';
+import { statementCache } from '../store/statements';
 
 /** An outbox row the central service has answered for good, or a problem someone handled. */
 const settledOutboxRow = `(o.state = 'acked' OR (o.state IN ('conflict', 'dead') AND o.handled_at IS NOT NULL))`;

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { PasswordVerifier, SignInFailuresRepository } from './store/operators-repository';
+import type { PasswordVerifier, SignInFailuresRepository } from './operators-repository';
 
 /**
  * The rules of passwords on this PC: the scrypt verifier kept for an offline sign-in (in

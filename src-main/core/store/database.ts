@@ -1,9 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrations } from './migrations.generated';
-import * as schema from './schema';
 
 /**
  * Opens the local store: SQLCipher-encrypted SQLite, WAL, synchronous=FULL,
@@ -11,12 +9,12 @@ import * as schema from './schema';
  * database written by a newer version; never overwrites a file it cannot read.
  */
 export type SqliteDatabase = InstanceType<typeof Database>;
-export type Orm = BetterSQLite3Database<typeof schema>;
 
 export interface LocalStore {
   sqlite: SqliteDatabase;
-  orm: Orm;
   path: string;
+  /** Runs `work` in one immediate (write-locking) transaction; nested calls join it. */
+  inTransaction<T>(work: () => T): T;
   close(): void;
 }
 
@@ -139,8 +137,7 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     if (classified) throw databaseError(classified, (error as Error).message);
     throw error;
   }
-  const orm = drizzle(sqlite as never, { schema });
-  return { sqlite, orm, path, close: () => sqlite.close() };
+  return { sqlite, path, inTransaction: (work) => sqlite.transaction(work).immediate(), close: () => sqlite.close() };
 }
 
 /** Applies every shipped migration not yet applied, all in one transaction. */

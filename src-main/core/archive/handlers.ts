@@ -1,0 +1,13 @@
+import type { HandlersOf } from '../rpc/dispatcher';
+import type { SessionManager } from '../session/session-manager';
+import type { Archive } from './archive';
+
+export function archiveHandlers(
+  archive: Archive,
+  session: SessionManager,
+): HandlersOf<'identifications.list' | 'identifications.exportCsv'> {
+  return {
+    'identifications.list': ({ date }) => archive.list(date),
+    'identifications.exportCsv': ({ date }) => archive.exportCsv(date, session.operatorId()),
+  };
+}

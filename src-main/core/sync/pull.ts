@@ -1,0 +1,102 @@
+import type { RequestsRepository } from '../requests/requests-repository';
+import type { Logger } from '../log';
+import type { LocalStore } from '../store/database';
+import type { CentralClient } from './central-client';
+import { describeFailure, pullRefusedRepeatedly } from './problems';
+import type { SyncStatusTracker } from './status';
+import type { SyncStateRepository } from './sync-state-repository';
+
+export interface ChangesPullParts {
+  store: LocalStore;
+  client: CentralClient;
+  requests: RequestsRepository;
+  state: SyncStateRepository;
+  status: SyncStatusTracker;
+  logger: Logger;
+  now: () => number;
+  pageSize: number;
+}
+
+/**
+ * Keeps the requests cache in step with the central service: changes after a
+ * server-assigned cursor, in pages; each page and its cursor land in one transaction.
+ * An unknown cursor (410) re-fetches everything into a fresh table, then swaps it in.
+ */
+export class ChangesPull {
+  private pulling: Promise<void> | null = null;
+
+  constructor(private readonly parts: ChangesPullParts) {}
+
+  /** One pull at a time: a call during a pull joins it. */
+  pull(): Promise<void> {
+    this.pulling ??= this.pullPages().finally(() => {
+      this.pulling = null;
+      this.parts.status.emit();
+    });
+    return this.pulling;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.pulling]);
+  }
+
+  private async pullPages(): Promise<void> {
+    const { client, requests, state, status, store, pageSize } = this.parts;
+    let restarts = 0;
+    const token = status.token();
+    if (!token) return;
+    let refetching = state.get('refetching') === '1';
+    let next = client.changes(token, refetching ? state.get('refetchCursor') : state.get('cursor'), pageSize);
+    for (;;) {
+      const result = await next;
+      if (!result.ok) {
+        const failure = result.failure;
+        if (failure.kind === 'network') return status.unreachable(failure);
+        status.reachable();
+        if (failure.kind === 'http' && failure.status === 410) {
+          // Unknown or too old a cursor: fetch everything into a fresh table, then swap.
+          if (++restarts > 3) {
+            status.lastError = pullRefusedRepeatedly;
+            return;
+          }
+          store.inTransaction(() => {
+            requests.clearRefetch();
+            state.set('refetching', '1');
+            state.set('refetchCursor', null);
+          });
+          this.parts.logger.info('sync.refetch');
+          refetching = true;
+          next = client.changes(token, null, pageSize);
+          continue;
+        }
+        if (failure.kind === 'http' && failure.status === 401) return status.unauthorized();
+        status.lastError = describeFailure(failure);
+        return;
+      }
+      status.reachable();
+      const page = result.value;
+      // Ask for the next page while this one is written; its cursor is saved only with
+      // the page itself, so a crash in between just fetches it again.
+      if (page.hasMore) next = client.changes(token, page.nextCursor, pageSize);
+      const inRefetch = refetching;
+      store.inTransaction(() => {
+        requests.upsert(page.items, inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
+        if (inRefetch) {
+          state.set('refetchCursor', page.nextCursor);
+          if (!page.hasMore) {
+            requests.swapInRefetch();
+            state.set('cursor', page.nextCursor);
+            state.set('refetching', null);
+            state.set('refetchCursor', null);
+          }
+        } else {
+          state.set('cursor', page.nextCursor);
+        }
+        state.set('lastPullAt', page.serverTime);
+        state.set('serverClockOffsetMs', String(Date.parse(page.serverTime) - this.parts.now()));
+      });
+      if (page.items.length > 0) status.emit();
+      if (!page.hasMore) return;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import type { RequestsRepository } from '../requests/requests-repository';
+import type { Logger } from '../log';
+import type { LocalStore } from '../store/database';
+import type { CentralClient } from './central-client';
+import { payloadHash, type OutboxEntry, type OutboxRepository } from './outbox-repository';
+import { describeFailure, type DeadCode } from './problems';
+import type { SyncStatusTracker } from './status';
+import type { SyncStateRepository } from './sync-state-repository';
+
+export interface OutboxDrainParts {
+  store: LocalStore;
+  client: CentralClient;
+  outbox: OutboxRepository;
+  requests: RequestsRepository;
+  state: SyncStateRepository;
+  status: SyncStatusTracker;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+  backoff: { baseMs: number; capMs: number };
+  /** Outcomes in flight at once (each with its own key; at most one per request). */
+  concurrency: number;
+  /** Whether the engine runs (timers may be set). */
+  running: () => boolean;
+}
+
+type SubmitResult = Awaited<ReturnType<CentralClient['submitIdentification']>>;
+
+/**
+ * Drains the outbox exactly once: every outcome carries its op id as Idempotency-Key,
+ * the payload never changes, and the server replays its first answer for a key.
+ * Transient faults wait with exponential backoff and full jitter (never sooner than
+ * Retry-After); permanent ones park the row as `dead` with its reason.
+ */
+export class OutboxDrain {
+  private pausedUntil = 0;
+  private pushing: Promise<void> | null = null;
+  private pushAgain = false;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly parts: OutboxDrainParts) {}
+
+  /** Asks for a drain soon; concurrent calls fold into one running drain. */
+  kick(): void {
+    if (this.pushing) {
+      this.pushAgain = true;
+      return;
+    }
+    this.pushing = this.drain().finally(() => {
+      this.pushing = null;
+      if (this.pushAgain && this.parts.running()) {
+        this.pushAgain = false;
+        this.kick();
+      } else {
+        this.scheduleWake();
+      }
+    });
+  }
+
+  /** Drains everything due now; resolves when the queue has nothing due. */
+  async push(): Promise<void> {
+    this.kick();
+    while (this.pushing) await this.pushing;
+  }
+
+  /** Sends waiting rows now (all, or one dead/waiting row by op id). */
+  retryNow(opId?: string): number {
+    this.pausedUntil = 0;
+    const count = this.parts.outbox.retryNow(opId);
+    this.kick();
+    return count;
+  }
+
+  async stop(): Promise<void> {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    await Promise.allSettled([this.pushing]);
+  }
+
+  private scheduleWake(): void {
+    if (!this.parts.running()) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    const at = Math.max(this.parts.outbox.nextWakeAt() ?? Infinity, this.pausedUntil);
+    if (!Number.isFinite(at)) return;
+    const delay = Math.max(0, Math.min(at - this.parts.now(), 2 ** 31 - 1));
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.kick();
+    }, delay);
+  }
+
+  private retryDelay(attempts: number, retryAfterMs: number | null): number {
+    // Exponential backoff with full jitter, capped; never sooner than Retry-After.
+    const { baseMs, capMs } = this.parts.backoff;
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.max(Math.floor(this.parts.random() * ceiling), retryAfterMs ?? 0);
+  }
+
+  private async drain(): Promise<void> {
+    const { outbox, status, now } = this.parts;
+    for (;;) {
+      if (now() < this.pausedUntil) break;
+      const token = status.token();
+      if (!token) {
+        if (outbox.nextDue(now())) status.needsSignIn = true;
+        break;
+      }
+      // A batch goes out concurrently: claimed (marked `sending`) in one transaction,
+      // answered in another. A crash in between re-sends the batch with the same keys.
+      const batch = outbox.claimDue(now(), this.parts.concurrency).filter((entry) => this.intact(entry));
+      if (batch.length === 0) {
+        if (!outbox.nextDue(now())) break;
+        continue;
+      }
+      status.emit();
+      const results = await Promise.all(batch.map((entry) => this.parts.client.submitIdentification(token, entry.opId, entry.payload)));
+      let stop = false;
+      this.parts.store.inTransaction(() => {
+        batch.forEach((entry, index) => {
+          if (this.recordResult(entry, results[index]!)) stop = true;
+        });
+      });
+      status.emit();
+      if (stop) break;
+    }
+    status.emit();
+  }
+
+  /** A stored payload that no longer matches its hash is never sent. */
+  private intact(entry: OutboxEntry): boolean {
+    if (payloadHash(entry.payload) === entry.payloadHash) return true;
+    this.parts.outbox.markDead(entry.opId, 'payload-corrupt' satisfies DeadCode, 'payload hash mismatch');
+    this.parts.logger.error('sync.payload-corrupt', { opId: entry.opId });
+    return false;
+  }
+
+  /** Records one answer (inside the caller's transaction); returns true when the drain should stop for now. */
+  private recordResult(entry: OutboxEntry, result: SubmitResult): boolean {
+    const { outbox, status, now } = this.parts;
+    const attempts = entry.attempts;
+    if (result.ok) {
+      status.reachable();
+      const answer = result.value;
+      if (answer.status === 'accepted') outbox.markAcked(entry.opId, JSON.stringify(answer));
+      else outbox.markConflict(entry.opId, answer.code, JSON.stringify(answer));
+      this.parts.requests.upsert([answer.request]);
+      this.parts.state.set('lastPushAt', new Date(now()).toISOString());
+      status.lastError = null;
+      this.parts.logger.info('sync.pushed', { opId: entry.opId, status: answer.status, code: answer.code, attempts });
+      return false;
+    }
+    const failure = result.failure;
+    if (failure.kind === 'network') {
+      status.unreachable(failure);
+      outbox.markRetry(entry.opId, now() + this.retryDelay(attempts, null), describeFailure(failure));
+      return true; // the service is gone: wait for the timer or the probe
+    }
+    status.reachable();
+    if (failure.kind === 'invalid-response') {
+      // A cut or garbled answer: the same key will replay the stored one.
+      outbox.markRetry(entry.opId, now() + this.retryDelay(attempts, null), describeFailure(failure));
+      status.lastError = describeFailure(failure);
+      return false;
+    }
+    if (failure.status === 401) {
+      outbox.markPending(entry.opId, describeFailure(failure));
+      status.unauthorized();
+      return true;
+    }
+    if (failure.status === 429 || failure.status === 408 || failure.status >= 500) {
+      const delay = this.retryDelay(attempts, failure.retryAfterMs);
+      outbox.markRetry(entry.opId, now() + delay, describeFailure(failure));
+      status.lastError = describeFailure(failure);
+      if (failure.status === 429) {
+        // Honour Retry-After for the whole queue, not just this row.
+        this.pausedUntil = Math.max(this.pausedUntil, now() + (failure.retryAfterMs ?? delay));
+        return true;
+      }
+      return false;
+    }
+    // Anything else is permanent: park it as dead with its reason, go on with the others.
+    const code: DeadCode =
+      failure.status === 404 ? 'request-not-found' : failure.code === 'idempotency-key-reused' ? 'idempotency-key-reused' : 'rejected';
+    outbox.markDead(entry.opId, code, describeFailure(failure));
+    this.parts.logger.warn('sync.dead', { opId: entry.opId, status: failure.status, code });
+    return false;
+  }
+}
