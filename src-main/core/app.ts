@@ -32,7 +32,7 @@ import { settingsHandlers } from './settings/handlers';
 import { InstallationSettings } from './settings/installation-settings';
 import { openPreferences } from './settings/preferences';
 import { SettingsRepository } from './settings/settings-repository';
-import { DatabaseError, openLocalStore, type LocalStore } from './store/database';
+import { DatabaseError, tryOpenLocalStore } from './store/database';
 import { CentralClient } from './sync/central-client';
 import { SyncEngine } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
@@ -40,7 +40,6 @@ import { OutboxRepository } from './sync/outbox-repository';
 import { SyncStateRepository } from './sync/sync-state-repository';
 
 export type { Core, CoreOptions, ReadyCore, UnavailableCore } from './core-options';
-export { productName } from './application/handlers';
 export const databaseFileName = 'desk.db';
 
 /** The composition root: opens the store (or says why not) and wires the features; behaviour lives in them. */
@@ -63,34 +62,29 @@ export function createCore(options: CoreOptions): Core {
     const configError = { path: machine.path, problems: machine.problems };
     return createUnavailableCore({ ...common, storeError: null, configError }, failures.machineConfigInvalid(machine.path), logger);
   }
-  let store: LocalStore;
-  try {
-    store = openLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey });
-  } catch (error) {
-    if (!(error instanceof DatabaseError)) throw error;
-    logger.error('store.open-failed', { code: error.code });
-    const storeError = { code: error.code, message: error.message };
-    return createUnavailableCore({ ...common, storeError, configError: null }, failures.storeUnavailable(error), logger);
+  const store = tryOpenLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey });
+  if (store instanceof DatabaseError) {
+    logger.error('store.open-failed', { code: store.code });
+    const storeError = { code: store.code, message: store.message };
+    return createUnavailableCore({ ...common, storeError, configError: null }, failures.storeUnavailable(store), logger);
   }
-
   const { events, preferences } = common;
   const now = options.now ?? (() => new Date());
   const syncNow = options.sync?.now ?? Date.now;
+  const { printDocument, resourcesDirectory } = options;
   const audit = new AuditLog(store, now);
   const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
-  const settings = new InstallationSettings({
-    repository: new SettingsRepository(store),
-    ...{ preferences, machine, audit, logger, mode: options.mode, activeCentralUrl: options.centralUrl },
-  });
+  const repository = new SettingsRepository(store);
+  const settings = new InstallationSettings({ repository, preferences, machine, audit, logger, app: options });
   const operators = new OperatorsRepository(store);
   const signInFailures = new SignInFailuresRepository(store);
   const requests = new RequestsRepository(store);
   const identifications = new IdentificationsRepository(store);
   const outbox = new OutboxRepository(store, () => new Date(syncNow()).toISOString());
   const state = new SyncStateRepository(store);
+  const deviceId = () => state.clientId();
   const session: SessionManager = new SessionManager({
-    ...{ client, events, operators, audit, office: common.machineOffice, idleCheckMs: options.idleCheckMs },
-    deviceId: () => state.clientId(),
+    ...{ client, events, operators, audit, deviceId, office: common.machineOffice, idleCheckMs: options.idleCheckMs },
     onSignedIn: (mode) => (mode === 'online' ? sync.signedIn() : void sync.probe()),
     onSignedOut: () => desk.clearDrafts(),
     throttle: new SignInThrottle(signInFailures, () => now().getTime()),
@@ -100,25 +94,17 @@ export function createCore(options: CoreOptions): Core {
     },
     now: () => now().getTime(),
   });
-  const sync: SyncEngine = new SyncEngine({
-    ...{ store, client, events, logger, outbox, requests, state, identifications, audit, pullIntervalMs: 60_000, ...options.sync },
-    session: { token: () => session.currentToken(), unauthorized: () => session.expire() },
-  });
+  const tokens = { token: () => session.currentToken(), unauthorized: () => session.expire() };
+  const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session: tokens };
+  const sync: SyncEngine = new SyncEngine({ ...syncParts, pullIntervalMs: 60_000, ...options.sync });
   const outcomes = new OutcomeRecorder({ store, identifications, outbox, requests, audit, now, send: () => sync.kick() });
-  const desk: IdentificationDesk = new IdentificationDesk({
-    ...{ requests, session, recorder: outcomes, sync, now },
-    deviceId: () => state.clientId(),
-  });
+  const desk: IdentificationDesk = new IdentificationDesk({ requests, session, recorder: outcomes, sync, now, deviceId });
   const archive = new Archive(identifications, audit);
-  const renderer = new DocumentRenderer(loadFonts(options.resourcesDirectory), loadWording(options.resourcesDirectory), logger);
-  const documents = new DocumentService({
-    ...{ renderer, requests, identifications, session, archive, audit, now },
-    printDocument: options.printDocument,
-  });
-  const protection = new DataProtection({
-    ...{ store, retention: new RetentionRepository(store), audit, settings, operators, signInFailures, logger, now },
-    onErased: (requestIds) => desk.dropDrafts(requestIds),
-  });
+  const renderer = new DocumentRenderer(loadFonts(resourcesDirectory), loadWording(resourcesDirectory), logger);
+  const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, printDocument });
+  const retention = new RetentionRepository(store);
+  const onErased = (requestIds: readonly string[]) => desk.dropDrafts(requestIds);
+  const protection = new DataProtection({ store, retention, audit, settings, operators, signInFailures, logger, now, onErased });
   const applicantRequests = new ApplicantRequests({ requests, lookup: (canonical) => sync.lookup(canonical), audit, now });
 
   const handlers: OperationHandlers = {
@@ -142,7 +128,14 @@ export function createCore(options: CoreOptions): Core {
     logger,
   );
   const core: ReadyCore = {
-    ...{ status: 'ready', dispatch, events, store, session, sync, requests, outcomes },
+    status: 'ready',
+    dispatch,
+    events,
+    store,
+    session,
+    sync,
+    requests,
+    outcomes,
     call: (operation, input) => dispatch(operation, input) as never,
     identificationInProgress: () => desk.hasDrafts(),
     lockSession: () => session.lock(),

@@ -46,6 +46,37 @@ describe('identification desk (core operations)', () => {
     expect(await core.call('drafts.get', { requestId: draft.requestId })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
   });
 
+  it('keeps a draft whose document has no issue date yet (typed as it is typed), and refuses it as a missing document', async () => {
+    const { core, central } = await setup();
+    const request = awaiting(central, 4);
+    const draft = goodDraft(request);
+    draft.document = { ...draft.document!, issueDate: '' };
+    expect(await core.call('drafts.save', draft)).toEqual({ ok: true, value: null });
+    expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: draft });
+    const refused = await core.call('identifications.refuse', { draft, reasons: ['document-missing'], note: '' });
+    expect(refused).toMatchObject({ ok: true, value: { outcome: 'refused' } });
+    expect(central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused' })]);
+  });
+
+  it('words a refusal from its own assessment: an unknown reason or an empty “other” is refused, nothing recorded', async () => {
+    const { core, central } = await setup();
+    const draft = goodDraft(awaiting(central, 5));
+    expect(await core.call('identifications.refuse', { draft, reasons: ['document-expired'], note: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'refusal-reason-unknown' },
+    });
+    expect(await core.call('identifications.refuse', { draft, reasons: ['other'], note: '  ' })).toMatchObject({
+      ok: false,
+      error: { code: 'refusal-note-needed' },
+    });
+    expect(
+      await core.call('identifications.list', { date: new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date()) }),
+    ).toEqual({
+      ok: true,
+      value: [],
+    });
+  });
+
   it('confirms with the operator’s password: sent, one effect, one confirmation email', async () => {
     const { core, central } = await setup();
     const request = awaiting(central);

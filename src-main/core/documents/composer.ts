@@ -1,4 +1,3 @@
-import fontkit from '@pdf-lib/fontkit';
 import {
   fill,
   PDFDocument,
@@ -16,6 +15,11 @@ import {
   type RGB,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { cachedFontkit, characterSet, WidthCache, type FontBytes, type FontWeight } from './fonts';
+import { emboldening, TextMeasure } from './text-measure';
+
+export type { FontBytes, FontWeight } from './fonts';
+export { WidthCache } from './fonts';
 
 /**
  * A small layout engine over pdf-lib for A4 documents set in Titillium Web (embedded,
@@ -23,11 +27,6 @@ import QRCode from 'qrcode';
  * box and never overflows. A character the font lacks is replaced by "?" (visible) and
  * counted, never a crash.
  */
-
-/** Titillium Web Regular (TrueType); heavier weights are drawn from it (see `text`). */
-export interface FontBytes {
-  regular: Uint8Array;
-}
 
 export interface DocumentMetadata {
   title: string;
@@ -50,100 +49,25 @@ const colors = {
   fill: rgb(0.95, 0.96, 0.98),
 };
 
-export interface FittedText {
-  lines: string[];
-  size: number;
-  /** True when even the smallest size needed an ellipsis. */
-  truncated: boolean;
-}
-
-export type FontWeight = 'regular' | 'semibold' | 'bold';
-
-type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
-type FontkitFont = ReturnType<Fontkit['create']>;
-
-const characterSets = new WeakMap<object, Set<number>>();
-/** The code points a font can draw (computed once per parsed font). */
-function characterSet(font: PDFFont): Set<number> {
-  const key = (font as unknown as { embedder: { font: object } }).embedder.font;
-  let set = characterSets.get(key);
-  if (!set) {
-    set = new Set(font.getCharacterSet());
-    characterSets.set(key, set);
-  }
-  return set;
-}
-
-/**
- * fontkit for pdf-lib, parsing each font's bytes once per process and remembering the
- * shaping of each string (labels repeat on every page and every document). The font
- * object is read-only to pdf-lib: each document still makes its own subset.
- */
-const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
-const cachedFontkit: Fontkit = {
-  create(bytes: Uint8Array) {
-    let font = parsedFonts.get(bytes);
-    if (!font) {
-      font = fontkit.create(bytes);
-      const layout = font.layout.bind(font);
-      const shaped = new Map<string, ReturnType<FontkitFont['layout']>>();
-      font.layout = (text, features) => {
-        const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
-        let run = shaped.get(key);
-        if (!run) {
-          run = layout(text, features);
-          if (shaped.size > 20_000) shaped.clear();
-          shaped.set(key, run);
-        }
-        return run;
-      };
-      parsedFonts.set(bytes, font);
-    }
-    return font;
-  },
-};
-
-/**
- * Text widths at 1 pt, per weight. Width is linear in the size, and measuring (a full
- * OpenType layout) is the dearest step of fitting text: one measurement serves every
- * size tried, and every document of the same fonts.
- */
-export class WidthCache {
-  private readonly maps: Record<FontWeight, Map<string, number>> = { regular: new Map(), semibold: new Map(), bold: new Map() };
-
-  unitWidth(font: PDFFont, weight: FontWeight, text: string): number {
-    const map = this.maps[weight];
-    let width = map.get(text);
-    if (width === undefined) {
-      width = font.widthOfTextAtSize(text, 1);
-      if (map.size > 100_000) map.clear();
-      map.set(text, width);
-    }
-    return width;
-  }
-}
-
 export class Composer {
   private page!: PDFPage;
   private y = 0;
   private readonly pages: PDFPage[] = [];
-  /** Characters the font could not draw, replaced by "?". */
-  missingGlyphs = 0;
-  truncations = 0;
+  private readonly measure: TextMeasure;
   /** Lines drawn wider than their box: must stay 0 (checked by the tests). */
   overflows = 0;
 
   private checkWidth(line: string, size: number, weight: FontWeight, maxWidth: number): void {
-    if (this.width(line, size, weight) > maxWidth + 0.01) this.overflows++;
+    if (this.measure.width(line, size, weight) > maxWidth + 0.01) this.overflows++;
   }
 
   private constructor(
     readonly doc: PDFDocument,
-    private readonly fonts: Record<FontWeight, PDFFont>,
-    private readonly charsets: Record<FontWeight, Set<number>>,
+    private readonly font: PDFFont,
     private readonly footer: (page: number, pages: number) => string,
-    private readonly widths: WidthCache,
+    widths: WidthCache,
   ) {
+    this.measure = new TextMeasure(font, characterSet(font), widths);
     this.newPage();
   }
 
@@ -170,84 +94,16 @@ export class Composer {
     doc.setModificationDate(metadata.createdAt);
     // One embedded font keeps documents small and quick: heavier weights are drawn with
     // the regular outlines filled and stroked (a thin stroke of the text's own colour).
-    const fonts = { regular, semibold: regular, bold: regular };
-    const charset = characterSet(regular);
-    const charsets = { regular: charset, semibold: charset, bold: charset };
-    return new Composer(doc, fonts, charsets, footer, widths);
+    return new Composer(doc, regular, footer, widths);
   }
 
-  // --- text safety and measuring ---------------------------------------------------
-
-  /** NFC, no control characters, and "?" for what the font cannot draw. */
-  clean(text: string, weight: FontWeight = 'regular'): string {
-    const charset = this.charsets[weight];
-    let out = '';
-    for (const char of text.normalize('NFC').replace(/\p{Cc}/gu, ' ')) {
-      const code = char.codePointAt(0)!;
-      if (charset.has(code)) out += char;
-      else {
-        this.missingGlyphs++;
-        out += '?';
-      }
-    }
-    return out;
+  /** Characters the font could not draw, replaced by "?". */
+  get missingGlyphs(): number {
+    return this.measure.missingGlyphs;
   }
 
-  width(text: string, size: number, weight: FontWeight = 'regular'): number {
-    // A stroke widens the line by its width (half on each side).
-    return this.widths.unitWidth(this.fonts.regular, 'regular', text) * size + Composer.emboldening(weight, size);
-  }
-
-  /** Greedy word wrap; a word longer than the line is cut by characters (see `cutWords`). */
-  wrap(text: string, size: number, maxWidth: number, weight: FontWeight = 'regular'): string[] {
-    return this.wrapCounting(text, size, maxWidth, weight).lines;
-  }
-
-  private wrapCounting(text: string, size: number, maxWidth: number, weight: FontWeight): { lines: string[]; cutWords: number } {
-    const lines: string[] = [];
-    let cutWords = 0;
-    for (const paragraph of text.split('\n')) {
-      let line = '';
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (this.width(candidate, size, weight) <= maxWidth) {
-          line = candidate;
-          continue;
-        }
-        if (line) lines.push(line);
-        let rest = word;
-        if (this.width(rest, size, weight) > maxWidth) cutWords++;
-        while (this.width(rest, size, weight) > maxWidth) {
-          let cut = rest.length - 1;
-          while (cut > 1 && this.width(rest.slice(0, cut), size, weight) > maxWidth) cut--;
-          lines.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
-        }
-        line = rest;
-      }
-      lines.push(line);
-    }
-    return { lines, cutWords };
-  }
-
-  /** Shrinks from `size` down to `minSize`, then wraps into at most `maxLines`; ellipsis as the last resort. */
-  fit(text: string, maxWidth: number, options: { size: number; minSize: number; maxLines: number; weight?: FontWeight }): FittedText {
-    const weight = options.weight ?? 'regular';
-    const clean = this.clean(text, weight);
-    // Shrinking beats cutting a word in two; cutting beats an ellipsis.
-    for (const allowCuts of [false, true]) {
-      for (let size = options.size; size >= options.minSize - 0.001; size -= 0.5) {
-        const { lines, cutWords } = this.wrapCounting(clean, size, maxWidth, weight);
-        if (lines.length <= options.maxLines && (allowCuts || cutWords === 0)) return { lines, size, truncated: false };
-      }
-    }
-    const size = options.minSize;
-    const lines = this.wrap(clean, size, maxWidth, weight).slice(0, options.maxLines);
-    let last = lines[lines.length - 1] ?? '';
-    while (last.length > 0 && this.width(`${last}…`, size, weight) > maxWidth) last = last.slice(0, -1);
-    lines[lines.length - 1] = `${last}…`;
-    this.truncations++;
-    return { lines, size, truncated: true };
+  get truncations(): number {
+    return this.measure.truncations;
   }
 
   // --- pages ---------------------------------------------------------------------
@@ -273,16 +129,11 @@ export class Composer {
     return this.y;
   }
 
-  /** Stroke width that turns regular outlines into a semibold or bold weight. */
-  private static emboldening(weight: FontWeight, size: number): number {
-    return weight === 'bold' ? size * 0.045 : weight === 'semibold' ? size * 0.028 : 0;
-  }
-
   /** Draws one line in a weight: regular as is, heavier weights filled and stroked. */
   private text(line: string, x: number, y: number, size: number, weight: FontWeight, color: RGB, page: PDFPage = this.page): void {
-    const stroke = Composer.emboldening(weight, size);
+    const stroke = emboldening(weight, size);
     if (stroke === 0) {
-      page.drawText(line, { x, y, size, font: this.fonts.regular, color });
+      page.drawText(line, { x, y, size, font: this.font, color });
       return;
     }
     page.pushOperators(
@@ -291,7 +142,7 @@ export class Composer {
       setLineWidth(stroke),
       setStrokingColor(color),
     );
-    page.drawText(line, { x, y, size, font: this.fonts.regular, color });
+    page.drawText(line, { x, y, size, font: this.font, color });
     page.pushOperators(popGraphicsState());
   }
 
@@ -323,11 +174,11 @@ export class Composer {
     const top = this.y;
     let height = 0;
     for (const line of overlines) {
-      const fitted = this.fit(line, textWidth, { size: 10, minSize: 7, maxLines: 1, weight: 'semibold' });
+      const fitted = this.measure.fit(line, textWidth, { size: 10, minSize: 7, maxLines: 1, weight: 'semibold' });
       height += this.drawLines(fitted.lines, margin.left, top - height, fitted.size, 'semibold', colors.primary);
     }
     height += 4;
-    const fittedTitle = this.fit(title, textWidth, { size: 22, minSize: 14, maxLines: 2, weight: 'bold' });
+    const fittedTitle = this.measure.fit(title, textWidth, { size: 22, minSize: 14, maxLines: 2, weight: 'bold' });
     height += this.drawLines(fittedTitle.lines, margin.left, top - height, fittedTitle.size, 'bold');
     if (qr) {
       const matrix = QRCode.create(qr.text, { errorCorrectionLevel: 'M' }).modules;
@@ -347,7 +198,7 @@ export class Composer {
       }
       operators.push(fill(), popGraphicsState());
       this.page.pushOperators(...operators);
-      const caption = this.fit(qr.caption, qrSize + 10, { size: 6.5, minSize: 5, maxLines: 2 });
+      const caption = this.measure.fit(qr.caption, qrSize + 10, { size: 6.5, minSize: 5, maxLines: 2 });
       this.drawLines(caption.lines, x0 - 5, y0 - 3, caption.size, 'regular', colors.muted);
       height = Math.max(height, qrSize + 18);
     }
@@ -363,7 +214,7 @@ export class Composer {
 
   sectionTitle(text: string): void {
     this.ensure(60);
-    const fitted = this.fit(text, contentWidth, { size: 12.5, minSize: 9, maxLines: 2, weight: 'bold' });
+    const fitted = this.measure.fit(text, contentWidth, { size: 12.5, minSize: 9, maxLines: 2, weight: 'bold' });
     this.y -= this.drawLines(fitted.lines, margin.left, this.y, fitted.size, 'bold', colors.primary) + 4;
   }
 
@@ -396,16 +247,16 @@ export class Composer {
         borderColor: colors.rule,
         borderWidth: 0.6,
       });
-      const label = this.fit(row.label, width - 10, { size: 7.5, minSize: 6, maxLines: 1, weight: 'semibold' });
+      const label = this.measure.fit(row.label, width - 10, { size: 7.5, minSize: 6, maxLines: 1, weight: 'semibold' });
       this.drawLines(label.lines, x + 5, top - 3, label.size, 'semibold', colors.muted);
-      const value = this.fit(row.value || '—', width - 10, { size: 11, minSize: 7, maxLines: options.maxLines ?? 2 });
+      const value = this.measure.fit(row.value || '—', width - 10, { size: 11, minSize: 7, maxLines: options.maxLines ?? 2 });
       // Lines of the value share the space under the label.
       const available = boxHeight - 13;
       const lineHeight = Math.min(value.size * 1.15, available / value.lines.length);
       let baseline = top - 12 - value.size;
       for (const line of value.lines) {
         this.checkWidth(line, value.size, 'regular', width - 10);
-        this.page.drawText(line, { x: x + 5, y: baseline, size: value.size, font: this.fonts.regular, color: colors.text });
+        this.page.drawText(line, { x: x + 5, y: baseline, size: value.size, font: this.font, color: colors.text });
         baseline -= lineHeight;
       }
       column += span;
@@ -421,13 +272,13 @@ export class Composer {
   paragraph(text: string, options: { size?: number; weight?: FontWeight; bullet?: boolean; color?: 'text' | 'muted' } = {}): void {
     const size = options.size ?? 10;
     const indent = options.bullet ? 12 : 0;
-    const lines = this.wrap(this.clean(text, options.weight), size, contentWidth - indent, options.weight);
+    const lines = this.measure.wrap(this.measure.clean(text), size, contentWidth - indent, options.weight);
     const lineHeight = size * 1.3;
     for (const [index, line] of lines.entries()) {
       this.ensure(lineHeight + 2);
       this.checkWidth(line, size, options.weight ?? 'regular', contentWidth - indent);
       if (options.bullet && index === 0)
-        this.page.drawText('•', { x: margin.left + 2, y: this.y - size, size, font: this.fonts.regular, color: colors.text });
+        this.page.drawText('•', { x: margin.left + 2, y: this.y - size, size, font: this.font, color: colors.text });
       this.text(
         line,
         margin.left + indent,
@@ -450,7 +301,7 @@ export class Composer {
     labels.forEach((label, index) => {
       const x = margin.left + index * (width + gap);
       this.page.drawRectangle({ x, y: this.y - height, width, height, borderColor: colors.rule, borderWidth: 0.8 });
-      const fitted = this.fit(label, width - 10, { size: 8, minSize: 6, maxLines: 2, weight: 'semibold' });
+      const fitted = this.measure.fit(label, width - 10, { size: 8, minSize: 6, maxLines: 2, weight: 'semibold' });
       this.drawLines(fitted.lines, x + 5, this.y - 3, fitted.size, 'semibold', colors.muted);
     });
     this.y -= height + 14;
@@ -459,7 +310,7 @@ export class Composer {
   /** A boxed, emphasised line (outcomes on receipts). */
   banner(text: string, tone: 'ok' | 'ko'): void {
     this.ensure(40);
-    const fitted = this.fit(text, contentWidth - 20, { size: 14, minSize: 9, maxLines: 2, weight: 'bold' });
+    const fitted = this.measure.fit(text, contentWidth - 20, { size: 14, minSize: 9, maxLines: 2, weight: 'bold' });
     const height = fitted.lines.length * fitted.size * 1.25 + 14;
     const color = tone === 'ok' ? rgb(0, 0.45, 0.25) : rgb(0.7, 0.1, 0.15);
     this.page.drawRectangle({ x: margin.left, y: this.y - height, width: contentWidth, height, borderColor: color, borderWidth: 1.5 });
@@ -480,7 +331,7 @@ export class Composer {
       let x = margin.left;
       this.page.drawRectangle({ x: margin.left, y: this.y - rowHeight, width: contentWidth, height: rowHeight, color: colors.primary });
       columns.forEach((column, index) => {
-        const fitted = this.fit(column.header, widths[index]! - 6, { size: 8, minSize: 6, maxLines: 2, weight: 'bold' });
+        const fitted = this.measure.fit(column.header, widths[index]! - 6, { size: 8, minSize: 6, maxLines: 2, weight: 'bold' });
         this.drawLines(
           fitted.lines,
           x + 3,
@@ -502,14 +353,14 @@ export class Composer {
       let x = margin.left;
       row.forEach((cell, index) => {
         const width = widths[index]! - 6;
-        const fitted = this.fit(cell, width, { size: 8, minSize: 6, maxLines: 2 });
+        const fitted = this.measure.fit(cell, width, { size: 8, minSize: 6, maxLines: 2 });
         const blockHeight = fitted.lines.length * fitted.size * 1.15;
         const top = this.y - (rowHeight - blockHeight) / 2 + 1;
         let baseline = top - fitted.size;
         for (const line of fitted.lines) {
           this.checkWidth(line, fitted.size, 'regular', width);
-          const lineX = columns[index]!.align === 'right' ? x + 3 + width - this.width(line, fitted.size) : x + 3;
-          this.page.drawText(line, { x: lineX, y: baseline, size: fitted.size, font: this.fonts.regular, color: colors.text });
+          const lineX = columns[index]!.align === 'right' ? x + 3 + width - this.measure.width(line, fitted.size) : x + 3;
+          this.page.drawText(line, { x: lineX, y: baseline, size: fitted.size, font: this.font, color: colors.text });
           baseline -= fitted.size * 1.15;
         }
         x += widths[index]!;
@@ -529,7 +380,7 @@ export class Composer {
   async finish(): Promise<Uint8Array> {
     const pages = this.pages.length;
     this.pages.forEach((page, index) => {
-      const text = this.clean(this.footer(index + 1, pages));
+      const text = this.measure.clean(this.footer(index + 1, pages));
       const size = 7.5;
       page.drawLine({
         start: { x: margin.left, y: margin.bottom - 18 },
@@ -537,7 +388,7 @@ export class Composer {
         thickness: 0.4,
         color: colors.rule,
       });
-      page.drawText(text, { x: margin.left, y: margin.bottom - 30, size, font: this.fonts.regular, color: colors.muted });
+      page.drawText(text, { x: margin.left, y: margin.bottom - 30, size, font: this.font, color: colors.muted });
     });
     return this.doc.save({ useObjectStreams: false });
   }

@@ -22,9 +22,8 @@ export interface InstallationSettingsParts {
   machine: MachineConfigState;
   audit: AuditLog;
   logger: Logger;
-  mode: AppMode;
-  /** The central service in use now (chosen at start). */
-  activeCentralUrl: string;
+  /** The mode, and the central service in use now (chosen at start). */
+  app: { mode: AppMode; centralUrl: string };
 }
 
 /**
@@ -50,12 +49,12 @@ export class InstallationSettings {
   /** What the settings screen shows to this session. */
   view(session: SessionInfo | null): Settings {
     const chosen = this.machineConfig?.centralUrl ?? this.parts.preferences.get().centralUrl;
-    const active = this.parts.activeCentralUrl;
+    const active = this.parts.app.centralUrl;
     return {
       centralUrl: chosen,
       activeCentralUrl: active,
       // Training runs the embedded service: a chosen URL (or its removal) needs a restart.
-      restartNeeded: this.parts.mode === 'training' ? chosen !== null : chosen !== active,
+      restartNeeded: this.parts.app.mode === 'training' ? chosen !== null : chosen !== active,
       retentionDays: this.number('retentionDays'),
       idleLockMinutes: this.number('idleLockMinutes'),
       offlineSignInDays: this.number('offlineSignInDays'),

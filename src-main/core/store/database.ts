@@ -140,6 +140,16 @@ export function openLocalStore(options: OpenOptions): LocalStore {
   return { sqlite, path, inTransaction: (work) => sqlite.transaction(work).immediate(), close: () => sqlite.close() };
 }
 
+/** The store, or the reason the person must see (any other error is a bug and propagates). */
+export function tryOpenLocalStore(options: OpenOptions): LocalStore | DatabaseError {
+  try {
+    return openLocalStore(options);
+  } catch (error) {
+    if (error instanceof DatabaseError) return error;
+    throw error;
+  }
+}
+
 /** Applies every shipped migration not yet applied, all in one transaction. */
 export function applyMigrations(sqlite: SqliteDatabase): number {
   const applied = sqlite.pragma('user_version', { simple: true }) as number;

@@ -1,0 +1,75 @@
+import fontkit from '@pdf-lib/fontkit';
+import type { PDFDocument, PDFFont } from 'pdf-lib';
+
+/** The document font: parsed once per process, its character set and text widths remembered. */
+
+/** Titillium Web Regular (TrueType); heavier weights are drawn from it (see `text`). */
+export interface FontBytes {
+  regular: Uint8Array;
+}
+
+export type FontWeight = 'regular' | 'semibold' | 'bold';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type FontkitFont = ReturnType<Fontkit['create']>;
+
+const characterSets = new WeakMap<object, Set<number>>();
+/** The code points a font can draw (computed once per parsed font). */
+export function characterSet(font: PDFFont): Set<number> {
+  const key = (font as unknown as { embedder: { font: object } }).embedder.font;
+  let set = characterSets.get(key);
+  if (!set) {
+    set = new Set(font.getCharacterSet());
+    characterSets.set(key, set);
+  }
+  return set;
+}
+
+/**
+ * fontkit for pdf-lib, parsing each font's bytes once per process and remembering the
+ * shaping of each string (labels repeat on every page and every document). The font
+ * object is read-only to pdf-lib: each document still makes its own subset.
+ */
+const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+export const cachedFontkit: Fontkit = {
+  create(bytes: Uint8Array) {
+    let font = parsedFonts.get(bytes);
+    if (!font) {
+      font = fontkit.create(bytes);
+      const layout = font.layout.bind(font);
+      const shaped = new Map<string, ReturnType<FontkitFont['layout']>>();
+      font.layout = (text, features) => {
+        const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+        let run = shaped.get(key);
+        if (!run) {
+          run = layout(text, features);
+          if (shaped.size > 20_000) shaped.clear();
+          shaped.set(key, run);
+        }
+        return run;
+      };
+      parsedFonts.set(bytes, font);
+    }
+    return font;
+  },
+};
+
+/**
+ * Text widths at 1 pt, per weight. Width is linear in the size, and measuring (a full
+ * OpenType layout) is the dearest step of fitting text: one measurement serves every
+ * size tried, and every document of the same fonts.
+ */
+export class WidthCache {
+  private readonly maps: Record<FontWeight, Map<string, number>> = { regular: new Map(), semibold: new Map(), bold: new Map() };
+
+  unitWidth(font: PDFFont, weight: FontWeight, text: string): number {
+    const map = this.maps[weight];
+    let width = map.get(text);
+    if (width === undefined) {
+      width = font.widthOfTextAtSize(text, 1);
+      if (map.size > 100_000) map.clear();
+      map.set(text, width);
+    }
+    return width;
+  }
+}
