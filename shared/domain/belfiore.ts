@@ -1,21 +1,28 @@
 import { belfioreDatasetInfo, belfiorePlacesText } from './belfiore-places.generated';
-import type { IsoDate } from './dates';
+import { formatItalianDate, type IsoDate } from './dates';
 
 /**
  * Belfiore codes (codici catastali) of Italian comuni and, with a leading Z, of foreign
- * countries, each with the period it was valid. Dataset: see belfiore-places.generated.ts
- * and README ("Belfiore dataset").
+ * countries, with every period in which each code existed (ANPR; both ends inclusive).
+ * A code may have several periods: a comune renamed, moved to another province,
+ * suppressed and re-established. Dataset: belfiore-places.generated.ts, README
+ * ("Belfiore dataset"). Fonte: ANPR – Ministero dell'Interno (CC-BY 4.0).
  */
-export interface BirthPlace {
-  code: string;
+export interface BirthPlacePeriod {
   name: string;
-  /** Province abbreviation for a comune (e.g. `RM`), ISO 3166 code for a country. */
+  /** Province abbreviation for a comune (e.g. `RM`), `EE` for a foreign country. */
   area: string;
-  kind: 'comune' | 'country';
-  /** First day of validity, or null when unknown or from before 1861. */
-  validFrom: IsoDate | null;
+  /** First day of validity. */
+  validFrom: IsoDate;
   /** Last day of validity, or null while the place still exists. */
   validTo: IsoDate | null;
+}
+
+export interface BirthPlace extends BirthPlacePeriod {
+  code: string;
+  kind: 'comune' | 'country';
+  /** Every period, oldest first; the place's own name, area and bounds are its latest period's. */
+  periods: BirthPlacePeriod[];
 }
 
 export { belfioreDatasetInfo };
@@ -29,14 +36,14 @@ function places(): Map<string, BirthPlace> {
   index = new Map();
   for (const line of belfiorePlacesText.split('\n')) {
     const [code = '', name = '', area = '', from = '', to = ''] = line.split('|');
-    index.set(code, {
-      code,
-      name,
-      area,
-      kind: code.startsWith('Z') ? 'country' : 'comune',
-      validFrom: compactToIso(from),
-      validTo: compactToIso(to),
-    });
+    const period: BirthPlacePeriod = { name, area, validFrom: compactToIso(from)!, validTo: compactToIso(to) };
+    const known = index.get(code);
+    if (known) {
+      known.periods.push(period);
+      Object.assign(known, period);
+    } else {
+      index.set(code, { code, kind: code.startsWith('Z') ? 'country' : 'comune', ...period, periods: [period] });
+    }
   }
   return index;
 }
@@ -45,8 +52,13 @@ export function findBirthPlace(code: string): BirthPlace | undefined {
   return places().get(code.toUpperCase());
 }
 
+/** The period of `place` that covers `date` (last day included), or undefined. */
+export function birthPlacePeriodOn(place: BirthPlace, date: IsoDate): BirthPlacePeriod | undefined {
+  return place.periods.find((period) => period.validFrom <= date && (period.validTo === null || date <= period.validTo));
+}
+
 export function isBirthPlaceValidOn(place: BirthPlace, date: IsoDate): boolean {
-  return (place.validFrom === null || place.validFrom <= date) && (place.validTo === null || date <= place.validTo);
+  return birthPlacePeriodOn(place, date) !== undefined;
 }
 
 /** Every place valid on `date` (used by the synthetic-people generator). */
@@ -54,6 +66,19 @@ export function birthPlacesValidOn(date: IsoDate, kind?: BirthPlace['kind']): Bi
   return [...places().values()].filter((place) => (!kind || place.kind === kind) && isBirthPlaceValidOn(place, date));
 }
 
-export function describeBirthPlace(place: BirthPlace): string {
-  return place.kind === 'comune' ? `${place.name} (${place.area})` : place.name;
+/** "Abano Terme (PD)", or a country's name; on a date, the name the place had then. */
+export function describeBirthPlace(place: BirthPlace, on?: IsoDate): string {
+  const period = (on && birthPlacePeriodOn(place, on)) || place;
+  return place.kind === 'comune' ? `${period.name} (${period.area})` : period.name;
+}
+
+/** The periods in words, for a refusal: "dal 26/07/1936 al 31/12/2016". */
+export function describeBirthPlacePeriods(place: BirthPlace): string {
+  return place.periods
+    .map((period) =>
+      period.validTo === null
+        ? `dal ${formatItalianDate(period.validFrom)}`
+        : `dal ${formatItalianDate(period.validFrom)} al ${formatItalianDate(period.validTo)}`,
+    )
+    .join(', ');
 }

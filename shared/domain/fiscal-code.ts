@@ -1,5 +1,5 @@
-import { findBirthPlace, isBirthPlaceValidOn } from './belfiore';
-import { formatIsoDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
+import { describeBirthPlacePeriods, findBirthPlace, isBirthPlaceValidOn, type BirthPlace } from './belfiore';
+import { formatIsoDate, formatItalianDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
 import type { DomainResult } from './result';
 
 /**
@@ -157,6 +157,19 @@ function resolveYear(yy: number, month: number, day: number, on: IsoDate): numbe
   return year;
 }
 
+/** "Codice A012 (Abetone) valido fino al 31/12/2016: non esisteva il 01/01/2017." */
+function birthPlaceRefusal(place: BirthPlace, birthDate: IsoDate): string {
+  const first = place.periods[0]!;
+  const last = place.periods[place.periods.length - 1]!;
+  const when =
+    last.validTo !== null && birthDate > last.validTo && place.periods.length === 1
+      ? `valido fino al ${formatItalianDate(last.validTo)}`
+      : birthDate < first.validFrom && place.periods.length === 1
+        ? `valido dal ${formatItalianDate(first.validFrom)}`
+        : `valido ${describeBirthPlacePeriods(place)}`;
+  return `Codice ${place.code} (${place.name}) ${when}: non esisteva il ${formatItalianDate(birthDate)}.`;
+}
+
 /**
  * Parses and validates a fiscal code. Errors, checked in this order: `empty`, `length`,
  * `format`, `check-character`, `birth-date`, `birth-place`.
@@ -181,8 +194,7 @@ export function parseFiscalCode(text: string, options: { on?: IsoDate } = {}): D
   const birthPlaceCode = fields.restored.slice(11, 15);
   const place = findBirthPlace(birthPlaceCode);
   if (!place) return fail('birth-place', `Codice ${birthPlaceCode} sconosciuto.`);
-  if (!isBirthPlaceValidOn(place, birthDate))
-    return fail('birth-place', `${place.name} (${birthPlaceCode}) non esisteva il ${birthDate.split('-').reverse().join('/')}.`);
+  if (!isBirthPlaceValidOn(place, birthDate)) return fail('birth-place', birthPlaceRefusal(place, birthDate));
 
   const canonicalBody = fields.restored.slice(0, 15);
   return {

@@ -109,6 +109,7 @@ export type IdentificationFindingCode =
   | 'fiscal-code-card-missing'
   | 'fiscal-code-card-invalid'
   | 'fiscal-code-card-mismatch'
+  | 'fiscal-code-card-omocode-variant'
   | 'health-card-number-invalid'
   | 'fiscal-code-card-expired'
   | 'delegate-missing'
@@ -295,10 +296,15 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
         step: 'fiscal-code-card',
         field: 'fiscalCode',
       });
-    } else if (applicantCode.ok && read.value.canonical !== applicantCode.value.canonical) {
+    } else if (applicantCode.ok && read.value.code !== applicantCode.value.code) {
+      // DM 23/12/1976: an omocode variant is the code the Agenzia delle Entrate gives to
+      // *another* person whose data yield the same code. The card must carry exactly the request's.
+      const variant = read.value.canonical === applicantCode.value.canonical;
       blocking.push({
-        code: 'fiscal-code-card-mismatch',
-        message: `Il codice fiscale della tessera (${read.value.code}) è diverso da quello della richiesta (${applicantCode.value.code}).`,
+        code: variant ? 'fiscal-code-card-omocode-variant' : 'fiscal-code-card-mismatch',
+        message: variant
+          ? `La tessera riporta il codice ${read.value.code}, una variante per omocodia di quello della richiesta (${applicantCode.value.code}): appartiene a un’altra persona, non al richiedente.`
+          : `Il codice fiscale della tessera (${read.value.code}) è diverso da quello della richiesta (${applicantCode.value.code}).`,
         step: 'fiscal-code-card',
         field: 'fiscalCode',
       });
@@ -342,7 +348,8 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
             field: 'fiscalCode',
           });
         }
-        if (applicantCode.ok && delegateCode.value.canonical === applicantCode.value.canonical) {
+        // Only the very same code is the applicant: an omocode variant is another person.
+        if (applicantCode.ok && delegateCode.value.code === applicantCode.value.code) {
           blocking.push({
             code: 'delegate-is-applicant',
             message: 'Il delegato non può essere il richiedente stesso.',

@@ -200,7 +200,7 @@ export class DocumentRenderer {
       { label: f.surname!, value: person.surname },
       { label: f.name!, value: person.name },
       { label: f.birthDate!, value: formatItalianDate(person.birthDate) },
-      { label: f.birthPlace!, value: place ? describeBirthPlace(place) : person.birthPlaceCode },
+      { label: f.birthPlace!, value: place ? describeBirthPlace(place, person.birthDate) : person.birthPlaceCode },
     ];
   }
 

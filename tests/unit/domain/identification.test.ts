@@ -104,16 +104,34 @@ describe('evaluateIdentification', () => {
     expect(codes(input).warnings).toEqual([]);
   });
 
-  it('blocks a fiscal-code card that differs from the request, but accepts an omocode variant of it', () => {
+  it('blocks a fiscal-code card that differs from the request, and one carrying an omocode variant of it (another person’s code)', () => {
     const input = scenario();
     input.fiscalCodeCard = { ...input.fiscalCodeCard!, fiscalCode: 'RSSMRA80A01H501U' };
     expect(codes(input).blocking).toEqual(['fiscal-code-card-mismatch']);
     const omocode = scenario();
-    omocode.fiscalCodeCard = { ...omocode.fiscalCodeCard!, fiscalCode: `*${omocodeVariant(omocode.request.applicant.fiscalCode, 2)}*` };
-    expect(codes(omocode).blocking).toEqual([]);
+    const variant = omocodeVariant(omocode.request.applicant.fiscalCode, 2);
+    omocode.fiscalCodeCard = { ...omocode.fiscalCodeCard!, fiscalCode: `*${variant}*` };
+    const blocked = evaluateIdentification(omocode).blocking;
+    expect(blocked.map((finding) => finding.code)).toEqual(['fiscal-code-card-omocode-variant']);
+    expect(blocked[0]!.message).toContain(`${variant}, una variante per omocodia`);
+    expect(blocked[0]!.message).toContain('appartiene a un’altra persona');
+    const exact = scenario();
+    exact.fiscalCodeCard = { ...exact.fiscalCodeCard!, fiscalCode: `*${exact.request.applicant.fiscalCode}*` };
+    expect(codes(exact).blocking).toEqual([]);
     const missing = scenario();
     missing.fiscalCodeCard = null;
     expect(codes(missing).blocking).toEqual(['fiscal-code-card-missing']);
+  });
+
+  it('takes a delegate for the applicant only when their code is exactly the applicant’s', () => {
+    const same = delegateScenario();
+    const applicant = same.request.applicant;
+    same.delegate = { ...same.delegate!, ...applicant };
+    expect(codes(same).blocking).toContain('delegate-is-applicant');
+    const variant = delegateScenario();
+    const omocode = omocodeVariant(variant.request.applicant.fiscalCode, 1);
+    variant.delegate = { ...variant.delegate!, ...variant.request.applicant, fiscalCode: omocode };
+    expect(codes(variant).blocking).not.toContain('delegate-is-applicant');
   });
 
   it('blocks when the request’s fiscal code disagrees with its personal data', () => {
