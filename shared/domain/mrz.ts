@@ -20,16 +20,29 @@ export interface MrzData {
   sex: Sex | null;
   surname: string;
   givenNames: string;
-  checks: { documentNumber: boolean; birthDate: boolean; expiryDate: boolean; composite: boolean };
+  /** The name field has no filler left: ICAO 9303 may have truncated the name to fit. */
+  nameFieldFull: boolean;
+  /** Every check digit of the format; `personalNumber` is TD3 only (null on a TD1). */
+  checks: { documentNumber: boolean; birthDate: boolean; expiryDate: boolean; personalNumber: boolean | null; composite: boolean };
 }
 
 export type MrzErrorCode = 'empty' | 'format';
 
 const shapes = { TD1: { lines: 3, length: 30 }, TD3: { lines: 2, length: 44 } } as const;
 
+/**
+ * What a keyboard-wedge reader types for the filler `<` when the PC's keyboard layout is
+ * not the US one it emulates: each maps back to `<`.
+ */
+export const mrzFillerSubstitutes: ReadonlyArray<{ character: string; why: string }> = [
+  { character: ';', why: 'Italian (also German, Spanish) layout: the reader sends Shift+comma, the US "<"' },
+  { character: '«', why: 'readers set to send the ISO "<" as an Alt code, read as a guillemet' },
+];
+const substitutes = new RegExp(`[${mrzFillerSubstitutes.map((substitute) => substitute.character).join('')}]`, 'g');
+
 /** Lines of an MRZ as a reader or a person typed it, or null when no known shape fits. */
 export function mrzLines(text: string): string[] | null {
-  const cleaned = text.toUpperCase().replace(/[ \t]/g, '').replace(/«/g, '<');
+  const cleaned = text.toUpperCase().replace(/[ \t]/g, '').replace(substitutes, '<');
   const lines = cleaned.split(/\r\n|\r|\n/).filter((line) => line.length > 0);
   for (const shape of Object.values(shapes)) {
     if (lines.length === shape.lines && lines.every((line) => line.length === shape.length)) return lines;
@@ -43,18 +56,36 @@ export function mrzLines(text: string): string[] | null {
   return null;
 }
 
-/** YYMMDD → date; birth dates resolve to the latest century not after `on`, expiry dates to 20YY. */
-function mrzDate(yymmdd: string | null | undefined, kind: 'birth' | 'expiry', on: IsoDate): IsoDate | null {
+/** How far ahead an expiry may lie (passports and the CIE run 10 years, plus the holder's birthday). */
+const longestValidityYears = 20;
+
+/**
+ * YYMMDD → date, the century resolved from the other fields: a birth date is the latest
+ * not after `on`; an expiry date is the latest after the birth date and no further than
+ * `longestValidityYears` from `on` (so a 1995 expiry reads 1995, not 2095).
+ */
+function mrzDate(
+  yymmdd: string | null | undefined,
+  kind: 'birth' | 'expiry',
+  on: IsoDate,
+  birthDate: IsoDate | null = null,
+): IsoDate | null {
   if (!yymmdd || !/^\d{6}$/.test(yymmdd)) return null;
   const yy = Number(yymmdd.slice(0, 2));
   const month = Number(yymmdd.slice(2, 4));
   const day = Number(yymmdd.slice(4, 6));
-  let year = 2000 + yy;
-  if (kind === 'birth') {
-    const today = parseIsoDate(on);
-    if (today && formatIsoDate(year, month, day) > on) year -= 100;
+  const today = parseIsoDate(on);
+  if (!today) return null;
+  const latest = kind === 'birth' ? on : formatIsoDate(today.year + longestValidityYears, today.month, Math.min(today.day, 28));
+  for (let century = Math.floor(today.year / 100) * 100 + 100; century >= 1800; century -= 100) {
+    const year = century + yy;
+    if (!isValidDate(year, month, day)) continue;
+    const date = formatIsoDate(year, month, day);
+    if (date > latest) continue;
+    if (kind === 'expiry' && birthDate && date <= birthDate) return null;
+    return date;
   }
-  return isValidDate(year, month, day) ? formatIsoDate(year, month, day) : null;
+  return null;
 }
 
 export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainResult<MrzData, MrzErrorCode> {
@@ -85,6 +116,8 @@ export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainRe
       .join('') ?? '';
   const fields = parsed.fields as Record<string, string | null | undefined>;
   const sex = fields.sex === 'male' ? 'M' : fields.sex === 'female' ? 'F' : null;
+  const birthDate = mrzDate(fields.birthDate ?? raw('birthDate'), 'birth', on);
+  const nameLine = format === 'TD1' ? lines[2]! : lines[0]!;
   return {
     ok: true,
     value: {
@@ -93,15 +126,17 @@ export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainRe
       issuingState: fields.issuingState ?? null,
       nationality: fields.nationality ?? null,
       documentNumber: (fields.documentNumber ?? raw('documentNumber')).replace(/</g, ''),
-      birthDate: mrzDate(fields.birthDate ?? raw('birthDate'), 'birth', on),
-      expiryDate: mrzDate(fields.expirationDate ?? raw('expirationDate'), 'expiry', on),
+      birthDate,
+      expiryDate: mrzDate(fields.expirationDate ?? raw('expirationDate'), 'expiry', on, birthDate),
       sex,
       surname: (fields.lastName ?? '').trim(),
       givenNames: (fields.firstName ?? '').trim(),
+      nameFieldFull: !nameLine.endsWith('<'),
       checks: {
         documentNumber: valid('documentNumberCheckDigit'),
         birthDate: valid('birthDateCheckDigit'),
         expiryDate: valid('expirationDateCheckDigit'),
+        personalNumber: format === 'TD3' ? valid('personalNumberCheckDigit') : null,
         composite: valid('compositeCheckDigit'),
       },
     },
@@ -122,17 +157,23 @@ export interface MrzComparisonSubject {
   document: { number: string; expiryDate?: IsoDate | null };
 }
 
+const checkDigitLabels: Record<keyof MrzData['checks'], string> = {
+  documentNumber: 'numero del documento',
+  birthDate: 'data di nascita',
+  expiryDate: 'data di scadenza',
+  personalNumber: 'numero personale',
+  composite: 'controllo complessivo',
+};
+
 /** Named differences between what the MRZ says and the request and presented document. */
 export function compareMrz(mrz: MrzData, subject: MrzComparisonSubject): MrzMismatch[] {
   const mismatches: MrzMismatch[] = [];
-  const failedChecks = Object.entries(mrz.checks)
-    .filter(([, ok]) => !ok)
-    .map(([name]) => name);
+  const failedChecks = (Object.keys(checkDigitLabels) as Array<keyof MrzData['checks']>).filter((name) => mrz.checks[name] === false);
   if (failedChecks.length > 0) {
     mismatches.push({
       code: 'mrz-check-digit',
       field: 'mrz',
-      message: 'Una o più cifre di controllo della MRZ non tornano: rileggere la MRZ o controllare il documento.',
+      message: `Cifre di controllo della MRZ che non tornano (${failedChecks.map((name) => checkDigitLabels[name]).join(', ')}): rileggere la MRZ o controllare il documento.`,
     });
   }
   if (normalizeDocumentNumber(mrz.documentNumber) !== normalizeDocumentNumber(subject.document.number)) {
@@ -159,11 +200,15 @@ export function compareMrz(mrz: MrzData, subject: MrzComparisonSubject): MrzMism
       message: 'La data di scadenza nella MRZ è diversa da quella inserita.',
     });
   }
-  // The MRZ drops accents and apostrophes: compare bare letters.
-  if (nameLetters(mrz.surname) !== nameLetters(subject.person.surname)) {
+  // The MRZ drops accents and apostrophes: compare bare letters. ICAO 9303 truncates a
+  // name too long for a full line: then the MRZ's letters need only begin the person's.
+  const mrzName = nameLetters(mrz.surname) + nameLetters(mrz.givenNames);
+  const fullName = nameLetters(subject.person.surname) + nameLetters(subject.person.name);
+  const truncated = mrz.nameFieldFull && mrzName.length < fullName.length && fullName.startsWith(mrzName);
+  if (!truncated && nameLetters(mrz.surname) !== nameLetters(subject.person.surname)) {
     mismatches.push({ code: 'mrz-surname', field: 'surname', message: 'Il cognome nella MRZ è diverso da quello della richiesta.' });
   }
-  if (nameLetters(mrz.givenNames) !== nameLetters(subject.person.name)) {
+  if (!truncated && nameLetters(mrz.givenNames) !== nameLetters(subject.person.name)) {
     mismatches.push({ code: 'mrz-name', field: 'name', message: 'Il nome nella MRZ è diverso da quello della richiesta.' });
   }
   return mismatches;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFiscalCodeBarcode, validateHealthCardNumber } from '../../../shared/domain/health-card';
-import { buildTd1, buildTd3, compareMrz, mrzLines, parseMrz } from '../../../shared/domain/mrz';
+import { buildTd1, buildTd3, compareMrz, mrzCheckDigit, mrzFillerSubstitutes, mrzLines, parseMrz } from '../../../shared/domain/mrz';
 import { createRandom, syntheticHealthCardNumber } from '../../../shared/domain/synthetic-people';
 
 const on = '2026-11-22';
@@ -17,6 +17,70 @@ const subject = {
   person: { surname: person.surname, name: person.name, sex: person.sex, birthDate: person.birthDate },
   document: { number: 'CA12345AB', expiryDate: '2031-03-15' },
 };
+
+describe('MRZ at the edges (ICAO 9303 truncation, keyboard layouts, centuries, every check digit)', () => {
+  const long = {
+    surname: 'Palmieri Della Rovere',
+    name: 'Giovanni Battista',
+    sex: 'M' as const,
+    birthDate: '1971-09-04',
+    documentNumber: 'CA00000AA',
+    expiryDate: '2030-09-04',
+  };
+  const longSubject = {
+    person: { surname: long.surname, name: long.name, sex: long.sex, birthDate: long.birthDate },
+    document: { number: long.documentNumber, expiryDate: long.expiryDate },
+  };
+
+  it('accepts a name ICAO truncated on a full line when the MRZ name begins the transliterated name', () => {
+    const lines = buildTd1(long);
+    expect(lines[2]).toBe('PALMIERI<DELLA<ROVERE<<GIOVANN');
+    const result = parseMrz(lines.join('\n'), { on });
+    expect(result).toMatchObject({ ok: true, value: { nameFieldFull: true } });
+    expect(result.ok && compareMrz(result.value, longSubject)).toEqual([]);
+  });
+
+  it('still names a different name on a full line, and a short name on a line with room', () => {
+    const other = parseMrz(buildTd1(long).join('\n'), { on });
+    const otherSubject = { ...longSubject, person: { ...longSubject.person, name: 'Giorgio' } };
+    expect(other.ok && compareMrz(other.value, otherSubject).map((m) => m.code)).toEqual(['mrz-name']);
+    const short = parseMrz(buildTd1({ ...long, surname: 'Palmieri', name: 'Giovanni' }).join('\n'), { on });
+    expect(short).toMatchObject({ ok: true, value: { nameFieldFull: false } });
+    expect(short.ok && compareMrz(short.value, longSubject).map((m) => m.code)).toEqual(['mrz-surname', 'mrz-name']);
+  });
+
+  it.each(mrzFillerSubstitutes.map((substitute) => [substitute.character, substitute.why]))(
+    'reads %s typed for the filler "<" (%s)',
+    (character) => {
+      const lines = buildTd1(person);
+      const typed = lines.map((line) => line.replaceAll('<', character)).join('\n');
+      const read = parseMrz(typed, { on });
+      expect(read).toEqual(parseMrz(lines.join('\n'), { on }));
+      expect(read.ok && compareMrz(read.value, subject)).toEqual([]);
+    },
+  );
+
+  it('resolves the century of the expiry from the other fields: a 1995 expiry is 1995, a 2035 one 2035', () => {
+    const old = parseMrz(buildTd1({ ...person, birthDate: '1960-01-10', expiryDate: '1995-05-10' }).join('\n'), { on });
+    expect(old).toMatchObject({ ok: true, value: { birthDate: '1960-01-10', expiryDate: '1995-05-10' } });
+    const future = parseMrz(buildTd1({ ...person, expiryDate: '2035-05-10' }).join('\n'), { on });
+    expect(future).toMatchObject({ ok: true, value: { expiryDate: '2035-05-10' } });
+  });
+
+  it('reports the TD3 personal-number check digit, and names each check digit that fails', () => {
+    const lines = buildTd3(person);
+    const good = parseMrz(lines.join('\n'), { on });
+    expect(good).toMatchObject({ ok: true, value: { checks: { personalNumber: true } } });
+    const wrongDigit = String((Number(mrzCheckDigit('<'.repeat(14))) + 1) % 10);
+    const broken = [lines[0]!, lines[1]!.slice(0, 42) + wrongDigit + lines[1]!.slice(43)];
+    const result = parseMrz(broken.join('\n'), { on });
+    expect(result).toMatchObject({ ok: true, value: { checks: { personalNumber: false, documentNumber: true } } });
+    const [mismatch] = result.ok ? compareMrz(result.value, subject) : [];
+    expect(mismatch).toMatchObject({ code: 'mrz-check-digit', message: expect.stringContaining('numero personale') });
+    const td1 = parseMrz(buildTd1(person).join('\n'), { on });
+    expect(td1).toMatchObject({ ok: true, value: { checks: { personalNumber: null } } });
+  });
+});
 
 describe('MRZ', () => {
   it('parses a CIE (TD1) typed by a keyboard-wedge reader: lower case, spaces, no line breaks', () => {
