@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { chromiumExecutablePath, chromiumLaunchArgs } from './tests/fixtures/chromium';
 
@@ -6,9 +7,14 @@ export default defineConfig({
   tsconfig: './tsconfig.playwright.json',
   outputDir: 'test-results/playwright',
   fullyParallel: false,
-  workers: 2,
+  // Each worker runs a whole desk (central service, core, browser host) and a Chromium:
+  // about two busy cores. On a shared 2-core machine one worker ran the suite in 3.8 min,
+  // slowest test 7.5 s; two workers took 3.0 min at a load average of 10, slowest test
+  // 11.4 s (the load that once pushed a test past its budget). One worker per two cores.
+  workers: Math.max(1, Math.floor(availableParallelism() / 2)),
   // One retry on CI, reported as "flaky" (never hidden): shared machines stall now and then.
   retries: process.env.CI ? 1 : 0,
+  // Tests take seconds (one screen each at most); these budgets leave room for a busy machine.
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
@@ -17,6 +23,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 860 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
+    actionTimeout: 15_000,
     launchOptions: {
       executablePath: chromiumExecutablePath(),
       args: chromiumLaunchArgs,

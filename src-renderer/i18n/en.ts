@@ -61,7 +61,6 @@ const en: MessageSchema = {
     trainingHint:
       'Training mode: office {office}, user {user}, password {password} (operator) or {adminUser} / {adminPassword} (head teacher).',
     sessionExpired: 'The session has expired: sign in again. Queued outcomes are not lost.',
-    required: 'Fill in this field.',
   },
   lock: {
     title: 'Session locked',
@@ -95,14 +94,10 @@ const en: MessageSchema = {
     notFound: 'Request not found on this computer: look it up again from the desk.',
     applicant: 'Applicant',
     declaredDocument: 'Declared document',
-    kind: 'Kind of request',
-    status: 'Status',
     startIdentification: 'Start the identification',
     printModule: 'Print the adhesion module',
     fields: {
       fiscalCode: 'Fiscal code',
-      surname: 'Surname',
-      name: 'Name',
       sex: 'Sex',
       birthDate: 'Date of birth',
       birthPlace: 'Place of birth',
@@ -164,8 +159,6 @@ const en: MessageSchema = {
       expiryDate: 'Expiry date',
       mrz: 'Machine-readable zone (MRZ), optional',
       mrzHint: 'Scan it or type it: it fills number and expiry and compares them with the request. It is not stored.',
-      mrzRead: 'MRZ read: number and expiry filled in.',
-      valid: 'Valid through {date}.',
       delegateDocument: 'Delegate’s document',
     },
     card: {
@@ -175,7 +168,6 @@ const en: MessageSchema = {
       fiscalCode: 'Fiscal code on the card',
       fiscalCodeHint: 'Scan the barcode or type it.',
       cardNumber: 'Health card number (optional)',
-      expiryDate: 'Card expiry (optional)',
       requestCode: 'Fiscal code in the request: {code}',
     },
     delegate: {

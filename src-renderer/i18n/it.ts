@@ -60,7 +60,6 @@ const it = {
     trainingHint:
       'Modalità di prova: ufficio {office}, utente {user}, password {password} (operatore) oppure {adminUser} / {adminPassword} (dirigente).',
     sessionExpired: 'La sessione è scaduta: accedere di nuovo. Gli esiti in coda non sono andati persi.',
-    required: 'Compilare questo campo.',
     machineOffice: 'Computer configurato per: {name}.',
   },
   lock: {
@@ -95,14 +94,10 @@ const it = {
     notFound: 'Richiesta non trovata sul computer: cercarla di nuovo dallo sportello.',
     applicant: 'Richiedente',
     declaredDocument: 'Documento dichiarato',
-    kind: 'Tipo di richiesta',
-    status: 'Stato',
     startIdentification: 'Avvia l’identificazione',
     printModule: 'Stampa il modulo di adesione',
     fields: {
       fiscalCode: 'Codice fiscale',
-      surname: 'Cognome',
-      name: 'Nome',
       sex: 'Sesso',
       birthDate: 'Data di nascita',
       birthPlace: 'Luogo di nascita',
@@ -164,8 +159,6 @@ const it = {
       expiryDate: 'Data di scadenza',
       mrz: 'Zona a lettura ottica (MRZ), facoltativa',
       mrzHint: 'Leggerla con il lettore o digitarla: compila numero e scadenza e li confronta con la richiesta. Non viene salvata.',
-      mrzRead: 'MRZ letta: numero e scadenza compilati.',
-      valid: 'Valido fino al {date} compreso.',
       delegateDocument: 'Documento del delegato',
     },
     card: {
@@ -175,7 +168,6 @@ const it = {
       fiscalCode: 'Codice fiscale sulla tessera',
       fiscalCodeHint: 'Leggere il codice a barre o digitarlo.',
       cardNumber: 'Numero della tessera sanitaria (facoltativo)',
-      expiryDate: 'Scadenza della tessera (facoltativa)',
       requestCode: 'Codice fiscale della richiesta: {code}',
     },
     delegate: {

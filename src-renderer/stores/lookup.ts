@@ -21,10 +21,5 @@ export const useLookupStore = defineStore('lookup', () => {
     }
   }
 
-  function clear() {
-    result.value = null;
-    error.value = null;
-  }
-
-  return { result, error, searching, lookup, clear };
+  return { result, error, searching, lookup };
 });

@@ -16,8 +16,8 @@ export const useSyncStore = defineStore('sync', () => {
 
   async function loadProblems() {
     const result = await deskApi().call('sync.problems', {});
+    error.value = result.ok ? null : result.error;
     if (result.ok) problems.value = result.value;
-    else error.value = result.error;
   }
 
   async function retry(opId: string) {

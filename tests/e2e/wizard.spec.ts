@@ -1,3 +1,4 @@
+import type { IdentificationDraft } from '../../shared/contract/identification';
 import { buildTd1 } from '../../shared/domain/mrz';
 import { awaiting, expect, fillDocument, finishWizard, saveScreenshot, signIn, startWizard, test } from './fixtures';
 
@@ -87,8 +88,20 @@ test('the wizard survives a reload of the window', async ({ page, desk }) => {
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
-  await fillDocument(page, 'applicant-document', request.declaredDocument);
-  await page.waitForTimeout(400); // the draft is saved 200 ms after the last change
+  // The draft is saved 200 ms after the last change: wait for the save that holds the whole document.
+  const declared = request.declaredDocument;
+  const saved = page.waitForResponse((response) => {
+    if (!response.url().endsWith('/rpc/drafts.save')) return false;
+    const document = (response.request().postDataJSON() as IdentificationDraft).document;
+    return (
+      document?.number === declared.number &&
+      document.issuer === declared.issuer &&
+      document.issueDate === declared.issueDate &&
+      document.expiryDate === (declared.expiryDate ?? null)
+    );
+  });
+  await fillDocument(page, 'applicant-document', declared);
+  expect(await (await saved).json()).toEqual({ ok: true, value: null });
   await page.reload();
   await page.getByTestId('wizard-next').click();
   await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');

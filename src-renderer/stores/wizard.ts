@@ -1,0 +1,319 @@
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { AppError, EnablementRequest, IdentificationDraft, IdentificationResult, IdentityDocumentInput } from '../../shared/contract';
+import { todayIn } from '../../shared/domain/dates';
+import { parseFiscalCode } from '../../shared/domain/fiscal-code';
+import { assessDraft, type IdentificationFinding, type Presenter, type WizardStep } from '../../shared/domain/identification';
+import { parseMrz, type MrzData } from '../../shared/domain/mrz';
+import { deskApi } from '../api';
+
+/** The draft is saved this long after the last change (typing produces a change a key). */
+const draftSaveDelayMs = 200;
+
+const emptyDocument = (kind: IdentityDocumentInput['kind']): IdentityDocumentInput => ({
+  kind,
+  number: '',
+  issuer: '',
+  issueDate: '',
+  expiryDate: null,
+});
+
+/**
+ * A new draft. The applicant's document kind is preselected from the request; every other
+ * detail is typed from the document in hand. A delegate's sex, birth date and place are
+ * placeholders until the delegate's fiscal code gives them.
+ */
+function newDraft(request: EnablementRequest, presenter: Presenter): IdentificationDraft {
+  return {
+    requestId: request.id,
+    presenter,
+    document: emptyDocument(request.declaredDocument.kind),
+    fiscalCodeCard: { kind: 'health-card', fiscalCode: '', cardNumber: null, expiryDate: null },
+    delegate: presenter === 'delegate' ? newDelegate() : null,
+    ticks: { moduleSigned: false, photocopiesCollected: false, delegationFormSigned: false, delegatePhotocopiesCollected: false },
+  };
+}
+
+function newDelegate(): NonNullable<IdentificationDraft['delegate']> {
+  return {
+    fiscalCode: '',
+    surname: '',
+    name: '',
+    sex: 'M',
+    birthDate: '1900-01-01',
+    birthPlaceCode: 'Z000',
+    document: emptyDocument('cie'),
+  };
+}
+
+interface Refusal {
+  open: boolean;
+  /** Codes of blocking findings, or `other` (the note says what). */
+  reasons: string[];
+  note: string;
+  /** What the operator still has to give before the refusal can be recorded. */
+  missing: 'reason' | 'note' | null;
+  error: AppError | null;
+}
+const closedRefusal = (): Refusal => ({ open: false, reasons: [], note: '', missing: null, error: null });
+
+/** A plain copy of the draft for the API (never the reactive proxy). */
+const snapshot = (draft: IdentificationDraft): IdentificationDraft => JSON.parse(JSON.stringify(draft)) as IdentificationDraft;
+
+/** A complete MRZ fills the document it was read from (number, expiry, kind). */
+function fillFromMrz(document: IdentityDocumentInput, read: MrzData) {
+  document.number = read.documentNumber;
+  if (read.expiryDate) document.expiryDate = read.expiryDate;
+  if (read.format === 'TD3') document.kind = 'passport';
+  else if (document.kind !== 'cie-2') document.kind = 'cie';
+}
+
+/**
+ * The identification wizard: the request and its draft, the assessment of the draft (the
+ * same `assessDraft` the core applies before recording, so what the operator sees is what
+ * the core decides), the steps, and the outcome. Views and step components only show it.
+ */
+export const useWizardStore = defineStore('wizard', () => {
+  const request = ref<EnablementRequest | null>(null);
+  const loadError = ref<AppError | null>(null);
+  /** The request is not on this computer (it is looked up on the desk first). */
+  const notFound = ref(false);
+  const draft = ref<IdentificationDraft | null>(null);
+  const today = ref(todayIn());
+  const stepIndex = ref(0);
+  /** Set by Next on a step with problems: they show beside each field and in the summary. */
+  const showErrors = ref(false);
+  /** The MRZ as typed or read, per document; never saved. */
+  const mrz = ref({ applicant: '', delegate: '' });
+  const acknowledged = ref<string[]>([]);
+  const password = ref('');
+  const submitting = ref(false);
+  const submitError = ref<AppError | null>(null);
+  const result = ref<IdentificationResult | null>(null);
+  const refusal = ref(closedRefusal());
+
+  // --- Loading and saving the draft ---------------------------------------------------
+
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  function cancelSave() {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+  }
+  function saveNow() {
+    cancelSave();
+    if (draft.value && !result.value) void deskApi().call('drafts.save', snapshot(draft.value));
+  }
+  // The draft lives in the main process's memory: a reload of the window resumes it.
+  watch(
+    draft,
+    () => {
+      cancelSave();
+      if (draft.value && !result.value) saveTimer = setTimeout(saveNow, draftSaveDelayMs);
+    },
+    { deep: true },
+  );
+
+  /** Counts the wizards opened: an answer for one closed since is dropped. */
+  let opened = 0;
+
+  function reset() {
+    opened += 1;
+    cancelSave();
+    request.value = null;
+    loadError.value = null;
+    notFound.value = false;
+    draft.value = null;
+    stepIndex.value = 0;
+    showErrors.value = false;
+    mrz.value = { applicant: '', delegate: '' };
+    acknowledged.value = [];
+    password.value = '';
+    submitting.value = false;
+    submitError.value = null;
+    result.value = null;
+    refusal.value = closedRefusal();
+  }
+
+  /**
+   * Opens the wizard on a request: the saved draft when there is one (a reload), else a
+   * new one. `presenter` was chosen on the desk: the wizard starts at the document.
+   */
+  async function load(requestId: string, presenter: Presenter | null) {
+    reset();
+    const current = opened;
+    today.value = todayIn();
+    const [loaded, saved] = await Promise.all([
+      deskApi().call('requests.get', { id: requestId }),
+      deskApi().call('drafts.get', { requestId }),
+    ]);
+    if (current !== opened) return;
+    if (!loaded.ok) loadError.value = loaded.error;
+    else if (!loaded.value) notFound.value = true;
+    if (!loaded.ok || !loaded.value) return;
+    request.value = loaded.value;
+    if (saved.ok && saved.value) draft.value = saved.value;
+    else {
+      draft.value = newDraft(loaded.value, presenter ?? 'applicant');
+      if (presenter) stepIndex.value = 1;
+    }
+  }
+
+  /** Leaving the wizard: what was typed last is saved now, and nothing stays in this page. */
+  function leave() {
+    if (saveTimer) saveNow();
+    reset();
+  }
+
+  // A delegate gets their own data the first time the presenter becomes "delegate".
+  watch(
+    () => draft.value?.presenter,
+    (presenter) => {
+      if (presenter === 'delegate' && draft.value && !draft.value.delegate) draft.value.delegate = newDelegate();
+    },
+  );
+
+  /** The delegate's fiscal code, when it reads right: sex, birth date and place follow from it. */
+  const delegateCode = computed(() => {
+    const parsed = parseFiscalCode(draft.value?.delegate?.fiscalCode ?? '', { on: today.value });
+    return parsed.ok ? parsed.value : null;
+  });
+  watch(delegateCode, (derived) => {
+    const delegate = draft.value?.delegate;
+    if (!derived || !delegate) return;
+    delegate.sex = derived.sex;
+    delegate.birthDate = derived.birthDate;
+    delegate.birthPlaceCode = derived.birthPlaceCode;
+  });
+
+  // --- MRZ ------------------------------------------------------------------------------
+
+  const readMrz = (text: string): MrzData | null => {
+    const parsed = parseMrz(text, { on: today.value });
+    return parsed.ok ? parsed.value : null;
+  };
+  // A complete MRZ fills the document as soon as it reads right; for a delegate, also empty names.
+  watch(
+    () => mrz.value.applicant,
+    (text) => {
+      const read = readMrz(text);
+      if (read && draft.value?.document) fillFromMrz(draft.value.document, read);
+    },
+  );
+  watch(
+    () => mrz.value.delegate,
+    (text) => {
+      const read = readMrz(text);
+      const delegate = draft.value?.delegate;
+      if (!read || !delegate?.document) return;
+      fillFromMrz(delegate.document, read);
+      if (!delegate.surname.trim()) delegate.surname = read.surname;
+      if (!delegate.name.trim()) delegate.name = read.givenNames;
+    },
+  );
+
+  // --- Assessment and steps -------------------------------------------------------------
+
+  const assessment = computed(() => (request.value && draft.value ? assessDraft(request.value, draft.value, today.value) : null));
+  const blockingOf = (step: WizardStep): IdentificationFinding[] => assessment.value?.blocking.filter((f) => f.step === step) ?? [];
+  const findingsOf = (step: WizardStep): IdentificationFinding[] => [
+    ...blockingOf(step),
+    ...(assessment.value?.warnings.filter((f) => f.step === step) ?? []),
+  ];
+
+  /** The last step ("request" in the domain's terms: its findings are the request's own) is the confirmation. */
+  const steps = computed<WizardStep[]>(() =>
+    draft.value?.presenter === 'delegate'
+      ? ['presenter', 'document', 'fiscal-code-card', 'delegate', 'papers', 'request']
+      : ['presenter', 'document', 'fiscal-code-card', 'papers', 'request'],
+  );
+  const currentStep = computed(() => steps.value[stepIndex.value]!);
+
+  function goTo(index: number) {
+    stepIndex.value = Math.max(0, Math.min(index, steps.value.length - 1));
+    showErrors.value = false;
+  }
+  const advance = () => goTo(stepIndex.value + 1);
+  const goBack = () => goTo(stepIndex.value - 1);
+  /** The confirmation's "go to" links: a finding of the request itself is shown from the start. */
+  const goToStep = (step: WizardStep) => goTo(steps.value.indexOf(step === 'request' ? 'presenter' : step));
+
+  // --- Outcome ----------------------------------------------------------------------------
+
+  // The outcome carries the draft: no save may follow it (a draft left in the main process
+  // means "an identification in progress"). One that failed leaves the draft saved as it is.
+  async function confirm(): Promise<void> {
+    if (!draft.value || submitting.value) return;
+    cancelSave();
+    submitError.value = null;
+    submitting.value = true;
+    const answer = await deskApi().call('identifications.confirm', {
+      draft: snapshot(draft.value),
+      acknowledgedWarnings: acknowledged.value,
+      password: password.value,
+    });
+    submitting.value = false;
+    password.value = '';
+    if (answer.ok) result.value = answer.value;
+    else {
+      submitError.value = answer.error;
+      saveNow();
+    }
+  }
+
+  /** The blocking findings the operator may give as reasons (`other` is the note). */
+  const refusalChoices = computed(() => assessment.value?.blocking ?? []);
+
+  function startRefusal() {
+    refusal.value = { ...closedRefusal(), open: true, reasons: refusalChoices.value.map((finding) => finding.code) };
+  }
+
+  /** Records the refusal, or says what it still needs: a reason, or the note that describes "other". */
+  async function refuse(): Promise<void> {
+    const { reasons, note } = refusal.value;
+    refusal.value.missing = reasons.length === 0 ? 'reason' : reasons.includes('other') && !note.trim() ? 'note' : null;
+    refusal.value.error = null;
+    if (refusal.value.missing || !draft.value) return;
+    cancelSave();
+    const answer = await deskApi().call('identifications.refuse', { draft: snapshot(draft.value), reasons, note: note.trim() });
+    if (!answer.ok) {
+      refusal.value.error = answer.error;
+      saveNow();
+      return;
+    }
+    refusal.value.open = false;
+    result.value = answer.value;
+  }
+
+  return {
+    request,
+    loadError,
+    notFound,
+    draft,
+    today,
+    stepIndex,
+    showErrors,
+    mrz,
+    acknowledged,
+    password,
+    submitting,
+    submitError,
+    result,
+    refusal,
+    delegateCode,
+    assessment,
+    steps,
+    currentStep,
+    refusalChoices,
+    load,
+    leave,
+    readMrz,
+    blockingOf,
+    findingsOf,
+    advance,
+    goBack,
+    goToStep,
+    confirm,
+    startRefusal,
+    refuse,
+  };
+});
