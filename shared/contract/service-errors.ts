@@ -19,6 +19,8 @@ export const serviceErrorCodes = [
   'offline-clock',
   'offline-expired',
   'office-not-allowed',
+  'session-active',
+  'store-office-mismatch',
   // The core could not start: IT's configuration, or the local store (see store errors)
   'machine-config-invalid',
   'store-unavailable',

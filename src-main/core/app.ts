@@ -86,7 +86,7 @@ export function createCore(options: CoreOptions): Core {
   const session: SessionManager = new SessionManager({
     ...{ client, events, operators, audit, deviceId, office: common.machineOffice, idleCheckMs: options.idleCheckMs },
     onSignedIn: (mode) => (mode === 'online' ? sync.signedIn() : void sync.probe()),
-    onSignedOut: () => desk.clearDrafts(),
+    ...{ onSignedOut: () => desk.clearDrafts(), storeOffice: settings.storeOffice },
     throttle: new SignInThrottle(signInFailures, () => now().getTime()),
     policy: {
       offlineValidityMs: () => settings.number('offlineSignInDays') * 86_400_000,
@@ -98,7 +98,7 @@ export function createCore(options: CoreOptions): Core {
   const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session: tokens };
   const sync: SyncEngine = new SyncEngine({ ...syncParts, pullIntervalMs: 60_000, ...options.sync });
   const outcomes = new OutcomeRecorder({ store, identifications, outbox, requests, audit, now, send: () => sync.kick() });
-  const desk: IdentificationDesk = new IdentificationDesk({ requests, session, recorder: outcomes, sync, now, deviceId });
+  const desk: IdentificationDesk = new IdentificationDesk({ requests, audit, session, recorder: outcomes, sync, now, deviceId });
   const archive = new Archive(identifications, audit);
   const renderer = new DocumentRenderer(loadFonts(resourcesDirectory), loadWording(resourcesDirectory), logger);
   const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, printDocument });

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { ipcEventChannel } from '../../shared/contract/bridge';
+import { productName } from '../core/application/handlers';
 import { createCore, type Core } from '../core/app';
 import { createLogger } from '../core/log';
 import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../core/settings/machine-config';
@@ -13,6 +14,7 @@ import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
 import { registerOperationHandlers } from './ipc';
+import { applicationMenuTemplate } from './menu';
 import { openPrintPreview } from './print-preview';
 import { appSchemePrivileges, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
@@ -102,6 +104,7 @@ if (!app.requestSingleInstanceLock()) {
     powerMonitor.on('suspend', () => core?.lockSession());
 
     denyAllPermissions(session.defaultSession);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, productName)));
     serveRenderer(protocol, join(import.meta.dirname, '../renderer'));
     registerOperationHandlers(ipcMain, core.dispatch, isAppUrl, logger);
 

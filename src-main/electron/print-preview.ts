@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions } from 'electron';
+import { app, type BrowserWindow as BrowserWindowType, type BrowserWindowConstructorOptions } from 'electron';
 import type { RenderedDocument } from '../core/documents/documents';
 import { appOrigin } from './constants';
 
@@ -32,6 +32,7 @@ export function previewWindowOptions(title: string): BrowserWindowConstructorOpt
       webSecurity: true,
       spellcheck: false,
       disableBlinkFeatures: 'Auxclick',
+      devTools: !app.isPackaged,
     },
   };
 }

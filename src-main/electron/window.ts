@@ -1,4 +1,4 @@
-import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
+import { app, BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
 
 /**
  * Every window of the app is created here, with the hardened options written once
@@ -30,6 +30,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       safeDialogs: true,
       // A middle click must not open a link in a new window (Electron checklist: navigation).
       disableBlinkFeatures: 'Auxclick',
+      // Packaged, nobody at the PC opens the developer tools (they reach the bridge and the page).
+      devTools: !app.isPackaged,
     },
   };
 }

@@ -164,6 +164,24 @@ export const useWizardStore = defineStore('wizard', () => {
     reset();
   }
 
+  /**
+   * The session locked: the wizard's screen leaves the page, its state stays here (the
+   * core refuses a save while locked: what is pending is saved on resuming).
+   */
+  let pendingSave = false;
+  function suspend() {
+    pendingSave = saveTimer !== undefined;
+    cancelSave();
+  }
+
+  /** Back after the unlock on the same request: true when the state was kept (nothing to load). */
+  function resume(requestId: string): boolean {
+    if (request.value?.id !== requestId || !draft.value) return false;
+    if (pendingSave) saveNow();
+    pendingSave = false;
+    return true;
+  }
+
   // A delegate gets their own data the first time the presenter becomes "delegate".
   watch(
     () => draft.value?.presenter,
@@ -306,6 +324,8 @@ export const useWizardStore = defineStore('wizard', () => {
     refusalChoices,
     load,
     leave,
+    suspend,
+    resume,
     readMrz,
     blockingOf,
     findingsOf,

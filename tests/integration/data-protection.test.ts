@@ -58,6 +58,7 @@ describe('retention purge', () => {
     let core = open();
     // The operator signs in here once, 100 days ago, and never again.
     await core.call('session.signIn', { ...dirigente, username: 'segreteria', password: 'prova-segreteria' });
+    await core.call('session.signOut', {});
     await core.call('session.signIn', dirigente);
     for (const request of [sent, queued, untouched]) await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     expect(

@@ -192,6 +192,7 @@ describe('archive', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
+    await core.call('session.signOut', {});
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
     const csv = await core.call('identifications.exportCsv', { date: today });
     expect(csv.ok).toBe(true);
@@ -216,6 +217,7 @@ describe('settings', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
+    await core.call('session.signOut', {});
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
     expect(await core.call('settings.update', { ...change, centralUrl: 'ftp://central.example.org' })).toMatchObject({
       ok: false,

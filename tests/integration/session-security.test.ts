@@ -59,11 +59,13 @@ describe('offline sign-in', () => {
     expect(signedIn).toMatchObject({ ok: true, value: { mode: 'offline', operator: { role: 'operator' }, locked: false } });
     expect(ready(offline.core).session.currentToken()).toBeNull();
     expect((await offline.core.call('sync.status', {})).ok).toBe(true);
+    // A wrong password offline gets the same answer as an account never signed in here (#14: nothing tells which are cached).
     expect(await offline.core.call('session.signIn', { ...segreteria, password: 'sbagliata' })).toMatchObject({
       ok: false,
-      error: { code: 'invalid-credentials' },
+      error: { code: 'central-unreachable' },
     });
-    // Someone who never signed in online here cannot sign in offline.
+    // Someone who never signed in online here cannot sign in offline (once the desk is free: #14).
+    await offline.core.call('session.signOut', {});
     expect(await offline.core.call('session.signIn', dirigente)).toMatchObject({
       ok: false,
       error: { code: 'central-unreachable', message: expect.stringContaining('negli ultimi 7 giorni') },

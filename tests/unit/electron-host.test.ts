@@ -32,6 +32,21 @@ describe('Electron host (mocked electron module)', () => {
     await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1), { timeout: 20_000 });
   });
 
+  it('packaged: no DevTools in any window, and a menu of its own without reload or developer items (#14)', async () => {
+    expect(app.isPackaged).toBe(true);
+    const [window] = FakeBrowserWindow.created;
+    expect(window!.options).toMatchObject({ webPreferences: { devTools: false } });
+    const { previewWindowOptions } = await import('../../src-main/electron/print-preview');
+    expect(previewWindowOptions('Modulo')).toMatchObject({ webPreferences: { devTools: false } });
+    expect(state.applicationMenu).not.toBeNull();
+    const roles = JSON.stringify(state.applicationMenu);
+    for (const developerItem of ['toggleDevTools', 'reload', 'forceReload', 'toggledevtools', 'forcereload']) {
+      expect(roles).not.toContain(`"${developerItem}"`);
+    }
+    expect(roles).toContain('"copy"');
+    expect(roles).toContain('"paste"');
+  });
+
   it('takes the single-instance lock and registers app:// as a privileged scheme before ready', () => {
     expect(state.privilegedSchemes).toEqual([
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),

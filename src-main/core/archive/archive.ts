@@ -13,6 +13,14 @@ export class Archive {
     private readonly audit: AuditLog,
   ) {}
 
+  /** The day as a person reads it on screen: audited (a bulk read of applicants' data). */
+  read(day: string, operatorId: string | null): ArchiveEntry[] {
+    const entries = this.list(day);
+    this.audit.append('view-archive', { operatorId, subject: day });
+    return entries;
+  }
+
+  /** The day's entries, for the register and the CSV (each audited as what it is). */
   list(day: string): ArchiveEntry[] {
     return this.identifications.ofDay(day).flatMap((row) => {
       const record = readIdentificationRecord(row);

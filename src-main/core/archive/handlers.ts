@@ -7,7 +7,7 @@ export function archiveHandlers(
   session: SessionManager,
 ): HandlersOf<'identifications.list' | 'identifications.exportCsv'> {
   return {
-    'identifications.list': ({ date }) => archive.list(date),
+    'identifications.list': ({ date }) => archive.read(date, session.operatorId()),
     'identifications.exportCsv': ({ date }) => archive.exportCsv(date, session.operatorId()),
   };
 }

@@ -69,7 +69,7 @@ export class DataProtection {
     const at = this.parts.now();
     const cutoffMs = at.getTime() - retentionDays * dayMs;
     const cutoff = new Date(cutoffMs).toISOString();
-    return this.parts.store.inTransaction((): PurgeReport => {
+    const purged = this.parts.store.inTransaction((): PurgeReport => {
       const identifications = retention.removeSettledIdentificationsBefore(cutoff);
       const requests = retention.removeClosedRequestsBefore(cutoff);
       // What this PC remembers of operators (verifiers, wrong-password counts) ages out too.
@@ -95,6 +95,8 @@ export class DataProtection {
       settings.recordPurge(report);
       return report;
     });
+    this.parts.store.checkpoint();
+    return purged;
   }
 
   /** Erases one applicant's local data (a fiscal code typed or scanned); their drafts go too. */
@@ -108,6 +110,7 @@ export class DataProtection {
       this.parts.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
       return { fiscalCode, identifications, requests, requestIds };
     });
+    this.parts.store.checkpoint();
     this.parts.onErased(requestIds);
     this.parts.logger.info('data.erased', { identifications: report.identifications, requests: report.requests });
     return report;

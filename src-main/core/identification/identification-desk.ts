@@ -5,6 +5,7 @@ import { todayIn } from '../../../shared/domain/dates';
 import { normalizeFiscalCode } from '../../../shared/domain/fiscal-code';
 import { assessDraft, enteredDocument, type IdentificationAssessment } from '../../../shared/domain/identification';
 import { normalizeDocumentNumber } from '../../../shared/domain/identity-document';
+import type { AuditLog } from '../audit/audit-log';
 import type { RequestsRepository } from '../requests/requests-repository';
 import { failures } from '../rpc/failures';
 import type { SessionManager } from '../session/session-manager';
@@ -13,6 +14,8 @@ import type { OutcomeRecorder } from './outcomes';
 
 export interface IdentificationDeskParts {
   requests: RequestsRepository;
+  /** A draft read back is audited (it holds the applicant's documents). */
+  audit: AuditLog;
   session: SessionManager;
   recorder: OutcomeRecorder;
   /** Sends and tells where an outcome stands. */
@@ -30,16 +33,21 @@ export interface IdentificationDeskParts {
  * check runs again here, with the server's "today".
  */
 export class IdentificationDesk {
-  private readonly drafts = new Map<string, IdentificationDraft>();
+  /** By request; each draft belongs to the operator who made it, and only they read it back. */
+  private readonly drafts = new Map<string, { operatorId: string; draft: IdentificationDraft }>();
 
   constructor(private readonly parts: IdentificationDeskParts) {}
 
   draft(requestId: string): IdentificationDraft | null {
-    return this.drafts.get(requestId) ?? null;
+    const operatorId = this.signedIn().operator.id;
+    const kept = this.drafts.get(requestId);
+    if (!kept || kept.operatorId !== operatorId) return null;
+    this.parts.audit.append('view-draft', { operatorId, subject: requestId });
+    return kept.draft;
   }
 
   saveDraft(draft: IdentificationDraft): void {
-    this.drafts.set(draft.requestId, draft);
+    this.drafts.set(draft.requestId, { operatorId: this.signedIn().operator.id, draft });
   }
 
   /** Whether an identification is in progress (a wizard saved a draft not yet concluded). */

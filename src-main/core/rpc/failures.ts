@@ -69,6 +69,16 @@ export const failures = {
       'offline-expired',
       `Servizio centrale non raggiungibile, e l’ultimo accesso in linea su questo computer risale a più di ${offlineDays} giorni fa: serve un accesso in linea.`,
     ),
+  sessionActive: (displayName: string) =>
+    fail(
+      'session-active',
+      `${displayName} ha una sessione aperta su questo computer: deve uscire (o si esce dalla schermata di blocco con «Esci») prima che un altro operatore acceda.`,
+    ),
+  storeOfficeMismatch: (storeOffice: string) =>
+    fail(
+      'store-office-mismatch',
+      `Su questo computer l’archivio locale è dell’ufficio ${storeOffice}: i dati di un ufficio non si mescolano con quelli di un altro, quindi qui non si può accedere per un altro ufficio. Per un secondo ufficio serve un’altra postazione o un altro utente del computer: rivolgersi all’amministratore di sistema.`,
+    ),
   officeNotAllowed: (office: { code: string; name: string }) =>
     fail(
       'office-not-allowed',

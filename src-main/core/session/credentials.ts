@@ -8,11 +8,26 @@ import type { PasswordVerifier, SignInFailuresRepository } from './operators-rep
 
 const scryptParameters = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 } as const;
 
-function scrypt(password: string, salt: Buffer, parameters: { N: number; r: number; p: number; keyLength: number }): Promise<Buffer> {
-  const options: ScryptOptions = { N: parameters.N, r: parameters.r, p: parameters.p, maxmem: 128 * parameters.N * parameters.r * 2 };
-  return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize('NFC'), salt, parameters.keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+/** At most this many scrypt computations at once: each holds 32 MiB and a core for ~100 ms. */
+const maxConcurrentScrypt = 2;
+let scryptRunning = 0;
+const scryptWaiting: Array<() => void> = [];
+
+async function scrypt(password: string, salt: Buffer, parameters: { N: number; r: number; p: number; keyLength: number }): Promise<Buffer> {
+  if (scryptRunning < maxConcurrentScrypt) scryptRunning++;
+  else await new Promise<void>((resolve) => scryptWaiting.push(resolve)); // the slot is handed over on release
+  try {
+    const options: ScryptOptions = { N: parameters.N, r: parameters.r, p: parameters.p, maxmem: 128 * parameters.N * parameters.r * 2 };
+    return await new Promise((resolve, reject) =>
+      scryptCallback(password.normalize('NFC'), salt, parameters.keyLength, options, (error, key) =>
+        error ? reject(error) : resolve(key),
+      ),
+    );
+  } finally {
+    const next = scryptWaiting.shift();
+    if (next) next();
+    else scryptRunning--;
+  }
 }
 
 export async function createVerifier(password: string): Promise<PasswordVerifier> {

@@ -25,6 +25,8 @@ export interface SessionManagerOptions {
   audit: AuditLog;
   /** IT fixed this PC to one office (machine-wide configuration): sign-in is limited to it. */
   office: { code: string; name: string } | null;
+  /** The office whose data this store holds (bound at the first online sign-in): no other office signs in here. */
+  storeOffice: { get(): string | null; bind(code: string): void };
   operators: OperatorsRepository;
   throttle: SignInThrottle;
   policy: SessionPolicy;
@@ -33,6 +35,16 @@ export interface SessionManagerOptions {
   /** How often the idle timer looks (default 15 s). */
   idleCheckMs?: number;
 }
+
+/** Checked instead when an account has no verifier here, so both cases take the same time. */
+const decoyVerifier: PasswordVerifier = {
+  N: 2 ** 15,
+  r: 8,
+  p: 1,
+  keyLength: 32,
+  salt: 'c3BvcnRlbGxvLWRlY295LXNhbHQ=',
+  hash: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+};
 
 /** An offline sign-in is refused when the clock is this far behind the last online one. */
 const clockToleranceMs = 5 * 60_000;
@@ -55,6 +67,8 @@ export class SessionManager {
   /** scrypt of the password of this sign-in, to confirm identifications and unlock (memory only). */
   private verifier: PasswordVerifier | null = null;
   private lastActivity = 0;
+  /** The tail of each account's queue of password checks. */
+  private readonly accountQueues = new Map<string, Promise<void>>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: SessionManagerOptions) {
@@ -77,25 +91,54 @@ export class SessionManager {
   async signIn(officeCode: string, username: string, password: string): Promise<SessionInfo> {
     const office = this.options.office;
     if (office && office.code !== officeCode) throw failures.officeNotAllowed(office);
-    try {
-      const signedIn = await this.authenticate(officeCode, username, password);
-      this.options.audit.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
-      return signedIn;
-    } catch (error) {
-      if (error instanceof ServiceFailure && error.code === 'invalid-credentials')
-        this.options.audit.append('sign-in-failed', { subject: officeCode });
-      throw error;
-    }
+    const storeOffice = this.options.storeOffice.get();
+    if (storeOffice && storeOffice !== officeCode.toUpperCase()) throw failures.storeOfficeMismatch(storeOffice);
+    const key = accountKey(officeCode, username);
+    // Nobody signs in over someone else's session, locked or not: they sign out first.
+    if (this.info && this.key !== key) throw failures.sessionActive(this.info.operator.displayName);
+    return this.forAccount(key, async () => {
+      try {
+        const signedIn = await this.authenticate(key, officeCode, username, password);
+        this.options.audit.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
+        return signedIn;
+      } catch (error) {
+        const refused =
+          error instanceof ServiceFailure && ['invalid-credentials', 'central-unreachable', 'sign-in-delayed'].includes(error.code);
+        // The account tried, never the password.
+        if (refused) this.options.audit.append('sign-in-failed', { subject: key });
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * One password check at a time per account, the delay read inside: attempts sent in
+   * parallel queue up behind each other and meet the delay the earlier ones earned.
+   */
+  private forAccount<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.accountQueues.get(key) ?? Promise.resolve();
+    const run = previous.then(() => {
+      this.refuseWhileDelayed(key);
+      return work();
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.accountQueues.set(key, settled);
+    void settled.then(() => {
+      if (this.accountQueues.get(key) === settled) this.accountQueues.delete(key);
+    });
+    return run;
   }
 
   /** Online against the central service, or offline with the cached verifier when it cannot be reached. */
-  private async authenticate(officeCode: string, username: string, password: string): Promise<SessionInfo> {
-    const key = accountKey(officeCode, username);
-    this.refuseWhileDelayed(key);
+  private async authenticate(key: string, officeCode: string, username: string, password: string): Promise<SessionInfo> {
     const result = await this.options.client.signIn({ officeCode, username, password, deviceId: this.options.deviceId() });
     if (result.ok) {
       const verifier = await createVerifier(password);
       const { operator, office } = result.value;
+      this.options.storeOffice.bind(office.code);
       this.options.operators.remember(key, { operator, office, verifier, lastOnlineAt: this.options.now() });
       this.options.throttle.succeeded(key);
       this.start(key, verifier, result.value.token, { operator, office, expiresAt: result.value.expiresAt, mode: 'online', locked: false });
@@ -107,8 +150,10 @@ export class SessionManager {
       // The central service refused the password this PC knows as valid: it was changed or
       // revoked, so the cached verifier must not let anyone in offline any more. (Any other
       // wrong password leaves the cache alone: a stranger's typing must not lock staff out.)
+      // A verifier is computed whether or not the account is cached: the time taken does
+      // not tell which accounts have signed in on this PC.
       const cached = this.options.operators.find(key);
-      if (cached && (await matchesVerifier(password, cached.verifier))) this.options.operators.forget(key);
+      if ((await matchesVerifier(password, cached?.verifier ?? decoyVerifier)) && cached) this.options.operators.forget(key);
       throw failures.invalidCredentials(this.countWrongPassword(key));
     }
     const transient = failure.kind === 'network' || (failure.kind === 'http' && (failure.status >= 500 || failure.status === 429));
@@ -121,11 +166,17 @@ export class SessionManager {
     const validityMs = this.options.policy.offlineValidityMs();
     const days = Math.round(validityMs / 86_400_000);
     const cached = this.options.operators.find(key);
-    if (!cached) throw failures.centralUnreachable(days);
+    // An account never signed in here and a wrong password get the same answer, after the
+    // same work: neither tells a stranger which accounts this PC knows. Only the right
+    // password learns that the cached sign-in has expired or the clock is wrong.
+    const matches = await matchesVerifier(password, cached?.verifier ?? decoyVerifier);
+    if (!cached || !matches) {
+      this.countWrongPassword(key);
+      throw failures.centralUnreachable(days);
+    }
     const age = this.options.now() - cached.lastOnlineAt;
     if (age < -clockToleranceMs) throw failures.offlineClock();
     if (age > validityMs) throw failures.offlineExpired(days);
-    if (!(await matchesVerifier(password, cached.verifier))) throw failures.invalidCredentials(this.countWrongPassword(key));
     this.options.throttle.succeeded(key);
     this.start(key, cached.verifier, null, {
       operator: cached.operator,
@@ -153,8 +204,9 @@ export class SessionManager {
   async goOnline(password: string): Promise<SessionInfo> {
     if (!this.info || !this.key) throw failures.notSignedIn();
     if (this.info.mode === 'online' && this.token) return this.info;
-    const [officeCode, username] = this.key.split('/') as [string, string];
-    const session = await this.authenticate(officeCode, username, password);
+    const key = this.key;
+    const [officeCode, username] = key.split('/') as [string, string];
+    const session = await this.forAccount(key, () => this.authenticate(key, officeCode, username, password));
     if (session.mode !== 'online') throw failures.centralUnreachable(null);
     this.options.audit.append('sign-in', { operatorId: session.operator.id, subject: session.office.code });
     return session;
@@ -193,11 +245,14 @@ export class SessionManager {
    * Wrong passwords count towards the same delay as the sign-in's.
    */
   async checkPassword(password: string, check: PasswordCheck): Promise<void> {
-    if (!this.verifier || !this.key) throw failures.notSignedIn();
+    const verifier = this.verifier;
     const key = this.key;
-    this.refuseWhileDelayed(key);
-    if (!(await matchesVerifier(password, this.verifier))) throw failures.wrongPassword(check, this.countWrongPassword(key));
-    this.options.throttle.succeeded(key);
+    if (!verifier || !key) throw failures.notSignedIn();
+    await this.forAccount(key, async () => {
+      if (await matchesVerifier(password, verifier)) return this.options.throttle.succeeded(key);
+      this.options.audit.append('password-failed', { operatorId: this.operatorId(), subject: check });
+      throw failures.wrongPassword(check, this.countWrongPassword(key));
+    });
   }
 
   private refuseWhileDelayed(key: string): void {

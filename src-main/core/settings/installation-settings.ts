@@ -89,6 +89,14 @@ export class InstallationSettings {
     this.parts.logger.info('settings.changed', { ...changed, centralConfigured: centralUrl !== null });
   }
 
+  /** The office whose data this store holds: bound once, at the first online sign-in. */
+  readonly storeOffice = {
+    get: (): string | null => this.parts.repository.get('office'),
+    bind: (code: string): void => {
+      if (!this.parts.repository.get('office')) this.parts.repository.set('office', code.toUpperCase());
+    },
+  };
+
   lastPurge(): PurgeReport | null {
     const value = this.parts.repository.get('lastPurge');
     if (!value) return null;

@@ -1,8 +1,11 @@
 import type { LocalStore } from '../store/database';
 import { statementCache } from '../store/statements';
 
-/** What the `settings` table holds: the installation's stored settings, and the last purge's report. */
-export type SettingKey = 'retentionDays' | 'idleLockMinutes' | 'offlineSignInDays' | 'lastPurge';
+/**
+ * What the `settings` table holds: the installation's stored settings, the last purge's
+ * report, and the office whose data the store holds (bound at the first online sign-in).
+ */
+export type SettingKey = 'retentionDays' | 'idleLockMinutes' | 'offlineSignInDays' | 'lastPurge' | 'office';
 
 export class SettingsRepository {
   private readonly sql: ReturnType<typeof statementCache>;

@@ -15,6 +15,8 @@ export interface LocalStore {
   path: string;
   /** Runs `work` in one immediate (write-locking) transaction; nested calls join it. */
   inTransaction<T>(work: () => T): T;
+  /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL). */
+  checkpoint(): void;
   close(): void;
 }
 
@@ -120,6 +122,8 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     }
     if (!options.readonly) {
       sqlite.pragma('journal_mode = WAL');
+      // Deleted rows are overwritten, not left in free pages (erasure and retention mean it).
+      sqlite.pragma('secure_delete = ON');
       sqlite.pragma('synchronous = FULL');
     }
     sqlite.pragma('foreign_keys = ON');
@@ -137,7 +141,13 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     if (classified) throw databaseError(classified, (error as Error).message);
     throw error;
   }
-  return { sqlite, path, inTransaction: (work) => sqlite.transaction(work).immediate(), close: () => sqlite.close() };
+  return {
+    sqlite,
+    path,
+    inTransaction: (work) => sqlite.transaction(work).immediate(),
+    checkpoint: () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'),
+    close: () => sqlite.close(),
+  };
 }
 
 /** The store, or the reason the person must see (any other error is a bug and propagates). */

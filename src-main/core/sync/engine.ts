@@ -190,6 +190,13 @@ export class SyncEngine {
     return this.outbox.problems().map((entry) => this.describe(entry));
   }
 
+  /** The Problems screen reads them (applicants' fiscal codes among them): audited. */
+  readProblems(operatorId: string | null): SyncProblem[] {
+    const problems = this.problems();
+    this.options.audit.append('view-problems', { operatorId, subject: String(problems.length) });
+    return problems;
+  }
+
   describe(entry: OutboxEntry): SyncProblem {
     return describeProblem(entry, this.options.identifications.get(entry.identificationId));
   }

@@ -13,7 +13,7 @@ export function syncHandlers(
       engine.retryNow(opId);
       return engine.status();
     },
-    'sync.problems': () => engine.problems(),
+    'sync.problems': () => engine.readProblems(session.operatorId()),
     'sync.markHandled': ({ opId, note }) => {
       if (!engine.markHandled(opId, note, session.operatorId())) throw failures.problemNotFound();
       return engine.problems();
