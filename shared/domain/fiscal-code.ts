@@ -1,5 +1,6 @@
 import { describeBirthPlacePeriods, findBirthPlace, isBirthPlaceValidOn, type BirthPlace } from './belfiore';
 import { formatIsoDate, formatItalianDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
+import { normalizeFiscalCode } from './fiscal-code-text';
 import type { DomainResult } from './result';
 
 /**
@@ -84,9 +85,7 @@ export function fiscalCodeCheckCharacter(first15: string): string {
   return String.fromCharCode(65 + (sum % 26));
 }
 
-export function normalizeFiscalCode(text: string): string {
-  return text.replace(/\s+/g, '').toUpperCase();
-}
+export { normalizeFiscalCode };
 
 const errorMessages: Record<FiscalCodeErrorCode, string> = {
   empty: 'Inserire il codice fiscale.',

@@ -323,6 +323,9 @@ const en: MessageSchema = {
     mode: 'Mode',
     dataDirectory: 'Data folder',
     locale: 'Language',
+    dataSources: 'Data sources',
+    birthPlacesSource:
+      'Comuni and foreign states of fiscal codes — Fonte: ANPR – Ministero dell’Interno (archive of comuni, table of foreign states), licence CC-BY 4.0.',
   },
 };
 

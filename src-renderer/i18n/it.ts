@@ -315,6 +315,9 @@ const it = {
     mode: 'Modalità',
     dataDirectory: 'Cartella dei dati',
     locale: 'Lingua',
+    dataSources: 'Fonti dei dati',
+    birthPlacesSource:
+      'Comuni e stati esteri dei codici fiscali — Fonte: ANPR – Ministero dell’Interno (archivio storico dei comuni, tabella degli stati esteri), licenza CC-BY 4.0.',
   },
 };
 

@@ -189,7 +189,10 @@ for (const locale of locales) {
       await signIn(page);
       await page.getByTestId('about-link').click();
       await expect(page.getByTestId('app-version')).toBeVisible();
+      // CC-BY 4.0: the birth places' source is credited in what ships (#13).
+      await expect(page.getByTestId('data-credits')).toContainText('Fonte: ANPR – Ministero dell’Interno');
       await expectAccessible(page, 'about');
+      await saveScreenshot(page, `about-${locale}`);
     });
 
     test('lock screen', async ({ page, desk }) => {
