@@ -35,4 +35,5 @@ export const transportErrorCodes = {
   payloadTooLarge: 'payload-too-large',
   unsupportedMediaType: 'unsupported-media-type',
   unreachable: 'unreachable',
+  tooManyStreams: 'too-many-streams',
 } as const;

@@ -8,6 +8,7 @@ import { createLogger } from '../core/log';
 import { defaultDataDirectory } from '../core/paths';
 import { chooseCentralUrl, readMachineConfig, type MachineConfigState } from '../core/settings/machine-config';
 import { readPreferences } from '../core/settings/preferences';
+import { prepareBrowserHostKey } from './key-location';
 import { startBrowserHost } from './server';
 
 /**
@@ -69,7 +70,7 @@ async function main() {
     // With an invalid machine-wide file the core opens nothing and never calls this address.
     centralUrl: training?.url ?? configuredCentral ?? 'http://127.0.0.1:9',
     machineConfig: machine,
-    databaseKey: databaseKey(join(dataDirectory, 'desk.key')),
+    databaseKey: databaseKey(prepareBrowserHostKey(dataDirectory, logger)),
     resourcesDirectory: join(projectRoot, 'resources'),
     preferencesDirectory: baseDirectory,
   });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { isIP } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -25,7 +26,16 @@ export interface BrowserHostOptions {
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** A request (headers and body) must arrive within this time (default 30 s): slow senders are cut off. */
+  requestTimeoutMs?: number;
+  /** A token not used for this long stops working (default 12 hours); each call restarts the time. */
+  tokenIdleMs?: number;
+  /** The clock of token expiry (tests). */
+  now?: () => number;
 }
+
+/** Event streams one token may hold open at once (a page needs one; a reload briefly two). */
+export const maxStreamsPerToken = 4;
 
 export interface BrowserHost {
   /** Origin, e.g. `http://127.0.0.1:41234`. */
@@ -67,11 +77,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     throw new Error(`Indirizzo non consentito: l'host del browser ascolta solo su loopback (127.0.0.1 o ::1), non su "${host}".`);
   }
   const { core, logger } = options;
+  const now = options.now ?? Date.now;
+  const tokenIdleMs = options.tokenIdleMs ?? 12 * 3_600_000;
   const launchCodes = new Set<string>(); // sha256 of unused one-time codes
-  const sessionTokens = new Set<string>(); // sha256 of bearer tokens
-  const openStreams = new Set<FastifyReply>();
+  const sessionTokens = new Map<string, number>(); // sha256 of bearer tokens → last use
+  const openStreams = new Map<FastifyReply, string>(); // stream → its token's hash
 
-  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, trustProxy: false });
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: maxBodyBytes,
+    trustProxy: false,
+    // A request must arrive whole in time (Node checks at the interval: a slow sender is cut
+    // off within twice the timeout); an idle socket closes (event streams beat well within).
+    serverFactory: (handler) =>
+      createServer({ requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 1_000) }, handler).setTimeout(60_000),
+  });
   // JSON only: a cross-site "simple" request (text/plain, form) is refused with 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => {
@@ -110,10 +131,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
   });
 
-  const authorised = (request: FastifyRequest): boolean => {
+  /** The hash of a valid, unexpired bearer token (its idle time restarts), or null. */
+  const authorised = (request: FastifyRequest): string | null => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
-    return match !== null && sessionTokens.has(sha256(match[1]!));
+    if (!match) return null;
+    const key = sha256(match[1]!);
+    const lastUse = sessionTokens.get(key);
+    if (lastUse === undefined) return null;
+    if (now() - lastUse > tokenIdleMs) {
+      sessionTokens.delete(key);
+      return null;
+    }
+    sessionTokens.set(key, now());
+    return key;
   };
   const unauthorised = (reply: FastifyReply) =>
     reject(
@@ -133,6 +164,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return reject(reply, 500, fail(transportErrorCodes.internal, 'Errore interno dell’applicazione.'));
   });
 
+  // The token is checked as soon as the headers are in, before any body is read or parsed.
+  app.addHook('onRequest', async (request, reply) => {
+    if (reply.sent) return;
+    const path = request.url.split('?')[0] ?? '';
+    if ((path.startsWith('/rpc/') || path === '/events') && !authorised(request)) return unauthorised(reply);
+  });
+
   app.post('/auth/launch', async (request, reply) => {
     const body = request.body as { code?: unknown } | undefined;
     const code = typeof body?.code === 'string' ? body.code : '';
@@ -145,18 +183,21 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       );
     }
     const token = randomToken();
-    sessionTokens.add(sha256(token));
+    sessionTokens.set(sha256(token), now());
     return reply.header('cache-control', 'no-store').send({ ok: true, value: { token } });
   });
 
   app.post<{ Params: { operation: string } }>('/rpc/:operation', async (request, reply) => {
-    if (!authorised(request)) return unauthorised(reply);
     const result = await core.dispatch(request.params.operation, request.body);
     return reply.code(statusFor(result)).header('cache-control', 'no-store').send(result);
   });
 
   app.get('/events', async (request, reply) => {
-    if (!authorised(request)) return unauthorised(reply);
+    const tokenKey = authorised(request)!; // checked in onRequest
+    const streams = [...openStreams.values()].filter((key) => key === tokenKey).length;
+    if (streams >= maxStreamsPerToken) {
+      return reject(reply, 429, fail(transportErrorCodes.tooManyStreams, 'Troppe finestre aperte su questa sessione: chiuderne qualcuna.'));
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -169,7 +210,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const send = (event: AppEvent) => raw.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
     const unsubscribe = core.events.subscribe(send);
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 20_000);
-    openStreams.add(reply);
+    openStreams.set(reply, tokenKey);
     request.raw.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
@@ -197,11 +238,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     },
     issueSessionToken() {
       const token = randomToken();
-      sessionTokens.add(sha256(token));
+      sessionTokens.set(sha256(token), now());
       return token;
     },
     async close() {
-      for (const stream of openStreams) stream.raw.end();
+      for (const stream of openStreams.keys()) stream.raw.end();
       await app.close();
     },
   };

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicantRequests } from './requests/applicant-requests';
 import { applicationHandlers } from './application/handlers';
@@ -15,6 +14,7 @@ import { DocumentRenderer, loadFonts, loadWording } from './documents/documents'
 import { documentHandlers } from './documents/handlers';
 import { DocumentService } from './documents/service';
 import { createEventHub } from './events';
+import { makePrivateDirectory } from './paths';
 import { identificationHandlers } from './identification/handlers';
 import { IdentificationDesk } from './identification/identification-desk';
 import { IdentificationsRepository } from './identification/identifications-repository';
@@ -44,7 +44,7 @@ export const databaseFileName = 'desk.db';
 
 /** The composition root: opens the store (or says why not) and wires the features; behaviour lives in them. */
 export function createCore(options: CoreOptions): Core {
-  mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
+  makePrivateDirectory(options.dataDirectory);
   const { logger } = options;
   const machine = options.machineConfig ?? { status: 'absent', path: '' };
   const common = {

@@ -26,7 +26,8 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = levelRank[options.level ?? 'info'];
   const clock = options.clock ?? (() => new Date());
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  // Private to the user: created 0700 (the data folder too, when the log makes it first).
+  if (options.file) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
   const write = (level: LogLevel, event: string, fields?: LogFields) => {
     if (levelRank[level] < min) return;
     const line = JSON.stringify({ time: clock().toISOString(), level, event, ...fields }) + '\n';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { migrations } from './migrations.generated';
 
@@ -141,6 +141,8 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     if (classified) throw databaseError(classified, (error as Error).message);
     throw error;
   }
+  // The database, its WAL and shared memory, and the key check: readable by this user only.
+  for (const file of [path, `${path}-wal`, `${path}-shm`, keyCheckPath(path)]) if (existsSync(file)) chmodSync(file, 0o600);
   return {
     sqlite,
     path,
