@@ -1,10 +1,14 @@
 /**
  * `npm run audit:verify -- --data-dir DIR`: checks the hash-chained audit trail of a desk's
  * local store and prints the first broken link. Exit 0 when intact, 1 when broken, 2 on
- * error. The key: SPORTELLO_DB_KEY, else DIR/desk.key (Electron's safeStorage-wrapped key
- * is not readable outside the app: export SPORTELLO_DB_KEY there).
+ * error. The key: SPORTELLO_DB_KEY, else the browser host's key file for DIR (in its own
+ * folder, see src-main/browser-host/key-location.ts), else DIR/desk.key left by an older
+ * version (Electron's safeStorage-wrapped key is not readable outside the app: export
+ * SPORTELLO_DB_KEY there).
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { browserHostKeyPath } from '../src-main/browser-host/key-location';
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../src-main/core/audit/audit-log';
 import { DatabaseError, openLocalStore } from '../src-main/core/store/database';
@@ -17,7 +21,9 @@ if (!values['data-dir']) {
 }
 const directory = resolve(values['data-dir']);
 try {
-  const store = openLocalStore({ path: join(directory, 'desk.db'), key: databaseKey(join(directory, 'desk.key')), readonly: true });
+  const hostKey = browserHostKeyPath(directory);
+  const keyFile = existsSync(hostKey) ? hostKey : join(directory, 'desk.key');
+  const store = openLocalStore({ path: join(directory, 'desk.db'), key: databaseKey(keyFile), readonly: true });
   const result = new AuditLog(store).verify();
   store.close();
   if (result.ok) {
