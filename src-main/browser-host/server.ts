@@ -81,7 +81,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const tokenIdleMs = options.tokenIdleMs ?? 12 * 3_600_000;
   const launchCodes = new Set<string>(); // sha256 of unused one-time codes
   const sessionTokens = new Map<string, number>(); // sha256 of bearer tokens → last use
-  const openStreams = new Map<FastifyReply, string>(); // stream → its token's hash
+  // sha256 of refresh secrets → last use. The secret lives in an HttpOnly, SameSite=Strict
+  // cookie: the page keeps its bearer token in memory only and gets a new one after a
+  // reload or a sign-out (which revokes every token) without a new launch code.
+  const refreshSecrets = new Map<string, number>();
+  const openStreams = new Map<FastifyReply, { tokenKey: string; end: () => void }>(); // stream → its token's hash
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
@@ -182,9 +186,40 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         fail(transportErrorCodes.unauthorized, 'Codice di avvio non valido o già usato: riavviare l’host e usare il nuovo indirizzo.'),
       );
     }
+    return issueToPage(reply);
+  });
+
+  /** A page with its refresh cookie gets a new token (after a reload, or after a sign-out revoked its token). */
+  app.post('/auth/refresh', async (request, reply) => {
+    const secret = /(?:^|;\s*)sportello-refresh=([A-Za-z0-9_-]{20,200})/.exec(String(request.headers.cookie ?? ''))?.[1];
+    const key = secret ? sha256(secret) : '';
+    const lastUse = refreshSecrets.get(key);
+    if (lastUse === undefined || now() - lastUse > tokenIdleMs) {
+      refreshSecrets.delete(key);
+      return unauthorised(reply);
+    }
+    refreshSecrets.delete(key); // rotated: each secret serves once
+    return issueToPage(reply);
+  });
+
+  function issueToPage(reply: FastifyReply) {
     const token = randomToken();
     sessionTokens.set(sha256(token), now());
-    return reply.header('cache-control', 'no-store').send({ ok: true, value: { token } });
+    const refresh = randomToken();
+    refreshSecrets.set(sha256(refresh), now());
+    return reply
+      .header('cache-control', 'no-store')
+      .header('set-cookie', `sportello-refresh=${refresh}; HttpOnly; SameSite=Strict; Path=/auth`)
+      .send({ ok: true, value: { token } });
+  }
+
+  // Signing out revokes every bearer token: one taken from the page before is worth nothing.
+  // The page gets a new one with its refresh cookie; open event streams end (they reconnect).
+  const stopRevoking = core.events.subscribe((event) => {
+    if (event.name !== 'session.required' || event.payload.reason !== 'signed-out') return;
+    sessionTokens.clear();
+    // The event itself goes out first (the page learns it was signed out), then the streams end.
+    queueMicrotask(() => [...openStreams.values()].forEach((stream) => stream.end()));
   });
 
   app.post<{ Params: { operation: string } }>('/rpc/:operation', async (request, reply) => {
@@ -194,7 +229,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   app.get('/events', async (request, reply) => {
     const tokenKey = authorised(request)!; // checked in onRequest
-    const streams = [...openStreams.values()].filter((key) => key === tokenKey).length;
+    const streams = [...openStreams.values()].filter((stream) => stream.tokenKey === tokenKey).length;
     if (streams >= maxStreamsPerToken) {
       return reject(reply, 429, fail(transportErrorCodes.tooManyStreams, 'Troppe finestre aperte su questa sessione: chiuderne qualcuna.'));
     }
@@ -206,15 +241,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       connection: 'keep-alive',
       'x-content-type-options': 'nosniff',
     });
-    raw.write(': connected\n\n');
-    const send = (event: AppEvent) => raw.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
-    const unsubscribe = core.events.subscribe(send);
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 20_000);
-    openStreams.set(reply, tokenKey);
-    request.raw.on('close', () => {
+    // Nothing is written to a stream once it ended (a sign-out ends every stream).
+    const write = (text: string) => void (!raw.writableEnded && raw.write(text));
+    write(': connected\n\n');
+    const unsubscribe = core.events.subscribe((event: AppEvent) =>
+      write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`),
+    );
+    const heartbeat = setInterval(() => write(': keep-alive\n\n'), 20_000);
+    const end = () => {
       clearInterval(heartbeat);
       unsubscribe();
       openStreams.delete(reply);
+      if (!raw.writableEnded) raw.end();
+    };
+    openStreams.set(reply, { tokenKey, end });
+    request.raw.on('close', () => {
+      end();
     });
   });
 
@@ -242,7 +284,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return token;
     },
     async close() {
-      for (const stream of openStreams.keys()) stream.raw.end();
+      stopRevoking();
+      [...openStreams.values()].forEach((stream) => stream.end());
       await app.close();
     },
   };

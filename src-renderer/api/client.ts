@@ -17,8 +17,6 @@ export interface DeskApi {
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
-const tokenKey = 'sportello.hostToken';
-
 function unreachable(): Result<never> {
   return {
     ok: false,
@@ -26,26 +24,25 @@ function unreachable(): Result<never> {
   };
 }
 
-/** Browser host: exchanges the one-time launch code in the address for a session token. */
+/**
+ * Browser host: a bearer token held in this page's memory only. The one-time launch code
+ * in the address gives the first; after a reload, or after a sign-out revoked it, the
+ * host's refresh cookie (HttpOnly: the page never reads it) gives a new one.
+ */
 async function acquireHostToken(): Promise<string | null> {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('launch');
-  if (code) {
-    // Remove the code from the address bar and history whatever happens: it is single-use.
-    window.history.replaceState(null, '', window.location.pathname + window.location.hash);
-    try {
-      const response = await fetch('/auth/launch', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code }),
-      });
-      const body = (await response.json()) as Result<{ token: string }>;
-      if (body.ok) sessionStorage.setItem(tokenKey, body.value.token);
-    } catch {
-      // handled below: no token means every call answers `unauthorized`
-    }
+  // Remove the code from the address bar and history whatever happens: it is single-use.
+  if (code) window.history.replaceState(null, '', window.location.pathname + window.location.hash);
+  try {
+    const response = code
+      ? await fetch('/auth/launch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })
+      : await fetch('/auth/refresh', { method: 'POST' });
+    const body = (await response.json()) as Result<{ token: string }>;
+    return body.ok ? body.value.token : null;
+  } catch {
+    return null; // no token: every call answers `unauthorized`
   }
-  return sessionStorage.getItem(tokenKey);
 }
 
 function parseEvent(name: string, data: string): AppEvent | null {
@@ -59,19 +56,36 @@ function parseEvent(name: string, data: string): AppEvent | null {
 }
 
 function createHttpApi(): DeskApi {
-  const tokenReady = acquireHostToken();
+  let tokenReady = acquireHostToken();
+  /** The token was refused (revoked at a sign-out, or expired): one new one for every waiting caller. */
+  let refreshing: Promise<string | null> | null = null;
+  const refreshToken = (refused: string) => {
+    refreshing ??= tokenReady.then((current) => (current === refused ? acquireFreshToken() : current)).finally(() => (refreshing = null));
+    return refreshing;
+  };
+  const acquireFreshToken = async () => {
+    tokenReady = fetch('/auth/refresh', { method: 'POST' })
+      .then((response) => response.json() as Promise<Result<{ token: string }>>)
+      .then((body) => (body.ok ? body.value.token : null))
+      .catch(() => null);
+    return tokenReady;
+  };
   const listeners = new Set<(event: AppEvent) => void>();
   let streaming = false;
 
   async function stream(): Promise<void> {
-    const token = await tokenReady;
-    if (!token) return;
     let delay = 500;
     // Server-Sent Events over fetch, so the token travels in a header, not in the URL.
     while (listeners.size > 0) {
       try {
+        const token = await tokenReady;
+        if (!token) return;
         const response = await fetch('/events', { headers: { authorization: `Bearer ${token}` } });
-        if (response.status === 401 || !response.body) return;
+        if (response.status === 401) {
+          if (!(await refreshToken(token))) return;
+          continue;
+        }
+        if (!response.body) return;
         delay = 500;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
@@ -103,22 +117,28 @@ function createHttpApi(): DeskApi {
 
   return {
     async call(operation, input) {
-      const token = await tokenReady;
-      if (!token) {
-        return {
-          ok: false,
-          error: {
-            code: transportErrorCodes.unauthorized,
-            message: 'Sessione non valida: aprire l’indirizzo mostrato all’avvio dell’applicazione.',
-          },
-        };
-      }
-      try {
-        const response = await fetch(`/rpc/${encodeURIComponent(operation)}`, {
+      const send = (token: string) =>
+        fetch(`/rpc/${encodeURIComponent(operation)}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify(input ?? {}),
         });
+      try {
+        let token = await tokenReady;
+        let response = token ? await send(token) : null;
+        if (token && response?.status === 401) {
+          token = await refreshToken(token);
+          response = token ? await send(token) : null;
+        }
+        if (!response) {
+          return {
+            ok: false,
+            error: {
+              code: transportErrorCodes.unauthorized,
+              message: 'Sessione non valida: aprire l’indirizzo mostrato all’avvio dell’applicazione.',
+            },
+          };
+        }
         return (await response.json()) as Result<never>;
       } catch {
         return unreachable();

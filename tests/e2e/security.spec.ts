@@ -28,10 +28,13 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
   await saveScreenshot(page, 'lock-screen-it', { fullPage: false });
 
   // The core refuses data while locked, whatever the page asks.
+  // The page keeps its token in memory only (#14): nothing in its storage; a script gets one with the refresh cookie.
+  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => !key.startsWith('vue-router')))).toEqual([]);
   const locked = await page.evaluate(async (fiscalCode) => {
+    const refreshed = (await (await fetch('/auth/refresh', { method: 'POST' })).json()) as { value: { token: string } };
     const response = await fetch('/rpc/requests.lookup', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('sportello.hostToken')}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${refreshed.value.token}` },
       body: JSON.stringify({ fiscalCode }),
     });
     return response.json();

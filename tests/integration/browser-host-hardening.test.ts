@@ -87,6 +87,48 @@ describe('browser host hardening', () => {
   });
 });
 
+describe('browser host tokens: in page memory, revoked at sign-out', () => {
+  it('launch sets an HttpOnly refresh cookie; refresh gives a new token once per cookie; sign-out revokes every token', async () => {
+    const test = createTestCore();
+    const host = await startBrowserHost({ core: test.core, logger: test.logger, rendererDirectory: test.dataDirectory });
+    try {
+      const code = new URL(host.issueLaunchUrl()).searchParams.get('launch')!;
+      const launched = await fetch(`${host.origin}/auth/launch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      const cookie = launched.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/^sportello-refresh=[\w-]+; HttpOnly; SameSite=Strict; Path=\/auth$/);
+      const { value } = (await launched.json()) as { value: { token: string } };
+      const call = (token: string, operation = 'app.info') =>
+        fetch(`${host.origin}/rpc/${operation}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: '{}',
+        });
+      expect((await call(value.token)).status).toBe(200);
+      const refresh = (cookieHeader: string) =>
+        fetch(`${host.origin}/auth/refresh`, { method: 'POST', headers: { cookie: cookieHeader.split(';')[0]! } });
+      const refreshed = await refresh(cookie);
+      expect(refreshed.status).toBe(200);
+      expect((await refresh(cookie)).status).toBe(401); // the cookie was rotated
+      const next = refreshed.headers.get('set-cookie')!;
+      const second = ((await refreshed.json()) as { value: { token: string } }).value.token;
+      // Sign-out (here with nobody signed in: the same event) revokes both tokens.
+      expect((await call(second, 'session.signOut')).status).toBe(200);
+      expect((await call(value.token)).status).toBe(401);
+      expect((await call(second)).status).toBe(401);
+      const after = await refresh(next);
+      expect(after.status).toBe(200);
+      expect((await call(((await after.json()) as { value: { token: string } }).value.token)).status).toBe(200);
+    } finally {
+      await host.close();
+      await test.cleanup();
+    }
+  });
+});
+
 describe('browser host data folder', () => {
   it('keeps the store key outside the data folder, and the folder and its files private (0700/0600)', async () => {
     const base = mkdtempSync(join(tmpdir(), 'sportello-host-modes-'));
