@@ -39,7 +39,7 @@ export const documentGeneration: BenchCase = {
       fiscalCode: request.applicant.fiscalCode,
       surname: request.applicant.surname,
       name: request.applicant.name,
-      outcome: i % 9 ? 'confirmed' : 'refused',
+      status: i % 9 ? 'accepted' : 'refused',
       presenter: i % 11 ? 'applicant' : 'delegate',
       operator: operator.displayName,
       syncState: 'acked',

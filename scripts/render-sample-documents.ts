@@ -44,7 +44,8 @@ const base = {
   office,
   operator,
   at: now.toISOString(),
-  queued: false,
+  status: 'accepted' as const,
+  notAcceptedReason: null,
   refusalReasons: [
     'Documento scaduto il 21/11/2026.',
     'Il numero del documento presentato è diverso da quello dichiarato nella richiesta.',
@@ -57,7 +58,7 @@ const rows: RegisterRow[] = Array.from({ length: 40 }, (_, i) => ({
   fiscalCode: request.applicant.fiscalCode,
   surname: i === 2 ? 'Ștefănescu-Łukaszewicz' : request.applicant.surname,
   name: request.applicant.name,
-  outcome: i % 6 === 4 ? 'refused' : 'confirmed',
+  status: i % 6 === 4 ? 'refused' : i > 36 ? 'queued' : 'accepted',
   presenter: i % 5 === 3 ? 'delegate' : 'applicant',
   operator: operator.displayName,
   syncState: i > 36 ? 'pending' : 'acked',
@@ -66,7 +67,17 @@ const documents = {
   'modulo-adesione': await renderer.moduloAdesione(hard, office, operator, now),
   'modulo-delega': await renderer.moduloDelega(hard, delegate, now),
   'ricevuta-identificazione': await renderer.receipt({ ...base, outcome: 'confirmed' }, now),
-  'ricevuta-rifiuto': await renderer.receipt({ ...base, outcome: 'refused' }, now),
+  'ricevuta-rifiuto': await renderer.receipt({ ...base, outcome: 'refused', status: 'refused' }, now),
+  'avviso-non-accettata': await renderer.receipt(
+    {
+      ...base,
+      outcome: 'confirmed',
+      status: 'not-accepted',
+      notAcceptedReason:
+        'La richiesta è stata annullata sul servizio centrale prima che la conferma arrivasse: il richiedente deve presentare una nuova richiesta.',
+    },
+    now,
+  ),
   'registro-giornaliero': await renderer.dailyRegister('2026-11-22', office, rows, now),
 };
 for (const [name, document] of Object.entries(documents)) {

@@ -47,6 +47,24 @@ export const identificationResultSchema = z.object({
 });
 export type IdentificationResult = z.infer<typeof identificationResultSchema>;
 
+export const syncStateSchema = z.enum(['pending', 'sending', 'acked', 'conflict', 'retry_wait', 'dead']);
+export type OutboxSyncState = z.infer<typeof syncStateSchema>;
+
+/**
+ * Where an outcome stands, end to end: a confirmation `accepted` by the central service,
+ * `queued` for it, or `not-accepted` by it (a conflict, or undeliverable); or `refused` at
+ * the desk. Every receipt, counter, archive row, register and CSV says which.
+ */
+export const outcomeStatusSchema = z.enum(['accepted', 'queued', 'not-accepted', 'refused']);
+export type OutcomeStatus = z.infer<typeof outcomeStatusSchema>;
+
+export function outcomeStatus(outcome: 'confirmed' | 'refused', syncState: OutboxSyncState): OutcomeStatus {
+  if (outcome === 'refused') return 'refused';
+  if (syncState === 'acked') return 'accepted';
+  if (syncState === 'conflict' || syncState === 'dead') return 'not-accepted';
+  return 'queued';
+}
+
 export const archiveEntrySchema = z.object({
   identificationId: z.string(),
   /** When recorded (ISO, device time). */
@@ -60,7 +78,10 @@ export const archiveEntrySchema = z.object({
   delegateName: z.string().nullable(),
   operatorId: z.string(),
   operatorName: z.string(),
-  syncState: z.enum(['pending', 'sending', 'acked', 'conflict', 'retry_wait', 'dead']),
+  syncState: syncStateSchema,
+  status: outcomeStatusSchema,
+  /** Why the central service did not accept it (Italian), when `not-accepted`. */
+  notAcceptedReason: z.string().nullable(),
   refusalReasons: z.array(z.string()),
   refusalNote: z.string(),
 });

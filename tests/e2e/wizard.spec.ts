@@ -182,3 +182,30 @@ test('an MRZ read fills the document and names what does not match the request',
   await expect(page.getByTestId('mrz-mismatches')).toContainText('La data di nascita nella MRZ è diversa da quella della richiesta.');
   await saveScreenshot(page, 'wizard-mrz-it');
 });
+
+test('annulled on the central side while confirming: the desk says not accepted, offers a notice, never counts it as confirmed (#21)', async ({
+  page,
+  desk,
+}) => {
+  const request = awaiting(desk, 6);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.locator('#applicant-document-number').press('Enter');
+  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('all-clear')).toBeVisible();
+  // Meanwhile the request is annulled on the central side.
+  expect((await fetch(`${desk.central.adminUrl}/admin/requests/${request.id}/annul`, { method: 'POST' })).status).toBe(200);
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.locator('#operator-password').press('Enter');
+  await expect(page.getByTestId('wizard-result')).toContainText('Il servizio centrale non ha accettato la conferma');
+  await expect(page.getByTestId('print-receipt')).toHaveText('Stampa l’avviso per il richiedente (abilitazione non confermata)');
+  await saveScreenshot(page, 'wizard-not-accepted-it');
+  await page.getByRole('link', { name: 'Torna allo sportello' }).click();
+  await expect(page.getByTestId('today-counts')).toHaveText('Oggi: 0 accettate, 0 in coda, 1 non accettate, 0 rifiutate allo sportello');
+});

@@ -200,7 +200,7 @@ describe('archive', () => {
     expect(content.startsWith('\uFEFF"Data e ora";"Richiesta"')).toBe(true);
     expect(content.split('\r\n').filter(Boolean)).toHaveLength(3);
     expect(content).toContain(`"'=HYPERLINK(""x"")"`);
-    expect(content).toContain('"Rifiutata"');
+    expect(content).toContain('"Rifiutata allo sportello"');
     expect(await core.call('documents.render', { kind: 'daily-register', date: today })).toMatchObject({ ok: true });
   });
 });

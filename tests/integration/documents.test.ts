@@ -111,7 +111,8 @@ describe('printed documents', () => {
       office,
       operator,
       at: now.toISOString(),
-      queued: true,
+      status: 'queued' as const,
+      notAcceptedReason: null,
       refusalReasons: ['Documento scaduto il 21/11/2026.'],
       refusalNote: 'Tornerà con la CIE.',
     };
@@ -138,7 +139,7 @@ describe('printed documents', () => {
       fiscalCode: request.applicant.fiscalCode,
       surname: request.applicant.surname,
       name: request.applicant.name,
-      outcome: i === 1 ? 'refused' : 'confirmed',
+      status: i === 1 ? 'refused' : i === 2 ? 'queued' : 'accepted',
       presenter: 'applicant',
       operator: operator.displayName,
       syncState: i === 2 ? 'pending' : 'acked',
@@ -149,10 +150,10 @@ describe('printed documents', () => {
       '22/11/2026',
       'REQ-0',
       'REQ-2',
-      'Confermata',
+      'Accettata',
       'Rifiutata',
       'In coda',
-      'Totali: 3 identificazioni, 2 confermate, 1 rifiutate',
+      'Totali: 3 identificazioni; 1 confermate e accettate, 1 confermate in coda, 0 non accettate, 1 rifiutate allo sportello',
     ]) {
       expect(register, value).toContain(value);
     }
@@ -165,7 +166,7 @@ describe('printed documents', () => {
       fiscalCode: request.applicant.fiscalCode,
       surname: request.applicant.surname,
       name: request.applicant.name,
-      outcome: 'confirmed',
+      status: 'accepted',
       presenter: 'applicant',
       operator: operator.displayName,
       syncState: 'acked',

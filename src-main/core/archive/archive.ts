@@ -2,6 +2,9 @@ import type { ArchiveEntry } from '../../../shared/contract/identification';
 import type { AuditLog } from '../audit/audit-log';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import { readIdentificationRecord } from '../identification/outcomes';
+import { notAcceptedReason } from '../sync/problems';
+import { outcomeStatusWords, syncStateWords } from './outcome-words';
+import { outcomeStatus } from '../../../shared/contract/identification';
 
 /**
  * The desk's archive: the day's identifications, and the register as CSV. Who may read
@@ -39,6 +42,8 @@ export class Archive {
           operatorId: row.operatorId,
           operatorName: record.submission.operator.displayName,
           syncState: row.syncState,
+          status: outcomeStatus(row.outcome, row.syncState),
+          notAcceptedReason: notAcceptedReason(row),
           refusalReasons: record.refusalReasonTexts,
           refusalNote: record.submission.refusal?.note ?? '',
         },
@@ -70,10 +75,10 @@ export class Archive {
       entry.fiscalCode,
       entry.surname,
       entry.name,
-      entry.outcome === 'confirmed' ? 'Confermata' : 'Rifiutata',
+      entry.notAcceptedReason ? `${outcomeStatusWords[entry.status]}: ${entry.notAcceptedReason}` : outcomeStatusWords[entry.status],
       entry.presenter === 'applicant' ? 'Richiedente' : `Delegato: ${entry.delegateName ?? ''}`,
       entry.operatorName,
-      entry.syncState,
+      syncStateWords[entry.syncState],
       entry.refusalReasons.join(' | '),
     ]);
     const content = '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(';')).join('\r\n') + '\r\n';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { DeclaredDocument, EnablementRequest, Office } from '../../../shared/contract/central-api';
+import type { OutcomeStatus } from '../../../shared/contract/identification';
 import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfiore';
 import { formatItalianDate } from '../../../shared/domain/dates';
 import type { PersonData } from '../../../shared/domain/identification';
@@ -50,6 +51,14 @@ const wordingSchema = z.object({
     nextStepsTitle: text,
     nextSteps: z.array(text),
   }),
+  notAcceptedNotice: z.object({
+    title: text,
+    outcome: text,
+    intro: text,
+    reasonTitle: text,
+    nextStepsTitle: text,
+    nextSteps: z.array(text),
+  }),
   refusalReceipt: z.object({
     title: text,
     outcomeRefused: text,
@@ -62,8 +71,7 @@ const wordingSchema = z.object({
     title: text,
     subtitle: text,
     columns: z.record(z.string(), text),
-    outcomeConfirmed: text,
-    outcomeRefused: text,
+    outcomes: z.object({ accepted: text, queued: text, 'not-accepted': text, refused: text }),
     presenterApplicant: text,
     presenterDelegate: text,
     syncStates: z.record(z.string(), text),
@@ -117,8 +125,10 @@ export interface ReceiptData {
   operator: OperatorInfo;
   /** When the outcome was recorded (ISO). */
   at: string;
-  /** Not yet acknowledged by the central service. */
-  queued: boolean;
+  /** Where the outcome stands with the central service. */
+  status: OutcomeStatus;
+  /** Why the central service did not accept it (`not-accepted`). */
+  notAcceptedReason: string | null;
   /** Refusals: human-readable reasons and the operator's note. */
   refusalReasons: string[];
   refusalNote: string;
@@ -130,7 +140,7 @@ export interface RegisterRow {
   fiscalCode: string;
   surname: string;
   name: string;
-  outcome: 'confirmed' | 'refused';
+  status: OutcomeStatus;
   presenter: 'applicant' | 'delegate';
   operator: string;
   syncState: string;
@@ -150,7 +160,8 @@ export interface LayoutStats {
   pages: number;
 }
 
-export type DocumentKind = 'modulo-adesione' | 'modulo-delega' | 'identification-receipt' | 'refusal-receipt' | 'daily-register';
+export type DocumentKind =
+  'modulo-adesione' | 'modulo-delega' | 'identification-receipt' | 'refusal-receipt' | 'not-accepted-notice' | 'daily-register';
 
 export class DocumentRenderer {
   constructor(
@@ -272,6 +283,8 @@ export class DocumentRenderer {
   }
 
   async receipt(data: ReceiptData, now: Date): Promise<RenderedDocument> {
+    // A confirmation the central service did not accept is never printed as one.
+    if (data.outcome === 'confirmed' && data.status === 'not-accepted') return this.notAcceptedNotice(data, now);
     const w = this.wording;
     const confirmed = data.outcome === 'confirmed';
     const title = confirmed ? w.identificationReceipt.title : w.refusalReceipt.title;
@@ -280,7 +293,7 @@ export class DocumentRenderer {
     const bytes = await this.compose(kind, title, now, async (c) => {
       await c.masthead([w.common.ministry!, w.common.service!, fill(w.common.requestNumber!, { id: data.request.id })], title);
       c.banner(confirmed ? w.identificationReceipt.outcomeConfirmed : w.refusalReceipt.outcomeRefused, confirmed ? 'ok' : 'ko');
-      if (confirmed && data.queued) c.paragraph(w.identificationReceipt.queuedNotice, { size: 9.5, color: 'muted' });
+      if (confirmed && data.status === 'queued') c.paragraph(w.identificationReceipt.queuedNotice, { size: 9.5, color: 'muted' });
       c.fields([
         { label: w.fields.surname!, value: a.surname },
         { label: w.fields.name!, value: a.name },
@@ -316,6 +329,33 @@ export class DocumentRenderer {
     return { bytes, title, fileName: `${confirmed ? 'ricevuta-identificazione' : 'ricevuta-rifiuto'}-${data.request.id}.pdf` };
   }
 
+  /** What the applicant takes home when the service refused the confirmation: not enabled, why, what to do. */
+  private async notAcceptedNotice(data: ReceiptData, now: Date): Promise<RenderedDocument> {
+    const w = this.wording;
+    const n = w.notAcceptedNotice;
+    const a = data.request.applicant;
+    const bytes = await this.compose('not-accepted-notice', n.title, now, async (c) => {
+      await c.masthead([w.common.ministry!, w.common.service!, fill(w.common.requestNumber!, { id: data.request.id })], n.title);
+      c.banner(n.outcome, 'ko');
+      c.paragraph(n.intro, { size: 10.5 });
+      c.fields([
+        { label: w.fields.surname!, value: a.surname },
+        { label: w.fields.name!, value: a.name },
+        { label: w.fields.fiscalCode!, value: a.fiscalCode },
+        { label: w.fields.request!, value: data.request.id },
+        { label: w.fields.school!, value: `${data.office.name} (${data.office.comune})`, span: 2 },
+        { label: w.fields.officeCode!, value: data.office.code },
+        { label: w.fields.operator!, value: data.operator.displayName },
+        { label: w.fields.dateTime!, value: italianDateTime(data.at) },
+      ]);
+      c.sectionTitle(n.reasonTitle);
+      c.paragraph(data.notAcceptedReason ?? '', { size: 10.5 });
+      c.sectionTitle(n.nextStepsTitle);
+      for (const step of n.nextSteps) c.paragraph(step, { size: 10, bullet: true });
+    });
+    return { bytes, title: n.title, fileName: `avviso-non-accettata-${data.request.id}.pdf` };
+  }
+
   async dailyRegister(day: string, office: Office, rows: RegisterRow[], now: Date): Promise<RenderedDocument> {
     const w = this.wording;
     const r = w.dailyRegister;
@@ -344,14 +384,20 @@ export class DocumentRenderer {
           row.requestId,
           row.fiscalCode,
           `${row.surname} ${row.name}`,
-          row.outcome === 'confirmed' ? r.outcomeConfirmed : r.outcomeRefused,
+          r.outcomes[row.status],
           row.presenter === 'applicant' ? r.presenterApplicant : r.presenterDelegate,
           row.operator,
           r.syncStates[row.syncState] ?? row.syncState,
         ]),
       );
-      const confirmed = rows.filter((row) => row.outcome === 'confirmed').length;
-      c.paragraph(fill(r.totals, { total: rows.length, confirmed, refused: rows.length - confirmed }), { size: 10.5, weight: 'bold' });
+      const count = (status: OutcomeStatus) => rows.filter((row) => row.status === status).length;
+      const totals = {
+        accepted: count('accepted'),
+        queued: count('queued'),
+        notAccepted: count('not-accepted'),
+        refused: count('refused'),
+      };
+      c.paragraph(fill(r.totals, { total: rows.length, ...totals }), { size: 10.5, weight: 'bold' });
     });
     return { bytes, title: r.title, fileName: `registro-${day}.pdf` };
   }

@@ -4,6 +4,8 @@ import type { Archive } from '../archive/archive';
 import type { AuditLog } from '../audit/audit-log';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import { readIdentificationRecord } from '../identification/outcomes';
+import { notAcceptedReason } from '../sync/problems';
+import { outcomeStatus } from '../../../shared/contract/identification';
 import type { RequestsRepository } from '../requests/requests-repository';
 import { failures } from '../rpc/failures';
 import type { SessionManager } from '../session/session-manager';
@@ -72,6 +74,15 @@ export class DocumentService {
     return { mode: 'preview', document };
   }
 
+  /** Where an outcome stands with the central service, and why it was not accepted when so. */
+  private delivery(identificationId: string, outcome: 'confirmed' | 'refused') {
+    const delivery = this.parts.identifications.delivery(identificationId);
+    return {
+      status: outcomeStatus(outcome, delivery?.syncState ?? 'pending'),
+      notAcceptedReason: delivery ? notAcceptedReason(delivery) : null,
+    };
+  }
+
   private async compose(input: DocumentRequest) {
     const { renderer } = this.parts;
     const now = this.parts.now();
@@ -97,7 +108,7 @@ export class DocumentService {
             office: record.office ?? this.signedIn().office,
             operator: record.submission.operator,
             at: record.submission.capturedAt,
-            queued: this.parts.identifications.syncState(row.id) !== 'acked',
+            ...this.delivery(row.id, row.outcome),
             refusalReasons: record.refusalReasonTexts,
             refusalNote: record.submission.refusal?.note ?? '',
           },
@@ -114,7 +125,7 @@ export class DocumentService {
           fiscalCode: entry.fiscalCode,
           surname: entry.surname,
           name: entry.name,
-          outcome: entry.outcome,
+          status: entry.status,
           presenter: entry.presenter,
           operator: entry.operatorName,
           syncState: entry.syncState,

@@ -14,6 +14,12 @@ export interface IdentificationRow {
   createdAt: string;
 }
 
+export interface Delivery {
+  syncState: OutboxState;
+  problemCode: string | null;
+  lastError: string | null;
+}
+
 /** UTC instants bounding a calendar day in Italy (DST-aware), as ISO strings. */
 export function dayBoundsUtc(day: string, timeZone = 'Europe/Rome'): [string, string] {
   const startOf = (isoDay: string) => {
@@ -54,20 +60,24 @@ export class IdentificationsRepository {
     return (this.sql(`SELECT ${columns} FROM identifications WHERE id = ?`).get(id) as IdentificationRow | undefined) ?? null;
   }
 
-  /** Where its outcome stands with the central service (its outbox row's state). */
-  syncState(id: string): OutboxState | null {
-    return (this.sql('SELECT state FROM outbox WHERE identification_id = ?').get(id) as { state: OutboxState } | undefined)?.state ?? null;
+  /** Where its outcome stands with the central service: its outbox row's state and, for a problem, its code. */
+  delivery(id: string): Delivery | null {
+    return (
+      (this.sql(
+        'SELECT state AS syncState, problem_code AS problemCode, last_error AS lastError FROM outbox WHERE identification_id = ?',
+      ).get(id) as Delivery | undefined) ?? null
+    );
   }
 
   /**
    * Identifications recorded on a calendar day (Italian time), oldest first, with their
    * sync state. `created_at` is UTC ISO; the day's bounds are computed for Europe/Rome.
    */
-  ofDay(day: string): Array<IdentificationRow & { syncState: OutboxState }> {
+  ofDay(day: string): Array<IdentificationRow & Delivery> {
     return this.sql(
-      `SELECT ${columns}, outbox.state AS syncState
+      `SELECT ${columns}, outbox.state AS syncState, outbox.problem_code AS problemCode, outbox.last_error AS lastError
        FROM identifications JOIN outbox ON outbox.identification_id = identifications.id
        WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
-    ).all(...dayBoundsUtc(day)) as Array<IdentificationRow & { syncState: OutboxState }>;
+    ).all(...dayBoundsUtc(day)) as Array<IdentificationRow & Delivery>;
   }
 }

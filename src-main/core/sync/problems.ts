@@ -47,13 +47,18 @@ export function describeFailure(failure: CentralFailure): string {
   }
 }
 
+/** Why an outcome was not accepted, in plain Italian (null while it is not a problem). */
+export function notAcceptedReason(delivery: { syncState: string; problemCode: string | null; lastError: string | null }): string | null {
+  const code = delivery.problemCode ?? 'unknown';
+  if (delivery.syncState === 'conflict') return conflictReasons[code as ConflictCode] ?? code;
+  if (delivery.syncState === 'dead') return deadReasons[code as DeadCode] ?? delivery.lastError ?? code;
+  return null;
+}
+
 /** A conflict or dead outbox row as the Problems screen shows it. */
 export function describeProblem(entry: OutboxEntry, identification: IdentificationRow | null): SyncProblem {
   const code = entry.problemCode ?? 'unknown';
-  const reason =
-    entry.state === 'conflict'
-      ? (conflictReasons[code as ConflictCode] ?? code)
-      : (deadReasons[code as DeadCode] ?? entry.lastError ?? code);
+  const reason = notAcceptedReason({ syncState: entry.state, problemCode: entry.problemCode, lastError: entry.lastError }) ?? code;
   return {
     opId: entry.opId,
     identificationId: entry.identificationId,
