@@ -40,10 +40,10 @@ describe.skipIf(!supported)('first run on a fresh clone (linux-x64: the stub is 
     await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
     try {
       execFileSync('git', ['clone', '--quiet', root, clone]);
-      // npm's cache holds what the provisioning fetched: the fresh clone installs from it.
+      // npm's cache holds what the provisioning fetched: the fresh clone installs from it (the registry for anything else).
       const npmEnv = { ...process.env };
       delete npmEnv.ELECTRON_SKIP_BINARY_DOWNLOAD;
-      execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: clone, env: npmEnv, stdio: 'pipe' });
+      execFileSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: clone, env: npmEnv, stdio: 'pipe' });
       const start = spawn('npm', ['start'], {
         cwd: clone,
         env: {
