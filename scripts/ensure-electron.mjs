@@ -2,11 +2,11 @@
 /**
  * Before `npm start` / `npm run dev`: Electron 45 fetches its binary on first use, and
  * electron-vite reads node_modules/electron/path.txt before anything has fetched it
- * ("Electron uninstall"). Requiring `electron` runs Electron's own installer first
+ * ("Electron uninstall"). Loading `electron` runs Electron's own installer first
  * (@electron/get: honours ELECTRON_MIRROR, electron_config_cache and a proxy), once.
  */
 try {
-  require('electron');
+  await import('electron');
 } catch (error) {
   process.stderr.write(
     `\nImpossibile preparare Electron: ${error instanceof Error ? error.message : String(error)}\n` +
