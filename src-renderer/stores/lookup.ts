@@ -21,5 +21,11 @@ export const useLookupStore = defineStore('lookup', () => {
     }
   }
 
-  return { result, error, searching, lookup };
+  /** What was looked up belongs to the moment and to who looked: gone after an outcome, a sign-out, a lock. */
+  function clear() {
+    result.value = null;
+    error.value = null;
+  }
+
+  return { result, error, searching, lookup, clear };
 });

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppError, SessionInfo } from '../../shared/contract';
 import { deskApi } from '../api';
+import { useLookupStore } from './lookup';
 
 /** The signed-in operator (the token itself never leaves the main process). */
 export const useSessionStore = defineStore('session', () => {
@@ -24,24 +25,31 @@ export const useSessionStore = defineStore('session', () => {
     return null;
   }
 
+  // The next person at the PC never finds the last applicant on the desk.
+  const lookup = useLookupStore();
+
   async function signOut() {
     await deskApi().call('session.signOut', {});
     session.value = null;
+    lookup.clear();
   }
 
   function expired() {
     session.value = null;
+    lookup.clear();
     notice.value = 'expired';
   }
 
   /** The main process locked or unlocked the session (idle time, or the lock button). */
   function lockChanged(locked: boolean) {
     if (session.value) session.value = { ...session.value, locked };
+    if (locked) lookup.clear();
   }
 
   async function lock() {
     const result = await deskApi().call('session.lock', {});
     if (result.ok && result.value) session.value = result.value;
+    lookup.clear();
   }
 
   async function unlock(password: string): Promise<AppError | null> {

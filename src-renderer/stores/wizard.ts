@@ -6,6 +6,7 @@ import { parseFiscalCode } from '../../shared/domain/fiscal-code';
 import { assessDraft, type IdentificationFinding, type Presenter, type WizardStep } from '../../shared/domain/identification';
 import { parseMrz, type MrzData } from '../../shared/domain/mrz';
 import { deskApi } from '../api';
+import { useLookupStore } from './lookup';
 
 /** The draft is saved this long after the last change (typing produces a change a key). */
 const draftSaveDelayMs = 200;
@@ -74,6 +75,7 @@ function fillFromMrz(document: IdentityDocumentInput, read: MrzData) {
  * the core decides), the steps, and the outcome. Views and step components only show it.
  */
 export const useWizardStore = defineStore('wizard', () => {
+  const lookup = useLookupStore();
   const request = ref<EnablementRequest | null>(null);
   const loadError = ref<AppError | null>(null);
   /** The request is not on this computer (it is looked up on the desk first). */
@@ -150,10 +152,14 @@ export const useWizardStore = defineStore('wizard', () => {
     if (!loaded.ok) loadError.value = loaded.error;
     else if (!loaded.value) notFound.value = true;
     if (!loaded.ok || !loaded.value) return;
-    request.value = loaded.value;
+    // The card the operator came from may be stale: ask the central service now (online
+    // first, the cache otherwise), so a request enabled or annulled since says so at once.
+    const fresh = await deskApi().call('requests.lookup', { fiscalCode: loaded.value.applicant.fiscalCode });
+    if (current !== opened) return;
+    request.value = (fresh.ok && fresh.value.items.find((item) => item.id === requestId)) || loaded.value;
     if (saved.ok && saved.value) draft.value = saved.value;
     else {
-      draft.value = newDraft(loaded.value, presenter ?? 'applicant');
+      draft.value = newDraft(request.value, presenter ?? 'applicant');
       if (presenter) stepIndex.value = 1;
     }
   }
@@ -271,12 +277,17 @@ export const useWizardStore = defineStore('wizard', () => {
     });
     submitting.value = false;
     password.value = '';
-    if (answer.ok) result.value = answer.value;
-    else {
+    if (answer.ok) {
+      result.value = answer.value;
+      lookup.clear(); // the desk's card of this applicant is out of date now
+    } else {
       submitError.value = answer.error;
       saveNow();
     }
   }
+
+  /** What the request itself forbids (enabled, annulled, expired, not required): said on every step, from the start. */
+  const requestProblems = computed(() => assessment.value?.blocking.filter((finding) => finding.step === 'request') ?? []);
 
   /** The blocking findings the operator may give as reasons (`other` is the note). */
   const refusalChoices = computed(() => assessment.value?.blocking ?? []);
@@ -300,6 +311,7 @@ export const useWizardStore = defineStore('wizard', () => {
     }
     refusal.value.open = false;
     result.value = answer.value;
+    lookup.clear();
   }
 
   return {
@@ -319,6 +331,7 @@ export const useWizardStore = defineStore('wizard', () => {
     refusal,
     delegateCode,
     assessment,
+    requestProblems,
     steps,
     currentStep,
     refusalChoices,

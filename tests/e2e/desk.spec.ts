@@ -162,3 +162,38 @@ test('settings: the office administrator saves them, an operator only reads them
   await expect(page.getByLabel('Conservazione dei dati (giorni)')).toHaveValue('120');
   await expect(page.getByLabel('Conservazione dei dati (giorni)')).toBeDisabled();
 });
+
+test('a second scan replaces the code in the field, it is not appended (#21)', async ({ page, desk }) => {
+  const [first, second] = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired);
+  await desk.open(page);
+  await signIn(page);
+  const field = page.getByTestId('fiscal-code-input');
+  await field.focus();
+  await page.keyboard.type(`*${first!.applicant.fiscalCode}*`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lookup-result')).toContainText(first!.applicant.fiscalCode);
+  // The operator clicks back into the field and scans the next card.
+  await field.click();
+  await page.keyboard.type(`*${second!.applicant.fiscalCode}*`);
+  await page.keyboard.press('Enter');
+  await expect(field).toHaveValue(`*${second!.applicant.fiscalCode}*`);
+  await expect(page.getByTestId('lookup-result')).toContainText(second!.applicant.fiscalCode);
+  await expect(page.getByTestId('lookup-error')).toHaveCount(0);
+});
+
+test('the desk forgets the applicant after the outcome and at sign-out; the next person sees an empty desk (#21)', async ({
+  page,
+  desk,
+}) => {
+  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[3]!;
+  await desk.open(page);
+  await signIn(page);
+  await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lookup-result')).toContainText(request.applicant.surname);
+  await page.getByRole('button', { name: 'Esci' }).click();
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await expect(page.getByTestId('fiscal-code-input')).toBeVisible();
+  await expect(page.getByTestId('lookup-result')).toHaveCount(0);
+  expect(await page.content()).not.toContain(request.applicant.fiscalCode);
+});

@@ -33,6 +33,10 @@ test('happy path in person, keyboard only: confirmed and sent, receipt printable
   const popup = page.waitForEvent('popup');
   await page.getByTestId('print-receipt').click();
   expect((await popup).url()).toMatch(/^blob:/);
+  // Back at the desk, the applicant's card (now out of date) is gone (#21).
+  await page.getByRole('link', { name: 'Torna allo sportello' }).click();
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
+  await expect(page.getByTestId('lookup-result')).toHaveCount(0);
 });
 
 test('a document number that differs from the declared one blocks, beside the field and in the summary', async ({ page, desk }) => {
@@ -208,4 +212,19 @@ test('annulled on the central side while confirming: the desk says not accepted,
   await saveScreenshot(page, 'wizard-not-accepted-it');
   await page.getByRole('link', { name: 'Torna allo sportello' }).click();
   await expect(page.getByTestId('today-counts')).toHaveText('Oggi: 0 accettate, 0 in coda, 1 non accettate, 0 rifiutate allo sportello');
+});
+
+test('from a stale card the wizard says at once that the applicant is already enabled (#21)', async ({ page, desk }) => {
+  const request = awaiting(desk, 7);
+  await desk.open(page);
+  await signIn(page);
+  await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`status-${request.id}`)).toContainText('In attesa di identificazione');
+  // Enabled elsewhere meanwhile: the card on screen is stale.
+  expect((await fetch(`${desk.central.adminUrl}/admin/requests/${request.id}/enable`, { method: 'POST' })).status).toBe(200);
+  await page.getByTestId('desk-start-identification').click();
+  await expect(page.getByTestId('request-blocked')).toContainText('Il richiedente risulta già abilitato.');
+  await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
+  await saveScreenshot(page, 'wizard-stale-card-it');
 });
