@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { DeclaredDocument, EnablementRequest, Office } from '../../../shared/contract/central-api';
 import type { OutcomeStatus } from '../../../shared/contract/identification';
 import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfiore';
@@ -9,81 +8,15 @@ import type { PersonData } from '../../../shared/domain/identification';
 import { identityDocumentLabels } from '../../../shared/domain/identity-document';
 import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
+import type { Wording } from './wording';
+
+export { loadWording, type Wording } from './wording';
 
 /**
  * The papers of the desk: modulo di adesione, modulo di delega, identification and
  * refusal receipts, daily register. Wording comes from resources/documents/wording.it.json;
  * this file only lays it out. Same inputs and clock → same bytes.
  */
-
-const text = z.string();
-const wordingSchema = z.object({
-  common: z.record(z.string(), text),
-  fields: z.record(z.string(), text),
-  moduloAdesione: z.object({
-    title: text,
-    applicantSection: text,
-    documentSection: text,
-    declarationsSection: text,
-    declarations: z.array(text),
-    applicantSignature: text,
-    officeSection: text,
-    operatorSignature: text,
-    qrCaption: text,
-  }),
-  moduloDelega: z.object({
-    title: text,
-    delegatorSection: text,
-    delegatorDocument: text,
-    delegateSection: text,
-    delegateDocument: text,
-    statement: text,
-    placeAndDate: text,
-    delegatorSignature: text,
-    delegateSignature: text,
-  }),
-  identificationReceipt: z.object({
-    title: text,
-    outcomeConfirmed: text,
-    queuedNotice: text,
-    presentedByApplicant: text,
-    presentedByDelegate: text,
-    nextStepsTitle: text,
-    nextSteps: z.array(text),
-  }),
-  notAcceptedNotice: z.object({
-    title: text,
-    outcome: text,
-    intro: text,
-    reasonTitle: text,
-    nextStepsTitle: text,
-    nextSteps: z.array(text),
-  }),
-  refusalReceipt: z.object({
-    title: text,
-    outcomeRefused: text,
-    reasonsTitle: text,
-    noteTitle: text,
-    nextStepsTitle: text,
-    nextSteps: z.array(text),
-  }),
-  dailyRegister: z.object({
-    title: text,
-    subtitle: text,
-    columns: z.record(z.string(), text),
-    outcomes: z.object({ accepted: text, queued: text, 'not-accepted': text, refused: text }),
-    presenterApplicant: text,
-    presenterDelegate: text,
-    syncStates: z.record(z.string(), text),
-    totals: text,
-    empty: text,
-  }),
-});
-export type Wording = z.infer<typeof wordingSchema>;
-
-export function loadWording(resourcesDirectory: string): Wording {
-  return wordingSchema.parse(JSON.parse(readFileSync(join(resourcesDirectory, 'documents', 'wording.it.json'), 'utf8')));
-}
 
 export function loadFonts(resourcesDirectory: string): FontBytes {
   const font = (name: string) => new Uint8Array(readFileSync(join(resourcesDirectory, 'fonts', name)));

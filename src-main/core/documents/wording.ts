@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** The documents' wording (resources/documents/wording.it.json), validated as it is read: a missing text fails at start, not at the desk. */
+const text = z.string();
+export const wordingSchema = z.object({
+  common: z.record(z.string(), text),
+  fields: z.record(z.string(), text),
+  moduloAdesione: z.object({
+    title: text,
+    applicantSection: text,
+    documentSection: text,
+    declarationsSection: text,
+    declarations: z.array(text),
+    applicantSignature: text,
+    officeSection: text,
+    operatorSignature: text,
+    qrCaption: text,
+  }),
+  moduloDelega: z.object({
+    title: text,
+    delegatorSection: text,
+    delegatorDocument: text,
+    delegateSection: text,
+    delegateDocument: text,
+    statement: text,
+    placeAndDate: text,
+    delegatorSignature: text,
+    delegateSignature: text,
+  }),
+  identificationReceipt: z.object({
+    title: text,
+    outcomeConfirmed: text,
+    queuedNotice: text,
+    presentedByApplicant: text,
+    presentedByDelegate: text,
+    nextStepsTitle: text,
+    nextSteps: z.array(text),
+  }),
+  notAcceptedNotice: z.object({
+    title: text,
+    outcome: text,
+    intro: text,
+    reasonTitle: text,
+    nextStepsTitle: text,
+    nextSteps: z.array(text),
+  }),
+  refusalReceipt: z.object({
+    title: text,
+    outcomeRefused: text,
+    reasonsTitle: text,
+    noteTitle: text,
+    nextStepsTitle: text,
+    nextSteps: z.array(text),
+  }),
+  dailyRegister: z.object({
+    title: text,
+    subtitle: text,
+    columns: z.record(z.string(), text),
+    outcomes: z.object({ accepted: text, queued: text, 'not-accepted': text, refused: text }),
+    presenterApplicant: text,
+    presenterDelegate: text,
+    syncStates: z.record(z.string(), text),
+    totals: text,
+    empty: text,
+  }),
+});
+export type Wording = z.infer<typeof wordingSchema>;
+
+export function loadWording(resourcesDirectory: string): Wording {
+  return wordingSchema.parse(JSON.parse(readFileSync(join(resourcesDirectory, 'documents', 'wording.it.json'), 'utf8')));
+}
