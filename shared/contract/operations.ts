@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { managedSettingsSchema } from './machine-config';
 import { settingsLimits } from './settings-limits';
+import { refusalReasonCodes } from '../domain/refusal-reasons';
 import { enablementRequestSchema, officeCodeSchema } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { archiveEntrySchema, csvExportSchema, identificationDraftSchema, identificationResultSchema } from './identification';
@@ -150,15 +151,15 @@ export const operations = {
     output: identificationResultSchema,
   },
   /**
-   * Records a refusal (never sent as a confirmation). `reasons` are the codes of the
-   * blocking findings the operator chose, or `other` (the note says what); the core
-   * words them on the receipt from its own assessment.
+   * Records a refusal (never sent as a confirmation). `reasons` come from the catalogue
+   * (shared/domain/refusal-reasons.ts; `other`: the note says what); the core words them
+   * on the receipt, with what its own assessment saw behind each.
    */
   'identifications.refuse': {
     access: 'operator',
     input: z.strictObject({
       draft: identificationDraftSchema,
-      reasons: z.array(z.string().min(1).max(80)).min(1).max(20),
+      reasons: z.array(z.enum(refusalReasonCodes)).min(1).max(refusalReasonCodes.length),
       note: z.string().max(1000),
     }),
     output: identificationResultSchema,

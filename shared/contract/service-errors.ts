@@ -41,7 +41,6 @@ export const serviceErrorCodes = [
   'identification-unreadable',
   'identification-blocked',
   'warnings-not-acknowledged',
-  'refusal-reason-unknown',
   'refusal-note-needed',
   'problem-not-found',
   // Settings and data protection

@@ -1,4 +1,5 @@
 import { identityDocumentLabels } from '../../shared/domain/identity-document';
+import { refusalReasonTexts } from '../../shared/domain/refusal-reasons';
 
 /** Italian: the default and reference catalogue. Keys grouped by screen. */
 const it = {
@@ -213,6 +214,8 @@ const it = {
       title: 'Rifiuto dell’identificazione',
       reasons: 'Motivi',
       other: 'Altro motivo (descriverlo nella nota)',
+      // The receipt's own words: one catalogue for the screen and the paper.
+      catalogue: refusalReasonTexts,
       note: 'Nota',
       submit: 'Registra il rifiuto',
       cancel: 'Annulla',

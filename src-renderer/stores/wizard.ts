@@ -5,6 +5,7 @@ import { todayIn } from '../../shared/domain/dates';
 import { parseFiscalCode } from '../../shared/domain/fiscal-code';
 import { assessDraft, type IdentificationFinding, type Presenter, type WizardStep } from '../../shared/domain/identification';
 import { parseMrz, type MrzData } from '../../shared/domain/mrz';
+import { suggestedRefusalReasons, type RefusalReasonCode } from '../../shared/domain/refusal-reasons';
 import { deskApi } from '../api';
 import { useLookupStore } from './lookup';
 
@@ -49,8 +50,8 @@ function newDelegate(): NonNullable<IdentificationDraft['delegate']> {
 
 interface Refusal {
   open: boolean;
-  /** Codes of blocking findings, or `other` (the note says what). */
-  reasons: string[];
+  /** From the catalogue; `other`: the note says what. */
+  reasons: RefusalReasonCode[];
   note: string;
   /** What the operator still has to give before the refusal can be recorded. */
   missing: 'reason' | 'note' | null;
@@ -289,11 +290,13 @@ export const useWizardStore = defineStore('wizard', () => {
   /** What the request itself forbids (enabled, annulled, expired, not required): said on every step, from the start. */
   const requestProblems = computed(() => assessment.value?.blocking.filter((finding) => finding.step === 'request') ?? []);
 
-  /** The blocking findings the operator may give as reasons (`other` is the note). */
-  const refusalChoices = computed(() => assessment.value?.blocking ?? []);
+  /** The catalogue's reasons the checks saw evidence for, with that evidence: pre-selected, never an instruction. */
+  const refusalEvidence = computed((): Map<RefusalReasonCode, IdentificationFinding[]> =>
+    assessment.value ? suggestedRefusalReasons(assessment.value) : new Map(),
+  );
 
   function startRefusal() {
-    refusal.value = { ...closedRefusal(), open: true, reasons: refusalChoices.value.map((finding) => finding.code) };
+    refusal.value = { ...closedRefusal(), open: true, reasons: [...refusalEvidence.value.keys()] };
   }
 
   /** Records the refusal, or says what it still needs: a reason, or the note that describes "other". */
@@ -334,7 +337,7 @@ export const useWizardStore = defineStore('wizard', () => {
     requestProblems,
     steps,
     currentStep,
-    refusalChoices,
+    refusalEvidence,
     load,
     leave,
     suspend,

@@ -63,6 +63,11 @@ test('an expired document is refused, with reasons and a refusal receipt', async
   await page.getByTestId('wizard-refuse').click();
   await expect(page.locator('#refusal-title')).toBeFocused();
   await expect(page.getByLabel('Documento: Documento scaduto il 31/01/2025.')).toBeChecked();
+  // Only the reason the checks saw is chosen; the operator's instructions are never reasons (#21).
+  await expect(page.getByLabel('La persona allo sportello non corrisponde alla fotografia del documento.')).not.toBeChecked();
+  await expect(page.locator('[data-testid="refusal"] input:checked')).toHaveCount(1);
+  await expect(page.getByTestId('refusal')).not.toContainText('Raccogliere le fotocopie');
+  await expect(page.getByTestId('refusal')).not.toContainText('Leggere o inserire il codice fiscale');
   await page.locator('#refusal-note').fill('Tornerà con la carta rinnovata.');
   await saveScreenshot(page, 'wizard-refusal-it');
   await page.getByTestId('refusal-submit').click();

@@ -53,17 +53,17 @@ describe('identification desk (core operations)', () => {
     draft.document = { ...draft.document!, issueDate: '' };
     expect(await core.call('drafts.save', draft)).toEqual({ ok: true, value: null });
     expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: draft });
-    const refused = await core.call('identifications.refuse', { draft, reasons: ['document-missing'], note: '' });
+    const refused = await core.call('identifications.refuse', { draft, reasons: ['other'], note: 'Nessun documento con sé.' });
     expect(refused).toMatchObject({ ok: true, value: { outcome: 'refused' } });
     expect(central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused' })]);
   });
 
-  it('words a refusal from its own assessment: an unknown reason or an empty “other” is refused, nothing recorded', async () => {
+  it('takes refusal reasons from the catalogue only: an unknown reason or an empty “other” is refused, nothing recorded', async () => {
     const { core, central } = await setup();
     const draft = goodDraft(awaiting(central, 5));
-    expect(await core.call('identifications.refuse', { draft, reasons: ['document-expired'], note: '' })).toMatchObject({
+    expect(await core.call('identifications.refuse', { draft, reasons: ['Il modulo va firmato' as never], note: '' })).toMatchObject({
       ok: false,
-      error: { code: 'refusal-reason-unknown' },
+      error: { code: 'validation', paths: ['reasons[0]'] },
     });
     expect(await core.call('identifications.refuse', { draft, reasons: ['other'], note: '  ' })).toMatchObject({
       ok: false,
@@ -148,7 +148,7 @@ describe('identification desk (core operations)', () => {
     draft.document = { ...draft.document!, expiryDate: '2020-01-01' };
     const result = await core.call('identifications.refuse', {
       draft,
-      reasons: ['document-expired'],
+      reasons: ['document-invalid'],
       note: 'Tornerà con la CIE nuova.',
     });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'refused', delivery: 'sent' } });

@@ -5,6 +5,7 @@ import { todayIn } from '../../../shared/domain/dates';
 import { normalizeFiscalCode } from '../../../shared/domain/fiscal-code';
 import { assessDraft, enteredDocument, type IdentificationAssessment } from '../../../shared/domain/identification';
 import { normalizeDocumentNumber } from '../../../shared/domain/identity-document';
+import { refusalReasonTexts, suggestedRefusalReasons, type RefusalReasonCode } from '../../../shared/domain/refusal-reasons';
 import type { AuditLog } from '../audit/audit-log';
 import type { RequestsRepository } from '../requests/requests-repository';
 import { failures } from '../rpc/failures';
@@ -95,20 +96,18 @@ export class IdentificationDesk {
     });
   }
 
-  /** `reasons`: codes of blocking findings of this draft, or `other` (the note says what). */
-  async refuse(draft: IdentificationDraft, reasons: string[], note: string): Promise<IdentificationResult> {
+  /** `reasons` from the catalogue; `other` needs the note that says what. */
+  async refuse(draft: IdentificationDraft, reasons: RefusalReasonCode[], note: string): Promise<IdentificationResult> {
     this.signedIn();
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
-    // The receipt words each reason from this assessment; `other` is the note.
+    if (reasons.includes('other') && !note.trim()) throw failures.refusalNoteNeeded();
+    // The receipt says each reason in the catalogue's words, with what this assessment saw behind it.
+    const evidence = suggestedRefusalReasons(assessment);
     const reasonTexts = reasons.map((code) => {
-      if (code === 'other') {
-        if (!note.trim()) throw failures.refusalNoteNeeded();
-        return note.trim();
-      }
-      const finding = assessment.blocking.find((candidate) => candidate.code === code);
-      if (!finding) throw failures.refusalReasonUnknown();
-      return finding.message;
+      if (code === 'other') return note.trim();
+      const seen = evidence.get(code)?.map((finding) => finding.message) ?? [];
+      return seen.length ? `${refusalReasonTexts[code]} (${seen.join(' ')})` : refusalReasonTexts[code];
     });
     return this.record(
       draft,

@@ -108,7 +108,6 @@ export const failures = {
   identificationBlocked: (findings: string[]) => fail('identification-blocked', `Conferma non possibile: ${findings.join(' ')}`),
   warningsNotAcknowledged: (warnings: string[]) =>
     fail('warnings-not-acknowledged', `Prendere visione delle avvertenze: ${warnings.join(' ')}`),
-  refusalReasonUnknown: () => fail('refusal-reason-unknown', 'Motivo di rifiuto non riconosciuto: rivedere i motivi scelti.'),
   refusalNoteNeeded: () => fail('refusal-note-needed', 'Scrivere nella nota il motivo del rifiuto.'),
   problemNotFound: () => fail('problem-not-found', 'Problema non trovato o già gestito.'),
 

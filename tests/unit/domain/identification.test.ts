@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { omocodeVariant } from '../../../shared/domain/fiscal-code';
+import { refusalReasonCodes, refusalReasonTexts, suggestedRefusalReasons } from '../../../shared/domain/refusal-reasons';
 import { evaluateIdentification, type IdentificationInput } from '../../../shared/domain/identification';
 import { createRandom, syntheticHealthCardNumber, syntheticIdentityCard, syntheticPerson } from '../../../shared/domain/synthetic-people';
 
@@ -46,6 +47,27 @@ const codes = (input: IdentificationInput) => {
   const result = evaluateIdentification(input);
   return { blocking: result.blocking.map((f) => f.code), warnings: result.warnings.map((f) => f.code), canConfirm: result.canConfirm };
 };
+
+describe('refusal reasons', () => {
+  it('suggests only reasons the checks saw evidence for: an expired document, never an instruction (card unread, papers unticked)', () => {
+    const input = scenario();
+    input.document = { ...input.document!, expiryDate: '2026-11-01' };
+    input.fiscalCodeCard = null;
+    input.ticks = { moduleSigned: false, photocopiesCollected: false };
+    const assessment = evaluateIdentification(input);
+    expect(assessment.blocking.map((finding) => finding.code)).toEqual(
+      expect.arrayContaining(['document-expired', 'fiscal-code-card-missing', 'module-not-signed', 'photocopies-missing']),
+    );
+    const suggested = suggestedRefusalReasons(assessment);
+    expect([...suggested.keys()]).toEqual(['document-invalid']);
+    expect(suggested.get('document-invalid')!.map((finding) => finding.code)).toEqual(['document-expired']);
+  });
+
+  it('has a text for every reason in the catalogue, and one for a person who does not match the photo', () => {
+    for (const code of refusalReasonCodes) expect(refusalReasonTexts[code].length).toBeGreaterThan(10);
+    expect(refusalReasonTexts['photo-mismatch']).toContain('fotografia');
+  });
+});
 
 describe('evaluateIdentification', () => {
   it('lets a complete, consistent identification be confirmed', () => {
