@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, net, powerMonitor, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
 import { ipcEventChannel } from '../../shared/contract/bridge';
@@ -19,6 +19,8 @@ import { openPrintPreview } from './print-preview';
 import { appSchemePrivileges, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
 
+const chromiumLocales = { it: 'it-IT', en: 'en-GB' } as const;
+
 // electron-vite dev server (development only); packaged builds always use app://desk.
 const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
@@ -28,6 +30,10 @@ function isAppUrl(url: string): boolean {
 }
 
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+// Chromium speaks the app's language (dates, the print dialog, the PDF viewer), not the OS's: set before ready.
+app.commandLine.appendSwitch('lang', chromiumLocales[readPreferences(app.getPath('userData'), createLogger()).locale]);
+// Crash dumps stay on this PC (IT may collect them from the crash folder); nothing is uploaded.
+crashReporter.start({ uploadToServer: false, productName });
 
 const closeWithDraftQuestion = {
   type: 'question' as const,
@@ -116,6 +122,11 @@ if (!app.requestSingleInstanceLock()) {
       if (!core?.identificationInProgress() || !mainWindow) return;
       const choice = dialog.showMessageBoxSync(mainWindow, closeWithDraftQuestion);
       if (choice === 0) event.preventDefault();
+    });
+    // A crashed or killed renderer: reload the page (the wizard's draft lives in this process and comes back).
+    mainWindow.webContents.on('render-process-gone', (_event, details) => {
+      logger.error('renderer.gone', { reason: details.reason, exitCode: details.exitCode });
+      if (details.reason !== 'clean-exit') mainWindow?.webContents.reload();
     });
     mainWindow.on('closed', () => {
       unsubscribe();

@@ -47,6 +47,39 @@ describe('Electron host (mocked electron module)', () => {
     expect(roles).toContain('"paste"');
   });
 
+  it('pins Chromium to the app’s language, and keeps crash reports on this PC (#18)', () => {
+    // Dates, the print dialog and the PDF viewer follow the app's language, not the OS's.
+    expect(state.switches.get('lang')).toBe('it-IT');
+    expect(state.crashReporter).toMatchObject({ uploadToServer: false });
+  });
+
+  it('reloads the window when its renderer crashes; the wizard’s draft is still there (#18)', async () => {
+    const [window] = FakeBrowserWindow.created;
+    await state.handlers.get('op:session.signOut')!(ourFrame, {});
+    const signedIn = (await state.handlers.get('op:session.signIn')!(ourFrame, {
+      officeCode: 'ZZIS00100A',
+      username: 'segreteria',
+      password: 'prova-segreteria',
+    })) as { ok: boolean };
+    expect(signedIn.ok).toBe(true);
+    const requestId = 'REQ-0000001';
+    const draft = {
+      ...draftFor({
+        id: requestId,
+        declaredDocument: { kind: 'cie', number: 'CA00000AA', issuer: 'Comune', issueDate: '2020-01-01', expiryDate: '2030-01-01' },
+        applicant: { fiscalCode: 'RSSMRA80A01H501U' },
+      } as never),
+    };
+    expect(await state.handlers.get('op:drafts.save')!(ourFrame, draft)).toMatchObject({ ok: true });
+    const before = window!.webContents.reloads;
+    window!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(window!.webContents.reloads).toBe(before + 1);
+    window!.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(window!.webContents.reloads).toBe(before + 1);
+    expect(await state.handlers.get('op:drafts.get')!(ourFrame, { requestId })).toMatchObject({ ok: true, value: { requestId } });
+    await state.handlers.get('op:session.signOut')!(ourFrame, {}); // leaves the desk as the next tests expect it
+  });
+
   it('takes the single-instance lock and registers app:// as a privileged scheme before ready', () => {
     expect(state.privilegedSchemes).toEqual([
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
