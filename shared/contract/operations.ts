@@ -188,6 +188,10 @@ export const operations = {
 
   /** Runs the retention purge now (it also runs at start and daily; office administrators). */
   'data.purge': { access: 'office-admin', input: noInput, output: purgeReportSchema },
+  /** What a purge now would remove, removing nothing (asked before the purge, to confirm it). */
+  'data.purgePreview': { access: 'office-admin', input: noInput, output: purgeReportSchema },
+  /** What erasing this code would remove, removing nothing; the code and what still waits are checked first. */
+  'data.erasePreview': { access: 'office-admin', input: z.strictObject({ fiscalCode: z.string().max(64) }), output: erasureReportSchema },
   /** Erases one applicant's local data by fiscal code (office administrators; audited). */
   'data.erase': { access: 'office-admin', input: z.strictObject({ fiscalCode: z.string().max(64) }), output: erasureReportSchema },
 

@@ -285,12 +285,16 @@ const en: MessageSchema = {
     protectionTitle: 'Data protection',
     lastPurge: 'Last purge: {at} (identifications removed: {identifications}; requests: {requests}; audit entries: {audit}).',
     noPurge: 'No purge has run yet.',
-    purgeNow: 'Purge now',
+    purgeNow: 'Purge now…',
+    purgeQuestion:
+      'The purge will erase from this computer the data older than {days} days: {identifications} identifications, {requests} requests, {audit} audit entries. Go ahead?',
+    purgeConfirm: 'Yes, purge',
     erasureTitle: 'Erase an applicant’s data',
     erasureIntro:
       'Removes from this computer the identifications and requests of one fiscal code. Outcomes not yet sent to the central service are never erased. The erasure is recorded in the audit trail.',
     erasureAsk: 'Erase data…',
-    erasureQuestion: 'Permanently erase from this computer the data of fiscal code {code}?',
+    erasureQuestion:
+      'Permanently erase from this computer the data of fiscal code {code}? {identifications} identifications and {requests} requests will be erased.',
     erasureConfirm: 'Yes, erase',
     cancel: 'Cancel',
     managedBy: 'Set by the system administrator ({path}).',

@@ -279,12 +279,16 @@ const it = {
     lastPurge:
       'Ultima pulizia: {at} (identificazioni cancellate: {identifications}; richieste: {requests}; voci del registro delle attività: {audit}).',
     noPurge: 'Nessuna pulizia eseguita finora.',
-    purgeNow: 'Esegui ora la pulizia',
+    purgeNow: 'Esegui ora la pulizia…',
+    purgeQuestion:
+      'La pulizia cancellerà da questo computer i dati più vecchi di {days} giorni: {identifications} identificazioni, {requests} richieste, {audit} voci del registro delle attività. Procedere?',
+    purgeConfirm: 'Sì, esegui la pulizia',
     erasureTitle: 'Cancellazione dei dati di un richiedente',
     erasureIntro:
       'Cancella da questo computer le identificazioni e le richieste di un codice fiscale. Gli esiti non ancora inviati al servizio centrale non si cancellano. L’operazione resta nel registro delle attività.',
     erasureAsk: 'Cancella i dati…',
-    erasureQuestion: 'Cancellare definitivamente da questo computer i dati del codice fiscale {code}?',
+    erasureQuestion:
+      'Cancellare definitivamente da questo computer i dati del codice fiscale {code}? Si cancellano {identifications} identificazioni e {requests} richieste.',
     erasureConfirm: 'Sì, cancella',
     cancel: 'Annulla',
     managedBy: 'Stabilito dall’amministratore di sistema ({path}).',

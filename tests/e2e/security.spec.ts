@@ -94,11 +94,21 @@ test('an office administrator erases an applicant’s local data after a confirm
   await expect(page.getByTestId('desk-start-identification')).toBeVisible();
   await page.getByRole('link', { name: 'Impostazioni' }).click();
   await expect(page.getByTestId('last-purge')).toBeVisible();
+  // The purge asks first, saying what would go (#21).
   await page.getByTestId('purge-now').click();
+  await expect(page.getByRole('alertdialog')).toContainText('La pulizia cancellerà da questo computer i dati più vecchi di 90 giorni');
+  await expect(page.getByTestId('purge-confirm')).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('last-purge')).toContainText('Ultima pulizia');
+  // A malformed code is refused before any question (#21).
+  await page.getByTestId('erasure-code').fill('RSSMRA80A01H501X');
+  await page.getByTestId('erasure-code').press('Enter');
+  await expect(page.getByTestId('erasure-error')).toContainText('carattere di controllo');
+  await expect(page.getByRole('alertdialog')).toHaveCount(0);
   await page.getByTestId('erasure-code').fill(request.applicant.fiscalCode);
   await page.getByTestId('erasure-code').press('Enter');
   await expect(page.getByRole('alertdialog')).toContainText(request.applicant.fiscalCode);
+  await expect(page.getByRole('alertdialog')).toContainText('Si cancellano 0 identificazioni e 1 richieste.');
   await expect(page.getByTestId('erasure-confirm')).toBeFocused();
   await expectAccessible(page, 'settings erasure');
   await saveScreenshot(page, 'settings-erasure-it');

@@ -82,6 +82,11 @@ describe('retention purge', () => {
     advance(91 * day);
     core = open();
     await core.call('session.signIn', dirigente);
+    // Asked first (#21): the preview says what the purge would remove, and removes nothing.
+    const identificationsBefore = count(core, 'SELECT count(*) AS n FROM identifications');
+    const preview = await core.call('data.purgePreview', {});
+    expect(preview).toMatchObject({ ok: true, value: { retentionDays: 90, identifications: 1, requests: 1, auditEntries: auditBefore } });
+    expect(count(core, 'SELECT count(*) AS n FROM identifications')).toBe(identificationsBefore);
     const report = await core.call('data.purge', {});
     expect(report).toMatchObject({ ok: true, value: { retentionDays: 90, identifications: 1, requests: 1, auditEntries: auditBefore } });
     expect(count(core, 'SELECT count(*) AS n FROM identifications WHERE request_id = ?', sent.id)).toBe(0);
@@ -144,6 +149,18 @@ describe('erasure by fiscal code', () => {
     ready(core).sync.retryNow();
     await ready(core).sync.push();
     expect(count(core, `SELECT count(*) AS n FROM outbox WHERE state = 'acked'`)).toBe(1);
+    // Asked first (#21): the preview checks the code and says what would go, removing nothing.
+    expect(await core.call('data.erasePreview', { fiscalCode: 'RSSMRA80A01H501X' })).toMatchObject({
+      ok: false,
+      error: { code: 'fiscal-code-check-character' },
+    });
+    const auditBefore = count(core, 'SELECT count(*) AS n FROM audit_log');
+    expect(await core.call('data.erasePreview', { fiscalCode: request.applicant.fiscalCode })).toEqual({
+      ok: true,
+      value: { fiscalCode: request.applicant.fiscalCode, identifications: 1, requests: 1 },
+    });
+    expect(count(core, 'SELECT count(*) AS n FROM identifications')).toBe(1);
+    expect(count(core, 'SELECT count(*) AS n FROM audit_log')).toBe(auditBefore);
     expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toEqual({
       ok: true,
       value: { fiscalCode: request.applicant.fiscalCode, identifications: 1, requests: 1 },

@@ -64,55 +64,88 @@ export class DataProtection {
 
   /** `operatorId` null: the scheduled purge. Uses the retention period in force. */
   purge(operatorId: string | null): PurgeReport {
+    const purged = this.parts.store.inTransaction(() => this.purgeRows(operatorId));
+    this.parts.store.checkpoint();
+    return purged;
+  }
+
+  /** What a purge now would remove, removing nothing (the person confirms knowing it). */
+  previewPurge(operatorId: string | null): PurgeReport {
+    return this.dryRun(() => this.purgeRows(operatorId));
+  }
+
+  /** Runs `work` in a transaction that is always rolled back: exactly what it would do, and nothing done. */
+  private dryRun<T>(work: () => T): T {
+    const rollback = Symbol('rollback');
+    let result: T | undefined;
+    try {
+      this.parts.store.inTransaction(() => {
+        result = work();
+        throw rollback;
+      });
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+    return result as T;
+  }
+
+  /** The purge itself; call inside a transaction. */
+  private purgeRows(operatorId: string | null): PurgeReport {
     const { audit, settings, operators, signInFailures, retention } = this.parts;
     const retentionDays = settings.number('retentionDays');
     const at = this.parts.now();
     const cutoffMs = at.getTime() - retentionDays * dayMs;
     const cutoff = new Date(cutoffMs).toISOString();
-    const purged = this.parts.store.inTransaction((): PurgeReport => {
-      const identifications = retention.removeSettledIdentificationsBefore(cutoff);
-      const requests = retention.removeClosedRequestsBefore(cutoff);
-      // What this PC remembers of operators (verifiers, wrong-password counts) ages out too.
-      operators.forgetNotSeenSince(cutoff);
-      signInFailures.forgetOlderThan(cutoffMs);
-      const checkpoint = audit.removeBefore(cutoff);
-      const report: PurgeReport = {
-        at: at.toISOString(),
-        retentionDays,
-        identifications,
-        requests,
-        auditEntries: checkpoint?.removed ?? 0,
-      };
-      // A scheduled purge that found nothing leaves no entry (one per start would bury the trail).
-      if (identifications + requests + report.auditEntries > 0 || operatorId !== null) {
-        audit.append('purge', {
-          operatorId,
-          subject: `retentionDays=${retentionDays};identifications=${identifications};requests=${requests};audit=${report.auditEntries}${
-            checkpoint ? `;${checkpointCitation(checkpoint)}` : ''
-          }`,
-        });
-      }
-      settings.recordPurge(report);
-      return report;
-    });
-    this.parts.store.checkpoint();
-    return purged;
+    const identifications = retention.removeSettledIdentificationsBefore(cutoff);
+    const requests = retention.removeClosedRequestsBefore(cutoff);
+    // What this PC remembers of operators (verifiers, wrong-password counts) ages out too.
+    operators.forgetNotSeenSince(cutoff);
+    signInFailures.forgetOlderThan(cutoffMs);
+    const checkpoint = audit.removeBefore(cutoff);
+    const report: PurgeReport = {
+      at: at.toISOString(),
+      retentionDays,
+      identifications,
+      requests,
+      auditEntries: checkpoint?.removed ?? 0,
+    };
+    // A scheduled purge that found nothing leaves no entry (one per start would bury the trail).
+    if (identifications + requests + report.auditEntries > 0 || operatorId !== null) {
+      audit.append('purge', {
+        operatorId,
+        subject: `retentionDays=${retentionDays};identifications=${identifications};requests=${requests};audit=${report.auditEntries}${
+          checkpoint ? `;${checkpointCitation(checkpoint)}` : ''
+        }`,
+      });
+    }
+    settings.recordPurge(report);
+    return report;
   }
 
   /** Erases one applicant's local data (a fiscal code typed or scanned); their drafts go too. */
   erase(fiscalCodeInput: string, operatorId: string | null): ErasureReport {
     const fiscalCode = readFiscalCodeInput(fiscalCodeInput, this.parts.now());
-    const { retention } = this.parts;
-    const { requestIds, ...report } = this.parts.store.inTransaction(() => {
-      const waiting = retention.unsettledOutcomesOf(fiscalCode);
-      if (waiting > 0) throw failures.erasurePending(waiting);
-      const { requestIds, identifications, requests } = retention.eraseApplicant(fiscalCode);
-      this.parts.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
-      return { fiscalCode, identifications, requests, requestIds };
-    });
+    const { requestIds, ...report } = this.parts.store.inTransaction(() => this.eraseRows(fiscalCode, operatorId));
     this.parts.store.checkpoint();
     this.parts.onErased(requestIds);
     this.parts.logger.info('data.erased', { identifications: report.identifications, requests: report.requests });
     return report;
+  }
+
+  /** What erasing this code would remove, removing nothing: the code is checked, and what still waits refuses it, first. */
+  previewErasure(fiscalCodeInput: string, operatorId: string | null): ErasureReport {
+    const fiscalCode = readFiscalCodeInput(fiscalCodeInput, this.parts.now());
+    const { requestIds: _ids, ...report } = this.dryRun(() => this.eraseRows(fiscalCode, operatorId));
+    return report;
+  }
+
+  /** The erasure itself; call inside a transaction. */
+  private eraseRows(fiscalCode: string, operatorId: string | null) {
+    const { retention } = this.parts;
+    const waiting = retention.unsettledOutcomesOf(fiscalCode);
+    if (waiting > 0) throw failures.erasurePending(waiting);
+    const { requestIds, identifications, requests } = retention.eraseApplicant(fiscalCode);
+    this.parts.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
+    return { fiscalCode, identifications, requests, requestIds };
   }
 }
