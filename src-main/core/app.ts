@@ -100,7 +100,7 @@ export function createCore(options: CoreOptions): Core {
   const outcomes = new OutcomeRecorder({ store, identifications, outbox, requests, audit, now, send: () => sync.kick() });
   const desk: IdentificationDesk = new IdentificationDesk({ requests, audit, session, recorder: outcomes, sync, now, deviceId });
   const archive = new Archive(identifications, audit);
-  const renderer = new DocumentRenderer(loadFonts(resourcesDirectory), loadWording(resourcesDirectory), logger);
+  const renderer = new DocumentRenderer(loadFonts(resourcesDirectory), loadWording(resourcesDirectory), logger, options.mode);
   const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, printDocument });
   const retention = new RetentionRepository(store);
   const onErased = (requestIds: readonly string[]) => desk.dropDrafts(requestIds);

@@ -57,6 +57,14 @@ function renderPages(bytes: Uint8Array, name: string): number {
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 describe('printed documents', () => {
+  it('in training mode every page says PROVA — FAC-SIMILE; in production none does (#21)', async () => {
+    const training = new DocumentRenderer(loadFonts(projectResources), loadWording(projectResources), logger, 'training');
+    const trainingText = pdfText((await training.moduloAdesione(request, office, operator, now)).bytes, 'training-modulo');
+    expect(trainingText).toContain('PROVA — FAC-SIMILE');
+    const productionText = pdfText((await renderer.moduloAdesione(request, office, operator, now)).bytes, 'production-modulo');
+    expect(productionText).not.toContain('FAC-SIMILE');
+  });
+
   it('modulo di adesione: every field is in the PDF, on one A4 page, with metadata', async () => {
     const rendered = await renderer.moduloAdesione(request, office, operator, now);
     const text = pdfText(rendered.bytes, 'adesione');

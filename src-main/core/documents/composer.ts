@@ -17,6 +17,7 @@ import {
 import QRCode from 'qrcode';
 import { cachedFontkit, characterSet, WidthCache, type FontBytes, type FontWeight } from './fonts';
 import { emboldening, TextMeasure } from './text-measure';
+import { drawWatermark } from './watermark';
 
 export type { FontBytes, FontWeight } from './fonts';
 export { WidthCache } from './fonts';
@@ -377,9 +378,11 @@ export class Composer {
   }
 
   /** Page numbers and the generator line on every page; returns the PDF bytes. */
-  async finish(): Promise<Uint8Array> {
+  /** Footers on every page, and the watermark when there is one (training). */
+  async finish(watermark: string | null = null): Promise<Uint8Array> {
     const pages = this.pages.length;
     this.pages.forEach((page, index) => {
+      if (watermark) drawWatermark(page, this.font, this.measure.clean(watermark));
       const text = this.measure.clean(this.footer(index + 1, pages));
       const size = 7.5;
       page.drawLine({

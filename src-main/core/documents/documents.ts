@@ -9,6 +9,7 @@ import { identityDocumentLabels } from '../../../shared/domain/identity-document
 import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
 import type { Wording } from './wording';
+import type { AppMode } from '../../../shared/contract';
 
 export { loadWording, type Wording } from './wording';
 
@@ -101,6 +102,8 @@ export class DocumentRenderer {
     private readonly fonts: FontBytes,
     readonly wording: Wording,
     private readonly logger: Logger,
+    /** Training: every page carries the wording's training watermark. */
+    private readonly mode: AppMode = 'production',
   ) {}
 
   private readonly widths = new WidthCache();
@@ -115,17 +118,19 @@ export class DocumentRenderer {
     build: (composer: Composer) => Promise<void> | void,
   ): Promise<Uint8Array> {
     const w = this.wording.common;
+    // Training: the mark across every page, and in the footer too (in the text layer, for search and tests).
+    const watermark = this.mode === 'training' ? w.trainingWatermark : null;
     const composer = await Composer.create(
       this.fonts,
       { title, author: 'Sportello Identificazione', createdAt },
-      (page, pages) => `${w.generatedBy} · ${title} · ${fill(w.page!, { page, pages })}`,
+      (page, pages) => `${watermark ? `${watermark} · ` : ''}${w.generatedBy} · ${title} · ${fill(w.page!, { page, pages })}`,
       this.widths,
     );
     await build(composer);
     if (composer.missingGlyphs > 0) this.logger.warn('document.glyphs-replaced', { document: kind, count: composer.missingGlyphs });
     if (composer.truncations > 0) this.logger.warn('document.text-truncated', { document: kind, count: composer.truncations });
     if (composer.overflows > 0) this.logger.error('document.overflow', { document: kind, count: composer.overflows });
-    const bytes = await composer.finish();
+    const bytes = await composer.finish(watermark);
     this.lastStats = {
       missingGlyphs: composer.missingGlyphs,
       truncations: composer.truncations,

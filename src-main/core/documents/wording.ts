@@ -5,7 +5,7 @@ import { z } from 'zod';
 /** The documents' wording (resources/documents/wording.it.json), validated as it is read: a missing text fails at start, not at the desk. */
 const text = z.string();
 export const wordingSchema = z.object({
-  common: z.record(z.string(), text),
+  common: z.record(z.string(), text).and(z.object({ trainingWatermark: text })),
   fields: z.record(z.string(), text),
   moduloAdesione: z.object({
     title: text,
