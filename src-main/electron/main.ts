@@ -14,6 +14,7 @@ import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
 import { registerOperationHandlers } from './ipc';
+import { localDataDirectory, moveDeskDataOnce } from './local-data';
 import { applicationMenuTemplate } from './menu';
 import { openPrintPreview } from './print-preview';
 import { appSchemePrivileges, serveRenderer } from './protocol';
@@ -30,6 +31,13 @@ function isAppUrl(url: string): boolean {
 }
 
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+// Windows: the desk's data off the roaming profile, where SQLite's WAL breaks; an older store moves once.
+const roamingUserData = app.getPath('userData');
+const deskUserData = localDataDirectory(process.platform, process.env, roamingUserData, productName);
+if (deskUserData !== roamingUserData) {
+  moveDeskDataOnce(roamingUserData, deskUserData);
+  app.setPath('userData', deskUserData);
+}
 // Chromium speaks the app's language (dates, the print dialog, the PDF viewer), not the OS's: set before ready.
 app.commandLine.appendSwitch('lang', chromiumLocales[readPreferences(app.getPath('userData'), createLogger()).locale]);
 // Crash dumps stay on this PC (IT may collect them from the crash folder); nothing is uploaded.
