@@ -84,7 +84,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // sha256 of refresh secrets → last use. The secret lives in an HttpOnly, SameSite=Strict
   // cookie: the page keeps its bearer token in memory only and gets a new one after a
   // reload or a sign-out (which revokes every token) without a new launch code.
-  const refreshSecrets = new Map<string, number>();
+  const refreshSecrets = new Map<string, { lastUse: number; tokenKey: string }>();
   const openStreams = new Map<FastifyReply, { tokenKey: string; end: () => void }>(); // stream → its token's hash
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -171,8 +171,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // The token is checked as soon as the headers are in, before any body is read or parsed.
   app.addHook('onRequest', async (request, reply) => {
     if (reply.sent) return;
-    const path = request.url.split('?')[0] ?? '';
-    if ((path.startsWith('/rpc/') || path === '/events') && !authorised(request)) return unauthorised(reply);
+    // By the route the router matched, not the URL's text (encoded, absolute-form, fragments all reach the same route).
+    const route = request.routeOptions.url;
+    if ((route === '/rpc/:operation' || route === '/events') && !authorised(request)) return unauthorised(reply);
   });
 
   app.post('/auth/launch', async (request, reply) => {
@@ -193,20 +194,21 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   app.post('/auth/refresh', async (request, reply) => {
     const secret = /(?:^|;\s*)sportello-refresh=([A-Za-z0-9_-]{20,200})/.exec(String(request.headers.cookie ?? ''))?.[1];
     const key = secret ? sha256(secret) : '';
-    const lastUse = refreshSecrets.get(key);
-    if (lastUse === undefined || now() - lastUse > tokenIdleMs) {
-      refreshSecrets.delete(key);
-      return unauthorised(reply);
-    }
+    const refresh = refreshSecrets.get(key);
     refreshSecrets.delete(key); // rotated: each secret serves once
+    if (!refresh || now() - refresh.lastUse > tokenIdleMs) return unauthorised(reply);
+    // The token it was issued with goes: one page, one live token (and its streams).
+    sessionTokens.delete(refresh.tokenKey);
+    for (const stream of [...openStreams.values()]) if (stream.tokenKey === refresh.tokenKey) stream.end();
     return issueToPage(reply);
   });
 
   function issueToPage(reply: FastifyReply) {
     const token = randomToken();
-    sessionTokens.set(sha256(token), now());
+    const tokenKey = sha256(token);
+    sessionTokens.set(tokenKey, now());
     const refresh = randomToken();
-    refreshSecrets.set(sha256(refresh), now());
+    refreshSecrets.set(sha256(refresh), { lastUse: now(), tokenKey });
     return reply
       .header('cache-control', 'no-store')
       .header('set-cookie', `sportello-refresh=${refresh}; HttpOnly; SameSite=Strict; Path=/auth`)
@@ -228,7 +230,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   app.get('/events', async (request, reply) => {
-    const tokenKey = authorised(request)!; // checked in onRequest
+    const tokenKey = authorised(request);
+    if (!tokenKey) return unauthorised(reply);
     const streams = [...openStreams.values()].filter((stream) => stream.tokenKey === tokenKey).length;
     if (streams >= maxStreamsPerToken) {
       return reject(reply, 429, fail(transportErrorCodes.tooManyStreams, 'Troppe finestre aperte su questa sessione: chiuderne qualcuna.'));

@@ -47,6 +47,25 @@ describe('browser host hardening', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
   });
 
+  it('asks for the token on every spelling of the protected paths (encoded, absolute-form, fragments)', async () => {
+    const authority = new URL(host.origin).host;
+    const attempts = [
+      `POST /%72pc/app.info HTTP/1.1`,
+      `POST /r%70c/session.signOut HTTP/1.1`,
+      `POST ${host.origin}/rpc/app.info HTTP/1.1`,
+      `GET /%65vents HTTP/1.1`,
+      `GET /events#x HTTP/1.1`,
+      `GET /events?x=1 HTTP/1.1`,
+    ];
+    for (const line of attempts) {
+      const body = line.startsWith('POST') ? '{}' : '';
+      const answer = await rawRequest(
+        `${line}\r\nHost: ${authority}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      expect(answer.split('\r\n')[0], line).toMatch(/^HTTP\/1\.1 (401|404)/);
+    }
+  });
+
   it('closes a connection that sends its request too slowly', async () => {
     const token = host.issueSessionToken();
     const head = `POST /rpc/app.info HTTP/1.1\r\nHost: ${new URL(host.origin).host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`;

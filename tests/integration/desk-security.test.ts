@@ -92,6 +92,16 @@ describe('a lock that protects', () => {
   });
 });
 
+describe('two operators signing in at the same moment', () => {
+  it('lets one in; the other is told a session is open (never two sessions, one silently replaced)', async () => {
+    const service = await central();
+    const { core } = openDesk(service.url);
+    const answers = await Promise.all([core.call('session.signIn', segreteria), core.call('session.signIn', dirigente)]);
+    expect(answers.filter((answer) => answer.ok)).toHaveLength(1);
+    expect(answers.find((answer) => !answer.ok)).toMatchObject({ ok: false, error: { code: 'session-active' } });
+  });
+});
+
 describe('one office per store', () => {
   it('refuses an operator of another office on a store used by an office, with the way out', async () => {
     const service = await central();

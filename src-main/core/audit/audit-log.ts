@@ -26,7 +26,8 @@ export type AuditAction =
   | 'settings-change'
   | 'problem-handled'
   | 'purge'
-  | 'erasure';
+  | 'erasure'
+  | 'erasure-preview';
 
 export interface AuditEntry {
   seq: number;

@@ -135,8 +135,13 @@ export class DataProtection {
   /** What erasing this code would remove, removing nothing: the code is checked, and what still waits refuses it, first. */
   previewErasure(fiscalCodeInput: string, operatorId: string | null): ErasureReport {
     const fiscalCode = readFiscalCodeInput(fiscalCodeInput, this.parts.now());
-    const { requestIds: _ids, ...report } = this.dryRun(() => this.eraseRows(fiscalCode, operatorId));
-    return report;
+    try {
+      const { requestIds: _ids, ...report } = this.dryRun(() => this.eraseRows(fiscalCode, operatorId));
+      return report;
+    } finally {
+      // Asking what this PC holds of someone is itself a look at their data: audited, outside the rolled-back work.
+      this.parts.audit.append('erasure-preview', { operatorId, fiscalCode });
+    }
   }
 
   /** The erasure itself; call inside a transaction. */

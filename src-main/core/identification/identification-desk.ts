@@ -47,8 +47,12 @@ export class IdentificationDesk {
     return kept.draft;
   }
 
+  /** Saved for the operator signed in; another operator's draft of the same request is never overwritten. */
   saveDraft(draft: IdentificationDraft): void {
-    this.drafts.set(draft.requestId, { operatorId: this.signedIn().operator.id, draft });
+    const operatorId = this.signedIn().operator.id;
+    const kept = this.drafts.get(draft.requestId);
+    if (kept && kept.operatorId !== operatorId) return;
+    this.drafts.set(draft.requestId, { operatorId, draft });
   }
 
   /** Whether an identification is in progress (a wizard saved a draft not yet concluded). */
@@ -82,8 +86,10 @@ export class IdentificationDesk {
   }
 
   async confirm(draft: IdentificationDraft, acknowledgedWarnings: string[], password: string): Promise<IdentificationResult> {
-    this.signedIn();
+    const before = this.signedIn().operator.id;
     await this.parts.session.checkPassword(password, 'confirm');
+    // The outcome is recorded under whoever's password was checked, or not at all.
+    if (this.parts.session.operatorId() !== before) throw failures.notSignedIn();
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
     if (!assessment.canConfirm) throw failures.identificationBlocked(assessment.blocking.map((finding) => finding.message));

@@ -67,6 +67,8 @@ export class SessionManager {
   /** scrypt of the password of this sign-in, to confirm identifications and unlock (memory only). */
   private verifier: PasswordVerifier | null = null;
   private lastActivity = 0;
+  /** The account as typed at sign-in (going online sends it again as it was typed). */
+  private account: { officeCode: string; username: string } | null = null;
   /** The tail of each account's queue of password checks. */
   private readonly accountQueues = new Map<string, Promise<void>>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
@@ -138,6 +140,8 @@ export class SessionManager {
     if (result.ok) {
       const verifier = await createVerifier(password);
       const { operator, office } = result.value;
+      this.refuseOtherSessionOrOffice(key, office.code);
+      this.account = { officeCode, username };
       this.options.storeOffice.bind(office.code);
       this.options.operators.remember(key, { operator, office, verifier, lastOnlineAt: this.options.now() });
       this.options.throttle.succeeded(key);
@@ -158,11 +162,11 @@ export class SessionManager {
     }
     const transient = failure.kind === 'network' || (failure.kind === 'http' && (failure.status >= 500 || failure.status === 429));
     if (!transient) throw failures.centralError();
-    return this.signInOffline(key, password);
+    return this.signInOffline(key, password, { officeCode, username });
   }
 
   /** The central service cannot be reached: the verifier of the last online sign-in on this PC. */
-  private async signInOffline(key: string, password: string): Promise<SessionInfo> {
+  private async signInOffline(key: string, password: string, account: { officeCode: string; username: string }): Promise<SessionInfo> {
     const validityMs = this.options.policy.offlineValidityMs();
     const days = Math.round(validityMs / 86_400_000);
     const cached = this.options.operators.find(key);
@@ -178,6 +182,8 @@ export class SessionManager {
     if (age < -clockToleranceMs) throw failures.offlineClock();
     if (age > validityMs) throw failures.offlineExpired(days);
     this.options.throttle.succeeded(key);
+    this.refuseOtherSessionOrOffice(key, cached.office.code);
+    this.account = account;
     this.start(key, cached.verifier, null, {
       operator: cached.operator,
       office: cached.office,
@@ -187,6 +193,16 @@ export class SessionManager {
     });
     this.options.onSignedIn('offline');
     return this.info!;
+  }
+
+  /**
+   * Checked again after the last wait of a sign-in: two operators signing in at the same
+   * moment must not both pass the checks made before it.
+   */
+  private refuseOtherSessionOrOffice(key: string, officeCode: string): void {
+    if (this.info && this.key !== key) throw failures.sessionActive(this.info.operator.displayName);
+    const storeOffice = this.options.storeOffice.get();
+    if (storeOffice && storeOffice !== officeCode.toUpperCase()) throw failures.storeOfficeMismatch(storeOffice);
   }
 
   private start(key: string, verifier: PasswordVerifier, token: string | null, info: SessionInfo): void {
@@ -205,7 +221,7 @@ export class SessionManager {
     if (!this.info || !this.key) throw failures.notSignedIn();
     if (this.info.mode === 'online' && this.token) return this.info;
     const key = this.key;
-    const [officeCode, username] = key.split('/') as [string, string];
+    const { officeCode, username } = this.account ?? { officeCode: key.split('/')[0]!, username: key.slice(key.indexOf('/') + 1) };
     const session = await this.forAccount(key, () => this.authenticate(key, officeCode, username, password));
     if (session.mode !== 'online') throw failures.centralUnreachable(null);
     this.options.audit.append('sign-in', { operatorId: session.operator.id, subject: session.office.code });
@@ -229,8 +245,11 @@ export class SessionManager {
   }
 
   async unlock(password: string): Promise<SessionInfo> {
-    if (!this.info) throw failures.notSignedIn();
+    const key = this.key;
+    if (!this.info || !key) throw failures.notSignedIn();
     await this.checkPassword(password, 'unlock');
+    // Whoever signed out or in meanwhile, the password checked was for the session that was locked.
+    if (!this.info || this.key !== key) throw failures.notSignedIn();
     if (this.info.locked) {
       this.info = { ...this.info, locked: false };
       this.lastActivity = this.options.now();
@@ -280,6 +299,7 @@ export class SessionManager {
     this.token = null;
     this.info = null;
     this.key = null;
+    this.account = null;
     this.verifier = null;
     this.options.onSignedOut();
     this.options.events.publish({ name: 'session.required', payload: { reason: 'signed-out' } });
