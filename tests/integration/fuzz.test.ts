@@ -14,8 +14,8 @@ import { validInputs } from '../fixtures/valid-inputs';
  * Each call is a valid input, a valid input with one field replaced by anything, or
  * noise (random bodies, random operation names). Never a 500 or an `internal`; every
  * answer typed (a valid value is exactly what the contract promises); a refused call
- * changes nothing in the store, except the record a password check leaves (a wrong one
- * counted and audited, a right one resetting the count).
+ * changes nothing in the store, except the records some questions leave by design
+ * (password checks, the erasure preview).
  */
 const office = 'ZZIS00100A';
 const accounts = {
@@ -24,8 +24,18 @@ const accounts = {
   locked: { officeCode: office, username: 'segreteria', password: 'prova-segreteria' },
 } as const;
 type Phase = keyof typeof accounts;
-/** Operations that check a password: the check itself is recorded (a wrong one counted and audited, a right one resets the count), whatever the answer. */
-const passwordChecks = new Set(['session.signIn', 'session.unlock', 'session.goOnline', 'identifications.confirm']);
+/**
+ * Operations that leave a record whatever the answer: a password check (a wrong one counted
+ * and audited, a right one resets the count), and asking what this PC holds of a fiscal
+ * code before erasing it (audited even when the erasure would be refused).
+ */
+const recordedWhateverTheAnswer = new Set([
+  'session.signIn',
+  'session.unlock',
+  'session.goOnline',
+  'identifications.confirm',
+  'data.erasePreview',
+]);
 
 /** Replaces one field (at any depth) of a valid input with `replacement`. */
 function mutate(input: unknown, pick: number, replacement: unknown): unknown {
@@ -145,7 +155,7 @@ describe('fuzzing the browser host, signed in', () => {
             expect(message.length).toBeGreaterThan(0);
             if (!['validation', 'unknown-operation', 'not-signed-in', 'session-locked', 'forbidden'].includes(code))
               reached.add(`${phase}:${name}`);
-            if (!passwordChecks.has(name)) expect(changes(), `${name} refused with ${code} but wrote`).toBe(before);
+            if (!recordedWhateverTheAnswer.has(name)) expect(changes(), `${name} refused with ${code} but wrote`).toBe(before);
           }
         }),
         { seed: 7, numRuns: runs },
