@@ -104,8 +104,8 @@ export class SessionManager {
         this.options.audit.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
         return signedIn;
       } catch (error) {
-        const refused =
-          error instanceof ServiceFailure && ['invalid-credentials', 'central-unreachable', 'sign-in-delayed'].includes(error.code);
+        // (A refusal during the delay never reaches here: it is answered before any check, and costs nothing.)
+        const refused = error instanceof ServiceFailure && ['invalid-credentials', 'central-unreachable'].includes(error.code);
         // The account tried, never the password.
         if (refused) this.options.audit.append('sign-in-failed', { subject: key });
         throw error;
