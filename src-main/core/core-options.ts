@@ -1,11 +1,10 @@
-import type { AppMode, OperationInput, OperationName, Result } from '../../shared/contract';
+import type { AppMode, OperationInput, OperationName, OperationOutput, Result } from '../../shared/contract';
 import type { RenderedDocument } from './documents/documents';
 import type { EventHub } from './events';
 import type { OutcomeRecorder } from './identification/outcomes';
 import type { Logger } from './log';
 import type { RequestsRepository } from './requests/requests-repository';
 import type { Dispatch } from './rpc/dispatcher';
-import type { OperationOutput } from '../../shared/contract';
 import type { SessionManager } from './session/session-manager';
 import type { MachineConfigState } from './settings/machine-config';
 import type { LocalStore } from './store/database';

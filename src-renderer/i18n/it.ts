@@ -1,4 +1,5 @@
 import { identityDocumentLabels } from '../../shared/domain/identity-document';
+import { outcomeStatusWords, syncStateWords } from '../../shared/domain/outcome-words';
 import { refusalReasonTexts } from '../../shared/domain/refusal-reasons';
 
 /** Italian: the default and reference catalogue. Keys grouped by screen. */
@@ -235,26 +236,14 @@ const it = {
     outcome: 'Esito',
     sync: 'Invio',
     actions: 'Azioni',
-    statuses: {
-      accepted: 'Confermata e accettata',
-      queued: 'Confermata, in coda di invio',
-      'not-accepted': 'Conferma non accettata',
-      refused: 'Rifiutata allo sportello',
-    },
+    statuses: outcomeStatusWords,
     delegate: 'tramite delegato {name}',
     reprint: 'Ristampa la ricevuta di {name}',
     reprintNotice: 'Ristampa l’avviso per {name}',
     registerPdf: 'Registro della giornata (PDF)',
     registerCsv: 'Registro della giornata (CSV)',
     reasons: 'Motivi: {reasons}',
-    syncStates: {
-      pending: 'In coda',
-      sending: 'In invio',
-      retry_wait: 'In coda',
-      acked: 'Inviata',
-      conflict: 'Non accettata',
-      dead: 'Non inviabile',
-    },
+    syncStates: syncStateWords,
     counts: 'Oggi: {accepted} accettate, {queued} in coda, {notAccepted} non accettate, {refused} rifiutate allo sportello',
   },
   settings: {

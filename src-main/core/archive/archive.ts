@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import { readIdentificationRecord } from '../identification/outcomes';
 import { notAcceptedReason } from '../sync/problems';
-import { outcomeStatusWords, syncStateWords } from './outcome-words';
+import { outcomeStatusWords, syncStateWords } from '../../../shared/domain/outcome-words';
 import { outcomeStatus } from '../../../shared/contract/identification';
 
 /**

@@ -56,11 +56,12 @@ export class SyncEngine {
   private readonly finder: RequestLookup;
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private running = false;
+  private readonly probeIntervalMs: number;
 
   constructor(private readonly options: SyncEngineOptions) {
     const now = options.now ?? Date.now;
     const running = () => this.running;
-    const probeIntervalMs = options.probeIntervalMs ?? 10_000;
+    const probeIntervalMs = (this.probeIntervalMs = options.probeIntervalMs ?? 10_000);
     const { store, client, logger, outbox, requests, state } = options;
     this.outbox = outbox;
     this.requests = requests;
@@ -118,7 +119,7 @@ export class SyncEngine {
       loop();
     };
     every(this.options.pullIntervalMs, () => void this.pull());
-    every(this.options.probeIntervalMs ?? 10_000, () => {
+    every(this.probeIntervalMs, () => {
       if (!this.tracker.online) void this.probe();
     });
     this.kick();

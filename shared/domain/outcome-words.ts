@@ -1,6 +1,9 @@
-import type { OutboxSyncState, OutcomeStatus } from '../../../shared/contract/identification';
+import type { OutboxSyncState, OutcomeStatus } from '../contract/identification';
 
-/** The words the office's papers (CSV, register) use for where an outcome stands (Italian: they are the school's records). */
+/**
+ * Where an outcome stands, in Italian: the office's papers (CSV) and the screen's Italian
+ * catalogue say it with the same words (the English ones are the renderer's).
+ */
 export const outcomeStatusWords: Record<OutcomeStatus, string> = {
   accepted: 'Confermata e accettata',
   queued: 'Confermata, in coda di invio',
