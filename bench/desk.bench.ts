@@ -117,7 +117,7 @@ export const deskUsage: BenchCase = {
       // User actions, happy path and delegate path.
       const host = await startBrowserHost({ core, logger, rendererDirectory });
       const candidates = central.store
-        .allRequestIds()
+        .officeRequestIds('ZZIS00100A')
         .map((id) => central.store.getRequest(id)!)
         .filter((r) => {
           const card = central.store.trainingCard(r.id);

@@ -185,7 +185,7 @@ async function drainRun(errorRate: number): Promise<{ rate: number; lost: number
     if (targets.length < sizes.drain) throw new Error(`only ${targets.length} requests to confirm`);
     // Queue everything first (offline at the desk), then measure the drain alone.
     await central.setFaults({ down: true });
-    const opIds = targets.map((request) => outcomes.record(submissionFor(request)).opId);
+    const opIds = targets.map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
     await engine.push();
     await central.setFaults({ down: false, errorRate, seed: 4 });
     const start = performance.now();

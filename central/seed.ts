@@ -9,27 +9,44 @@ import {
   type Random,
 } from '../shared/domain/synthetic-people';
 import { findBirthPlace } from '../shared/domain/belfiore';
-import type { CentralStore } from './store';
+import type { CentralStore, StoredRequest } from './store';
 
 /**
  * Seeds the reference central service with synthetic enablement requests: every status
  * and kind, foreign-born and non-Italian names, a few declared documents that will not
- * match what the applicant shows, and one training office with two operators.
+ * match what the applicant shows, and two training offices in different provinces
+ * (Roma and Milano), each with an office administrator and an operator.
  */
 
-export const trainingOffice: Office = { code: 'ZZIS00100A', name: 'Istituto di prova "Sportello"', comune: 'Roma' };
-export const trainingOperators = [
+export const trainingOffice: Office & { province: string } = {
+  code: 'ZZIS00100A',
+  name: 'Istituto di prova "Sportello"',
+  comune: 'Roma',
+  province: 'RM',
+};
+export const secondTrainingOffice: Office & { province: string } = {
+  code: 'ZZIS00200B',
+  name: 'Istituto di prova "Secondo sportello"',
+  comune: 'Milano',
+  province: 'MI',
+};
+
+const operatorsOf = (prefix: string) => [
   {
     username: 'dirigente',
     password: 'prova-dirigente',
-    operator: { id: 'op-dirigente', displayName: 'Dirigente di prova', role: 'office-admin' as const },
+    operator: { id: `${prefix}dirigente`, displayName: 'Dirigente di prova', role: 'office-admin' as const },
   },
   {
     username: 'segreteria',
     password: 'prova-segreteria',
-    operator: { id: 'op-segreteria', displayName: 'Assistente di prova', role: 'operator' as const },
+    operator: { id: `${prefix}segreteria`, displayName: 'Assistente di prova', role: 'operator' as const },
   },
 ];
+/** The first office's accounts (ids `op-dirigente`, `op-segreteria`). */
+export const trainingOperators = operatorsOf('op-');
+/** The second office's: the same usernames and passwords, other ids. */
+export const secondTrainingOperators = operatorsOf('op-zzis00200b-');
 
 const streets = [
   'Via Roma',
@@ -40,7 +57,17 @@ const streets = [
   'Viale della Repubblica',
   'Via San Martino',
 ];
-const domiciles = ['H501', 'F205', 'A944', 'D612', 'L219', 'F839', 'G273', 'L736'];
+/** Domiciles (Belfiore codes, weights): most in Roma and Milano, where the training offices are. */
+const domiciles: Array<[string, number]> = [
+  ['H501', 40],
+  ['F205', 20],
+  ['A944', 8],
+  ['D612', 8],
+  ['L219', 8],
+  ['F839', 8],
+  ['G273', 4],
+  ['L736', 4],
+];
 
 function weighted<T>(random: Random, choices: Array<[T, number]>): T {
   const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
@@ -65,15 +92,20 @@ export function seedCentral(store: CentralStore, options: SeedOptions): void {
   const random = createRandom(options.seed ?? 1);
   const nowIso = options.now.toISOString();
   const today = nowIso.slice(0, 10);
-  store.putOffice(trainingOffice);
-  for (const { username, password, operator } of trainingOperators) store.putOperator(trainingOffice.code, username, password, operator);
+  for (const [office, operators] of [
+    [trainingOffice, trainingOperators],
+    [secondTrainingOffice, secondTrainingOperators],
+  ] as const) {
+    store.putOffice(office);
+    for (const { username, password, operator } of operators) store.putOperator(office.code, username, password, operator);
+  }
 
   const insert = store.db.transaction(() => {
     for (let i = 0; i < options.count; i++) {
       const person = syntheticPerson(random, { foreignShare: 0.2, omocodeShare: 0.02 });
       const document = syntheticIdentityCard(random, person, today);
       const contacts = syntheticContacts(random, person);
-      const domicile = findBirthPlace(domiciles[Math.floor(random() * domiciles.length)]!)!;
+      const domicile = findBirthPlace(weighted(random, domiciles))!;
       const status = weighted<EnablementRequest['status']>(random, [
         ['awaiting-identification', 65],
         ['awaiting-code-confirmation', 12],
@@ -82,7 +114,7 @@ export function seedCentral(store: CentralStore, options: SeedOptions): void {
         ['expired', 7],
       ]);
       const createdAt = addDays(nowIso, -Math.floor(random() * 60) - 1);
-      const request: EnablementRequest = {
+      const request: StoredRequest = {
         id: `REQ-${String(i + 1).padStart(7, '0')}`,
         version: 1,
         kind: weighted(random, [

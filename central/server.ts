@@ -3,18 +3,25 @@ import type { AddressInfo, Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  auditHeadSchema,
   centralErrorCodes,
+  centralPaths,
+  changePasswordRequestSchema,
   changesQuerySchema,
+  createOperatorRequestSchema,
   idempotencyKeyHeader,
   identificationSubmissionSchema,
   lookupQuerySchema,
   signInRequestSchema,
+  updateOperatorRequestSchema,
   type ChangesResponse,
+  type SignInResponse,
 } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
 import { createRandom } from '../shared/domain/synthetic-people';
-import { seedCentral } from './seed';
-import { CentralStore } from './store';
+import { isProvince, isRegion, scopeTag } from './scope';
+import { seedCentral, trainingOffice } from './seed';
+import { CentralStore, type StoredSession } from './store';
 
 /**
  * The reference central service: the contract in shared/contract/central-api.ts served
@@ -22,7 +29,7 @@ import { CentralStore } from './store';
  */
 
 export const faultsSchema = z.object({
-  /** Share of /v1 calls answered 500 before doing anything. */
+  /** Share of /v2 calls answered 500 before doing anything. */
   errorRate: z.number().min(0).max(1).default(0),
   /** Added latency per /v1 call. */
   latencyMs: z.number().int().min(0).max(60_000).default(0),
@@ -30,7 +37,7 @@ export const faultsSchema = z.object({
   dropAfterCommitRate: z.number().min(0).max(1).default(0),
   /** Share of answers whose body is cut in half. */
   truncateRate: z.number().min(0).max(1).default(0),
-  /** Share of /v1 calls answered 429 with Retry-After. */
+  /** Share of /v2 calls answered 429 with Retry-After. */
   rateLimitRate: z.number().min(0).max(1).default(0),
   retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
   /** Refuse connections altogether. */
@@ -76,15 +83,18 @@ export interface CentralService {
 
 const loopback = (host: string) => host === '127.0.0.1' || host === '::1' || host.startsWith('127.');
 
-/** Cursors name the store (epoch), the history generation (bumped by compaction) and a sequence. */
-function encodeCursor(epoch: string, generation: string, seq: number): string {
-  return Buffer.from(`${epoch}.${generation}:${seq}`).toString('base64url');
+/**
+ * Cursors name the store (epoch), the history generation (bumped by compaction), the
+ * office's scope (a cursor of another scope is refused) and a sequence.
+ */
+function encodeCursor(epoch: string, generation: string, scope: string, seq: number): string {
+  return Buffer.from(`${epoch}.${generation}.${scope}:${seq}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { epoch: string; generation: string; seq: number } | null {
+function decodeCursor(cursor: string): { epoch: string; generation: string; scope: string; seq: number } | null {
   const text = Buffer.from(cursor, 'base64url').toString();
-  const match = /^([0-9a-f]{12})\.(\d+):(\d+)$/.exec(text);
-  return match ? { epoch: match[1]!, generation: match[2]!, seq: Number(match[3]) } : null;
+  const match = /^([0-9a-f]{12})\.(\d+)\.([A-Z0-9]{1,4}):(\d+)$/.exec(text);
+  return match ? { epoch: match[1]!, generation: match[2]!, scope: match[3]!, seq: Number(match[4]) } : null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,7 +107,9 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   const baseNow = options.now ?? (() => new Date());
   const now = () => new Date(baseNow().getTime() + clockShift);
   const nowIso = () => now().toISOString();
-  if (options.seed && store.requestCount() === 0) seedCentral(store, { count: options.seed, seed: options.seedValue ?? 1, now: now() });
+  // Seeds once: the offices and their operators, then the synthetic requests.
+  if (options.seed !== undefined && store.officeScope(trainingOffice.code) === null)
+    seedCentral(store, { count: options.seed, seed: options.seedValue ?? 1, now: now() });
 
   let faults = faultsSchema.parse(options.faults ?? {});
   let dice = createRandom(faults.seed);
@@ -130,7 +142,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
 
   // Faults apply to the API, never to the health check's errors (it answers while up).
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') || request.url.startsWith('/v1/health')) return;
+    if (!request.url.startsWith('/v2/') || request.url.startsWith(centralPaths.health)) return;
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     if (roll(faults.rateLimitRate)) {
       return reply.code(429).header('retry-after', String(faults.retryAfterSeconds)).send({ code: centralErrorCodes.rateLimited });
@@ -139,59 +151,121 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith('/v1/') || typeof payload !== 'string' || reply.statusCode >= 300) return payload;
+    if (!request.url.startsWith('/v2/') || typeof payload !== 'string' || reply.statusCode >= 300) return payload;
     if (roll(faults.truncateRate)) return payload.slice(0, Math.floor(payload.length / 2));
     return payload;
   });
 
-  const authenticate = (request: FastifyRequest, reply: FastifyReply) => {
+  /**
+   * The session of the bearer token, or null (the reply is sent). Unless `passwordChange`
+   * is allowed, a session on a temporary password may do nothing else.
+   */
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, allow: { passwordChange?: boolean } = {}): StoredSession | null => {
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
     const session = match ? store.session(match[1]!, nowIso()) : null;
     if (!session) {
       void error(reply, 401, centralErrorCodes.unauthorized, 'sign in again');
       return null;
     }
+    if (session.passwordChangeRequired && !allow.passwordChange) {
+      void error(reply, 403, centralErrorCodes.passwordChangeRequired, 'change the temporary password first');
+      return null;
+    }
     return session;
   };
 
-  app.get('/v1/health', async () => ({ status: 'ok', serverTime: nowIso(), version: options.version ?? '1' }));
+  const officeAdmin = (request: FastifyRequest, reply: FastifyReply): StoredSession | null => {
+    const session = authenticate(request, reply);
+    if (session && session.operator.role !== 'office-admin') {
+      void error(reply, 403, centralErrorCodes.forbidden, 'office administrators only');
+      return null;
+    }
+    return session;
+  };
 
-  app.post('/v1/sessions', async (request, reply) => {
+  const issues = (error: z.ZodError) => error.issues.map((i) => i.path.join('.')).join(', ');
+
+  app.get(centralPaths.health, async () => ({ status: 'ok', serverTime: nowIso(), version: options.version ?? '2' }));
+
+  app.get(centralPaths.keys, async () => ({ keys: store.publicKeys() }));
+
+  app.post(centralPaths.sessions, async (request, reply) => {
     const parsed = signInRequestSchema.safeParse(request.body);
-    if (!parsed.success)
-      return error(reply, 400, centralErrorCodes.validation, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
     const expiresAt = new Date(now().getTime() + (options.sessionMinutes ?? 12 * 60) * 60_000).toISOString();
-    const signedIn = store.signIn(parsed.data.officeCode, parsed.data.username, parsed.data.password, expiresAt);
-    if (!signedIn) return error(reply, 401, centralErrorCodes.invalidCredentials, 'wrong office, username or password');
-    return { token: signedIn.token, expiresAt, operator: signedIn.session.operator, office: signedIn.session.office };
+    const result = await store.signIn({ ...parsed.data, client: request.ip }, expiresAt, now().getTime());
+    if (result.kind === 'throttled') {
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)))
+        .send({ code: centralErrorCodes.tooManyAttempts, message: 'too many failed sign-ins: wait and try again' });
+    }
+    if (result.kind === 'invalid') return error(reply, 401, centralErrorCodes.invalidCredentials, 'wrong office, username or password');
+    if (result.kind === 'not-permitted') return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
+    const { session } = result;
+    const answer: SignInResponse = {
+      token: result.token,
+      expiresAt,
+      operator: session.operator,
+      office: session.office,
+      scope: session.scope,
+      passwordChangeRequired: session.passwordChangeRequired,
+    };
+    return answer;
   });
 
-  app.get('/v1/enablement-requests/changes', async (request, reply) => {
-    if (!authenticate(request, reply)) return reply;
+  app.delete(centralPaths.currentSession, async (request, reply) => {
+    const session = authenticate(request, reply, { passwordChange: true });
+    if (!session) return reply;
+    store.revokeSession(session);
+    return reply.code(204).send();
+  });
+
+  app.post(centralPaths.currentPassword, async (request, reply) => {
+    const session = authenticate(request, reply, { passwordChange: true });
+    if (!session) return reply;
+    const parsed = changePasswordRequestSchema.safeParse(request.body);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
+    if (parsed.data.newPassword === parsed.data.currentPassword)
+      return error(reply, 400, centralErrorCodes.validation, 'the new password must differ from the current one');
+    const result = await store.changePassword(session, parsed.data.currentPassword, parsed.data.newPassword, now().getTime());
+    if (result === 'invalid') return error(reply, 401, centralErrorCodes.invalidCredentials, 'wrong current password');
+    if (typeof result === 'object')
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.ceil(result.throttled / 1000)))
+        .send({ code: centralErrorCodes.tooManyAttempts });
+    return { passwordChangeRequired: false };
+  });
+
+  app.get(centralPaths.changes, async (request, reply) => {
+    const session = authenticate(request, reply);
+    if (!session) return reply;
     const parsed = changesQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     store.expireDue(nowIso());
     const epoch = store.meta('epoch')!;
     const generation = store.meta('generation') ?? '0';
+    const scope = scopeTag(session.scope.kind, session.scope.area);
     let afterSeq = 0;
     if (parsed.data.cursor) {
       const cursor = decodeCursor(parsed.data.cursor);
-      if (!cursor || cursor.epoch !== epoch || cursor.generation !== generation) {
+      if (!cursor || cursor.epoch !== epoch || cursor.generation !== generation || cursor.scope !== scope) {
         return error(reply, 410, centralErrorCodes.refetch, 'unknown or expired cursor: fetch everything again');
       }
       afterSeq = cursor.seq;
     }
-    const page = store.changesAfter(afterSeq, parsed.data.limit);
+    const page = store.changesAfter(session.scope, afterSeq, parsed.data.limit);
     // The stored JSON goes out as is: no parse and re-serialise of every request.
     const tail: Omit<ChangesResponse, 'items'> = {
-      nextCursor: encodeCursor(epoch, generation, page.lastSeq),
+      nextCursor: encodeCursor(epoch, generation, scope, page.lastSeq),
       hasMore: page.hasMore,
       serverTime: nowIso(),
     };
     return reply.type('application/json; charset=utf-8').send(`{"items":[${page.bodies.join(',')}],${JSON.stringify(tail).slice(1)}`);
   });
 
-  app.get('/v1/enablement-requests', async (request, reply) => {
+  app.get(centralPaths.requests, async (request, reply) => {
     if (!authenticate(request, reply)) return reply;
     const parsed = lookupQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
@@ -200,16 +274,21 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return { items: code.ok ? store.findByFiscalCode(code.value.canonical) : [], serverTime: nowIso() };
   });
 
-  app.post('/v1/identifications', async (request, reply) => {
-    if (!authenticate(request, reply)) return reply;
+  app.post(centralPaths.identifications, async (request, reply) => {
+    const session = authenticate(request, reply);
+    if (!session) return reply;
+    if (!session.canIdentify) return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
     const key = request.headers[idempotencyKeyHeader];
     if (typeof key !== 'string' || !z.uuid().safeParse(key).success)
       return error(reply, 400, centralErrorCodes.idempotencyKeyMissing, 'Idempotency-Key must be a UUID');
     const parsed = identificationSubmissionSchema.safeParse(request.body);
-    if (!parsed.success)
-      return error(reply, 400, centralErrorCodes.validation, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
+    const body = parsed.data;
+    // Who acted comes from the token: a body naming anyone else is refused, whatever its key.
+    if (body.operator.id !== session.operator.id || body.officeCode !== session.office.code || body.device.id !== session.deviceId)
+      return error(reply, 403, centralErrorCodes.identityMismatch, 'the body names another operator, office or device than the session');
     const raw = (request as FastifyRequest & { rawText?: string }).rawText ?? '';
-    const result = store.applyIdentification(key, raw, parsed.data, nowIso());
+    const result = store.applyIdentification(session, key, raw, body, nowIso());
     if (result.kind === 'reused')
       return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
     if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
@@ -220,6 +299,50 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       return;
     }
     return result.answer;
+  });
+
+  app.post(centralPaths.auditAnchors, async (request, reply) => {
+    const session = authenticate(request, reply);
+    if (!session) return reply;
+    const parsed = auditHeadSchema.safeParse(request.body);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
+    const result = store.anchorAuditHead(session, parsed.data, nowIso());
+    if (result.kind === 'conflict')
+      return error(reply, 409, centralErrorCodes.anchorConflict, 'this device anchored another head at or after that sequence');
+    return result.receipt;
+  });
+
+  app.get(centralPaths.latestAuditAnchor, async (request, reply) => {
+    const session = authenticate(request, reply);
+    if (!session) return reply;
+    return { receipt: store.latestAnchor(session) };
+  });
+
+  app.get(centralPaths.operators, async (request, reply) => {
+    const session = officeAdmin(request, reply);
+    if (!session) return reply;
+    return { items: store.operatorsOf(session.office.code) };
+  });
+
+  app.post(centralPaths.operators, async (request, reply) => {
+    const session = officeAdmin(request, reply);
+    if (!session) return reply;
+    const parsed = createOperatorRequestSchema.safeParse(request.body);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
+    const created = await store.createOperator(session, parsed.data, nowIso());
+    if (!created) return error(reply, 409, centralErrorCodes.usernameTaken, 'this username exists in the office');
+    return reply.code(201).send(created);
+  });
+
+  app.patch<{ Params: { id: string } }>(`${centralPaths.operators}/:id`, async (request, reply) => {
+    const session = officeAdmin(request, reply);
+    if (!session) return reply;
+    const parsed = updateOperatorRequestSchema.safeParse(request.body);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
+    // Nobody revokes or disables themselves: an office never locks out its last administrator by mistake.
+    if (request.params.id === session.operator.id) return error(reply, 403, centralErrorCodes.forbidden, 'not on your own account');
+    const updated = store.updateOperator(session, request.params.id, parsed.data, nowIso());
+    return updated ?? error(reply, 404, centralErrorCodes.notFound, 'no such operator in this office');
   });
 
   // "Down" closes the listener and every open connection: clients see ECONNREFUSED.
@@ -291,7 +414,18 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       store.putRequest(updated);
       return updated;
     });
+    admin.post<{ Params: { code: string } }>('/admin/offices/:code/scope', async (request, reply) => {
+      const parsed = z
+        .object({ kind: z.enum(['province', 'region', 'national']), area: z.string().toUpperCase().nullable().default(null) })
+        .refine((s) => (s.kind === 'national' ? true : s.kind === 'region' ? isRegion(s.area ?? '') : isProvince(s.area ?? '')))
+        .safeParse(request.body);
+      if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
+      if (!store.setOfficeScope(request.params.code, parsed.data.kind, parsed.data.area))
+        return error(reply, 404, centralErrorCodes.notFound);
+      return store.officeScope(request.params.code);
+    });
     admin.get('/admin/effects', async () => store.effects());
+    admin.get('/admin/audit-anchors', async () => store.allAnchors());
     admin.get('/admin/emails', async () => store.emails());
     admin.post('/admin/compact', async () => (store.compact(), { ok: true }));
     admin.post('/admin/revoke-sessions', async () => (store.revokeAllSessions(), { ok: true }));

@@ -2,11 +2,29 @@ import { z } from 'zod';
 import { identityDocumentKinds } from '../domain/identity-document';
 
 /**
- * The central-service HTTP contract (JSON under /v1, bearer token after sign-in). Both
- * the app's sync engine and the reference central service (`central/`) use these
- * schemas; everything the network delivers is parsed with them before use.
- * Human-readable version: docs/central-api.md.
+ * The central-service HTTP contract, version 2 (JSON under /v2, bearer token after
+ * sign-in). Both the app's sync engine and the reference central service (`central/`)
+ * use these schemas; everything the network delivers is parsed with them before use.
+ * Human-readable version, with the security model: docs/central-api.md.
+ *
+ * Version 2 binds every call to its session: operator, office and device come from the
+ * token, never from the body; idempotency keys, the changes feed and operator
+ * management are scoped to the token's office.
  */
+export const centralApiVersion = 'v2';
+export const centralPaths = {
+  health: '/v2/health',
+  keys: '/v2/keys',
+  sessions: '/v2/sessions',
+  currentSession: '/v2/sessions/current',
+  currentPassword: '/v2/sessions/current/password',
+  changes: '/v2/enablement-requests/changes',
+  requests: '/v2/enablement-requests',
+  identifications: '/v2/identifications',
+  auditAnchors: '/v2/audit-anchors',
+  latestAuditAnchor: '/v2/audit-anchors/latest',
+  operators: '/v2/operators',
+} as const;
 
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -21,7 +39,7 @@ export const officeCodeSchema = z
 export const operatorRoleSchema = z.enum(['office-admin', 'operator']);
 export type OperatorRole = z.infer<typeof operatorRoleSchema>;
 
-// --- POST /v1/sessions -----------------------------------------------------------
+// --- POST /v2/sessions -----------------------------------------------------------
 
 export const signInRequestSchema = z.object({
   officeCode: officeCodeSchema,
@@ -45,11 +63,30 @@ export const officeSchema = z.object({
 });
 export type Office = z.infer<typeof officeSchema>;
 
+/**
+ * What the office's desks keep a local copy of: the requests of its province (the
+ * default), of its region, or of the whole country (set by the service's administrator).
+ */
+export const officeScopeSchema = z.object({
+  kind: z.enum(['province', 'region', 'national']),
+  /** Province abbreviation (RM) or ISTAT region code (12); null when national. */
+  area: z.string().max(3).nullable(),
+  /** In Italian, for the desk: "provincia di RM", "regione 12 (Lazio)", "tutta Italia". */
+  label: nonEmpty,
+});
+export type OfficeScope = z.infer<typeof officeScopeSchema>;
+
 export const signInResponseSchema = z.object({
   token: z.string().min(20).max(500),
   expiresAt: isoDateTime,
   operator: operatorSchema,
   office: officeSchema,
+  scope: officeScopeSchema,
+  /**
+   * A temporary password (set by an office administrator): the token is good only to
+   * change it (`POST /v2/sessions/current/password`), then for everything.
+   */
+  passwordChangeRequired: z.boolean(),
 });
 export type SignInResponse = z.infer<typeof signInResponseSchema>;
 
@@ -71,7 +108,6 @@ export const applicantSchema = z.object({
   birthPlaceCode: z.string().regex(/^[A-Z]\d{3}$/),
   email: z.string().max(254),
   mobile: z.string().max(40).nullable(),
-  homePhone: z.string().max(40).nullable(),
   domicile: z.object({
     address: z.string().max(300),
     comune: z.string().max(200),
@@ -79,6 +115,11 @@ export const applicantSchema = z.object({
   }),
 });
 export type Applicant = z.infer<typeof applicantSchema>;
+/*
+ * Minimised: a request carries only what the desk shows or prints (the modulo di
+ * adesione prints email, mobile and domicile). The service holds more (e.g. the home
+ * phone) and never sends it.
+ */
 
 export const identityDocumentKindSchema = z.enum(identityDocumentKinds);
 
@@ -107,7 +148,7 @@ export const enablementRequestSchema = z.object({
 });
 export type EnablementRequest = z.infer<typeof enablementRequestSchema>;
 
-// GET /v1/enablement-requests/changes?cursor=&limit=
+// GET /v2/enablement-requests/changes (the token's office scope only)?cursor=&limit=
 export const changesQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
@@ -120,12 +161,12 @@ export const changesResponseSchema = z.object({
 });
 export type ChangesResponse = z.infer<typeof changesResponseSchema>;
 
-// GET /v1/enablement-requests?fiscalCode=
+// GET /v2/enablement-requests?fiscalCode= (national)
 export const lookupQuerySchema = z.object({ fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/) });
 export const lookupResponseSchema = z.object({ items: z.array(enablementRequestSchema), serverTime: isoDateTime });
 export type LookupResponse = z.infer<typeof lookupResponseSchema>;
 
-// --- POST /v1/identifications (Idempotency-Key: <uuid>) ------------------------------
+// --- POST /v2/identifications (Idempotency-Key: <uuid>) ------------------------------
 
 export const presentedDocumentSchema = declaredDocumentSchema.extend({
   holder: z.enum(['applicant', 'delegate']),
@@ -167,6 +208,7 @@ export const identificationSubmissionSchema = z.object({
     .object({ kind: z.enum(['health-card', 'fiscal-code-card']), fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/) })
     .nullable(),
   delegate: delegateSchema.nullable(),
+  /** Must be the token's operator, device and office (else 403 identity-mismatch). */
   operator: z.object({ id: nonEmpty, displayName: nonEmpty }),
   device: z.object({ id: z.uuid() }),
   officeCode: officeCodeSchema,
@@ -191,6 +233,104 @@ export const identificationAnswerSchema = z.discriminatedUnion('status', [
 ]);
 export type IdentificationAnswer = z.infer<typeof identificationAnswerSchema>;
 
+// --- Audit anchors: POST /v2/audit-anchors, GET /v2/audit-anchors/latest, GET /v2/keys ---
+
+/** The head of a desk's audit chain: the last entry's sequence number and hash. */
+export const auditHeadSchema = z.object({
+  sequence: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AuditHead = z.infer<typeof auditHeadSchema>;
+
+/** What the service signs: the head, whose it is (from the token) and when it saw it. */
+export const auditAnchorSchema = auditHeadSchema.extend({
+  officeCode: officeCodeSchema,
+  deviceId: z.uuid(),
+  anchoredAt: isoDateTime,
+});
+export type AuditAnchor = z.infer<typeof auditAnchorSchema>;
+
+export const auditReceiptSchema = z.object({
+  anchor: auditAnchorSchema,
+  keyId: z.string().min(1).max(64),
+  /** Ed25519 over `auditAnchorSigningText(anchor)`, base64. */
+  signature: z.string().min(1).max(200),
+});
+export type AuditReceipt = z.infer<typeof auditReceiptSchema>;
+
+/** The exact bytes signed: fixed field order, so both sides rebuild them identically. */
+export function auditAnchorSigningText(anchor: AuditAnchor): string {
+  return JSON.stringify(['sportello-audit-anchor/1', anchor.officeCode, anchor.deviceId, anchor.sequence, anchor.hash, anchor.anchoredAt]);
+}
+
+export const latestAnchorResponseSchema = z.object({ receipt: auditReceiptSchema.nullable() });
+
+export const signingKeysResponseSchema = z.object({
+  keys: z
+    .array(
+      z.object({
+        keyId: z.string().min(1).max(64),
+        algorithm: z.literal('Ed25519'),
+        /** SPKI, DER, base64. */
+        publicKey: z.string().min(1).max(200),
+      }),
+    )
+    .min(1)
+    .max(10),
+});
+export type SigningKeysResponse = z.infer<typeof signingKeysResponseSchema>;
+
+// --- Operators of the token's office (office administrators only) -----------------
+
+export const managedOperatorSchema = z.object({
+  id: nonEmpty,
+  username: nonEmpty,
+  displayName: nonEmpty,
+  role: operatorRoleSchema,
+  /** The head teacher's or DSGA's grant: may identify applicants at the desk. */
+  canIdentify: z.boolean(),
+  disabled: z.boolean(),
+  /** Still on the temporary password given at creation or reset. */
+  passwordChangeRequired: z.boolean(),
+});
+export type ManagedOperator = z.infer<typeof managedOperatorSchema>;
+
+export const operatorsResponseSchema = z.object({ items: z.array(managedOperatorSchema).max(500) });
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, 'Nome utente: da 3 a 40 tra lettere, cifre, punto, trattino.');
+
+export const createOperatorRequestSchema = z.object({
+  username: usernameSchema,
+  displayName: z.string().trim().min(2).max(120),
+  role: operatorRoleSchema,
+  canIdentify: z.boolean(),
+});
+export type CreateOperatorRequest = z.infer<typeof createOperatorRequestSchema>;
+
+export const createOperatorResponseSchema = z.object({
+  operator: managedOperatorSchema,
+  /** Shown once to the administrator, who hands it over; changed at the first sign-in. */
+  temporaryPassword: z.string().min(12).max(64),
+});
+
+// PATCH /v2/operators/:id
+export const updateOperatorRequestSchema = z
+  .object({ canIdentify: z.boolean().optional(), disabled: z.boolean().optional() })
+  .refine((change) => change.canIdentify !== undefined || change.disabled !== undefined, 'nothing to change');
+export type UpdateOperatorRequest = z.infer<typeof updateOperatorRequestSchema>;
+
+export const passwordRulesMinLength = 10;
+
+// POST /v2/sessions/current/password
+export const changePasswordRequestSchema = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(passwordRulesMinLength).max(200),
+});
+
 // --- Errors and health ------------------------------------------------------------
 
 /** Body of every non-2xx answer. */
@@ -203,6 +343,20 @@ export type CentralError = z.infer<typeof centralErrorSchema>;
 export const centralErrorCodes = {
   unauthorized: 'unauthorized',
   invalidCredentials: 'invalid-credentials',
+  /** 429 at sign-in: too many wrong passwords for the account or from the client (Retry-After). */
+  tooManyAttempts: 'too-many-attempts',
+  /** 403: the body names another operator, office or device than the token's. */
+  identityMismatch: 'identity-mismatch',
+  /** 403: the account may not identify (permission revoked, or disabled). */
+  notPermitted: 'not-permitted',
+  /** 403: office administrators only. */
+  forbidden: 'forbidden',
+  /** 403: the temporary password must be changed first. */
+  passwordChangeRequired: 'password-change-required',
+  /** 409: the device anchored another audit head at or after that sequence. */
+  anchorConflict: 'anchor-conflict',
+  /** 409: that username exists in the office. */
+  usernameTaken: 'username-taken',
   validation: 'validation',
   notFound: 'not-found',
   refetch: 'refetch',

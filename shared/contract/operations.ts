@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { managedSettingsSchema } from './machine-config';
 import { settingsLimits } from './settings-limits';
 import { refusalReasonCodes } from '../domain/refusal-reasons';
-import { enablementRequestSchema, officeCodeSchema } from './central-api';
+import {
+  createOperatorRequestSchema,
+  createOperatorResponseSchema,
+  enablementRequestSchema,
+  managedOperatorSchema,
+  officeCodeSchema,
+  passwordRulesMinLength,
+} from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { archiveEntrySchema, csvExportSchema, identificationDraftSchema, identificationResultSchema } from './identification';
 import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
@@ -94,6 +101,27 @@ export interface OperationSpec {
   output: z.ZodType;
 }
 
+/** The audit trail's check: intact (and up to which signed head), or where it breaks and why. */
+export const auditVerificationSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    entries: z.number().int(),
+    /** The highest head the central service signed and the chain still matches; null: none yet. */
+    anchoredSeq: z.number().int().nullable(),
+    /** Whether the service's own latest receipt was asked (online) or only the receipts kept here. */
+    anchorSource: z.enum(['central', 'local', 'none']),
+  }),
+  z.object({
+    ok: z.literal(false),
+    entries: z.number().int(),
+    firstBrokenSeq: z.number().int(),
+    /** `anchor`: the chain no longer matches a head the service signed: rewritten after anchor `anchoredSeq`. */
+    reason: z.enum(['hash', 'link', 'sequence', 'checkpoint', 'anchor']),
+    anchoredSeq: z.number().int().nullable(),
+  }),
+]);
+export type AuditVerificationResult = z.infer<typeof auditVerificationSchema>;
+
 export const operations = {
   'app.info': { access: 'public', input: noInput, output: appInfoSchema },
   'app.setLocale': { access: 'public', input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
@@ -106,6 +134,8 @@ export const operations = {
       officeCode: officeCodeSchema,
       username: z.string().trim().min(1).max(100),
       password: z.string().min(1).max(200),
+      /** First sign-in on a temporary password: the new one (the service changes it, then signs in with it). */
+      newPassword: z.string().min(passwordRulesMinLength).max(200).optional(),
     }),
     output: sessionSchema,
   },
@@ -195,19 +225,24 @@ export const operations = {
   /** Erases one applicant's local data by fiscal code (office administrators; audited). */
   'data.erase': { access: 'office-admin', input: z.strictObject({ fiscalCode: z.string().max(64) }), output: erasureReportSchema },
 
-  /** Walks the hash-chained audit trail and reports the first broken link (office administrators). */
-  'audit.verify': {
+  /**
+   * Walks the hash-chained audit trail, checks it against the heads the central service
+   * signed (its own latest when reachable, the receipts kept here otherwise) and reports
+   * the first broken link (office administrators).
+   */
+  'audit.verify': { access: 'office-admin', input: noInput, output: auditVerificationSchema },
+
+  /** The office's operators as the central service has them (office administrators; online only). */
+  'operators.list': { access: 'office-admin', input: noInput, output: z.array(managedOperatorSchema) },
+  /** A new operator with a temporary password, shown once (audited). */
+  'operators.create': { access: 'office-admin', input: createOperatorRequestSchema.strict(), output: createOperatorResponseSchema },
+  /** Grants or revokes the identification permission, disables or enables an account (audited). */
+  'operators.update': {
     access: 'office-admin',
-    input: noInput,
-    output: z.discriminatedUnion('ok', [
-      z.object({ ok: z.literal(true), entries: z.number().int() }),
-      z.object({
-        ok: z.literal(false),
-        entries: z.number().int(),
-        firstBrokenSeq: z.number().int(),
-        reason: z.enum(['hash', 'link', 'sequence', 'checkpoint']),
-      }),
-    ]),
+    input: z
+      .strictObject({ operatorId: z.string().min(1).max(200), canIdentify: z.boolean().optional(), disabled: z.boolean().optional() })
+      .refine((change) => change.canIdentify !== undefined || change.disabled !== undefined, 'Nessuna modifica indicata.'),
+    output: managedOperatorSchema,
   },
 
   /** A document as PDF (preview in the renderer, or save). */

@@ -21,6 +21,9 @@ export const serviceErrorCodes = [
   'office-not-allowed',
   'session-active',
   'store-office-mismatch',
+  'not-permitted',
+  'password-change-required',
+  'password-rejected',
   // The core could not start: IT's configuration, or the local store (see store errors)
   'machine-config-invalid',
   'store-unavailable',
@@ -46,6 +49,10 @@ export const serviceErrorCodes = [
   // Settings and data protection
   'managed-setting',
   'erasure-pending',
+  // Operators of the office (office administrators)
+  'username-taken',
+  'operator-not-found',
+  'central-refused',
 ] as const;
 
 /** A fiscal code typed or scanned that does not read: `fiscal-code-` and the domain's reason. */

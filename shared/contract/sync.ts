@@ -18,6 +18,12 @@ export const syncStatusSchema = z.object({
   /** Plain-language description of the last failure, if any (Italian). */
   lastError: z.string().nullable(),
   cachedRequests: z.number().int().nonnegative(),
+  /**
+   * Outcomes other operators recorded here that still wait to go: the central service
+   * takes each only with its own operator's sign-in, so they leave when that operator
+   * signs in online again.
+   */
+  awaitingOtherOperators: z.number().int().nonnegative(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 

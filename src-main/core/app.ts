@@ -4,6 +4,7 @@ import { applicationHandlers } from './application/handlers';
 import { createUnavailableCore } from './application/unavailable-core';
 import { Archive } from './archive/archive';
 import { archiveHandlers } from './archive/handlers';
+import { AuditAnchors } from './audit/anchors';
 import { AuditLog } from './audit/audit-log';
 import { auditHandlers } from './audit/handlers';
 import type { Core, CoreOptions, ReadyCore } from './core-options';
@@ -14,6 +15,7 @@ import { DocumentRenderer, loadFonts, loadWording } from './documents/documents'
 import { documentHandlers } from './documents/handlers';
 import { DocumentService } from './documents/service';
 import { createEventHub } from './events';
+import { operatorsHandlers } from './operators/handlers';
 import { makePrivateDirectory } from './paths';
 import { identificationHandlers } from './identification/handlers';
 import { IdentificationDesk } from './identification/identification-desk';
@@ -71,7 +73,6 @@ export function createCore(options: CoreOptions): Core {
   const { events, preferences } = common;
   const now = options.now ?? (() => new Date());
   const syncNow = options.sync?.now ?? Date.now;
-  const { printDocument, resourcesDirectory } = options;
   const audit = new AuditLog(store, now);
   const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
   const repository = new SettingsRepository(store);
@@ -94,13 +95,14 @@ export function createCore(options: CoreOptions): Core {
     },
     now: () => now().getTime(),
   });
-  const tokens = { token: () => session.currentToken(), unauthorized: () => session.expire() };
-  const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session: tokens };
+  const anchors = new AuditAnchors({ store, audit, client, logger, now: syncNow });
+  const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session, anchors };
   const sync: SyncEngine = new SyncEngine({ ...syncParts, pullIntervalMs: 60_000, ...options.sync });
   const outcomes = new OutcomeRecorder({ store, identifications, outbox, requests, audit, now, send: () => sync.kick() });
   const desk: IdentificationDesk = new IdentificationDesk({ requests, audit, session, recorder: outcomes, sync, now, deviceId });
   const archive = new Archive(identifications, audit);
-  const renderer = new DocumentRenderer(loadFonts(resourcesDirectory), loadWording(resourcesDirectory), logger, options.mode);
+  const { printDocument, resourcesDirectory: resources } = options;
+  const renderer = new DocumentRenderer(loadFonts(resources), loadWording(resources), logger, options.mode);
   const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, printDocument });
   const retention = new RetentionRepository(store);
   const onErased = (requestIds: readonly string[]) => desk.dropDrafts(requestIds);
@@ -116,18 +118,17 @@ export function createCore(options: CoreOptions): Core {
     ...documentHandlers(documents),
     ...settingsHandlers(settings, session),
     ...dataProtectionHandlers(protection, session),
-    ...auditHandlers(audit),
+    ...auditHandlers(anchors, session),
     ...syncHandlers(sync, session),
+    ...operatorsHandlers({ client, session, audit }),
   };
   if (options.startSync ?? true) {
     sync.start();
     protection.schedule();
   }
-  const dispatch = createDispatcher(
-    guardHandlers(handlers, () => session.current()),
-    logger,
-  );
-  const core: ReadyCore = {
+  const guarded = guardHandlers(handlers, () => session.current());
+  const dispatch = createDispatcher(guarded, logger);
+  return {
     status: 'ready',
     dispatch,
     events,
@@ -145,6 +146,5 @@ export function createCore(options: CoreOptions): Core {
       await sync.stop();
       store.close();
     },
-  };
-  return core;
+  } satisfies ReadyCore;
 }

@@ -14,7 +14,7 @@ const locales = ['it', 'en'] as const;
 type Locale = (typeof locales)[number];
 
 function requestsOf(desk: DeskFixture): EnablementRequest[] {
-  return desk.central.store.allRequestIds().map((id) => desk.central.store.getRequest(id)!);
+  return desk.central.store.officeRequestIds('ZZIS00100A').map((id) => desk.central.store.getRequest(id)!);
 }
 
 function identifiable(desk: DeskFixture): EnablementRequest {
@@ -164,7 +164,7 @@ for (const locale of locales) {
       await signIn(page);
       await ready(desk.core).sync.pull();
       const annulled = requestsOf(desk).find((r) => r.status === 'annulled')!;
-      ready(desk.core).outcomes.record(submissionFor(annulled));
+      ready(desk.core).outcomes.record(submissionFor(annulled, 'confirmed', ready(desk.core).sync.state.clientId()));
       await page.goto(`${desk.host.origin}/#/problemi`);
       await expect(page.getByTestId('problem')).toBeVisible({ timeout: 15_000 });
       await expectAccessible(page, 'problems');

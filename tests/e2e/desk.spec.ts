@@ -5,7 +5,7 @@ import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtur
 
 function requestsWhere(desk: DeskFixture, predicate: (r: EnablementRequest) => boolean): EnablementRequest[] {
   return desk.central.store
-    .allRequestIds()
+    .officeRequestIds('ZZIS00100A')
     .map((id) => desk.central.store.getRequest(id)!)
     .filter(predicate);
 }
@@ -99,7 +99,7 @@ test('a request annulled on the central side while queued shows up under Problem
   await signIn(page);
   await ready(desk.core).sync.pull();
   await desk.central.setFaults({ down: true });
-  ready(desk.core).outcomes.record(submissionFor(request));
+  ready(desk.core).outcomes.record(submissionFor(request, 'confirmed', ready(desk.core).sync.state.clientId()));
   await expect(page.getByTestId('sync-pending')).toHaveText('1 esito in coda');
   const annul = await fetch(`${desk.central.adminUrl}/admin/requests/${request.id}/annul`, { method: 'POST' });
   expect(annul.status).toBe(200);

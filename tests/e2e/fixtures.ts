@@ -103,7 +103,7 @@ export async function saveScreenshot(page: Page, name: string, options: { fullPa
 
 export function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
   return desk.central.store
-    .allRequestIds()
+    .officeRequestIds('ZZIS00100A')
     .map((id) => desk.central.store.getRequest(id)!)
     .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie')[index]!;
 }

@@ -57,7 +57,7 @@ describe('access matrix: every operation in every state', () => {
   it.each(states)('%s', async (state) => {
     const answer = resultSchema(z.unknown());
     const request = central.store
-      .allRequestIds()
+      .officeRequestIds('ZZIS00100A')
       .map((id) => central.store.getRequest(id)!)
       .find((candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired)!;
     for (const operation of operationNames) {

@@ -37,7 +37,7 @@ async function setup() {
     return test.core;
   };
   const awaiting = service.store
-    .allRequestIds()
+    .officeRequestIds('ZZIS00100A')
     .map((id) => service.store.getRequest(id)!)
     .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired);
   return { service, open, awaiting, dataDirectory, databaseKey, advance: (ms: number) => (clock += ms) };
@@ -98,7 +98,7 @@ describe('retention purge', () => {
     // The verifier of today's sign-in stays; the operator not seen for 100 days is forgotten.
     expect(ready(core).store.sqlite.prepare('SELECT key FROM operators').all()).toEqual([{ key: 'ZZIS00100A/dirigente' }]);
     // The chain starts at the checkpoint, and the purge entry cites it.
-    expect(await core.call('audit.verify', {})).toEqual({ ok: true, value: { ok: true, entries: 2 } });
+    expect(await core.call('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, entries: 2 } });
     expect(await core.call('settings.get', {})).toMatchObject({ ok: true, value: { lastPurge: { identifications: 1, requests: 1 } } });
     // Audit entries are still append-only for everything after the checkpoint.
     expect(() => ready(core).store.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);

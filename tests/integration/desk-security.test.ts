@@ -17,7 +17,7 @@ afterEach(async () => {
 const office = 'ZZIS00100A';
 const segreteria = { officeCode: office, username: 'segreteria', password: 'prova-segreteria' };
 const dirigente = { officeCode: office, username: 'dirigente', password: 'prova-dirigente' };
-const otherOffice = { code: 'ZZIS00200B', name: 'Altro istituto', comune: 'Milano' };
+const otherOffice = { code: 'ZZIS00200B', name: 'Altro istituto', comune: 'Milano', province: 'MI' };
 const otherOperator = { officeCode: otherOffice.code, username: 'segreteria-b', password: 'prova-b' };
 
 async function central(): Promise<CentralService> {
@@ -40,7 +40,7 @@ function openDesk(centralUrl: string, dataDirectory = mkdtempSync(join(tmpdir(),
 
 const awaiting = (service: CentralService, index = 0): EnablementRequest =>
   service.store
-    .allRequestIds()
+    .officeRequestIds('ZZIS00100A')
     .map((id) => service.store.getRequest(id)!)
     .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired)[index]!;
 

@@ -28,7 +28,7 @@ async function setup() {
 
 function awaiting(central: CentralService, index = 0): EnablementRequest {
   return central.store
-    .allRequestIds()
+    .officeRequestIds('ZZIS00100A')
     .map((id) => central.store.getRequest(id)!)
     .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)[index]!;
 }
@@ -145,7 +145,7 @@ describe('identification desk (core operations)', () => {
     const { core, central } = await setup();
     const request = awaiting(central, 1);
     const draft = goodDraft(request);
-    draft.document = { ...draft.document!, expiryDate: '2020-01-01' };
+    draft.document = { ...draft.document!, issueDate: '2010-01-02', expiryDate: '2020-01-01' };
     const result = await core.call('identifications.refuse', {
       draft,
       reasons: ['document-invalid'],

@@ -70,7 +70,7 @@ describe('fuzzing the browser host, signed in', () => {
     test = createTestCore({ centralUrl: central.url, now: () => new Date(clock) });
     host = await startBrowserHost({ core: test.core, logger: test.logger, rendererDirectory: test.dataDirectory });
     request = central.store
-      .allRequestIds()
+      .officeRequestIds('ZZIS00100A')
       .map((id) => central.store.getRequest(id)!)
       .find((candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired)!;
   });

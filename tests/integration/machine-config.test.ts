@@ -120,7 +120,7 @@ describe('the core under a machine-wide configuration', () => {
 
     // No restart into an update while an identification is in progress.
     const request = central.store
-      .allRequestIds()
+      .officeRequestIds('ZZIS00100A')
       .map((id) => central.store.getRequest(id)!)
       .find((r) => r.status === 'awaiting-identification')!;
     await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });

@@ -32,7 +32,7 @@ describe('truthful outcomes', () => {
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
     await ready(core).sync.pull();
     const [annulled, accepted] = central.store
-      .allRequestIds()
+      .officeRequestIds('ZZIS00100A')
       .map((id) => central.store.getRequest(id)!)
       .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired) as [
       EnablementRequest,

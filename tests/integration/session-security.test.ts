@@ -141,7 +141,7 @@ describe('going online from an offline session', () => {
     const { core } = open(service.url);
     expect(await core.call('session.signIn', segreteria)).toMatchObject({ ok: true, value: { mode: 'offline' } });
     const request = service.store
-      .allRequestIds()
+      .officeRequestIds('ZZIS00100A')
       .map((id) => service.store.getRequest(id)!)
       .find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
     const draft = draftFor(request);
@@ -192,12 +192,15 @@ describe('wrong passwords', () => {
       ok: false,
       error: { code: 'sign-in-delayed', message: expect.stringContaining('20 secondi') },
     });
+    // The central service counts too (per account, on its own clock): its block ends with the desk's.
     restarted.advance(21_000);
+    service.advanceClock(31_000);
     expect(await restarted.core.call('session.signIn', wrong)).toMatchObject({
       ok: false,
       error: { message: expect.stringContaining('tra 60 secondi') },
     });
     restarted.advance(61_000);
+    service.advanceClock(61_000);
     expect(await restarted.core.call('session.signIn', segreteria)).toMatchObject({ ok: true });
     // Reset: four wrong passwords in a row are free again.
     for (let attempt = 1; attempt <= 4; attempt++) {
@@ -219,7 +222,7 @@ describe('idle lock', () => {
     core.events.subscribe((event) => events.push(event));
     await core.call('session.signIn', segreteria);
     const request = service.store
-      .allRequestIds()
+      .officeRequestIds('ZZIS00100A')
       .map((id) => service.store.getRequest(id)!)
       .find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
     await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
@@ -278,7 +281,7 @@ describe('access policy', () => {
       'session.unlock',
       'sync.status',
     ]);
-    const fiscalCode = service.store.getRequest(service.store.allRequestIds()[0]!)!.applicant.fiscalCode;
+    const fiscalCode = service.store.getRequest(service.store.officeRequestIds('ZZIS00100A')[0]!)!.applicant.fiscalCode;
     expect(await core.call('requests.lookup', { fiscalCode })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
     expect(await core.call('sync.problems', {})).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
     expect(await core.call('session.unlock', { password: 'x' })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });

@@ -36,11 +36,14 @@ async function setup(seed = 300, pageSize = 100) {
   return { central, ...test, engine: ready(test.core).sync, outcomes: ready(test.core).outcomes };
 }
 
+const officeScope = (central: CentralService) => central.store.officeScope('ZZIS00100A')!;
+
 /** Pulls until the cache holds everything, tolerating injected faults. */
 async function pullAll(engine: SyncEngine, central: CentralService, maxRounds = 400) {
   for (let round = 0; round < maxRounds; round++) {
     await engine.pull();
-    if (engine.requests.count() === central.store.requestCount() && engine.state.get('refetching') === null) {
+    // The office's copy: the requests of its scope (its province), not the whole country.
+    if (engine.requests.count() === central.store.requestCount(officeScope(central)) && engine.state.get('refetching') === null) {
       // One more page to be sure the cursor is at the end.
       const cursorBefore = engine.state.get('cursor');
       await engine.pull();
@@ -69,6 +72,13 @@ const awaiting = (central: CentralService, count: number): EnablementRequest[] =
     .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)
     .slice(0, count);
 
+/** Requests awaiting identification in the office's own scope (so in its local copy). */
+const inScope = (central: CentralService): EnablementRequest[] =>
+  central.store
+    .requestIdsIn(officeScope(central))
+    .map((id) => central.store.getRequest(id)!)
+    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired);
+
 function expectExactlyOnce(central: CentralService, opIds: string[]) {
   const effects = central.store.effects();
   const keys = effects.map((effect) => effect.key);
@@ -87,9 +97,9 @@ describe('sync engine against the reference central service', () => {
     const { central, engine } = await setup(5000, 500);
     await central.setFaults({ errorRate: 0.2, truncateRate: 0.1, latencyMs: 1, seed: 3 });
     await pullAll(engine, central);
-    expect(engine.requests.count()).toBe(5000);
+    expect(engine.requests.count()).toBe(central.store.requestCount(officeScope(central)));
     // Later changes arrive as items too: an annulment.
-    const target = awaiting(central, 1)[0]!;
+    const target = inScope(central)[0]!;
     await central.setFaults({ errorRate: 0, truncateRate: 0 });
     await fetch(`${central.adminUrl}/admin/requests/${target.id}/annul`, { method: 'POST' });
     await engine.pull();
@@ -100,18 +110,19 @@ describe('sync engine against the reference central service', () => {
     const { central, engine } = await setup(250, 100);
     await pullAll(engine, central);
     const cursor = engine.state.get('cursor');
-    const target = awaiting(central, 1)[0]!;
+    const target = inScope(central)[0]!;
+    const inCopy = central.store.requestCount(officeScope(central));
     await fetch(`${central.adminUrl}/admin/requests/${target.id}/expire`, { method: 'POST' });
     await fetch(`${central.adminUrl}/admin/compact`, { method: 'POST' });
     await engine.pull();
     expect(engine.state.get('refetching')).toBeNull();
     expect(engine.state.get('cursor')).not.toBe(cursor);
-    expect(engine.requests.count()).toBe(250);
+    expect(engine.requests.count()).toBe(inCopy);
     expect(engine.requests.findById(target.id)?.status).toBe('expired');
     // A cursor the server never issued is refused the same way.
     engine.state.set('cursor', Buffer.from('000000000000.0:1').toString('base64url'));
     await engine.pull();
-    expect(engine.requests.count()).toBe(250);
+    expect(engine.requests.count()).toBe(inCopy);
     expect(engine.state.get('refetching')).toBeNull();
   });
 
@@ -136,7 +147,7 @@ describe('sync engine against the reference central service', () => {
       sync: { probeIntervalMs: 1_000, backoff: { baseMs: 5, capMs: 40 } },
       startSync: true,
       fetch: (input, init) => {
-        if (String(input).includes('/v1/enablement-requests?')) lookupsSent++;
+        if (String(input).includes('/v2/enablement-requests?')) lookupsSent++;
         return globalThis.fetch(input, init);
       },
     });
@@ -171,7 +182,9 @@ describe('sync engine against the reference central service', () => {
     const { central, engine, outcomes } = await setup(120);
     await pullAll(engine, central);
     await central.setFaults({ ...faults, seed: 9 });
-    const opIds = awaiting(central, 25).map((request) => outcomes.record(submissionFor(request)).opId);
+    const opIds = awaiting(central, 25).map(
+      (request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId,
+    );
     await drain(engine);
     expect(engine.outbox.counts()).toMatchObject({ acked: 25, pending: 0, sending: 0, retryWait: 0, dead: 0, conflict: 0 });
     expectExactlyOnce(central, opIds);
@@ -182,7 +195,7 @@ describe('sync engine against the reference central service', () => {
     const { central, engine, outcomes } = await setup(60);
     await pullAll(engine, central);
     await central.setFaults({ down: true });
-    const opIds = awaiting(central, 5).map((request) => outcomes.record(submissionFor(request)).opId);
+    const opIds = awaiting(central, 5).map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
     await engine.push();
     expect(engine.status()).toMatchObject({ online: false, pending: 5 });
     await central.setFaults({ down: false });
@@ -208,14 +221,14 @@ describe('sync engine against the reference central service', () => {
     ];
     // Offline at the desk: everything queues.
     await central.setFaults({ down: true });
-    const opIds = cases.map(([request]) => outcomes.record(submissionFor(request)).opId);
+    const opIds = cases.map(([request]) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
     // While queued, the central side changes: annulled, expired, updated.
     await fetch(`${central.adminUrl}/admin/requests/${toAnnul!.id}/annul`, { method: 'POST' });
     await fetch(`${central.adminUrl}/admin/requests/${toExpire!.id}/expire`, { method: 'POST' });
     central.store.putRequest({ ...toBump!, version: toBump!.version + 1 });
     // A second confirmation of the same person by another desk: already enabled.
-    const first = outcomes.record(submissionFor(twice!)).opId;
-    const second = outcomes.record(submissionFor(twice!)).opId;
+    const first = outcomes.record(submissionFor(twice!, 'confirmed', engine.state.clientId())).opId;
+    const second = outcomes.record(submissionFor(twice!, 'confirmed', engine.state.clientId())).opId;
     await engine.push();
     expect(engine.status()).toMatchObject({ online: false, pending: 8 });
     await central.setFaults({ down: false });
@@ -243,8 +256,8 @@ describe('sync engine against the reference central service', () => {
     await pullAll(engine, central);
     const [a, b] = awaiting(central, 2);
     const ghost = { ...a!, id: 'REQ-DOES-NOT-EXIST' };
-    const dead = outcomes.record(submissionFor(ghost)).opId;
-    const alive = outcomes.record(submissionFor(b!)).opId;
+    const dead = outcomes.record(submissionFor(ghost, 'confirmed', engine.state.clientId())).opId;
+    const alive = outcomes.record(submissionFor(b!, 'confirmed', engine.state.clientId())).opId;
     await drain(engine);
     expect(engine.outbox.get(dead)).toMatchObject({ state: 'dead', problemCode: 'request-not-found' });
     expect(engine.outbox.get(alive)!.state).toBe('acked');
@@ -257,7 +270,7 @@ describe('sync engine against the reference central service', () => {
     const required: unknown[] = [];
     core.events.subscribe((event) => event.name === 'session.required' && required.push(event.payload));
     await fetch(`${central.adminUrl}/admin/revoke-sessions`, { method: 'POST' });
-    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!)).opId;
+    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!, 'confirmed', engine.state.clientId())).opId;
     await engine.push();
     expect(engine.status()).toMatchObject({ needsSignIn: true, pending: 1 });
     expect(required).toEqual([{ reason: 'expired' }]);
@@ -271,7 +284,7 @@ describe('sync engine against the reference central service', () => {
     const { central, engine, outcomes } = await setup(30);
     await pullAll(engine, central);
     await central.setFaults({ dropAfterCommitRate: 1 });
-    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!)).opId;
+    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!, 'confirmed', engine.state.clientId())).opId;
     await engine.push();
     // Simulate the crash: the row is still `sending` in the file.
     engine.outbox['store'].sqlite.prepare(`UPDATE outbox SET state = 'sending' WHERE op_id = ?`).run(opId);
@@ -285,15 +298,17 @@ describe('sync engine against the reference central service', () => {
   it('replays the stored answer for the same key and body, refuses the same key with another body', async () => {
     const { central } = await setup(20);
     const client = new CentralClient({ baseUrl: central.url });
-    const token = central.store.signIn('ZZIS00100A', 'segreteria', 'prova-segreteria', '2999-01-01T00:00:00.000Z')!.token;
+    const deviceId = randomUUID();
+    const signedIn = await client.signIn({ officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria', deviceId });
+    const token = signedIn.ok ? signedIn.value.token : '';
     const request = awaiting(central, 1)[0]!;
     const key = randomUUID();
-    const body = JSON.stringify(submissionFor(request));
+    const body = JSON.stringify(submissionFor(request, 'confirmed', deviceId));
     const first = await client.submitIdentification(token, key, body);
     const again = await client.submitIdentification(token, key, body);
     expect(first).toMatchObject({ ok: true, value: { status: 'accepted', code: 'identified' } });
     expect(again).toEqual(first);
-    const other = await client.submitIdentification(token, key, JSON.stringify(submissionFor(request, 'refused')));
+    const other = await client.submitIdentification(token, key, JSON.stringify(submissionFor(request, 'refused', deviceId)));
     expect(other).toMatchObject({ ok: false, failure: { kind: 'http', status: 422, code: 'idempotency-key-reused' } });
     expect(central.store.effects()).toHaveLength(1);
   });
@@ -301,7 +316,7 @@ describe('sync engine against the reference central service', () => {
   it('leaves no fiscal code, name or document number in clear in the database files', async () => {
     const { central, engine, dataDirectory, outcomes } = await setup(300);
     await pullAll(engine, central);
-    for (const request of awaiting(central, 10)) outcomes.record(submissionFor(request));
+    for (const request of awaiting(central, 10)) outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId()));
     await drain(engine);
     const files = readdirSync(dataDirectory).filter((name) => name.startsWith('desk.db'));
     expect(files).toContain('desk.db');

@@ -298,7 +298,7 @@ describe('Electron host (mocked electron module)', () => {
     expect(dialog.asked).toHaveLength(0);
 
     const reference = await startCentral({ seed: 5, seedValue: 1 });
-    const request = reference.store.getRequest(reference.store.allRequestIds()[0]!)!;
+    const request = reference.store.getRequest(reference.store.officeRequestIds('ZZIS00100A')[0]!)!;
     await reference.close();
     await state.handlers.get('op:session.signIn')!(ourFrame, {
       officeCode: 'ZZIS00100A',

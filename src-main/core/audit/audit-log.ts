@@ -27,7 +27,10 @@ export type AuditAction =
   | 'problem-handled'
   | 'purge'
   | 'erasure'
-  | 'erasure-preview';
+  | 'erasure-preview'
+  | 'password-changed'
+  | 'operator-created'
+  | 'operator-changed';
 
 export interface AuditEntry {
   seq: number;
@@ -97,6 +100,27 @@ export class AuditLog {
       return { ...entry, prevHash, hash };
     });
     return write.immediate();
+  }
+
+  /** The chain's head: its last entry (or the last purge's checkpoint), null when empty. */
+  head(): { sequence: number; hash: string } | null {
+    const last =
+      (this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ??
+      this.checkpointAsLast();
+    return last ? { sequence: last.seq, hash: last.hash } : null;
+  }
+
+  /**
+   * The hash the chain has at `seq` now: the entry's, or the checkpoint's when a purge
+   * ended there; `purged` when retention removed it; `missing` past the end.
+   */
+  hashAt(seq: number): string | 'purged' | 'missing' {
+    const row = this.sql('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined;
+    if (row) return row.hash;
+    const checkpoint = this.latestCheckpoint();
+    if (checkpoint && seq === checkpoint.throughSeq) return checkpoint.hash;
+    if (checkpoint && seq < checkpoint.throughSeq) return 'purged';
+    return 'missing';
   }
 
   private latestCheckpoint(): Checkpoint | undefined {

@@ -1,6 +1,7 @@
 import type { HandlersOf } from '../rpc/dispatcher';
-import type { AuditLog } from './audit-log';
+import type { AuditAnchors } from './anchors';
 
-export function auditHandlers(audit: AuditLog): HandlersOf<'audit.verify'> {
-  return { 'audit.verify': () => audit.verify() };
+/** Online (the session has a central-service token), the service's latest receipt is asked too. */
+export function auditHandlers(anchors: AuditAnchors, session: { currentToken(): string | null }): HandlersOf<'audit.verify'> {
+  return { 'audit.verify': () => anchors.verify(session.currentToken()) };
 }

@@ -58,6 +58,29 @@ export const failures = {
         ? 'Il servizio centrale non risponde ancora: si resta senza collegamento, gli esiti restano in coda.'
         : `Servizio centrale non raggiungibile. Senza collegamento può accedere solo chi ha già effettuato l’accesso in linea su questo computer negli ultimi ${offlineDays} giorni: verificare la connessione e riprovare.`,
     ),
+  notPermitted: () =>
+    fail(
+      'not-permitted',
+      'Questo account non è abilitato a identificare (abilitazione revocata o account disattivato): rivolgersi al dirigente scolastico o al DSGA.',
+    ),
+  passwordChangeRequired: () =>
+    fail(
+      'password-change-required',
+      'Primo accesso con la password temporanea: sceglierne una nuova (almeno 10 caratteri) per continuare.',
+    ),
+  passwordRejected: (reason: string) => fail('password-rejected', `La nuova password non è stata accettata: ${reason}`),
+  usernameTaken: (username: string) =>
+    fail('username-taken', `Il nome utente «${username}» esiste già in questo ufficio: sceglierne un altro.`),
+  operatorsOffline: () =>
+    fail(
+      'central-unreachable',
+      'La gestione degli operatori richiede il collegamento al servizio centrale: accedere in linea e riprovare.',
+    ),
+  notOnYourself: () =>
+    fail('forbidden', 'Il proprio account non si modifica da qui: chiedere all’altro amministratore dell’ufficio (dirigente o DSGA).'),
+  operatorNotFound: () => fail('operator-not-found', 'Operatore non trovato in questo ufficio: aggiornare l’elenco.'),
+  centralRefused: () =>
+    fail('central-refused', 'Il servizio centrale non ha accettato la richiesta: riprovare; se si ripete, rivolgersi all’assistenza.'),
   centralError: () => fail('central-error', 'Il servizio centrale non ha accettato l’accesso: riprovare più tardi.'),
   offlineClock: () =>
     fail(

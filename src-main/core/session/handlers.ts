@@ -6,7 +6,8 @@ export type SessionOperation =
 
 export function sessionHandlers(session: SessionManager): HandlersOf<SessionOperation> {
   return {
-    'session.signIn': ({ officeCode, username, password }) => session.signIn(officeCode, username, password),
+    'session.signIn': ({ officeCode, username, password, newPassword }) =>
+      session.signIn(officeCode, username, password, newPassword ?? null),
     'session.current': () => session.current(),
     'session.signOut': () => {
       session.signOut();

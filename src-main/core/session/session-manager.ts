@@ -1,3 +1,4 @@
+import { centralErrorCodes } from '../../../shared/contract/central-api';
 import type { SessionInfo } from '../../../shared/contract/sync';
 import type { AuditLog } from '../audit/audit-log';
 import type { EventHub } from '../events';
@@ -90,7 +91,12 @@ export class SessionManager {
     return this.info?.locked ?? false;
   }
 
-  async signIn(officeCode: string, username: string, password: string): Promise<SessionInfo> {
+  /**
+   * `newPassword`: the account is on a temporary password (the first sign-in after an
+   * administrator created or reset it): the service changes it, then the sign-in goes on
+   * with the new one.
+   */
+  async signIn(officeCode: string, username: string, password: string, newPassword: string | null = null): Promise<SessionInfo> {
     const office = this.options.office;
     if (office && office.code !== officeCode) throw failures.officeNotAllowed(office);
     const storeOffice = this.options.storeOffice.get();
@@ -100,12 +106,13 @@ export class SessionManager {
     if (this.info && this.key !== key) throw failures.sessionActive(this.info.operator.displayName);
     return this.forAccount(key, async () => {
       try {
-        const signedIn = await this.authenticate(key, officeCode, username, password);
+        const signedIn = await this.authenticate(key, officeCode, username, password, newPassword);
         this.options.audit.append('sign-in', { operatorId: signedIn.operator.id, subject: signedIn.office.code });
         return signedIn;
       } catch (error) {
         // (A refusal during the delay never reaches here: it is answered before any check, and costs nothing.)
-        const refused = error instanceof ServiceFailure && ['invalid-credentials', 'central-unreachable'].includes(error.code);
+        const refused =
+          error instanceof ServiceFailure && ['invalid-credentials', 'central-unreachable', 'not-permitted'].includes(error.code);
         // The account tried, never the password.
         if (refused) this.options.audit.append('sign-in-failed', { subject: key });
         throw error;
@@ -135,9 +142,31 @@ export class SessionManager {
   }
 
   /** Online against the central service, or offline with the cached verifier when it cannot be reached. */
-  private async authenticate(key: string, officeCode: string, username: string, password: string): Promise<SessionInfo> {
+  private async authenticate(
+    key: string,
+    officeCode: string,
+    username: string,
+    password: string,
+    newPassword: string | null = null,
+  ): Promise<SessionInfo> {
     const result = await this.options.client.signIn({ officeCode, username, password, deviceId: this.options.deviceId() });
     if (result.ok) {
+      if (result.value.passwordChangeRequired) {
+        if (!newPassword) {
+          // The temporary password was right: the service session it opened is not needed.
+          void this.options.client.signOut(result.value.token);
+          throw failures.passwordChangeRequired();
+        }
+        const changed = await this.options.client.changePassword(result.value.token, password, newPassword);
+        if (!changed.ok) {
+          void this.options.client.signOut(result.value.token);
+          if (changed.failure.kind === 'http' && changed.failure.status === 400)
+            throw failures.passwordRejected('deve essere lunga almeno 10 caratteri e diversa da quella temporanea.');
+          throw failures.centralError();
+        }
+        this.options.audit.append('password-changed', { subject: key });
+        password = newPassword;
+      }
       const verifier = await createVerifier(password);
       const { operator, office } = result.value;
       this.refuseOtherSessionOrOffice(key, office.code);
@@ -150,6 +179,15 @@ export class SessionManager {
       return this.info!;
     }
     const failure = result.failure;
+    if (failure.kind === 'http' && failure.status === 429 && failure.code === centralErrorCodes.tooManyAttempts) {
+      // The service's own count (per account and per client, across every desk): no offline way round it.
+      throw failures.signInDelayed(failure.retryAfterMs ?? 60_000);
+    }
+    if (failure.kind === 'http' && failure.status === 403 && failure.code === centralErrorCodes.notPermitted) {
+      // Revoked or disabled by the office: the verifier cached here must not let them in offline either.
+      this.options.operators.forget(key);
+      throw failures.notPermitted();
+    }
     if (failure.kind === 'http' && failure.status === 401) {
       // The central service refused the password this PC knows as valid: it was changed or
       // revoked, so the cached verifier must not let anyone in offline any more. (Any other
@@ -296,6 +334,8 @@ export class SessionManager {
 
   signOut(): void {
     if (this.info) this.options.audit.append('sign-out', { operatorId: this.info.operator.id });
+    // The service forgets the token too (best effort: offline, it expires on its own).
+    if (this.token) void this.options.client.signOut(this.token);
     this.token = null;
     this.info = null;
     this.key = null;

@@ -52,5 +52,12 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
     "statements": [
       "CREATE INDEX `outbox_identification` ON `outbox` (`identification_id`);"
     ]
+  },
+  {
+    "tag": "0005_audit_anchors",
+    "when": 1796027930413,
+    "statements": [
+      "CREATE TABLE `audit_anchors` (\n\t`sequence` integer PRIMARY KEY NOT NULL,\n\t`hash` text NOT NULL,\n\t`anchored_at` text NOT NULL,\n\t`receipt` text NOT NULL\n);"
+    ]
   }
 ];

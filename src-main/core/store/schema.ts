@@ -142,3 +142,17 @@ export const auditCheckpoints = sqliteTable('audit_checkpoints', {
   hash: text('hash').notNull(),
   at: text('at').notNull(),
 });
+
+/**
+ * Receipts of the audit heads the central service signed (Ed25519): the chain must still
+ * match each of them. Kept with the service's public key they were checked against.
+ */
+export const auditAnchors = sqliteTable('audit_anchors', {
+  /** The audit entry the anchored head ends at. */
+  sequence: integer('sequence').primaryKey(),
+  hash: text('hash').notNull(),
+  /** Server time of the anchor. */
+  anchoredAt: text('anchored_at').notNull(),
+  /** The receipt as the service sent it (JSON: anchor, key id, signature). */
+  receipt: text('receipt').notNull(),
+});

@@ -1,17 +1,27 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  auditReceiptSchema,
   centralErrorSchema,
+  centralPaths,
   changesResponseSchema,
+  createOperatorResponseSchema,
   healthResponseSchema,
   idempotencyKeyHeader,
   identificationAnswerSchema,
+  latestAnchorResponseSchema,
   lookupResponseSchema,
+  managedOperatorSchema,
+  operatorsResponseSchema,
+  signingKeysResponseSchema,
   signInResponseSchema,
+  type AuditHead,
   type ChangesResponse,
+  type CreateOperatorRequest,
   type IdentificationAnswer,
   type LookupResponse,
   type SignInRequest,
   type SignInResponse,
+  type UpdateOperatorRequest,
 } from '../../../shared/contract/central-api';
 
 /**
@@ -58,7 +68,7 @@ export class CentralClient {
   }
 
   private async call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     schema: S,
     options: { token?: string | null; body?: string; headers?: Record<string, string> } = {},
@@ -111,28 +121,67 @@ export class CentralClient {
   }
 
   health() {
-    return this.call('GET', '/v1/health', healthResponseSchema);
+    return this.call('GET', centralPaths.health, healthResponseSchema);
   }
 
   signIn(request: SignInRequest): Promise<CentralResult<SignInResponse>> {
-    return this.call('POST', '/v1/sessions', signInResponseSchema, { body: JSON.stringify(request) });
+    return this.call('POST', centralPaths.sessions, signInResponseSchema, { body: JSON.stringify(request) });
+  }
+
+  /** Ends the session on the service too (sign-out): the token is worth nothing after. */
+  signOut(token: string) {
+    return this.call('DELETE', centralPaths.currentSession, z.undefined(), { token });
+  }
+
+  changePassword(token: string, currentPassword: string, newPassword: string) {
+    return this.call('POST', centralPaths.currentPassword, z.object({ passwordChangeRequired: z.literal(false) }), {
+      token,
+      body: JSON.stringify({ currentPassword, newPassword }),
+    });
   }
 
   changes(token: string, cursor: string | null, limit: number): Promise<CentralResult<ChangesResponse>> {
     const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
-    return this.call('GET', `/v1/enablement-requests/changes?${query}`, changesResponseSchema, { token });
+    return this.call('GET', `${centralPaths.changes}?${query}`, changesResponseSchema, { token });
   }
 
   lookup(token: string, fiscalCode: string): Promise<CentralResult<LookupResponse>> {
-    return this.call('GET', `/v1/enablement-requests?${new URLSearchParams({ fiscalCode })}`, lookupResponseSchema, { token });
+    return this.call('GET', `${centralPaths.requests}?${new URLSearchParams({ fiscalCode })}`, lookupResponseSchema, { token });
   }
 
   /** `payload` is sent byte for byte as stored: the same key always carries the same body. */
   submitIdentification(token: string, opId: string, payload: string): Promise<CentralResult<IdentificationAnswer>> {
-    return this.call('POST', '/v1/identifications', identificationAnswerSchema, {
+    return this.call('POST', centralPaths.identifications, identificationAnswerSchema, {
       token,
       body: payload,
       headers: { [idempotencyKeyHeader]: opId },
+    });
+  }
+
+  anchorAuditHead(token: string, head: AuditHead) {
+    return this.call('POST', centralPaths.auditAnchors, auditReceiptSchema, { token, body: JSON.stringify(head) });
+  }
+
+  latestAuditAnchor(token: string) {
+    return this.call('GET', centralPaths.latestAuditAnchor, latestAnchorResponseSchema, { token });
+  }
+
+  signingKeys() {
+    return this.call('GET', centralPaths.keys, signingKeysResponseSchema);
+  }
+
+  listOperators(token: string) {
+    return this.call('GET', centralPaths.operators, operatorsResponseSchema, { token });
+  }
+
+  createOperator(token: string, request: CreateOperatorRequest) {
+    return this.call('POST', centralPaths.operators, createOperatorResponseSchema, { token, body: JSON.stringify(request) });
+  }
+
+  updateOperator(token: string, operatorId: string, change: UpdateOperatorRequest) {
+    return this.call('PATCH', `${centralPaths.operators}/${encodeURIComponent(operatorId)}`, managedOperatorSchema, {
+      token,
+      body: JSON.stringify(change),
     });
   }
 }

@@ -44,6 +44,8 @@ export interface SyncEngineOptions {
   pullIntervalMs?: number;
   /** Probe the service this often while offline (ms). */
   probeIntervalMs?: number;
+  /** Anchors the audit head with the service: after every push, and at least daily (checked after pulls). */
+  anchors?: { anchor(token: string, reason: 'push' | 'daily'): Promise<void> };
 }
 
 export class SyncEngine {
@@ -55,6 +57,7 @@ export class SyncEngine {
   private readonly puller: ChangesPull;
   private readonly finder: RequestLookup;
   private timers = new Set<ReturnType<typeof setTimeout>>();
+  private anchoring: Promise<void> | null = null;
   private running = false;
   private readonly probeIntervalMs: number;
 
@@ -94,6 +97,7 @@ export class SyncEngine {
       backoff: options.backoff ?? { baseMs: 1000, capMs: 5 * 60_000 },
       concurrency: options.concurrency ?? 64,
       running,
+      onPushed: () => this.anchor('push'),
     });
     this.puller = new ChangesPull({ store, client, requests, state, status, logger, now, pageSize: options.pageSize ?? 500 });
     this.finder = new RequestLookup({ store, client, requests, state, status, now, probeIntervalMs, running });
@@ -132,6 +136,7 @@ export class SyncEngine {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all([this.drain.stop(), this.puller.stop()]);
+    await Promise.allSettled([this.anchoring]);
   }
 
   status(): SyncStatus {
@@ -176,8 +181,19 @@ export class SyncEngine {
 
   // --- pull and lookup -------------------------------------------------------------
 
-  pull(): Promise<void> {
-    return this.puller.pull();
+  async pull(): Promise<void> {
+    await this.puller.pull();
+    if (this.tracker.online) this.anchor('daily');
+  }
+
+  private anchor(reason: 'push' | 'daily'): void {
+    const token = this.tracker.token();
+    if (!token || !this.running || !this.options.anchors) return;
+    const task = this.options.anchors.anchor(token, reason);
+    this.anchoring = task;
+    void task.finally(() => {
+      if (this.anchoring === task) this.anchoring = null;
+    });
   }
 
   /** Online first when reachable, else the cache; says which. `canonical` is a canonical fiscal code. */

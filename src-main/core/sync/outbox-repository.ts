@@ -72,12 +72,15 @@ export class OutboxRepository {
     return this.sql(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'sending'`).run(this.nowIso()).changes;
   }
 
-  /** The oldest row due now, or null. */
-  nextDue(nowMs: number): OutboxEntry | null {
-    const pending = this.sql(`SELECT ${columns} FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1`).get() as OutboxEntry | undefined;
-    const waiting = this.sql(`SELECT ${columns} FROM outbox WHERE state = 'retry_wait' AND next_attempt_at <= ? ORDER BY seq LIMIT 1`).get(
-      nowMs,
+  /** The oldest row due now (of one operator's outcomes, when given), or null. */
+  nextDue(nowMs: number, operatorId: string | null = null): OutboxEntry | null {
+    const mine = operatorId === null ? '' : 'AND identification_id IN (SELECT id FROM identifications WHERE operator_id = @operatorId)';
+    const pending = this.sql(`SELECT ${columns} FROM outbox WHERE state = 'pending' ${mine} ORDER BY seq LIMIT 1`).get(
+      operatorId === null ? {} : { operatorId },
     ) as OutboxEntry | undefined;
+    const waiting = this.sql(
+      `SELECT ${columns} FROM outbox WHERE state = 'retry_wait' AND next_attempt_at <= @nowMs ${mine} ORDER BY seq LIMIT 1`,
+    ).get(operatorId === null ? { nowMs } : { nowMs, operatorId }) as OutboxEntry | undefined;
     if (pending && waiting) return pending.seq < waiting.seq ? pending : waiting;
     return pending ?? waiting ?? null;
   }
@@ -86,17 +89,22 @@ export class OutboxRepository {
    * Claims up to `limit` rows due now, at most one per enablement request (so two
    * outcomes for one request go in order), and marks them `sending` in one transaction.
    */
-  claimDue(nowMs: number, limit: number): OutboxEntry[] {
+  claimDue(nowMs: number, limit: number, operatorId: string): OutboxEntry[] {
     return this.store.inTransaction(() => {
       // Two index range scans (state, seq) and (state, next_attempt_at), merged by seq:
-      // no scan of the whole queue per batch.
+      // no scan of the whole queue per batch. Only the signed-in operator's outcomes: the
+      // central service takes an outcome only from the token of the operator who recorded it.
       const select = (where: string) =>
         `SELECT ${columns}, request_id AS requestId FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
-         WHERE ${where} ORDER BY seq LIMIT ?`;
-      const pending = this.sql(select(`state = 'pending'`)).all(limit * 2) as Array<OutboxEntry & { requestId: string }>;
-      const waiting = this.sql(select(`state = 'retry_wait' AND next_attempt_at <= ?`)).all(nowMs, limit * 2) as Array<
+         WHERE ${where} AND identifications.operator_id = @operatorId ORDER BY seq LIMIT @limit`;
+      const pending = this.sql(select(`state = 'pending'`)).all({ operatorId, limit: limit * 2 }) as Array<
         OutboxEntry & { requestId: string }
       >;
+      const waiting = this.sql(select(`state = 'retry_wait' AND next_attempt_at <= @nowMs`)).all({
+        nowMs,
+        operatorId,
+        limit: limit * 2,
+      }) as Array<OutboxEntry & { requestId: string }>;
       const rows = [...pending, ...waiting].sort((a, b) => a.seq - b.seq);
       const seen = new Set<string>();
       const claimed: OutboxEntry[] = [];
@@ -109,6 +117,15 @@ export class OutboxRepository {
       }
       return claimed;
     });
+  }
+
+  /** Outcomes still to send that other operators recorded: they go when those operators sign in online. */
+  awaitingOthers(operatorId: string | null): number {
+    const row = this.sql(
+      `SELECT count(*) AS n FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
+         WHERE state IN ('pending', 'sending', 'retry_wait') AND identifications.operator_id IS NOT @operatorId`,
+    ).get({ operatorId }) as { n: number };
+    return row.n;
   }
 
   /** When the next waiting row falls due (epoch ms), or null. */

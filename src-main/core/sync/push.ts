@@ -22,6 +22,8 @@ export interface OutboxDrainParts {
   concurrency: number;
   /** Whether the engine runs (timers may be set). */
   running: () => boolean;
+  /** After a drain that the service acknowledged something in (the audit head is anchored then). */
+  onPushed?: () => void;
 }
 
 type SubmitResult = Awaited<ReturnType<CentralClient['submitIdentification']>>;
@@ -99,22 +101,25 @@ export class OutboxDrain {
 
   private async drain(): Promise<void> {
     const { outbox, status, now } = this.parts;
+    let answered = false;
     for (;;) {
       if (now() < this.pausedUntil) break;
       const token = status.token();
-      if (!token) {
+      const operatorId = status.operatorId();
+      if (!token || !operatorId) {
         if (outbox.nextDue(now())) status.needsSignIn = true;
         break;
       }
       // A batch goes out concurrently: claimed (marked `sending`) in one transaction,
       // answered in another. A crash in between re-sends the batch with the same keys.
-      const batch = outbox.claimDue(now(), this.parts.concurrency).filter((entry) => this.intact(entry));
+      const batch = outbox.claimDue(now(), this.parts.concurrency, operatorId).filter((entry) => this.intact(entry));
       if (batch.length === 0) {
-        if (!outbox.nextDue(now())) break;
+        if (!outbox.nextDue(now(), operatorId)) break;
         continue;
       }
       status.emit();
       const results = await Promise.all(batch.map((entry) => this.parts.client.submitIdentification(token, entry.opId, entry.payload)));
+      answered ||= results.some((result) => result.ok);
       let stop = false;
       this.parts.store.inTransaction(() => {
         batch.forEach((entry, index) => {
@@ -125,6 +130,7 @@ export class OutboxDrain {
       if (stop) break;
     }
     status.emit();
+    if (answered) this.parts.onPushed?.();
   }
 
   /** A stored payload that no longer matches its hash is never sent. */

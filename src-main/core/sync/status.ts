@@ -6,10 +6,13 @@ import type { OutboxRepository } from './outbox-repository';
 import { describeFailure, sessionExpiredForQueue } from './problems';
 import type { SyncStateRepository } from './sync-state-repository';
 
+/** The signed-in session, as sync sees it (the SessionManager is one). */
 export interface SessionTokenSource {
-  token(): string | null;
+  currentToken(): string | null;
+  /** Whose token it is: only that operator's outcomes go out with it. */
+  operatorId(): string | null;
   /** The central service refused the token: a new sign-in is needed. */
-  unauthorized(): void;
+  expire(): void;
 }
 
 export interface SyncStatusParts {
@@ -53,6 +56,7 @@ export class SyncStatusTracker {
       needsSignIn: this.needsSignIn,
       lastError: this.lastError,
       cachedRequests: this.parts.requests.count(),
+      awaitingOtherOperators: this.parts.outbox.awaitingOthers(this.parts.session.operatorId()),
     };
   }
 
@@ -73,7 +77,7 @@ export class SyncStatusTracker {
   unauthorized(): void {
     this.needsSignIn = true;
     this.lastError = sessionExpiredForQueue;
-    this.parts.session.unauthorized();
+    this.parts.session.expire();
   }
 
   signedIn(): void {
@@ -82,9 +86,13 @@ export class SyncStatusTracker {
     this.emit();
   }
 
+  operatorId(): string | null {
+    return this.parts.session.operatorId();
+  }
+
   /** The token to send with, or null when there is none (or the last one was refused). */
   token(): string | null {
-    return this.needsSignIn ? null : this.parts.session.token();
+    return this.needsSignIn ? null : this.parts.session.currentToken();
   }
 
   /**
