@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startCentral } from './server';
-import { trainingOffice, trainingOperators } from './seed';
+import { secondTrainingOffice, trainingOffice, trainingOperators } from './seed';
 
 /**
  * `npm run central -- --port 8787 --seed 5000 [--db FILE] [--admin] [--error-rate 0.1] ...`
@@ -49,7 +49,7 @@ const central = await startCentral({
 process.stdout.write(
   `Servizio centrale di riferimento su ${central.url} (${central.store.requestCount()} richieste).\n` +
     (central.adminUrl ? `Amministrazione (guasti, orologio, annullamenti): ${central.adminUrl}/admin/...\n` : '') +
-    `Ufficio ${trainingOffice.code}; utenti: ${trainingOperators.map((o) => `${o.username}/${o.password}`).join(', ')}\n`,
+    `Uffici ${trainingOffice.code} (${trainingOffice.comune}) e ${secondTrainingOffice.code} (${secondTrainingOffice.comune}); utenti: ${trainingOperators.map((o) => `${o.username}/${o.password}`).join(', ')}\n`,
 );
 const stop = async () => {
   await central.close();

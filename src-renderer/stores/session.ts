@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import type { AppError, SessionInfo } from '../../shared/contract';
 import { deskApi } from '../api';
 import { useLookupStore } from './lookup';
+import { useOperatorsStore } from './operators';
 
 /** The signed-in operator (the token itself never leaves the main process). */
 export const useSessionStore = defineStore('session', () => {
@@ -17,8 +18,9 @@ export const useSessionStore = defineStore('session', () => {
     loaded.value = true;
   }
 
-  async function signIn(officeCode: string, username: string, password: string): Promise<AppError | null> {
-    const result = await deskApi().call('session.signIn', { officeCode, username, password });
+  /** `newPassword`: the first sign-in on a temporary password (the core changes it, then signs in). */
+  async function signIn(officeCode: string, username: string, password: string, newPassword?: string): Promise<AppError | null> {
+    const result = await deskApi().call('session.signIn', { officeCode, username, password, ...(newPassword ? { newPassword } : {}) });
     if (!result.ok) return result.error;
     session.value = result.value;
     notice.value = null;
@@ -32,6 +34,7 @@ export const useSessionStore = defineStore('session', () => {
     await deskApi().call('session.signOut', {});
     session.value = null;
     lookup.clear();
+    useOperatorsStore().clear();
   }
 
   function expired() {
