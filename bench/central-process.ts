@@ -15,6 +15,8 @@ export interface CentralProcess {
   setFaults(faults: Partial<Faults>): Promise<void>;
   effects(): Promise<Array<{ key: string }>>;
   requests(status: string, limit: number): Promise<EnablementRequest[]>;
+  /** The service administrator's scope of an office (the bench pulls the whole country: the largest copy). */
+  setScope(officeCode: string, scope: { kind: 'province' | 'region' | 'national'; area?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,13 @@ export async function startCentralProcess(seed: number, seedValue: number): Prom
     },
     effects: () => admin('/admin/effects') as Promise<Array<{ key: string }>>,
     requests: (status, limit) => admin(`/admin/requests?status=${status}&limit=${limit}`) as Promise<EnablementRequest[]>,
+    setScope: async (officeCode, scope) => {
+      await admin(`/admin/offices/${officeCode}/scope`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(scope),
+      });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

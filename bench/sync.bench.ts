@@ -56,6 +56,7 @@ export const pullVersusRawInsert: BenchCase = {
   name: 'sync-pull',
   async run() {
     const central = await startCentralProcess(sizes.pull, 5);
+    await central.setScope('ZZIS00100A', { kind: 'national' });
     const directory = tempDir();
     try {
       // Subject: the engine pulls everything over HTTP (pages of 1,000, zod-validated).

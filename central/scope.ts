@@ -48,12 +48,15 @@ export function isRegion(area: string): boolean {
 export type ScopeKind = OfficeScope['kind'];
 
 export function describeScope(kind: ScopeKind, area: string | null): OfficeScope {
-  if (kind === 'national' || !area) return { kind: 'national', area: null, label: 'tutta Italia' };
+  if (kind === 'national') return { kind: 'national', area: null, label: 'tutta Italia' };
+  // A province or region without its area matches nothing (never the whole country).
+  if (!area) return { kind, area: null, label: 'nessuna zona' };
   if (kind === 'region') return { kind, area, label: `regione ${regions[area]?.name ?? area}` };
   return { kind, area, label: `provincia ${area}` };
 }
 
 /** Short, stable name of a scope, written into cursors: a cursor of another scope is refused (410). */
 export function scopeTag(kind: ScopeKind, area: string | null): string {
-  return kind === 'national' ? 'N' : `${kind === 'region' ? 'R' : 'P'}${area}`;
+  if (kind === 'national') return 'N';
+  return area ? `${kind === 'region' ? 'R' : 'P'}${area}` : 'X';
 }

@@ -64,6 +64,11 @@ export interface CentralOptions {
   now?: () => Date;
   /** Session lifetime in minutes. */
   sessionMinutes?: number;
+  /**
+   * Behind a reverse proxy: the proxies to trust for the client address (Fastify's
+   * `trustProxy`), so per-client throttling counts clients, not the proxy.
+   */
+  trustProxy?: boolean | string | string[];
   version?: string;
 }
 
@@ -118,6 +123,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   const app: FastifyInstance = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
+    trustProxy: options.trustProxy ?? false,
     // The raw body is hashed for idempotency: parse JSON ourselves and keep the text.
   });
   app.removeAllContentTypeParsers();
@@ -202,6 +208,9 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     }
     if (result.kind === 'invalid') return error(reply, 401, centralErrorCodes.invalidCredentials, 'wrong office, username or password');
     if (result.kind === 'not-permitted') return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
+    if (result.kind === 'bad-device-proof') return error(reply, 400, centralErrorCodes.validation, 'device proof does not verify');
+    if (result.kind === 'device-mismatch')
+      return error(reply, 403, centralErrorCodes.deviceMismatch, 'this device id belongs to another device key or office');
     const { session } = result;
     const answer: SignInResponse = {
       token: result.token,
@@ -209,6 +218,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       operator: session.operator,
       office: session.office,
       scope: session.scope,
+      canIdentify: session.canIdentify,
       passwordChangeRequired: session.passwordChangeRequired,
     };
     return answer;

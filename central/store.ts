@@ -9,6 +9,7 @@ import {
   scryptSync,
   sign,
   timingSafeEqual,
+  verify,
 } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type {
@@ -24,7 +25,7 @@ import type {
   OfficeScope,
   Operator,
 } from '../shared/contract/central-api';
-import { auditAnchorSigningText, enablementRequestSchema } from '../shared/contract/central-api';
+import { auditAnchorSigningText, deviceProofText, enablementRequestSchema, type SignInRequest } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
 import { describeScope, regionOf, type ScopeKind } from './scope';
 
@@ -61,7 +62,7 @@ export interface StoredSession {
 }
 
 /** Bumped when the tables change: a store of another version (training data only) is rebuilt. */
-const schemaVersion = '2';
+const schemaVersion = '3';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,8 +145,14 @@ CREATE INDEX IF NOT EXISTS sessions_operator ON sessions (operator_id);
 CREATE TABLE IF NOT EXISTS sign_in_failures (
   subject TEXT PRIMARY KEY,
   failures INTEGER NOT NULL,
-  first_at TEXT NOT NULL,
+  last_at TEXT NOT NULL,
   blocked_until TEXT
+);
+CREATE TABLE IF NOT EXISTS devices (
+  device_id TEXT PRIMARY KEY,
+  office_code TEXT NOT NULL REFERENCES offices(code),
+  public_key TEXT NOT NULL,
+  registered_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit_anchors (
   office_code TEXT NOT NULL,
@@ -231,7 +238,20 @@ export type SignInResult =
   | { kind: 'signed-in'; token: string; session: StoredSession }
   | { kind: 'throttled'; retryAfterMs: number }
   | { kind: 'invalid' }
-  | { kind: 'not-permitted' };
+  | { kind: 'not-permitted' }
+  | { kind: 'bad-device-proof' }
+  | { kind: 'device-mismatch' };
+
+/** Whether the proof was signed by the key it carries (possession of the device key). */
+function deviceProofHolds(input: Pick<SignInRequest, 'officeCode' | 'username' | 'deviceId' | 'device'>): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.from(input.device.publicKey, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ed25519') return false;
+    return verify(null, Buffer.from(deviceProofText(input)), key, Buffer.from(input.device.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
 
 export class CentralStore {
   readonly db: Db;
@@ -300,8 +320,7 @@ export class CentralStore {
     const canonical = parseFiscalCode(request.applicant.fiscalCode, { on: request.createdAt.slice(0, 10) });
     const fiscalCode = canonical.ok ? canonical.value.canonical : request.applicant.fiscalCode;
     const province = request.applicant.domicile.province.toUpperCase();
-    const { homePhone: _kept, ...applicant } = request.applicant;
-    const wire = JSON.stringify({ ...request, applicant });
+    const wire = JSON.stringify(toWire(request));
     this.sql(
       `INSERT INTO requests (id, seq, fiscal_code, status, expires_at, province, region, body, wire) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, fiscal_code = excluded.fiscal_code, status = excluded.status,
@@ -420,8 +439,8 @@ export class CentralStore {
         return { kind: 'answer' as const, answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
       }
       const stored = this.getRequest(submission.requestId);
-      const request = stored && this.getWireRequest(submission.requestId);
-      if (!stored || !request) return { kind: 'not-found' as const };
+      if (!stored) return { kind: 'not-found' as const };
+      const request = toWire(stored);
       let answer: IdentificationAnswer;
       const conflict = conflictFor(request, submission, nowIso);
       if (conflict) {
@@ -597,19 +616,36 @@ export class CentralStore {
     return row?.blocked_until ? Math.max(0, Date.parse(row.blocked_until) - nowMs) : 0;
   }
 
-  /** Counts a failure; past the free ones, each failure blocks for twice as long as the last (capped). */
+  /**
+   * Counts an attempt as a failure before its password is checked (so a burst sent at
+   * once meets the block the earlier ones earned: the check and the count are one
+   * synchronous step, the scrypt comes after). Past the free ones, each failure blocks for
+   * twice as long as the last (capped). The count forgets only after a whole window with
+   * no failure and no block.
+   */
   private countFailure(subject: string, freeFailures: number, nowMs: number): void {
-    const row = this.sql('SELECT failures, first_at FROM sign_in_failures WHERE subject = ?').get(subject) as
-      { failures: number; first_at: string } | undefined;
-    const fresh = !row || nowMs - Date.parse(row.first_at) > throttlePolicy.windowMs;
+    const row = this.sql('SELECT failures, last_at, blocked_until FROM sign_in_failures WHERE subject = ?').get(subject) as
+      { failures: number; last_at: string; blocked_until: string | null } | undefined;
+    const quietSince = row ? Math.max(Date.parse(row.last_at), row.blocked_until ? Date.parse(row.blocked_until) : 0) : 0;
+    const fresh = !row || nowMs - quietSince > throttlePolicy.windowMs;
     const failures = fresh ? 1 : row.failures + 1;
     const over = failures - freeFailures;
     const blockedUntil =
       over >= 0 ? new Date(nowMs + Math.min(throttlePolicy.maxBlockMs, throttlePolicy.firstBlockMs * 2 ** over)).toISOString() : null;
     this.sql(
-      `INSERT INTO sign_in_failures (subject, failures, first_at, blocked_until) VALUES (?, ?, ?, ?)
-         ON CONFLICT(subject) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at, blocked_until = excluded.blocked_until`,
-    ).run(subject, failures, fresh ? new Date(nowMs).toISOString() : row.first_at, blockedUntil);
+      `INSERT INTO sign_in_failures (subject, failures, last_at, blocked_until) VALUES (?, ?, ?, ?)
+         ON CONFLICT(subject) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, blocked_until = excluded.blocked_until`,
+    ).run(subject, failures, new Date(nowMs).toISOString(), blockedUntil);
+  }
+
+  /** The attempt counted in advance turned out right: it is taken back (the account's count starts again). */
+  private refund(account: string, client: string | null, freeClientFailures: number): void {
+    this.sql('DELETE FROM sign_in_failures WHERE subject = ?').run(account);
+    if (!client) return;
+    this.sql(
+      `UPDATE sign_in_failures SET failures = failures - 1,
+         blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END WHERE subject = ? AND failures > 0`,
+    ).run(freeClientFailures, client);
   }
 
   /**
@@ -617,28 +653,25 @@ export class CentralStore {
    * client: a blocked subject is answered before any password check. On success stores
    * a session bound to the operator, the office and the device.
    */
-  async signIn(
-    input: { officeCode: string; username: string; password: string; deviceId: string; client: string },
-    expiresAt: string,
-    nowMs: number,
-  ): Promise<SignInResult> {
+  async signIn(input: SignInRequest & { client: string }, expiresAt: string, nowMs: number): Promise<SignInResult> {
+    if (!deviceProofHolds(input)) return { kind: 'bad-device-proof' };
     const account = `account:${input.officeCode}/${input.username.toLowerCase()}`;
     const client = `client:${input.client}`;
     const wait = Math.max(this.blockedFor(account, nowMs), this.blockedFor(client, nowMs));
     if (wait > 0) return { kind: 'throttled', retryAfterMs: wait };
+    this.countFailure(account, throttlePolicy.accountFreeFailures, nowMs);
+    this.countFailure(client, throttlePolicy.clientFreeFailures, nowMs);
     const row = this.sql('SELECT * FROM operators WHERE office_code = ? AND username = ?').get(
       input.officeCode,
       input.username.toLowerCase(),
     ) as OperatorRow | undefined;
     // Same work whether or not the user exists.
     const ok = await verifyPassword(input.password, row?.password_hash ?? decoyHash);
-    if (!row || !ok) {
-      this.countFailure(account, throttlePolicy.accountFreeFailures, nowMs);
-      this.countFailure(client, throttlePolicy.clientFreeFailures, nowMs);
-      return { kind: 'invalid' };
-    }
-    this.sql('DELETE FROM sign_in_failures WHERE subject = ?').run(account);
+    if (!row || !ok) return { kind: 'invalid' };
+    this.refund(account, client, throttlePolicy.clientFreeFailures);
     if (row.disabled === 1 || (row.can_identify === 0 && row.role !== 'office-admin')) return { kind: 'not-permitted' };
+    if (!this.deviceMatches(input.deviceId, input.officeCode, input.device.publicKey, new Date(nowMs).toISOString()))
+      return { kind: 'device-mismatch' };
     const token = randomBytes(32).toString('base64url');
     this.sql('INSERT INTO sessions (token_hash, operator_id, device_id, expires_at) VALUES (?, ?, ?, ?)').run(
       sha256(token),
@@ -647,6 +680,20 @@ export class CentralStore {
       expiresAt,
     );
     return { kind: 'signed-in', token, session: this.session(token, new Date(nowMs).toISOString())! };
+  }
+
+  /** A device id known with this key and office, or registered now (its first sign-in); false for another key or office. */
+  private deviceMatches(deviceId: string, officeCode: string, publicKey: string, nowIso: string): boolean {
+    const known = this.sql('SELECT office_code, public_key FROM devices WHERE device_id = ?').get(deviceId) as
+      { office_code: string; public_key: string } | undefined;
+    if (known) return known.office_code === officeCode && known.public_key === publicKey;
+    this.sql('INSERT INTO devices (device_id, office_code, public_key, registered_at) VALUES (?, ?, ?, ?)').run(
+      deviceId,
+      officeCode,
+      publicKey,
+      nowIso,
+    );
+    return true;
   }
 
   /** The live session of a token: expired, revoked or disabled accounts have none. */
@@ -698,10 +745,9 @@ export class CentralStore {
     const account = `account:${session.office.code}/${row.username}`;
     const wait = this.blockedFor(account, nowMs);
     if (wait > 0) return { throttled: wait };
-    if (!(await verifyPassword(currentPassword, row.password_hash))) {
-      this.countFailure(account, throttlePolicy.accountFreeFailures, nowMs);
-      return 'invalid';
-    }
+    this.countFailure(account, throttlePolicy.accountFreeFailures, nowMs);
+    if (!(await verifyPassword(currentPassword, row.password_hash))) return 'invalid';
+    this.refund(account, null, 0);
     const hash = await hashPasswordAsync(newPassword);
     this.db.transaction(() => {
       this.sql('UPDATE operators SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, row.id);
@@ -801,6 +847,12 @@ export class CentralStore {
     const row = this.sql('SELECT body FROM training_cards WHERE request_id = ?').get(requestId) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as TrainingCard) : null;
   }
+}
+
+/** What a desk receives of a stored request: the contract's fields only (minimisation). */
+function toWire(stored: StoredRequest): EnablementRequest {
+  const { homePhone: _notSent, ...applicant } = stored.applicant;
+  return { ...stored, applicant };
 }
 
 /** The central service's business rules for an identification outcome. */

@@ -1,10 +1,12 @@
 /**
  * `npm run audit:verify -- --data-dir DIR [--central-url URL]`: checks the hash-chained
  * audit trail of a desk's local store against itself and against every head the central
- * service signed (the receipts the desk keeps), and prints the first broken link. With
- * `--central-url` the service's published keys are fetched afresh (keys kept in the store
- * could have been swapped by whoever rewrote it). Exit 0 when intact, 1 when broken, 2 on
- * error. The key: SPORTELLO_DB_KEY, else the browser host's key file for DIR (in its own
+ * service signed whose receipt the desk keeps (each must be this desk's, signed, and
+ * still match), and prints the first broken link. With `--central-url` the service's
+ * published keys are fetched afresh (keys kept in the store could have been swapped by
+ * whoever rewrote it). It cannot see receipts deleted from the store: the app's own
+ * verification, online, also asks the service for its latest receipt. Exit 0 when
+ * intact, 1 when broken, 2 on error. The key: SPORTELLO_DB_KEY, else the browser host's key file for DIR (in its own
  * folder, see src-main/browser-host/key-location.ts), else DIR/desk.key left by an older
  * version (Electron's safeStorage-wrapped key is not readable outside the app: export
  * SPORTELLO_DB_KEY there).
@@ -32,7 +34,12 @@ try {
   const store = openLocalStore({ path: join(directory, 'desk.db'), key: databaseKey(keyFile), readonly: true });
   const client = values['central-url'] ? new CentralClient({ baseUrl: values['central-url'] }) : null;
   const anchors = new AuditAnchors({ store, audit: new AuditLog(store), client, logger: createMemoryLogger(), now: Date.now });
-  if (client) await anchors.refreshKeys();
+  // Asked for, the service's keys must come from it: a failure is not papered over with the store's copy.
+  if (client && !(await anchors.refreshKeys())) {
+    store.close();
+    process.stderr.write(`Servizio centrale non raggiungibile (${values['central-url']}): chiavi di firma non verificate.\n`);
+    process.exit(2);
+  }
   const result = await anchors.verify(null);
   store.close();
   if (result.ok) {

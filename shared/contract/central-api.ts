@@ -41,13 +41,32 @@ export type OperatorRole = z.infer<typeof operatorRoleSchema>;
 
 // --- POST /v2/sessions -----------------------------------------------------------
 
+/**
+ * The desk's device key proves the device: Ed25519, made once per installation and kept
+ * in its encrypted store. The service registers a device id with its public key at its
+ * first sign-in and, from then on, takes that device id only with a proof signed by the
+ * same key (another desk cannot sign in, post or anchor as this one).
+ */
+export const deviceProofSchema = z.object({
+  /** SPKI, DER, base64. */
+  publicKey: z.base64().min(40).max(200),
+  /** Ed25519 over `deviceProofText(...)`, base64. */
+  signature: z.base64().min(40).max(200),
+});
+
 export const signInRequestSchema = z.object({
   officeCode: officeCodeSchema,
   username: nonEmpty,
   password: z.string().min(1).max(200),
   deviceId: z.uuid(),
+  device: deviceProofSchema,
 });
 export type SignInRequest = z.infer<typeof signInRequestSchema>;
+
+/** The exact bytes a device signs at sign-in: whose sign-in, on which device. */
+export function deviceProofText(input: { officeCode: string; username: string; deviceId: string }): string {
+  return JSON.stringify(['sportello-device/1', input.officeCode.trim().toUpperCase(), input.username.trim().toLowerCase(), input.deviceId]);
+}
 
 export const operatorSchema = z.object({
   id: nonEmpty,
@@ -82,9 +101,11 @@ export const signInResponseSchema = z.object({
   operator: operatorSchema,
   office: officeSchema,
   scope: officeScopeSchema,
+  /** Whether the account may post identifications (an office administrator may not, yet still manage operators). */
+  canIdentify: z.boolean(),
   /**
-   * A temporary password (set by an office administrator): the token is good only to
-   * change it (`POST /v2/sessions/current/password`), then for everything.
+   * A temporary password (set by an office administrator at creation): the token is good
+   * only to change it (`POST /v2/sessions/current/password`), then for everything.
    */
   passwordChangeRequired: z.boolean(),
 });
@@ -235,10 +256,16 @@ export type IdentificationAnswer = z.infer<typeof identificationAnswerSchema>;
 
 // --- Audit anchors: POST /v2/audit-anchors, GET /v2/audit-anchors/latest, GET /v2/keys ---
 
-/** The head of a desk's audit chain: the last entry's sequence number and hash. */
+/** The head of a desk's audit chain: the last entry's sequence number, hash and time. */
 export const auditHeadSchema = z.object({
-  sequence: z.number().int().nonnegative(),
+  sequence: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 40),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** When the head entry was recorded (desk clock): a purge may remove it only once older than the minimum retention. */
+  at: isoDateTime,
 });
 export type AuditHead = z.infer<typeof auditHeadSchema>;
 
@@ -260,7 +287,15 @@ export type AuditReceipt = z.infer<typeof auditReceiptSchema>;
 
 /** The exact bytes signed: fixed field order, so both sides rebuild them identically. */
 export function auditAnchorSigningText(anchor: AuditAnchor): string {
-  return JSON.stringify(['sportello-audit-anchor/1', anchor.officeCode, anchor.deviceId, anchor.sequence, anchor.hash, anchor.anchoredAt]);
+  return JSON.stringify([
+    'sportello-audit-anchor/2',
+    anchor.officeCode,
+    anchor.deviceId,
+    anchor.sequence,
+    anchor.hash,
+    anchor.at,
+    anchor.anchoredAt,
+  ]);
 }
 
 export const latestAnchorResponseSchema = z.object({ receipt: auditReceiptSchema.nullable() });
@@ -290,7 +325,7 @@ export const managedOperatorSchema = z.object({
   /** The head teacher's or DSGA's grant: may identify applicants at the desk. */
   canIdentify: z.boolean(),
   disabled: z.boolean(),
-  /** Still on the temporary password given at creation or reset. */
+  /** Still on the temporary password given at creation. */
   passwordChangeRequired: z.boolean(),
 });
 export type ManagedOperator = z.infer<typeof managedOperatorSchema>;
@@ -345,6 +380,8 @@ export const centralErrorCodes = {
   invalidCredentials: 'invalid-credentials',
   /** 429 at sign-in: too many wrong passwords for the account or from the client (Retry-After). */
   tooManyAttempts: 'too-many-attempts',
+  /** 403: the device id is registered with another device key, or to another office. */
+  deviceMismatch: 'device-mismatch',
   /** 403: the body names another operator, office or device than the token's. */
   identityMismatch: 'identity-mismatch',
   /** 403: the account may not identify (permission revoked, or disabled). */

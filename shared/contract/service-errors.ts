@@ -22,6 +22,7 @@ export const serviceErrorCodes = [
   'session-active',
   'store-office-mismatch',
   'not-permitted',
+  'device-not-recognised',
   'password-change-required',
   'password-rejected',
   // The core could not start: IT's configuration, or the local store (see store errors)

@@ -64,5 +64,7 @@ export const sessionSchema = z.object({
   mode: z.enum(['online', 'offline']),
   /** Locked after idle time (or by the operator): only unlocking or signing out is possible. */
   locked: z.boolean(),
+  /** May record identifications (an office administrator whose permission was revoked may still manage operators). */
+  canIdentify: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionSchema>;

@@ -85,7 +85,7 @@ export function createCore(options: CoreOptions): Core {
   const state = new SyncStateRepository(store);
   const deviceId = () => state.clientId();
   const session: SessionManager = new SessionManager({
-    ...{ client, events, operators, audit, deviceId, office: common.machineOffice, idleCheckMs: options.idleCheckMs },
+    ...{ client, events, operators, audit, state, office: common.machineOffice, idleCheckMs: options.idleCheckMs },
     onSignedIn: (mode) => (mode === 'online' ? sync.signedIn() : void sync.probe()),
     ...{ onSignedOut: () => desk.clearDrafts(), storeOffice: settings.storeOffice },
     throttle: new SignInThrottle(signInFailures, () => now().getTime()),

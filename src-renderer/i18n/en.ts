@@ -49,6 +49,8 @@ const en: MessageSchema = {
     label: 'Synchronisation status',
     awaitingOthers:
       '{n} outcome recorded by another operator will be sent when that operator signs in online. | {n} outcomes recorded by other operators will be sent when those operators sign in online.',
+    awaitingOthersHint:
+      'The central service accepts an outcome only from the operator who recorded it. If that operator can no longer sign in (permission revoked, account disabled), the identification must be repeated by a permitted operator.',
   },
   signIn: {
     machineOffice: 'Computer configured for: {name}.',
@@ -95,6 +97,8 @@ const en: MessageSchema = {
     sourceCache: 'Central service unreachable: data from the local copy, as of {date}.',
     sourceCacheNever: 'Central service unreachable and the local copy is empty: try again when the connection is back.',
     noResults: 'No enablement request for fiscal code {code}.',
+    cannotIdentify:
+      'This account may not identify applicants: requests can be consulted and operators managed. The head teacher or the DSGA grants the permission.',
     noResultsCache:
       'Fiscal code {code}: not in this office’s local copy. Search again when the connection is back: the online search covers all of Italy, the local copy only the requests of the office’s area.',
     results: 'Requests found for {code}',

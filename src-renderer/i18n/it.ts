@@ -51,6 +51,8 @@ const it = {
     label: 'Stato della sincronizzazione',
     awaitingOthers:
       '{n} esito registrato da un altro operatore partirà quando quell’operatore accederà in linea. | {n} esiti registrati da altri operatori partiranno quando quegli operatori accederanno in linea.',
+    awaitingOthersHint:
+      'Il servizio centrale accetta un esito solo dall’operatore che lo ha registrato. Se quell’operatore non può più accedere (abilitazione revocata, account disattivato), l’identificazione va ripetuta da un operatore abilitato.',
   },
   signIn: {
     title: 'Accesso allo sportello',
@@ -97,6 +99,8 @@ const it = {
     sourceCache: 'Servizio centrale non raggiungibile: dati dall’archivio locale, aggiornati al {date}.',
     sourceCacheNever: 'Servizio centrale non raggiungibile e archivio locale vuoto: riprovare quando torna la connessione.',
     noResults: 'Nessuna richiesta di abilitazione per il codice fiscale {code}.',
+    cannotIdentify:
+      'Questo account non è abilitato a identificare i richiedenti: si possono consultare le richieste e gestire gli operatori. L’abilitazione la dà il dirigente scolastico o il DSGA.',
     noResultsCache:
       'Codice fiscale {code}: non presente nella copia locale di questo ufficio. Cercarla quando torna il collegamento: la ricerca in linea copre tutta Italia, la copia locale solo le richieste della zona dell’ufficio.',
     results: 'Richieste trovate per {code}',

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { secondTrainingOffice, trainingOffice } from '../../central/seed';
 import { startCentral, type CentralService } from '../../central/server';
 import { throttlePolicy } from '../../central/store';
+import { testDevice } from '../fixtures/device';
 import {
   auditAnchorSigningText,
   auditReceiptSchema,
@@ -52,13 +53,13 @@ function api(service: CentralService) {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
   };
-  const signIn = (officeCode: string, username: string, password: string, deviceId: string = randomUUID()) =>
-    call('POST', centralPaths.sessions, { body: { officeCode, username, password, deviceId } });
+  const signIn = (officeCode: string, username: string, password: string, device = testDevice()) =>
+    call('POST', centralPaths.sessions, { body: { officeCode, username, password, ...device.prove(officeCode, username) } });
   const session = async (officeCode: string, username: string, password: string) => {
-    const deviceId = randomUUID();
-    const answer = await signIn(officeCode, username, password, deviceId);
+    const device = testDevice();
+    const answer = await signIn(officeCode, username, password, device);
     expect(answer.status).toBe(200);
-    return { token: answer.body.token as string, operator: answer.body.operator, deviceId, officeCode, body: answer.body };
+    return { token: answer.body.token as string, operator: answer.body.operator, deviceId: device.deviceId, officeCode, body: answer.body };
   };
   return { call, signIn, session };
 }
@@ -159,6 +160,27 @@ describe('identity from the token', () => {
     ]);
   });
 
+  it('a device id belongs to the key that registered it: another key (or office) claiming it is refused', async () => {
+    const service = await central();
+    const { signIn } = api(service);
+    const desk = testDevice();
+    expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente', desk)).status).toBe(200);
+    // A colleague who learnt the device id signs in with their own key, claiming it.
+    const impostor = testDevice(desk.deviceId);
+    const claimed = await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria', impostor);
+    expect(claimed).toMatchObject({ status: 403, body: { code: 'device-mismatch' } });
+    // Another office's account on this device: refused too.
+    expect((await signIn(secondTrainingOffice.code, 'segreteria', 'prova-segreteria', desk)).body.code).toBe('device-mismatch');
+    // The desk itself, any of its office's accounts: fine.
+    expect((await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria', desk)).status).toBe(200);
+    // A proof that does not verify (another account's signature, replayed) is refused before anything.
+    const replayed = { ...desk.prove(trainingOffice.code, 'dirigente') };
+    const answer = await api(service).call('POST', centralPaths.sessions, {
+      body: { officeCode: trainingOffice.code, username: 'segreteria', password: 'prova-segreteria', ...replayed },
+    });
+    expect(answer).toMatchObject({ status: 400, body: { code: 'validation' } });
+  });
+
   it('a revoked session (DELETE /v2/sessions/current) is worth nothing after', async () => {
     const service = await central();
     const { call, session } = api(service);
@@ -201,7 +223,9 @@ describe('the scoped, minimised feed', () => {
     const found = await call('GET', `${centralPaths.requests}?fiscalCode=${roman.applicant.fiscalCode}`, { token: officeB.token });
     expect(found.body.items.map((request: EnablementRequest) => request.id)).toContain(roman.id);
     expect(Object.keys(found.body.items[0].applicant)).not.toContain('homePhone');
-    expect(enablementRequestSchema.strict().safeParse({ ...found.body.items[0], applicant: undefined }).success).toBe(false);
+    // Every field of the minimised request is one the contract names: nothing more travels.
+    expect(enablementRequestSchema.strict().safeParse(found.body.items[0]).success).toBe(true);
+    expect(enablementRequestSchema.shape.applicant.strict().safeParse(found.body.items[0].applicant).success).toBe(true);
 
     // A change in Roma never reaches Milano's feed; one in Milano does.
     const milanese = awaiting(service, 'MI')[0]!;
@@ -256,6 +280,31 @@ describe('sign-in throttling', () => {
     expect((await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria')).status).toBe(200);
   });
 
+  it('a burst of wrong passwords sent at once meets the block too (counted before the password check)', async () => {
+    const service = await central(5);
+    const { signIn } = api(service);
+    const answers = await Promise.all(Array.from({ length: 40 }, () => signIn(trainingOffice.code, 'dirigente', 'sbagliata')));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(throttlePolicy.accountFreeFailures);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - throttlePolicy.accountFreeFailures);
+  });
+
+  it('the block grows to its cap and the count is not forgotten while blocked', async () => {
+    const service = await central(5);
+    const { signIn } = api(service);
+    const blocks: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      let answer = await signIn(trainingOffice.code, 'segreteria', 'sbagliata');
+      while (answer.status === 401) answer = await signIn(trainingOffice.code, 'segreteria', 'sbagliata');
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      blocks.push(retryAfter);
+      service.advanceClock(retryAfter * 1000 + 1000);
+    }
+    // 30 s, 60 s, 120 s … up to 15 minutes, and it stays there: no free attempts come back in between.
+    expect(blocks.slice(0, 5)).toEqual([30, 60, 120, 240, 480]);
+    expect(blocks.slice(5)).toEqual([900, 900, 900, 900, 900]);
+  });
+
   it('a client guessing across many accounts is blocked as a client', async () => {
     const service = await central(5);
     const { signIn } = api(service);
@@ -271,8 +320,13 @@ describe('sign-in throttling', () => {
     const service = await central(5);
     const { signIn, call } = api(service);
     const order: string[] = [];
+    // Four accounts, four sign-ins each (under the per-account free attempts).
+    const accounts = [trainingOffice.code, secondTrainingOffice.code].flatMap((office) => [
+      [office, 'dirigente', 'prova-dirigente'],
+      [office, 'segreteria', 'prova-segreteria'],
+    ]);
     const signIns = Array.from({ length: 16 }, (_, i) =>
-      signIn(i % 2 ? secondTrainingOffice.code : trainingOffice.code, 'dirigente', 'prova-dirigente').then((answer) => {
+      signIn(...(accounts[i % 4] as [string, string, string])).then((answer) => {
         expect(answer.status).toBe(200);
         order.push('sign-in');
       }),
@@ -365,7 +419,8 @@ describe('audit anchors', () => {
     const service = await central(5);
     const { call, session } = api(service);
     const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
-    const head = { sequence: 12, hash: 'a'.repeat(64) };
+    const at = new Date().toISOString();
+    const head = { sequence: 12, hash: 'a'.repeat(64), at };
     const anchored = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: head });
     const receipt = auditReceiptSchema.parse(anchored.body);
     expect(receipt.anchor).toMatchObject({ ...head, officeCode: trainingOffice.code, deviceId: desk.deviceId });
@@ -381,12 +436,15 @@ describe('audit anchors', () => {
 
     // The same head again: the same receipt. Another head at that sequence, or before it: refused.
     expect((await call('POST', centralPaths.auditAnchors, { token: desk.token, body: head })).body).toEqual(receipt);
-    const rewritten = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 12, hash: 'b'.repeat(64) } });
+    const rewritten = await call('POST', centralPaths.auditAnchors, {
+      token: desk.token,
+      body: { sequence: 12, hash: 'b'.repeat(64), at },
+    });
     expect(rewritten).toMatchObject({ status: 409, body: { code: 'anchor-conflict' } });
-    expect((await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 3, hash: 'c'.repeat(64) } })).status).toBe(
-      409,
-    );
-    const later = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 20, hash: 'd'.repeat(64) } });
+    expect(
+      (await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 3, hash: 'c'.repeat(64), at } })).status,
+    ).toBe(409);
+    const later = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 20, hash: 'd'.repeat(64), at } });
     expect(later.status).toBe(200);
     expect((await call('GET', centralPaths.latestAuditAnchor, { token: desk.token })).body.receipt.anchor.sequence).toBe(20);
   });

@@ -1,11 +1,14 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral, type CentralService } from '../../central/server';
-import { auditHash, type AuditEntry } from '../../src-main/core/audit/audit-log';
+import { AuditAnchors } from '../../src-main/core/audit/anchors';
+import { AuditLog, auditHash, checkpointCitation, type AuditEntry } from '../../src-main/core/audit/audit-log';
+import { createMemoryLogger } from '../../src-main/core/log';
+import { CentralClient } from '../../src-main/core/sync/central-client';
 import type { EnablementRequest } from '../../shared/contract';
 import { centralPaths } from '../../shared/contract/central-api';
 import { createTestCore, rawOpen, ready } from '../fixtures/core';
@@ -177,6 +180,48 @@ describe("the service's answers reach the sign-in", () => {
   });
 });
 
+describe('the desk follows what the service says about the account', () => {
+  it('an office administrator without the permission to identify manages operators but records no outcome (it would be refused, and lost)', async () => {
+    const service = await central();
+    const admin = openDesk(service.url);
+    await admin.core.call('session.signIn', dirigente);
+    const created = await admin.core.call('operators.create', {
+      username: 'dsga.prova',
+      displayName: 'DSGA di prova',
+      role: 'office-admin',
+      canIdentify: false,
+    });
+    const temporary = created.ok ? created.value.temporaryPassword : '';
+    const desk = openDesk(service.url);
+    const signedIn = await desk.core.call('session.signIn', {
+      officeCode: office,
+      username: 'dsga.prova',
+      password: temporary,
+      newPassword: 'dsga-password-nuova',
+    });
+    expect(signedIn).toMatchObject({ ok: true, value: { canIdentify: false, operator: { role: 'office-admin' } } });
+    expect(await desk.core.call('operators.list', {})).toMatchObject({ ok: true });
+    const request = awaiting(service)[0]!;
+    await desk.core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
+    const refused = await desk.core.call('identifications.confirm', {
+      draft: draftFor(request),
+      acknowledgedWarnings: [],
+      password: 'dsga-password-nuova',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not-permitted' } });
+    expect(ready(desk.core).sync.outbox.counts().pending).toBe(0);
+  });
+
+  it('two operators signing in at once on one desk: the one refused leaves no live session on the service', async () => {
+    const service = await central();
+    const { core } = openDesk(service.url);
+    const answers = await Promise.all([core.call('session.signIn', segreteria), core.call('session.signIn', dirigente)]);
+    expect(answers.filter((answer) => answer.ok)).toHaveLength(1);
+    const sessions = () => (service.store.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+    await expect.poll(sessions).toBe(1);
+  });
+});
+
 describe('the anchored audit trail', () => {
   /** Rewrites the chain with the store key: drops the triggers, edits an entry, recomputes every hash after it. */
   function rewrite(path: string, key: Buffer, seq: number) {
@@ -264,12 +309,60 @@ describe('the anchored audit trail', () => {
         .run(receipt.anchor.sequence, receipt.anchor.hash, receipt.anchor.anchoredAt, JSON.stringify(receipt));
     restore.close();
     writeFileSync(join(test.dataDirectory, 'desk.key'), test.databaseKey.toString('hex'));
-    const cli = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'scripts/audit-verify.ts'), '--data-dir', test.dataDirectory, '--central-url', service.url],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, SPORTELLO_DB_KEY: '' } },
-    );
-    expect(cli.stdout).toContain(`riscritto dopo l’ancoraggio alla voce ${a1}`);
+    // Asynchronously: the service answers from this very process.
+    const cli = await new Promise<{ stdout: string; stderr: string; status: number | null }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'scripts/audit-verify.ts'), '--data-dir', test.dataDirectory, '--central-url', service.url],
+        { cwd: root, env: { ...process.env, SPORTELLO_DB_KEY: '' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (status) => resolve({ stdout, stderr, status }));
+    });
+    expect(cli.stdout + cli.stderr).toContain(`riscritto dopo l’ancoraggio alla voce ${a1}`);
     expect(cli.status).toBe(1);
+  });
+
+  it('a purge may drop anchored heads only once they are older than the shortest retention: a fake purge of recent history is caught', async () => {
+    const service = await central();
+    const { core } = openDesk(service.url);
+    await core.call('session.signIn', dirigente);
+    const store = ready(core).store;
+    const token = ready(core).session.currentToken()!;
+    const client = new CentralClient({ baseUrl: service.url });
+    const logger = createMemoryLogger();
+    const day = 24 * 60 * 60_000;
+
+    // History recorded ten days ago, anchored then.
+    const tenDaysAgo = Date.now() - 10 * day;
+    const old = new AuditLog(store, () => new Date(tenDaysAgo));
+    for (let i = 0; i < 4; i++) old.append('lookup', { operatorId: 'op-dirigente', fiscalCode: 'RSSMRA80A01H501U' });
+    await new AuditAnchors({ store, audit: old, client, logger, now: () => tenDaysAgo }).anchor(token, 'push');
+    // And today's, anchored today.
+    const audit = new AuditLog(store);
+    audit.append('lookup', { operatorId: 'op-dirigente', fiscalCode: 'RSSMRA80A01H501U' });
+    const anchors = new AuditAnchors({ store, audit, client, logger, now: Date.now });
+    await anchors.anchor(token, 'push');
+    expect(anchors.receipts()).toHaveLength(2);
+
+    // A retention purge of what is older than 7 days: the old anchor goes with it, legitimately.
+    store.inTransaction(() => {
+      const checkpoint = audit.removeBefore(new Date(Date.now() - 7 * day).toISOString())!;
+      audit.append('purge', { subject: checkpointCitation(checkpoint) });
+    });
+    expect(await anchors.verify(token)).toMatchObject({ ok: true, anchorSource: 'central' });
+
+    // Someone with the key "purges" today's anchored history too, checkpoint and citation in order.
+    const raw = store.sqlite;
+    raw.exec('DROP TRIGGER IF EXISTS audit_log_no_delete');
+    store.inTransaction(() => {
+      const checkpoint = audit.removeBefore(new Date(Date.now() + day).toISOString())!;
+      audit.append('purge', { subject: checkpointCitation(checkpoint) });
+    });
+    expect(audit.verify()).toMatchObject({ ok: true });
+    expect(await anchors.verify(token)).toMatchObject({ ok: false, reason: 'anchor' });
   });
 });

@@ -7,6 +7,7 @@ import type { EnablementRequest } from '../../shared/contract/central-api';
 import { CentralClient } from '../../src-main/core/sync/central-client';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
 import { createTestCore, ready } from '../fixtures/core';
+import { testDevice } from '../fixtures/device';
 import { submissionFor } from '../fixtures/outcomes';
 
 /** Real reference central service on 127.0.0.1, real encrypted SQLite files. */
@@ -298,8 +299,14 @@ describe('sync engine against the reference central service', () => {
   it('replays the stored answer for the same key and body, refuses the same key with another body', async () => {
     const { central } = await setup(20);
     const client = new CentralClient({ baseUrl: central.url });
-    const deviceId = randomUUID();
-    const signedIn = await client.signIn({ officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria', deviceId });
+    const device = testDevice();
+    const deviceId = device.deviceId;
+    const signedIn = await client.signIn({
+      officeCode: 'ZZIS00100A',
+      username: 'segreteria',
+      password: 'prova-segreteria',
+      ...device.prove('ZZIS00100A', 'segreteria'),
+    });
     const token = signedIn.ok ? signedIn.value.token : '';
     const request = awaiting(central, 1)[0]!;
     const key = randomUUID();

@@ -7,14 +7,20 @@ import {
   type SigningKeysResponse,
 } from '../../../shared/contract/central-api';
 import type { AuditVerificationResult } from '../../../shared/contract/operations';
+import { settingsLimits } from '../../../shared/contract/settings-limits';
 import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
+import { SettingsRepository } from '../settings/settings-repository';
 import { statementCache } from '../store/statements';
+import { SyncStateRepository } from '../sync/sync-state-repository';
 import type { CentralClient } from '../sync/central-client';
 import type { AuditLog } from './audit-log';
 
 /** At least this often the head is anchored, pushes or not. */
 export const anchorEveryMs = 24 * 60 * 60_000;
+/** A purge removes only entries older than the shortest retention an administrator can set. */
+const minimumRetentionMs = settingsLimits.retentionDays.min * 24 * 60 * 60_000;
+const clockToleranceMs = 5 * 60_000;
 
 const keysStateKey = 'centralSigningKeys';
 
@@ -55,7 +61,13 @@ export class AuditAnchors {
     },
   ) {
     this.sql = statementCache(parts.store.sqlite);
+    const state = new SyncStateRepository(parts.store);
+    const settings = new SettingsRepository(parts.store);
+    this.identity = () => ({ deviceId: state.get('clientId'), officeCode: settings.get('office') });
   }
+
+  /** Whose receipts these must be: this installation's device id and the office its store is bound to (null: not known yet). */
+  private readonly identity: () => { deviceId: string | null; officeCode: string | null };
 
   receipts(): AuditReceipt[] {
     const rows = this.sql('SELECT receipt FROM audit_anchors ORDER BY sequence').all() as { receipt: string }[];
@@ -142,9 +154,29 @@ export class AuditAnchors {
   }
 
   /**
+   * Whether the chain still holds what a receipt signed. A head a retention purge
+   * removed counts only when the purge could have removed it: the head was recorded at
+   * least the minimum retention before the purge, and the purge is not in the future.
+   */
+  private holds(receipt: AuditReceipt, identity: { deviceId: string | null; officeCode: string | null }): boolean {
+    const { anchor } = receipt;
+    // A receipt of another desk or office, put into this store, proves nothing about it.
+    if ((identity.deviceId && anchor.deviceId !== identity.deviceId) || (identity.officeCode && anchor.officeCode !== identity.officeCode))
+      return false;
+    const now = this.parts.audit.hashAt(anchor.sequence);
+    if (now.state === 'present') return now.hash === anchor.hash;
+    if (now.state === 'missing') return false;
+    if (now.hash !== null && now.hash !== anchor.hash) return false;
+    const checkpoint = this.parts.audit.checkpoint();
+    if (!checkpoint) return false;
+    const purgedAt = Date.parse(checkpoint.at);
+    return purgedAt <= this.parts.now() + clockToleranceMs && Date.parse(anchor.at) <= purgedAt - minimumRetentionMs;
+  }
+
+  /**
    * The chain's own check, then every signed head: the chain must still have, at each
    * anchored sequence, the hash the service signed. `token`: ask the service for its
-   * latest receipt too (online).
+   * latest receipt too (online), and its keys afresh.
    */
   async verify(token: string | null): Promise<AuditVerificationResult> {
     const chain = this.parts.audit.verify();
@@ -165,17 +197,14 @@ export class AuditAnchors {
       }
     }
     receipts.sort((a, b) => a.anchor.sequence - b.anchor.sequence);
+    const identity = this.identity();
     let anchoredSeq: number | null = null;
     for (const receipt of receipts) {
-      const { sequence, hash } = receipt.anchor;
-      const signed = await this.verifiedReceipt(receipt);
-      const now = this.parts.audit.hashAt(sequence);
-      if (now === 'purged' && signed) continue;
-      if (!signed || now !== hash) {
+      if (!(await this.verifiedReceipt(receipt)) || !this.holds(receipt, identity)) {
         // Rewritten after the last anchor that still matches: the altered entry lies after it.
         return { ok: false, entries: chain.entries, firstBrokenSeq: (anchoredSeq ?? 0) + 1, reason: 'anchor', anchoredSeq };
       }
-      anchoredSeq = sequence;
+      anchoredSeq = receipt.anchor.sequence;
     }
     if (!chain.ok) return { ...chain, anchoredSeq };
     return { ok: true, entries: chain.entries, anchoredSeq, anchorSource: source };

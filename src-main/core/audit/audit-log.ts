@@ -52,6 +52,11 @@ interface Checkpoint {
   hash: string;
 }
 
+/** A checkpoint as kept: with the time of the purge that made it. */
+export interface StoredCheckpoint extends Checkpoint {
+  at: string;
+}
+
 /** How a purge entry cites the checkpoint it made (verification looks for it). */
 export function checkpointCitation(checkpoint: Checkpoint): string {
   return `checkpoint=${checkpoint.throughSeq}:${checkpoint.hash}`;
@@ -102,25 +107,33 @@ export class AuditLog {
     return write.immediate();
   }
 
-  /** The chain's head: its last entry (or the last purge's checkpoint), null when empty. */
-  head(): { sequence: number; hash: string } | null {
-    const last =
-      (this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ??
-      this.checkpointAsLast();
-    return last ? { sequence: last.seq, hash: last.hash } : null;
+  /** The chain's head: its last entry (sequence, hash, when recorded), null when there is none. */
+  head(): { sequence: number; hash: string; at: string } | null {
+    const last = this.sql('SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string; at: string } | undefined;
+    return last ? { sequence: last.seq, hash: last.hash, at: last.at } : null;
+  }
+
+  /** The last purge's checkpoint, with when it was made. */
+  checkpoint(): StoredCheckpoint | null {
+    return (
+      (this.sql('SELECT through_seq AS throughSeq, hash, at FROM audit_checkpoints ORDER BY through_seq DESC LIMIT 1').get() as
+        StoredCheckpoint | undefined) ?? null
+    );
   }
 
   /**
-   * The hash the chain has at `seq` now: the entry's, or the checkpoint's when a purge
-   * ended there; `purged` when retention removed it; `missing` past the end.
+   * What the chain holds at `seq` now: the entry's hash; or `purged` when a retention
+   * purge removed it (with the checkpoint's hash when the purge ended exactly there);
+   * or `missing` past the end.
    */
-  hashAt(seq: number): string | 'purged' | 'missing' {
+  hashAt(seq: number): { state: 'present'; hash: string } | { state: 'purged'; hash: string | null } | { state: 'missing' } {
     const row = this.sql('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined;
-    if (row) return row.hash;
+    if (row) return { state: 'present', hash: row.hash };
     const checkpoint = this.latestCheckpoint();
-    if (checkpoint && seq === checkpoint.throughSeq) return checkpoint.hash;
-    if (checkpoint && seq < checkpoint.throughSeq) return 'purged';
-    return 'missing';
+    if (checkpoint && seq <= checkpoint.throughSeq)
+      return { state: 'purged', hash: seq === checkpoint.throughSeq ? checkpoint.hash : null };
+    return { state: 'missing' };
   }
 
   private latestCheckpoint(): Checkpoint | undefined {

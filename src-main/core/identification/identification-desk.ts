@@ -85,8 +85,15 @@ export class IdentificationDesk {
     return assessDraft(request, draft, todayIn('Europe/Rome', this.parts.now()));
   }
 
+  /** Only an account the central service lets identify records outcomes: any other would be refused there, and lost. */
+  private mayIdentify(): SessionInfo {
+    const current = this.signedIn();
+    if (!current.canIdentify) throw failures.cannotIdentify();
+    return current;
+  }
+
   async confirm(draft: IdentificationDraft, acknowledgedWarnings: string[], password: string): Promise<IdentificationResult> {
-    const before = this.signedIn().operator.id;
+    const before = this.mayIdentify().operator.id;
     await this.parts.session.checkPassword(password, 'confirm');
     // The outcome is recorded under whoever's password was checked, or not at all.
     if (this.parts.session.operatorId() !== before) throw failures.notSignedIn();
@@ -104,7 +111,7 @@ export class IdentificationDesk {
 
   /** `reasons` from the catalogue; `other` needs the note that says what. */
   async refuse(draft: IdentificationDraft, reasons: RefusalReasonCode[], note: string): Promise<IdentificationResult> {
-    this.signedIn();
+    this.mayIdentify();
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
     if (reasons.includes('other') && !note.trim()) throw failures.refusalNoteNeeded();

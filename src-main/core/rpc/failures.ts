@@ -63,6 +63,16 @@ export const failures = {
       'not-permitted',
       'Questo account non è abilitato a identificare (abilitazione revocata o account disattivato): rivolgersi al dirigente scolastico o al DSGA.',
     ),
+  deviceNotRecognised: () =>
+    fail(
+      'device-not-recognised',
+      'Il servizio centrale non riconosce questo computer: il suo identificativo risulta registrato con un’altra chiave o per un altro ufficio. Rivolgersi all’amministratore di sistema.',
+    ),
+  cannotIdentify: () =>
+    fail(
+      'not-permitted',
+      'Questo account non è abilitato a identificare i richiedenti (può gestire gli operatori): chiedere l’abilitazione al dirigente scolastico o al DSGA.',
+    ),
   passwordChangeRequired: () =>
     fail(
       'password-change-required',

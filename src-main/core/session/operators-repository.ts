@@ -18,11 +18,13 @@ export const passwordVerifierSchema = z.object({
 });
 export type PasswordVerifier = z.infer<typeof passwordVerifierSchema>;
 
-const cachedBodySchema = z.object({ operator: operatorSchema, office: officeSchema });
+const cachedBodySchema = z.object({ operator: operatorSchema, office: officeSchema, canIdentify: z.boolean().default(true) });
 
 export interface CachedOperator {
   operator: Operator;
   office: Office;
+  /** As the central service said at the last online sign-in. */
+  canIdentify: boolean;
   verifier: PasswordVerifier;
   /** Device time (ms) of the last online sign-in. */
   lastOnlineAt: number;
@@ -43,7 +45,7 @@ export class OperatorsRepository {
     ).run({
       key,
       operatorId: entry.operator.id,
-      body: JSON.stringify({ operator: entry.operator, office: entry.office }),
+      body: JSON.stringify({ operator: entry.operator, office: entry.office, canIdentify: entry.canIdentify }),
       verifier: JSON.stringify(entry.verifier),
       lastOnlineAt: new Date(entry.lastOnlineAt).toISOString(),
     });

@@ -1,10 +1,12 @@
-import { centralErrorCodes } from '../../../shared/contract/central-api';
+import { centralErrorCodes, type SignInResponse } from '../../../shared/contract/central-api';
 import type { SessionInfo } from '../../../shared/contract/sync';
 import type { AuditLog } from '../audit/audit-log';
 import type { EventHub } from '../events';
 import { failures, ServiceFailure, type PasswordCheck, type WrongPasswordCost } from '../rpc/failures';
 import type { CentralClient } from '../sync/central-client';
 import { accountKey, createVerifier, freeAttempts, matchesVerifier, type SignInThrottle } from './credentials';
+import type { SyncStateRepository } from '../sync/sync-state-repository';
+import { DeviceKey } from './device-key';
 import type { OperatorsRepository, PasswordVerifier } from './operators-repository';
 
 export interface SessionPolicy {
@@ -16,7 +18,8 @@ export interface SessionPolicy {
 
 export interface SessionManagerOptions {
   client: CentralClient;
-  deviceId: () => string;
+  /** Where this installation's device id and device key are kept (the key proves the device at sign-in). */
+  state: SyncStateRepository;
   events: EventHub;
   /** Called after a sign-in: online, the sync engine may send again; offline, it learns the service is away. */
   onSignedIn: (mode: SessionInfo['mode']) => void;
@@ -73,8 +76,10 @@ export class SessionManager {
   /** The tail of each account's queue of password checks. */
   private readonly accountQueues = new Map<string, Promise<void>>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
+  private readonly device: DeviceKey;
 
   constructor(private readonly options: SessionManagerOptions) {
+    this.device = new DeviceKey(options.state);
     this.idleTimer = setInterval(() => this.lockIfIdle(), options.idleCheckMs ?? 15_000);
     this.idleTimer.unref?.();
   }
@@ -149,40 +154,24 @@ export class SessionManager {
     password: string,
     newPassword: string | null = null,
   ): Promise<SessionInfo> {
-    const result = await this.options.client.signIn({ officeCode, username, password, deviceId: this.options.deviceId() });
+    const result = await this.options.client.signIn({ officeCode, username, password, ...this.device.prove(officeCode, username) });
     if (result.ok) {
-      if (result.value.passwordChangeRequired) {
-        if (!newPassword) {
-          // The temporary password was right: the service session it opened is not needed.
-          void this.options.client.signOut(result.value.token);
-          throw failures.passwordChangeRequired();
-        }
-        const changed = await this.options.client.changePassword(result.value.token, password, newPassword);
-        if (!changed.ok) {
-          void this.options.client.signOut(result.value.token);
-          if (changed.failure.kind === 'http' && changed.failure.status === 400)
-            throw failures.passwordRejected('deve essere lunga almeno 10 caratteri e diversa da quella temporanea.');
-          throw failures.centralError();
-        }
-        this.options.audit.append('password-changed', { subject: key });
-        password = newPassword;
+      const token = result.value.token;
+      try {
+        return await this.startOnline(key, { officeCode, username }, password, newPassword, result.value);
+      } catch (error) {
+        // The service said yes but the desk does not go on: its session must not outlive the refusal.
+        void this.options.client.signOut(token);
+        throw error;
       }
-      const verifier = await createVerifier(password);
-      const { operator, office } = result.value;
-      this.refuseOtherSessionOrOffice(key, office.code);
-      this.account = { officeCode, username };
-      this.options.storeOffice.bind(office.code);
-      this.options.operators.remember(key, { operator, office, verifier, lastOnlineAt: this.options.now() });
-      this.options.throttle.succeeded(key);
-      this.start(key, verifier, result.value.token, { operator, office, expiresAt: result.value.expiresAt, mode: 'online', locked: false });
-      this.options.onSignedIn('online');
-      return this.info!;
     }
     const failure = result.failure;
     if (failure.kind === 'http' && failure.status === 429 && failure.code === centralErrorCodes.tooManyAttempts) {
       // The service's own count (per account and per client, across every desk): no offline way round it.
       throw failures.signInDelayed(failure.retryAfterMs ?? 60_000);
     }
+    if (failure.kind === 'http' && failure.status === 403 && failure.code === centralErrorCodes.deviceMismatch)
+      throw failures.deviceNotRecognised();
     if (failure.kind === 'http' && failure.status === 403 && failure.code === centralErrorCodes.notPermitted) {
       // Revoked or disabled by the office: the verifier cached here must not let them in offline either.
       this.options.operators.forget(key);
@@ -201,6 +190,38 @@ export class SessionManager {
     const transient = failure.kind === 'network' || (failure.kind === 'http' && (failure.status >= 500 || failure.status === 429));
     if (!transient) throw failures.centralError();
     return this.signInOffline(key, password, { officeCode, username });
+  }
+
+  /** The service accepted the credentials: the temporary password changed if it was one, then the session starts. */
+  private async startOnline(
+    key: string,
+    account: { officeCode: string; username: string },
+    password: string,
+    newPassword: string | null,
+    signedIn: SignInResponse,
+  ): Promise<SessionInfo> {
+    if (signedIn.passwordChangeRequired) {
+      if (!newPassword) throw failures.passwordChangeRequired();
+      const changed = await this.options.client.changePassword(signedIn.token, password, newPassword);
+      if (!changed.ok) {
+        if (changed.failure.kind === 'http' && changed.failure.status === 400)
+          throw failures.passwordRejected('deve essere lunga almeno 10 caratteri e diversa da quella temporanea.');
+        throw failures.centralError();
+      }
+      this.options.audit.append('password-changed', { subject: key });
+      password = newPassword;
+    }
+    const verifier = await createVerifier(password);
+    const { operator, office, canIdentify } = signedIn;
+    this.refuseOtherSessionOrOffice(key, office.code);
+    this.account = account;
+    this.options.storeOffice.bind(office.code);
+    this.options.operators.remember(key, { operator, office, canIdentify, verifier, lastOnlineAt: this.options.now() });
+    this.options.throttle.succeeded(key);
+    const info: SessionInfo = { operator, office, canIdentify, expiresAt: signedIn.expiresAt, mode: 'online', locked: false };
+    this.start(key, verifier, signedIn.token, info);
+    this.options.onSignedIn('online');
+    return this.info!;
   }
 
   /** The central service cannot be reached: the verifier of the last online sign-in on this PC. */
@@ -225,6 +246,7 @@ export class SessionManager {
     this.start(key, cached.verifier, null, {
       operator: cached.operator,
       office: cached.office,
+      canIdentify: cached.canIdentify,
       expiresAt: new Date(cached.lastOnlineAt + validityMs).toISOString(),
       mode: 'offline',
       locked: false,

@@ -156,6 +156,8 @@ export class SyncEngine {
     const result = await this.options.client.health();
     if (result.ok) this.tracker.reachable();
     else if (result.failure.kind === 'network') this.tracker.unreachable(result.failure);
+    // (An offline sign-in probes: what waits for other operators is counted for the one now at the desk.)
+    this.tracker.countAwaitingOthers();
     this.tracker.emit();
     return result.ok;
   }

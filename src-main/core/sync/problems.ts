@@ -21,13 +21,18 @@ export const conflictReasons: Record<ConflictCode, string> = {
 };
 
 /** Why an outcome can never be sent (the row is `dead`). */
-export type DeadCode = 'request-not-found' | 'idempotency-key-reused' | 'payload-corrupt' | 'rejected';
+export type DeadCode =
+  'request-not-found' | 'idempotency-key-reused' | 'payload-corrupt' | 'rejected' | 'not-permitted' | 'identity-mismatch';
 
 const deadReasons: Record<DeadCode, string> = {
   'request-not-found': 'Il servizio centrale non conosce questa richiesta.',
   'idempotency-key-reused': 'Il servizio centrale ha già ricevuto un esito diverso con lo stesso identificativo: contattare l’assistenza.',
   'payload-corrupt': 'I dati dell’esito salvati sul computer risultano alterati: non sono stati inviati. Contattare l’assistenza.',
   rejected: 'Il servizio centrale ha rifiutato i dati dell’esito come non validi.',
+  'not-permitted':
+    'Il servizio centrale non ha accettato l’esito: l’account che lo ha registrato non è (più) abilitato a identificare. Far ripetere l’identificazione da un operatore abilitato.',
+  'identity-mismatch':
+    'Il servizio centrale non ha accettato l’esito: è stato inviato con l’accesso di un operatore, un ufficio o un computer diversi da chi lo ha registrato. Contattare l’assistenza.',
 };
 
 export const sessionExpiredForQueue = 'Sessione scaduta: accedere di nuovo per inviare gli esiti in coda.';

@@ -129,6 +129,7 @@ export class OutboxDrain {
       status.emit();
       if (stop) break;
     }
+    status.countAwaitingOthers();
     status.emit();
     if (answered) this.parts.onPushed?.();
   }
@@ -187,7 +188,10 @@ export class OutboxDrain {
     }
     // Anything else is permanent: park it as dead with its reason, go on with the others.
     const code: DeadCode =
-      failure.status === 404 ? 'request-not-found' : failure.code === 'idempotency-key-reused' ? 'idempotency-key-reused' : 'rejected';
+      failure.status === 404
+        ? 'request-not-found'
+        : ((['idempotency-key-reused', 'not-permitted', 'identity-mismatch'] as const).find((known) => known === failure.code) ??
+          'rejected');
     outbox.markDead(entry.opId, code, describeFailure(failure));
     this.parts.logger.warn('sync.dead', { opId: entry.opId, status: failure.status, code });
     return false;

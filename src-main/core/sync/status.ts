@@ -36,6 +36,11 @@ export class SyncStatusTracker {
   unreachableAt: number | null = null;
   needsSignIn = false;
   lastError: string | null = null;
+  /**
+   * Queued outcomes other operators recorded (they leave with their own sign-in).
+   * Counted when a drain ends, not at every status: the count joins the queue.
+   */
+  private awaitingOthers = 0;
   private lastSuccessAt: string | null = null;
   private stopped = false;
   private lastEmitted = '';
@@ -56,7 +61,7 @@ export class SyncStatusTracker {
       needsSignIn: this.needsSignIn,
       lastError: this.lastError,
       cachedRequests: this.parts.requests.count(),
-      awaitingOtherOperators: this.parts.outbox.awaitingOthers(this.parts.session.operatorId()),
+      awaitingOtherOperators: this.awaitingOthers,
     };
   }
 
@@ -83,11 +88,19 @@ export class SyncStatusTracker {
   signedIn(): void {
     this.needsSignIn = false;
     this.lastError = null;
+    this.countAwaitingOthers();
     this.emit();
   }
 
   operatorId(): string | null {
     return this.parts.session.operatorId();
+  }
+
+  /** Counts again what waits for other operators (after a drain, a sign-in or a sign-out). */
+  countAwaitingOthers(): void {
+    // (A probe may answer after the engine stopped and the store closed.)
+    if (this.stopped) return;
+    this.awaitingOthers = this.parts.outbox.awaitingOthers(this.parts.session.operatorId());
   }
 
   /** The token to send with, or null when there is none (or the last one was refused). */

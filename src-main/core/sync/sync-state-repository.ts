@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { LocalStore } from '../store/database';
 import { statementCache } from '../store/statements';
 
-export type SyncStateKey = 'cursor' | 'refetchCursor' | 'refetching' | 'clientId' | 'lastPullAt' | 'lastPushAt' | 'serverClockOffsetMs';
+export type SyncStateKey =
+  'cursor' | 'refetchCursor' | 'refetching' | 'clientId' | 'deviceKey' | 'lastPullAt' | 'lastPushAt' | 'serverClockOffsetMs';
 
 /** Key/value sync state (cursor, client id, last pull/push, server clock offset). */
 export class SyncStateRepository {
