@@ -24,8 +24,10 @@ function contentSecurityPolicyMeta(): Plugin {
 // out/renderer (the Vue app, also served by the browser host).
 export default defineConfig({
   main: {
-    // Everything is bundled but the SQLite driver (native prebuilds): package.json's
-    // `dependencies` lists only what must stay a real module in the package. drizzle's
+    // Everything is bundled but what must stay a real module in the package, listed in
+    // package.json's `dependencies`: the SQLite driver (native prebuilds), PGlite (its
+    // WebAssembly and data files load beside it: the training mode's central service)
+    // and node-postgres (for symmetry with the service run on a server). drizzle's
     // driver imports `better-sqlite3` by name: it is the SQLCipher build.
     resolve: { alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' } },
     build: {

@@ -4,6 +4,8 @@ import { chromiumExecutablePath, chromiumLaunchArgs } from './tests/fixtures/chr
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // One PostgreSQL cluster for the run: each test's central service gets a database in it.
+  globalSetup: './tests/setup/postgres.ts',
   tsconfig: './tsconfig.playwright.json',
   outputDir: 'test-results/playwright',
   fullyParallel: false,

@@ -116,22 +116,22 @@ export const deskUsage: BenchCase = {
 
       // User actions, happy path and delegate path.
       const host = await startBrowserHost({ core, logger, rendererDirectory });
-      const candidates = central.store
-        .officeRequestIds('ZZIS00100A')
-        .map((id) => central.store.getRequest(id)!)
-        .filter((r) => {
-          const card = central.store.trainingCard(r.id);
-          return (
-            r.status === 'awaiting-identification' &&
-            r.identificationRequired &&
-            card?.mrz &&
-            card.presentedDocument.number === r.declaredDocument.number
-          );
-        });
+      const cards = new Map<string, Awaited<ReturnType<typeof central.store.trainingCard>>>();
+      const officeRequests = await central.store.officeRequests('ZZIS00100A');
+      for (const r of officeRequests) cards.set(r.id, await central.store.trainingCard(r.id));
+      const candidates = officeRequests.filter((r) => {
+        const card = cards.get(r.id);
+        return (
+          r.status === 'awaiting-identification' &&
+          r.identificationRequired &&
+          card?.mrz &&
+          card.presentedDocument.number === r.declaredDocument.number
+        );
+      });
       const flows: Record<'happy' | 'delegate', number> = { happy: 0, delegate: 0 };
       for (const flow of ['happy', 'delegate'] as const) {
         const request: EnablementRequest = candidates[flow === 'happy' ? 0 : 1]!;
-        const mrz = central.store.trainingCard(request.id)!.mrz!.join('\n');
+        const mrz = (await central.store.trainingCard(request.id))!.mrz!.join('\n');
         const context = await browser.newContext({ locale: 'it-IT' });
         const page = await context.newPage();
         await signIn(page, host.issueLaunchUrl());

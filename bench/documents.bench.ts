@@ -14,7 +14,7 @@ export const documentGeneration: BenchCase = {
   name: 'documents',
   async run() {
     const central = await startCentral({ seed: 10, seedValue: 3 });
-    const request = central.store.getRequest('REQ-0000003')!;
+    const request = (await central.store.getRequest('REQ-0000003'))!;
     await central.close();
     const fonts = loadFonts(projectResources);
     const renderer = new DocumentRenderer(fonts, loadWording(projectResources), createMemoryLogger());

@@ -46,10 +46,8 @@ async function signIn(core: ReturnType<typeof benchCore>) {
   if (!result.ok) throw new Error(`sign-in failed: ${result.error.code}`);
 }
 
-function allRequests(central: CentralService): EnablementRequest[] {
-  return (central.store.db.prepare('SELECT body FROM requests ORDER BY seq').all() as { body: string }[]).map(
-    (row) => JSON.parse(row.body) as EnablementRequest,
-  );
+function allRequests(central: CentralService): Promise<EnablementRequest[]> {
+  return central.store.allRequests();
 }
 
 export const pullVersusRawInsert: BenchCase = {
@@ -109,7 +107,7 @@ export const lookupInLargeCache: BenchCase = {
     // Requests built from a template with distinct fiscal codes (generating a million
     // synthetic people is not what is measured).
     const central = await startCentral({ seed: 1000, seedValue: 6 });
-    const templates = allRequests(central);
+    const templates = await allRequests(central);
     try {
       // Lookups need a signed-in operator: an online sign-in on this desk, then a restart
       // with the service unreachable and an offline sign-in (no token: the cache path only).

@@ -3,8 +3,10 @@ import { startCentral } from './server';
 import { secondTrainingOffice, trainingOffice, trainingOperators } from './seed';
 
 /**
- * `npm run central -- --port 8787 --seed 5000 [--db FILE] [--admin] [--error-rate 0.1] ...`
- * The reference central service, on 127.0.0.1.
+ * `npm run central -- --port 8787 --seed 5000 [--database-url postgres://…] [--pglite DIR]
+ * [--admin] [--error-rate 0.1] ...`: the reference central service, on 127.0.0.1. The
+ * database: `--database-url` (or SPORTELLO_CENTRAL_DATABASE_URL), a PostgreSQL server;
+ * else `--pglite DIR`, PGlite in that folder; else PGlite in memory.
  */
 const { values } = parseArgs({
   options: {
@@ -12,7 +14,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '0' },
     'seed-value': { type: 'string', default: '1' },
     'admin-port': { type: 'string', default: '0' },
-    db: { type: 'string' },
+    'database-url': { type: 'string' },
+    pglite: { type: 'string' },
+    'pool-size': { type: 'string' },
     admin: { type: 'boolean', default: false },
     'error-rate': { type: 'string' },
     'latency-ms': { type: 'string' },
@@ -37,17 +41,18 @@ const faults = Object.fromEntries(
   }).filter(([, value]) => value !== undefined),
 );
 
+const databaseUrl = values['database-url'] ?? process.env.SPORTELLO_CENTRAL_DATABASE_URL;
 const central = await startCentral({
   port: Number(values.port),
   seed: Number(values.seed),
   seedValue: Number(values['seed-value']),
-  databasePath: values.db,
+  database: databaseUrl ? { url: databaseUrl, poolSize: number(values['pool-size']) } : { pglite: values.pglite ?? null },
   admin: values.admin,
   adminPort: Number(values['admin-port']),
   faults,
 });
 process.stdout.write(
-  `Servizio centrale di riferimento su ${central.url} (${central.store.requestCount()} richieste).\n` +
+  `Servizio centrale di riferimento su ${central.url} (${await central.store.requestCount()} richieste, ${central.store.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}).\n` +
     (central.adminUrl ? `Amministrazione (guasti, orologio, annullamenti): ${central.adminUrl}/admin/...\n` : '') +
     `Uffici ${trainingOffice.code} (${trainingOffice.comune}) e ${secondTrainingOffice.code} (${secondTrainingOffice.comune}); utenti: ${trainingOperators.map((o) => `${o.username}/${o.password}`).join(', ')}\n`,
 );

@@ -9,7 +9,7 @@ import {
   type Random,
 } from '../shared/domain/synthetic-people';
 import { findBirthPlace } from '../shared/domain/belfiore';
-import type { CentralStore, StoredRequest } from './store';
+import type { CentralStore, StoredRequest, TrainingCard } from './store';
 
 /**
  * Seeds the reference central service with synthetic enablement requests: every status
@@ -88,7 +88,7 @@ export interface SeedOptions {
   now: Date;
 }
 
-export function seedCentral(store: CentralStore, options: SeedOptions): void {
+export async function seedCentral(store: CentralStore, options: SeedOptions): Promise<void> {
   const random = createRandom(options.seed ?? 1);
   const nowIso = options.now.toISOString();
   const today = nowIso.slice(0, 10);
@@ -96,11 +96,13 @@ export function seedCentral(store: CentralStore, options: SeedOptions): void {
     [trainingOffice, trainingOperators],
     [secondTrainingOffice, secondTrainingOperators],
   ] as const) {
-    store.putOffice(office);
-    for (const { username, password, operator } of operators) store.putOperator(office.code, username, password, operator);
+    await store.putOffice(office);
+    for (const { username, password, operator } of operators) await store.putOperator(office.code, username, password, operator);
   }
 
-  const insert = store.db.transaction(() => {
+  const requests: StoredRequest[] = [];
+  const cards: TrainingCard[] = [];
+  {
     for (let i = 0; i < options.count; i++) {
       const person = syntheticPerson(random, { foreignShare: 0.2, omocodeShare: 0.02 });
       const document = syntheticIdentityCard(random, person, today);
@@ -147,12 +149,12 @@ export function seedCentral(store: CentralStore, options: SeedOptions): void {
         updatedAt: createdAt,
         enabledAt: status === 'enabled' ? addDays(createdAt, 1) : null,
       };
-      store.putRequest(request);
+      requests.push(request);
 
       // What the synthetic applicant shows: usually the declared card; sometimes not.
       const presented = { ...request.declaredDocument };
       if (random() < 0.04) presented.number = presented.number.slice(0, -2) + (presented.number.endsWith('AA') ? 'AB' : 'AA');
-      store.putTrainingCard({
+      cards.push({
         requestId: request.id,
         presentedDocument: presented,
         healthCardNumber: syntheticHealthCardNumber(random),
@@ -170,6 +172,7 @@ export function seedCentral(store: CentralStore, options: SeedOptions): void {
             : null,
       });
     }
-  });
-  insert();
+  }
+  await store.putRequests(requests);
+  await store.putTrainingCards(cards);
 }

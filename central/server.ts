@@ -21,7 +21,8 @@ import { parseFiscalCode } from '../shared/domain/fiscal-code';
 import { createRandom } from '../shared/domain/synthetic-people';
 import { isProvince, isRegion, scopeTag } from './scope';
 import { seedCentral, trainingOffice } from './seed';
-import { CentralStore, type StoredSession } from './store';
+import type { DatabaseLocation } from './db/database';
+import { CentralStore, type FeedPosition, type StoredSession } from './store';
 
 /**
  * The reference central service: the contract in shared/contract/central-api.ts served
@@ -50,8 +51,8 @@ export type Faults = z.infer<typeof faultsSchema>;
 export interface CentralOptions {
   port?: number;
   host?: string;
-  /** SQLite file, or in memory. */
-  databasePath?: string;
+  /** A PostgreSQL server (`{ url }`), or PGlite in a folder or in memory (`{ pglite }`, the default: memory). */
+  database?: DatabaseLocation;
   /** Synthetic requests to seed (only into an empty store). */
   seed?: number;
   seedValue?: number;
@@ -92,14 +93,14 @@ const loopback = (host: string) => host === '127.0.0.1' || host === '::1' || hos
  * Cursors name the store (epoch), the history generation (bumped by compaction), the
  * office's scope (a cursor of another scope is refused) and a sequence.
  */
-function encodeCursor(epoch: string, generation: string, scope: string, seq: number): string {
-  return Buffer.from(`${epoch}.${generation}.${scope}:${seq}`).toString('base64url');
+function encodeCursor(epoch: string, generation: string, scope: string, position: FeedPosition): string {
+  return Buffer.from(`${epoch}.${generation}.${scope}:${position.xid}:${position.id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { epoch: string; generation: string; scope: string; seq: number } | null {
+function decodeCursor(cursor: string): { epoch: string; generation: string; scope: string; position: FeedPosition } | null {
   const text = Buffer.from(cursor, 'base64url').toString();
-  const match = /^([0-9a-f]{12})\.(\d+)\.([A-Z0-9]{1,4}):(\d+)$/.exec(text);
-  return match ? { epoch: match[1]!, generation: match[2]!, scope: match[3]!, seq: Number(match[4]) } : null;
+  const match = /^([0-9a-f]{12})\.(\d+)\.([A-Z0-9]{1,4}):(\d{1,19}):([A-Za-z0-9-]{0,64})$/.exec(text);
+  return match ? { epoch: match[1]!, generation: match[2]!, scope: match[3]!, position: { xid: BigInt(match[4]!), id: match[5]! } } : null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -107,14 +108,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startCentral(options: CentralOptions = {}): Promise<CentralService> {
   const host = options.host ?? '127.0.0.1';
   if (!loopback(host)) throw new Error(`central service: loopback only, not ${host}`);
-  const store = new CentralStore(options.databasePath ?? ':memory:');
+  const store = await CentralStore.open(options.database ?? { pglite: null });
   let clockShift = 0;
   const baseNow = options.now ?? (() => new Date());
   const now = () => new Date(baseNow().getTime() + clockShift);
   const nowIso = () => now().toISOString();
   // Seeds once: the offices and their operators, then the synthetic requests.
-  if (options.seed !== undefined && store.officeScope(trainingOffice.code) === null)
-    seedCentral(store, { count: options.seed, seed: options.seedValue ?? 1, now: now() });
+  if (options.seed !== undefined && (await store.officeScope(trainingOffice.code)) === null)
+    await seedCentral(store, { count: options.seed, seed: options.seedValue ?? 1, now: now() });
+
+  /**
+   * Expiry is the server clock's: requests past it are marked expired before the feed or
+   * a lookup answers, at most once a second of server time per process (not at every poll).
+   */
+  let expiredUpTo = 0;
+  const expireDue = async () => {
+    if (now().getTime() - expiredUpTo < 1000) return;
+    expiredUpTo = now().getTime();
+    await store.expireDue(nowIso());
+  };
 
   let faults = faultsSchema.parse(options.faults ?? {});
   let dice = createRandom(faults.seed);
@@ -166,9 +178,13 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
    * The session of the bearer token, or null (the reply is sent). Unless `passwordChange`
    * is allowed, a session on a temporary password may do nothing else.
    */
-  const authenticate = (request: FastifyRequest, reply: FastifyReply, allow: { passwordChange?: boolean } = {}): StoredSession | null => {
+  const authenticate = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    allow: { passwordChange?: boolean } = {},
+  ): Promise<StoredSession | null> => {
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-    const session = match ? store.session(match[1]!, nowIso()) : null;
+    const session = match ? await store.session(match[1]!, nowIso()) : null;
     if (!session) {
       void error(reply, 401, centralErrorCodes.unauthorized, 'sign in again');
       return null;
@@ -180,8 +196,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return session;
   };
 
-  const officeAdmin = (request: FastifyRequest, reply: FastifyReply): StoredSession | null => {
-    const session = authenticate(request, reply);
+  const officeAdmin = async (request: FastifyRequest, reply: FastifyReply): Promise<StoredSession | null> => {
+    const session = await authenticate(request, reply);
     if (session && session.operator.role !== 'office-admin') {
       void error(reply, 403, centralErrorCodes.forbidden, 'office administrators only');
       return null;
@@ -193,7 +209,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
 
   app.get(centralPaths.health, async () => ({ status: 'ok', serverTime: nowIso(), version: options.version ?? '2' }));
 
-  app.get(centralPaths.keys, async () => ({ keys: store.publicKeys() }));
+  app.get(centralPaths.keys, async () => ({ keys: await store.publicKeys() }));
 
   app.post(centralPaths.sessions, async (request, reply) => {
     const parsed = signInRequestSchema.safeParse(request.body);
@@ -225,14 +241,14 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.delete(centralPaths.currentSession, async (request, reply) => {
-    const session = authenticate(request, reply, { passwordChange: true });
+    const session = await authenticate(request, reply, { passwordChange: true });
     if (!session) return reply;
-    store.revokeSession(session);
+    await store.revokeSession(session);
     return reply.code(204).send();
   });
 
   app.post(centralPaths.currentPassword, async (request, reply) => {
-    const session = authenticate(request, reply, { passwordChange: true });
+    const session = await authenticate(request, reply, { passwordChange: true });
     if (!session) return reply;
     const parsed = changePasswordRequestSchema.safeParse(request.body);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
@@ -249,26 +265,26 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.get(centralPaths.changes, async (request, reply) => {
-    const session = authenticate(request, reply);
+    const session = await authenticate(request, reply);
     if (!session) return reply;
     const parsed = changesQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
-    store.expireDue(nowIso());
-    const epoch = store.meta('epoch')!;
-    const generation = store.meta('generation') ?? '0';
+    await expireDue();
+    const epoch = store.epoch();
+    const generation = (await store.meta('generation')) ?? '0';
     const scope = scopeTag(session.scope.kind, session.scope.area);
-    let afterSeq = 0;
+    let after: FeedPosition | null = null;
     if (parsed.data.cursor) {
       const cursor = decodeCursor(parsed.data.cursor);
       if (!cursor || cursor.epoch !== epoch || cursor.generation !== generation || cursor.scope !== scope) {
         return error(reply, 410, centralErrorCodes.refetch, 'unknown or expired cursor: fetch everything again');
       }
-      afterSeq = cursor.seq;
+      after = cursor.position;
     }
-    const page = store.changesAfter(session.scope, afterSeq, parsed.data.limit);
+    const page = await store.changesAfter(session.scope, after, parsed.data.limit);
     // The stored JSON goes out as is: no parse and re-serialise of every request.
     const tail: Omit<ChangesResponse, 'items'> = {
-      nextCursor: encodeCursor(epoch, generation, scope, page.lastSeq),
+      nextCursor: encodeCursor(epoch, generation, scope, page.next),
       hasMore: page.hasMore,
       serverTime: nowIso(),
     };
@@ -276,16 +292,18 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.get(centralPaths.requests, async (request, reply) => {
-    if (!authenticate(request, reply)) return reply;
+    if (!(await authenticate(request, reply))) return reply;
     const parsed = lookupQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     const code = parseFiscalCode(parsed.data.fiscalCode, { on: nowIso().slice(0, 10) });
-    store.expireDue(nowIso());
-    return { items: code.ok ? store.findByFiscalCode(code.value.canonical) : [], serverTime: nowIso() };
+    await expireDue();
+    const found = code.ok ? await store.findByFiscalCode(code.value.canonical) : [];
+    // The stored JSON goes out as is.
+    return reply.type('application/json; charset=utf-8').send(`{"items":[${found.join(',')}],"serverTime":${JSON.stringify(nowIso())}}`);
   });
 
   app.post(centralPaths.identifications, async (request, reply) => {
-    const session = authenticate(request, reply);
+    const session = await authenticate(request, reply);
     if (!session) return reply;
     if (!session.canIdentify) return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
     const key = request.headers[idempotencyKeyHeader];
@@ -298,7 +316,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (body.operator.id !== session.operator.id || body.officeCode !== session.office.code || body.device.id !== session.deviceId)
       return error(reply, 403, centralErrorCodes.identityMismatch, 'the body names another operator, office or device than the session');
     const raw = (request as FastifyRequest & { rawText?: string }).rawText ?? '';
-    const result = store.applyIdentification(session, key, raw, body, nowIso());
+    const result = await store.applyIdentification(session, key, raw, body, nowIso());
     if (result.kind === 'reused')
       return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
     if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
@@ -312,30 +330,30 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.post(centralPaths.auditAnchors, async (request, reply) => {
-    const session = authenticate(request, reply);
+    const session = await authenticate(request, reply);
     if (!session) return reply;
     const parsed = auditHeadSchema.safeParse(request.body);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
-    const result = store.anchorAuditHead(session, parsed.data, nowIso());
+    const result = await store.anchorAuditHead(session, parsed.data, nowIso());
     if (result.kind === 'conflict')
       return error(reply, 409, centralErrorCodes.anchorConflict, 'this device anchored another head at or after that sequence');
     return result.receipt;
   });
 
   app.get(centralPaths.latestAuditAnchor, async (request, reply) => {
-    const session = authenticate(request, reply);
+    const session = await authenticate(request, reply);
     if (!session) return reply;
-    return { receipt: store.latestAnchor(session) };
+    return { receipt: await store.latestAnchor(session) };
   });
 
   app.get(centralPaths.operators, async (request, reply) => {
-    const session = officeAdmin(request, reply);
+    const session = await officeAdmin(request, reply);
     if (!session) return reply;
-    return { items: store.operatorsOf(session.office.code) };
+    return { items: await store.operatorsOf(session.office.code) };
   });
 
   app.post(centralPaths.operators, async (request, reply) => {
-    const session = officeAdmin(request, reply);
+    const session = await officeAdmin(request, reply);
     if (!session) return reply;
     const parsed = createOperatorRequestSchema.safeParse(request.body);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
@@ -345,13 +363,13 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.patch<{ Params: { id: string } }>(`${centralPaths.operators}/:id`, async (request, reply) => {
-    const session = officeAdmin(request, reply);
+    const session = await officeAdmin(request, reply);
     if (!session) return reply;
     const parsed = updateOperatorRequestSchema.safeParse(request.body);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
     // Nobody revokes or disables themselves: an office never locks out its last administrator by mistake.
     if (request.params.id === session.operator.id) return error(reply, 403, centralErrorCodes.forbidden, 'not on your own account');
-    const updated = store.updateOperator(session, request.params.id, parsed.data, nowIso());
+    const updated = await store.updateOperator(session, request.params.id, parsed.data, nowIso());
     return updated ?? error(reply, 404, centralErrorCodes.notFound, 'no such operator in this office');
   });
 
@@ -404,7 +422,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       return { serverTime: nowIso() };
     });
     admin.post<{ Params: { id: string; action: string } }>('/admin/requests/:id/:action', async (request, reply) => {
-      const current = store.getRequest(request.params.id);
+      const current = await store.getRequest(request.params.id);
       if (!current) return error(reply, 404, centralErrorCodes.notFound);
       const statuses: Record<string, typeof current.status> = {
         annul: 'annulled',
@@ -421,7 +439,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
         updatedAt: nowIso(),
         enabledAt: status === 'enabled' ? nowIso() : current.enabledAt,
       };
-      store.putRequest(updated);
+      await store.putRequest(updated);
       return updated;
     });
     admin.post<{ Params: { code: string } }>('/admin/offices/:code/scope', async (request, reply) => {
@@ -430,25 +448,25 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
         .refine((s) => (s.kind === 'national' ? true : s.kind === 'region' ? isRegion(s.area ?? '') : isProvince(s.area ?? '')))
         .safeParse(request.body);
       if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
-      if (!store.setOfficeScope(request.params.code, parsed.data.kind, parsed.data.area))
+      if (!(await store.setOfficeScope(request.params.code, parsed.data.kind, parsed.data.area)))
         return error(reply, 404, centralErrorCodes.notFound);
       return store.officeScope(request.params.code);
     });
     admin.get('/admin/effects', async () => store.effects());
     admin.get('/admin/audit-anchors', async () => store.allAnchors());
     admin.get('/admin/emails', async () => store.emails());
-    admin.post('/admin/compact', async () => (store.compact(), { ok: true }));
-    admin.post('/admin/revoke-sessions', async () => (store.revokeAllSessions(), { ok: true }));
+    admin.post('/admin/compact', async () => (await store.compact(), { ok: true }));
+    admin.post('/admin/revoke-sessions', async () => (await store.revokeAllSessions(), { ok: true }));
     admin.get<{ Params: { id: string } }>(
       '/admin/training-cards/:id',
-      async (request, reply) => store.trainingCard(request.params.id) ?? error(reply, 404, centralErrorCodes.notFound),
+      async (request, reply) => (await store.trainingCard(request.params.id)) ?? error(reply, 404, centralErrorCodes.notFound),
     );
     admin.get('/admin/requests', async (request, reply) => {
       const parsed = z
         .object({ status: z.string().optional(), limit: z.coerce.number().int().min(1).max(1_000_000).default(1000) })
         .safeParse(request.query);
       if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
-      const all = store.allRequestIds().map((id) => store.getRequest(id)!);
+      const all = await store.allRequests();
       return all.filter((r) => !parsed.data.status || r.status === parsed.data.status).slice(0, parsed.data.limit);
     });
     await admin.listen({ host, port: options.adminPort ?? 0 });
@@ -477,7 +495,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       listening = false;
       await app.close().catch(() => {});
       await adminApp?.close();
-      store.close();
+      await store.close();
     },
   };
   return service;

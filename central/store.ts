@@ -11,7 +11,7 @@ import {
   timingSafeEqual,
   verify,
 } from 'node:crypto';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type {
   AuditAnchor,
   AuditHead,
@@ -25,18 +25,21 @@ import type {
   OfficeScope,
   Operator,
 } from '../shared/contract/central-api';
-import { auditAnchorSigningText, deviceProofText, enablementRequestSchema, type SignInRequest } from '../shared/contract/central-api';
+import { auditAnchorSigningText, deviceProofText, type SignInRequest } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
+import { openCentralDatabase, rows, type CentralDatabase, type CentralDb, type DatabaseLocation } from './db/database';
+import * as t from './db/schema';
 import { describeScope, regionOf, type ScopeKind } from './scope';
 
 /**
- * The reference central service's own store (plain SQLite: it stands in for the
- * Ministry's system and holds only synthetic data). Every change to a request takes a
- * new sequence number; the changes feed is "requests of the office's scope with seq >
- * cursor". Sessions are bound to an operator, an office and a device; idempotency keys
- * are the office's own.
+ * The reference central service's store, on PostgreSQL (a server, or PGlite in-process):
+ * it stands in for the Ministry's system and holds only synthetic data. Everything a
+ * request needs is a row: any number of service processes can share one database.
+ * Sessions are bound to an operator, an office and a device; idempotency keys are the
+ * office's own; the changes feed is "the scope's rows changed by transactions that have
+ * all finished, after the cursor".
  */
-type Db = InstanceType<typeof Database>;
+type Tx = Parameters<Parameters<CentralDb['transaction']>[0]>[0];
 
 export interface TrainingCard {
   requestId: string;
@@ -61,110 +64,11 @@ export interface StoredSession {
   expiresAt: string;
 }
 
-/** Bumped when the tables change: a store of another version (training data only) is rebuilt. */
-const schemaVersion = '3';
-
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS requests (
-  id TEXT PRIMARY KEY,
-  seq INTEGER NOT NULL UNIQUE,
-  fiscal_code TEXT NOT NULL,
-  status TEXT NOT NULL,
-  expires_at TEXT NOT NULL,
-  province TEXT NOT NULL,
-  region TEXT NOT NULL,
-  body TEXT NOT NULL,
-  wire TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS requests_fiscal_code ON requests (fiscal_code);
-CREATE INDEX IF NOT EXISTS requests_province_seq ON requests (province, seq);
-CREATE INDEX IF NOT EXISTS requests_region_seq ON requests (region, seq);
-CREATE INDEX IF NOT EXISTS requests_expiry ON requests (expires_at) WHERE status IN ('awaiting-code-confirmation', 'awaiting-identification');
-CREATE TABLE IF NOT EXISTS idempotency (
-  office_code TEXT NOT NULL,
-  key TEXT NOT NULL,
-  body_hash TEXT NOT NULL,
-  response TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  PRIMARY KEY (office_code, key)
-);
-CREATE TABLE IF NOT EXISTS effects (
-  office_code TEXT NOT NULL,
-  key TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  code TEXT NOT NULL,
-  operator_id TEXT NOT NULL,
-  device_id TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  PRIMARY KEY (office_code, key)
-);
-CREATE TABLE IF NOT EXISTS emails (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  request_id TEXT NOT NULL,
-  recipient TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS offices (
-  code TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  comune TEXT NOT NULL,
-  province TEXT NOT NULL,
-  scope_kind TEXT NOT NULL DEFAULT 'province',
-  scope_area TEXT
-);
-CREATE TABLE IF NOT EXISTS operators (
-  id TEXT PRIMARY KEY,
-  office_code TEXT NOT NULL REFERENCES offices(code),
-  username TEXT NOT NULL,
-  display_name TEXT NOT NULL,
-  role TEXT NOT NULL,
-  password_hash TEXT NOT NULL,
-  can_identify INTEGER NOT NULL DEFAULT 1,
-  disabled INTEGER NOT NULL DEFAULT 0,
-  must_change_password INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (office_code, username)
-);
-CREATE TABLE IF NOT EXISTS operator_changes (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  office_code TEXT NOT NULL,
-  actor_id TEXT NOT NULL,
-  operator_id TEXT NOT NULL,
-  change TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  token_hash TEXT PRIMARY KEY,
-  operator_id TEXT NOT NULL REFERENCES operators(id),
-  device_id TEXT NOT NULL,
-  expires_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_operator ON sessions (operator_id);
-CREATE TABLE IF NOT EXISTS sign_in_failures (
-  subject TEXT PRIMARY KEY,
-  failures INTEGER NOT NULL,
-  last_at TEXT NOT NULL,
-  blocked_until TEXT
-);
-CREATE TABLE IF NOT EXISTS devices (
-  device_id TEXT PRIMARY KEY,
-  office_code TEXT NOT NULL REFERENCES offices(code),
-  public_key TEXT NOT NULL,
-  registered_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit_anchors (
-  office_code TEXT NOT NULL,
-  device_id TEXT NOT NULL,
-  sequence INTEGER NOT NULL,
-  hash TEXT NOT NULL,
-  anchored_at TEXT NOT NULL,
-  receipt TEXT NOT NULL,
-  PRIMARY KEY (office_code, device_id, sequence)
-);
-CREATE TABLE IF NOT EXISTS training_cards (request_id TEXT PRIMARY KEY, body TEXT NOT NULL);
-`;
+/** A position in the changes feed: every change by a transaction below `xid` (and, at `xid`, ids up to `id`) was delivered. */
+export interface FeedPosition {
+  xid: bigint;
+  id: string;
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -175,15 +79,15 @@ export function hashPassword(password: string, salt = randomBytes(16).toString('
   return `scrypt:${salt}:${scryptSync(password, salt, 32, scryptParameters).toString('hex')}`;
 }
 
-async function hashPasswordAsync(password: string): Promise<string> {
-  const salt = randomBytes(16).toString('hex');
-  return `scrypt:${salt}:${(await scryptAsync(password, salt)).toString('hex')}`;
-}
-
 function scryptAsync(password: string, salt: string): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password, salt, 32, scryptParameters, (error, key) => (error ? reject(error) : resolve(key))),
   );
+}
+
+async function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(16).toString('hex');
+  return `scrypt:${salt}:${(await scryptAsync(password, salt)).toString('hex')}`;
 }
 
 /** Off the event loop (libuv's thread pool): sign-ins do not hold up other requests. */
@@ -197,7 +101,7 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 /** Checked when the account does not exist, so both cases cost the same. */
 const decoyHash = hashPassword('decoy', '00');
 
-/** Sign-in throttling: per account and per client, counted in the store. */
+/** Sign-in throttling: per account and per client, counted in the database. */
 export const throttlePolicy = {
   windowMs: 15 * 60_000,
   accountFreeFailures: 5,
@@ -212,26 +116,16 @@ export function temporaryPassword(): string {
   return Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)]).join('');
 }
 
-interface OperatorRow {
-  id: string;
-  office_code: string;
-  username: string;
-  display_name: string;
-  role: Operator['role'];
-  password_hash: string;
-  can_identify: number;
-  disabled: number;
-  must_change_password: number;
-}
+type OperatorRow = typeof t.operators.$inferSelect;
 
 const managed = (row: OperatorRow): ManagedOperator => ({
   id: row.id,
   username: row.username,
-  displayName: row.display_name,
+  displayName: row.displayName,
   role: row.role,
-  canIdentify: row.can_identify === 1,
-  disabled: row.disabled === 1,
-  passwordChangeRequired: row.must_change_password === 1,
+  canIdentify: row.canIdentify,
+  disabled: row.disabled,
+  passwordChangeRequired: row.mustChangePassword,
 });
 
 export type SignInResult =
@@ -253,301 +147,375 @@ function deviceProofHolds(input: Pick<SignInRequest, 'officeCode' | 'username' |
   }
 }
 
+/** What a desk receives of a stored request: the contract's fields only (minimisation). */
+function toWire(stored: StoredRequest): EnablementRequest {
+  const { homePhone: _notSent, ...applicant } = stored.applicant;
+  return { ...stored, applicant };
+}
+
+function requestRow(request: StoredRequest) {
+  const canonical = parseFiscalCode(request.applicant.fiscalCode, { on: request.createdAt.slice(0, 10) });
+  const province = request.applicant.domicile.province.toUpperCase();
+  return {
+    id: request.id,
+    fiscalCode: canonical.ok ? canonical.value.canonical : request.applicant.fiscalCode,
+    status: request.status,
+    expiresAt: request.expiresAt,
+    province,
+    region: regionOf(province) ?? '',
+    body: request,
+    wire: JSON.stringify(toWire(request)),
+  };
+}
+
+/** The transaction id of the change, for the feed (set on every insert and update). */
+const currentXid = sql<bigint>`(pg_current_xact_id()::text::bigint)`;
+
+const scopeFilter = (scope: OfficeScope) =>
+  scope.kind === 'national'
+    ? sql`TRUE`
+    : scope.kind === 'region'
+      ? sql`${t.requests.region} = ${scope.area}`
+      : sql`${t.requests.province} = ${scope.area}`;
+
 export class CentralStore {
-  readonly db: Db;
-  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
   private signingKey: { keyId: string; privateKey: ReturnType<typeof createPrivateKey>; publicKeyDer: string } | null = null;
 
-  /** Each SQL text prepared once. */
-  private sql(text: string): Database.Statement<unknown[]> {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text) as Database.Statement<unknown[]>;
-      this.statements.set(text, statement);
-    }
-    return statement;
+  private constructor(
+    private readonly database: CentralDatabase,
+    /** Epoch and generation, read at start (the generation is read again by the feed). */
+    private epochValue: string,
+  ) {}
+
+  get db(): CentralDb {
+    return this.database.db;
   }
 
-  constructor(path = ':memory:') {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.rebuildIfOlder();
-    this.db.exec(schema);
-    if (this.meta('epoch') === null) {
-      this.setMeta('schema_version', schemaVersion);
-      this.setMeta('epoch', randomBytes(6).toString('hex'));
-      this.setMeta('next_seq', '1');
-      this.setMeta('generation', '0');
-    }
+  get kind(): CentralDatabase['kind'] {
+    return this.database.kind;
   }
 
-  /** The reference store holds synthetic data only: one of an older layout starts again empty. */
-  private rebuildIfOlder(): void {
-    const tables = (this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
-    if (!tables.includes('meta')) return;
-    const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-    if (version?.value === schemaVersion) return;
-    this.db.pragma('foreign_keys = OFF');
-    for (const table of tables.filter((name) => !name.startsWith('sqlite_'))) this.db.exec(`DROP TABLE "${table}"`);
-    this.db.pragma('foreign_keys = ON');
+  /** Opens (and migrates) the database; a fresh one gets its epoch and signing key, once, whichever process comes first. */
+  static async open(location: DatabaseLocation): Promise<CentralStore> {
+    const database = await openCentralDatabase(location);
+    const pkcs8 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    await database.db
+      .insert(t.meta)
+      .values([
+        { key: 'epoch', value: randomBytes(6).toString('hex') },
+        { key: 'generation', value: '0' },
+        { key: 'signing_key', value: pkcs8 },
+      ])
+      .onConflictDoNothing();
+    const store = new CentralStore(database, '');
+    store.epochValue = (await store.meta('epoch'))!;
+    return store;
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    return this.database.close();
   }
 
-  meta(key: string): string | null {
-    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  epoch(): string {
+    return this.epochValue;
+  }
+
+  async meta(key: string): Promise<string | null> {
+    const [row] = await this.db.select({ value: t.meta.value }).from(t.meta).where(eq(t.meta.key, key));
     return row?.value ?? null;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-  }
-
-  private nextSeq(): number {
-    const seq = Number(this.meta('next_seq'));
-    this.setMeta('next_seq', String(seq + 1));
-    return seq;
   }
 
   // --- requests -------------------------------------------------------------------
 
-  /** Inserts or replaces a request, giving it the next sequence number. */
-  putRequest(request: StoredRequest): void {
-    const canonical = parseFiscalCode(request.applicant.fiscalCode, { on: request.createdAt.slice(0, 10) });
-    const fiscalCode = canonical.ok ? canonical.value.canonical : request.applicant.fiscalCode;
-    const province = request.applicant.domicile.province.toUpperCase();
-    const wire = JSON.stringify(toWire(request));
-    this.sql(
-      `INSERT INTO requests (id, seq, fiscal_code, status, expires_at, province, region, body, wire) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, fiscal_code = excluded.fiscal_code, status = excluded.status,
-           expires_at = excluded.expires_at, province = excluded.province, region = excluded.region, body = excluded.body, wire = excluded.wire`,
-    ).run(
-      request.id,
-      this.nextSeq(),
-      fiscalCode,
-      request.status,
-      request.expiresAt,
-      province,
-      regionOf(province) ?? '',
-      JSON.stringify(request),
-      wire,
-    );
+  /** Inserts or replaces requests (each change takes the writing transaction's id, for the feed). */
+  async putRequests(requests: readonly StoredRequest[], db: CentralDb | Tx = this.db): Promise<void> {
+    for (let start = 0; start < requests.length; start += 500) {
+      const values = requests.slice(start, start + 500).map(requestRow);
+      await db
+        .insert(t.requests)
+        .values(values)
+        .onConflictDoUpdate({
+          target: t.requests.id,
+          set: {
+            changedXid: currentXid,
+            fiscalCode: sql`excluded.fiscal_code`,
+            status: sql`excluded.status`,
+            expiresAt: sql`excluded.expires_at`,
+            province: sql`excluded.province`,
+            region: sql`excluded.region`,
+            body: sql`excluded.body`,
+            wire: sql`excluded.wire`,
+          },
+        });
+    }
+  }
+
+  putRequest(request: StoredRequest): Promise<void> {
+    return this.putRequests([request]);
   }
 
   /** The service's full record. */
-  getRequest(id: string): StoredRequest | null {
-    const row = this.sql('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as StoredRequest) : null;
+  async getRequest(id: string): Promise<StoredRequest | null> {
+    const [row] = await this.db.select({ body: t.requests.body }).from(t.requests).where(eq(t.requests.id, id));
+    return row ? (row.body as StoredRequest) : null;
   }
 
-  /** What a desk receives (minimised). */
-  getWireRequest(id: string): EnablementRequest | null {
-    const row = this.sql('SELECT wire FROM requests WHERE id = ?').get(id) as { wire: string } | undefined;
-    return row ? enablementRequestSchema.parse(JSON.parse(row.wire)) : null;
+  async findByFiscalCode(canonicalFiscalCode: string): Promise<string[]> {
+    const found = await this.db
+      .select({ wire: t.requests.wire })
+      .from(t.requests)
+      .where(eq(t.requests.fiscalCode, canonicalFiscalCode))
+      .orderBy(asc(t.requests.id));
+    return found.map((row) => row.wire);
   }
 
-  findByFiscalCode(canonicalFiscalCode: string): EnablementRequest[] {
-    const rows = this.sql('SELECT wire FROM requests WHERE fiscal_code = ? ORDER BY seq').all(canonicalFiscalCode) as { wire: string }[];
-    return rows.map((row) => JSON.parse(row.wire) as EnablementRequest);
+  /**
+   * The scope's requests changed after `after`, as their minimised JSON text, by
+   * transactions that have all finished (below the oldest one still running): a change
+   * committed late is delivered late, never skipped. Keyset pages over the (scope,
+   * transaction, id) index: an up-to-date desk's poll costs its changes, not the table.
+   */
+  async changesAfter(
+    scope: OfficeScope,
+    after: FeedPosition | null,
+    limit: number,
+  ): Promise<{ bodies: string[]; next: FeedPosition; hasMore: boolean }> {
+    const position = after ?? { xid: 0n, id: '' };
+    const page = await rows<{ changed_xid: string; id: string; wire: string; horizon: string }>(
+      this.db,
+      sql`WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS h)
+          SELECT r.changed_xid::text AS changed_xid, r.id, r.wire, horizon.h::text AS horizon
+            FROM horizon LEFT JOIN LATERAL (
+              SELECT changed_xid, id, wire FROM requests
+               WHERE ${scopeFilter(scope)} AND (changed_xid, id) > (${position.xid.toString()}::bigint, ${position.id})
+                 AND changed_xid < horizon.h
+               ORDER BY changed_xid, id LIMIT ${limit + 1}
+            ) r ON TRUE`,
+    );
+    const found = page.filter((row) => row.id !== null);
+    const horizon = BigInt(page[0]?.horizon ?? '0');
+    const delivered = found.slice(0, limit);
+    const hasMore = found.length > limit;
+    const last = delivered.at(-1);
+    // A full page ends at its last row; otherwise everything below the horizon is delivered.
+    const next =
+      hasMore && last ? { xid: BigInt(last.changed_xid), id: last.id } : horizon > position.xid ? { xid: horizon, id: '' } : position;
+    return { bodies: delivered.map((row) => row.wire), next, hasMore };
   }
 
-  /** Requests of a scope changed after `afterSeq`, in server order, as their minimised JSON text. */
-  changesAfter(scope: OfficeScope, afterSeq: number, limit: number): { bodies: string[]; lastSeq: number; hasMore: boolean } {
-    const where = scope.kind === 'national' ? '' : scope.kind === 'region' ? 'region = ? AND' : 'province = ? AND';
-    const parameters = scope.kind === 'national' ? [afterSeq, limit + 1] : [scope.area, afterSeq, limit + 1];
-    const rows = this.sql(`SELECT seq, wire FROM requests WHERE ${where} seq > ? ORDER BY seq LIMIT ?`).all(...parameters) as {
-      seq: number;
-      wire: string;
-    }[];
-    const page = rows.slice(0, limit);
-    return {
-      bodies: page.map((row) => row.wire),
-      lastSeq: page.length > 0 ? page[page.length - 1]!.seq : afterSeq,
-      hasMore: rows.length > limit,
-    };
+  async requestCount(scope?: OfficeScope): Promise<number> {
+    const [row] = await rows<{ n: string }>(
+      this.db,
+      sql`SELECT count(*)::text AS n FROM requests WHERE ${scope ? scopeFilter(scope) : sql`TRUE`}`,
+    );
+    return Number(row!.n);
   }
 
-  requestCount(scope?: OfficeScope): number {
-    if (!scope || scope.kind === 'national') return (this.sql('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
-    const column = scope.kind === 'region' ? 'region' : 'province';
-    return (this.sql(`SELECT count(*) AS n FROM requests WHERE ${column} = ?`).get(scope.area) as { n: number }).n;
+  /** Every request (full records), in id order: tests and admin. */
+  async allRequests(scope?: OfficeScope): Promise<StoredRequest[]> {
+    const found = await this.db
+      .select({ body: t.requests.body })
+      .from(t.requests)
+      .where(scope ? scopeFilter(scope) : sql`TRUE`)
+      .orderBy(asc(t.requests.id));
+    return found.map((row) => row.body as StoredRequest);
   }
 
-  allRequestIds(): string[] {
-    return (this.sql('SELECT id FROM requests ORDER BY seq').all() as { id: string }[]).map((row) => row.id);
-  }
-
-  /** Ids of the requests in a scope (tests and admin). */
-  requestIdsIn(scope: OfficeScope): string[] {
-    if (scope.kind === 'national') return this.allRequestIds();
-    const column = scope.kind === 'region' ? 'region' : 'province';
-    return (this.sql(`SELECT id FROM requests WHERE ${column} = ? ORDER BY seq`).all(scope.area) as { id: string }[]).map((row) => row.id);
-  }
-
-  /** Ids of the requests in an office's scope: what its desks hold a copy of. */
-  officeRequestIds(officeCode: string): string[] {
-    const scope = this.officeScope(officeCode);
-    return scope ? this.requestIdsIn(scope) : [];
+  /** The requests in an office's scope: what its desks hold a copy of. */
+  async officeRequests(officeCode: string): Promise<StoredRequest[]> {
+    const scope = await this.officeScope(officeCode);
+    return scope ? this.allRequests(scope) : [];
   }
 
   /** Moves every request past its expiry to `expired` (the server's clock decides). */
-  expireDue(nowIso: string): number {
-    const due = this.sql(
-      `SELECT body FROM requests WHERE status IN ('awaiting-code-confirmation', 'awaiting-identification') AND expires_at < ?`,
-    ).all(nowIso) as { body: string }[];
-    const update = this.db.transaction(() => {
-      for (const row of due) {
-        const request = JSON.parse(row.body) as StoredRequest;
-        this.putRequest({ ...request, status: 'expired', version: request.version + 1, updatedAt: nowIso });
-      }
+  async expireDue(nowIso: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ body: t.requests.body })
+        .from(t.requests)
+        .where(sql`status IN ('awaiting-code-confirmation', 'awaiting-identification') AND expires_at < ${nowIso}`)
+        .for('update', { skipLocked: true });
+      const expired = due.map((row) => {
+        const request = row.body as StoredRequest;
+        return { ...request, status: 'expired' as const, version: request.version + 1, updatedAt: nowIso };
+      });
+      await this.putRequests(expired, tx);
+      return expired.length;
     });
-    update();
-    return due.length;
   }
 
   /** Forgets change history: every cursor issued so far gets 410 refetch. */
-  compact(): void {
-    this.setMeta('generation', String(Number(this.meta('generation') ?? '0') + 1));
+  async compact(): Promise<void> {
+    await this.db.execute(sql`UPDATE meta SET value = (value::int + 1)::text WHERE key = 'generation'`);
   }
 
   // --- identifications -----------------------------------------------------------
 
   /**
    * Applies one identification exactly once per office and key, in one transaction: the
-   * stored answer for a known key (or `reused` when the body differs), else the business
-   * outcome, its effect, the confirmation email and the stored answer. The caller has
-   * checked that the body names the session's operator, office and device.
+   * key is claimed first (a second claim of the same key, from any process, waits for the
+   * first to commit and then finds its answer), the request row locked, then the
+   * business outcome, its effect, the confirmation email and the stored answer. The
+   * caller has checked that the body names the session's operator, office and device.
    */
-  applyIdentification(
+  async applyIdentification(
     session: StoredSession,
     key: string,
     rawBody: string,
     submission: IdentificationSubmission,
     nowIso: string,
-  ): { kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' } {
+  ): Promise<{ kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' }> {
     const bodyHash = sha256(rawBody);
     const office = session.office.code;
-    const run = this.db.transaction(() => {
-      const existing = this.sql('SELECT body_hash, response FROM idempotency WHERE office_code = ? AND key = ?').get(office, key) as
-        { body_hash: string; response: string } | undefined;
-      if (existing) {
-        if (existing.body_hash !== bodyHash) return { kind: 'reused' as const };
-        return { kind: 'answer' as const, answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
-      }
-      const stored = this.getRequest(submission.requestId);
-      if (!stored) return { kind: 'not-found' as const };
-      const request = toWire(stored);
-      let answer: IdentificationAnswer;
-      const conflict = conflictFor(request, submission, nowIso);
-      if (conflict) {
-        answer = { status: 'conflict', code: conflict, request };
-      } else if (submission.outcome === 'confirmed') {
-        const change = { status: 'enabled' as const, version: request.version + 1, updatedAt: nowIso, enabledAt: nowIso };
-        this.putRequest({ ...stored, ...change });
-        this.sql('INSERT INTO emails (request_id, recipient, subject, created_at) VALUES (?, ?, ?, ?)').run(
-          request.id,
-          request.applicant.email,
-          'Istanze OnLine: abilitazione confermata',
-          nowIso,
-        );
-        answer = { status: 'accepted', code: 'identified', request: { ...request, ...change } };
-      } else {
-        answer = { status: 'accepted', code: 'refusal-recorded', request };
-      }
-      this.sql(
-        'INSERT INTO effects (office_code, key, request_id, outcome, code, operator_id, device_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(office, key, request.id, submission.outcome, answer.code, session.operator.id, session.deviceId, nowIso);
-      this.sql('INSERT INTO idempotency (office_code, key, body_hash, response, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        office,
-        key,
-        bodyHash,
-        JSON.stringify(answer),
-        nowIso,
-      );
-      return { kind: 'answer' as const, answer, replayed: false };
-    });
-    return run.immediate();
+    const notFound = new Error('not-found');
+    try {
+      return await this.db.transaction(async (tx) => {
+        const claimed = await tx
+          .insert(t.idempotency)
+          .values({ officeCode: office, key, bodyHash, response: '', createdAt: nowIso })
+          .onConflictDoNothing()
+          .returning({ key: t.idempotency.key });
+        if (claimed.length === 0) {
+          const [existing] = await tx
+            .select({ bodyHash: t.idempotency.bodyHash, response: t.idempotency.response })
+            .from(t.idempotency)
+            .where(and(eq(t.idempotency.officeCode, office), eq(t.idempotency.key, key)));
+          if (!existing || existing.bodyHash !== bodyHash) return { kind: 'reused' as const };
+          return { kind: 'answer' as const, answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
+        }
+        const [row] = await tx
+          .select({ body: t.requests.body })
+          .from(t.requests)
+          .where(eq(t.requests.id, submission.requestId))
+          .for('update');
+        // Unknown request: the claim goes with the rolled-back transaction.
+        if (!row) throw notFound;
+        const stored = row.body as StoredRequest;
+        const request = toWire(stored);
+        let answer: IdentificationAnswer;
+        const conflict = conflictFor(request, submission, nowIso);
+        if (conflict) {
+          answer = { status: 'conflict', code: conflict, request };
+        } else if (submission.outcome === 'confirmed') {
+          const change = { status: 'enabled' as const, version: request.version + 1, updatedAt: nowIso, enabledAt: nowIso };
+          await this.putRequests([{ ...stored, ...change }], tx);
+          await tx.insert(t.emails).values({
+            requestId: request.id,
+            recipient: request.applicant.email,
+            subject: 'Istanze OnLine: abilitazione confermata',
+            createdAt: nowIso,
+          });
+          answer = { status: 'accepted', code: 'identified', request: { ...request, ...change } };
+        } else {
+          answer = { status: 'accepted', code: 'refusal-recorded', request };
+        }
+        await tx.insert(t.effects).values({
+          officeCode: office,
+          key,
+          requestId: request.id,
+          outcome: submission.outcome,
+          code: answer.code,
+          operatorId: session.operator.id,
+          deviceId: session.deviceId,
+          createdAt: nowIso,
+        });
+        await tx
+          .update(t.idempotency)
+          .set({ response: JSON.stringify(answer) })
+          .where(and(eq(t.idempotency.officeCode, office), eq(t.idempotency.key, key)));
+        return { kind: 'answer' as const, answer, replayed: false };
+      });
+    } catch (error) {
+      if (error === notFound) return { kind: 'not-found' };
+      throw error;
+    }
   }
 
-  effects(): Array<{ officeCode: string; key: string; requestId: string; outcome: string; code: string; operatorId: string }> {
-    return this.sql(
-      'SELECT office_code AS officeCode, key, request_id AS requestId, outcome, code, operator_id AS operatorId FROM effects ORDER BY rowid',
-    ).all() as Array<{ officeCode: string; key: string; requestId: string; outcome: string; code: string; operatorId: string }>;
+  async effects(): Promise<
+    Array<{ officeCode: string; key: string; requestId: string; outcome: string; code: string; operatorId: string }>
+  > {
+    return this.db
+      .select({
+        officeCode: t.effects.officeCode,
+        key: t.effects.key,
+        requestId: t.effects.requestId,
+        outcome: t.effects.outcome,
+        code: t.effects.code,
+        operatorId: t.effects.operatorId,
+      })
+      .from(t.effects)
+      .orderBy(asc(t.effects.id));
   }
 
-  emails(): Array<{ requestId: string; recipient: string; subject: string; createdAt: string }> {
-    return this.sql('SELECT request_id AS requestId, recipient, subject, created_at AS createdAt FROM emails ORDER BY id').all() as Array<{
-      requestId: string;
-      recipient: string;
-      subject: string;
-      createdAt: string;
-    }>;
+  async emails(): Promise<Array<{ requestId: string; recipient: string; subject: string; createdAt: string }>> {
+    return this.db
+      .select({ requestId: t.emails.requestId, recipient: t.emails.recipient, subject: t.emails.subject, createdAt: t.emails.createdAt })
+      .from(t.emails)
+      .orderBy(asc(t.emails.id));
   }
 
   // --- offices ----------------------------------------------------------------------
 
   /** An office and its province; its scope starts as that province. */
-  putOffice(office: Office & { province: string }): void {
-    this.sql(
-      `INSERT INTO offices (code, name, comune, province, scope_area) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(code) DO UPDATE SET name = excluded.name, comune = excluded.comune, province = excluded.province`,
-    ).run(office.code, office.name, office.comune, office.province.toUpperCase(), office.province.toUpperCase());
+  async putOffice(office: Office & { province: string }): Promise<void> {
+    const province = office.province.toUpperCase();
+    await this.db
+      .insert(t.offices)
+      .values({ code: office.code, name: office.name, comune: office.comune, province, scopeArea: province })
+      .onConflictDoUpdate({ target: t.offices.code, set: { name: office.name, comune: office.comune, province } });
   }
 
   /** The service's administrator widens or narrows an office's scope. */
-  setOfficeScope(officeCode: string, kind: ScopeKind, area: string | null): boolean {
-    return (
-      this.sql('UPDATE offices SET scope_kind = ?, scope_area = ? WHERE code = ?').run(kind, kind === 'national' ? null : area, officeCode)
-        .changes === 1
-    );
+  async setOfficeScope(officeCode: string, kind: ScopeKind, area: string | null): Promise<boolean> {
+    const updated = await this.db
+      .update(t.offices)
+      .set({ scopeKind: kind, scopeArea: kind === 'national' ? null : area })
+      .where(eq(t.offices.code, officeCode))
+      .returning({ code: t.offices.code });
+    return updated.length === 1;
   }
 
-  officeScope(officeCode: string): OfficeScope | null {
-    const row = this.sql('SELECT scope_kind, scope_area FROM offices WHERE code = ?').get(officeCode) as
-      { scope_kind: ScopeKind; scope_area: string | null } | undefined;
-    return row ? describeScope(row.scope_kind, row.scope_area) : null;
+  async officeScope(officeCode: string): Promise<OfficeScope | null> {
+    const [row] = await this.db
+      .select({ kind: t.offices.scopeKind, area: t.offices.scopeArea })
+      .from(t.offices)
+      .where(eq(t.offices.code, officeCode));
+    return row ? describeScope(row.kind, row.area) : null;
   }
 
   // --- operators ----------------------------------------------------------------------
 
-  putOperator(
+  async putOperator(
     officeCode: string,
     username: string,
     password: string,
     operator: Operator,
     flags: { canIdentify?: boolean; disabled?: boolean; mustChangePassword?: boolean } = {},
-  ): void {
-    this.sql(
-      `INSERT OR REPLACE INTO operators (id, office_code, username, display_name, role, password_hash, can_identify, disabled, must_change_password)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      operator.id,
+  ): Promise<void> {
+    const values = {
+      id: operator.id,
       officeCode,
-      username.toLowerCase(),
-      operator.displayName,
-      operator.role,
-      hashPassword(password),
-      flags.canIdentify === false ? 0 : 1,
-      flags.disabled ? 1 : 0,
-      flags.mustChangePassword ? 1 : 0,
-    );
+      username: username.toLowerCase(),
+      displayName: operator.displayName,
+      role: operator.role,
+      passwordHash: hashPassword(password),
+      canIdentify: flags.canIdentify !== false,
+      disabled: flags.disabled === true,
+      mustChangePassword: flags.mustChangePassword === true,
+    };
+    await this.db.insert(t.operators).values(values).onConflictDoUpdate({ target: t.operators.id, set: values });
   }
 
-  operatorsOf(officeCode: string): ManagedOperator[] {
-    return (this.sql('SELECT * FROM operators WHERE office_code = ? ORDER BY display_name, username').all(officeCode) as OperatorRow[]).map(
-      managed,
-    );
+  async operatorsOf(officeCode: string): Promise<ManagedOperator[]> {
+    const found = await this.db
+      .select()
+      .from(t.operators)
+      .where(eq(t.operators.officeCode, officeCode))
+      .orderBy(asc(t.operators.displayName), asc(t.operators.username));
+    return found.map(managed);
   }
 
-  private operatorRow(officeCode: string, id: string): OperatorRow | null {
-    return (this.sql('SELECT * FROM operators WHERE office_code = ? AND id = ?').get(officeCode, id) as OperatorRow | undefined) ?? null;
-  }
-
-  /** A new operator of the office with a temporary password (changed at the first sign-in). */
+  /** A new operator of the office with a temporary password (changed at the first sign-in); null when the username is taken. */
   async createOperator(
     actor: StoredSession,
     input: { username: string; displayName: string; role: Operator['role']; canIdentify: boolean },
@@ -556,180 +524,175 @@ export class CentralStore {
     const password = temporaryPassword();
     const hash = await hashPasswordAsync(password);
     const id = `op-${randomBytes(8).toString('hex')}`;
-    const office = actor.office.code;
-    const created = this.db.transaction(() => {
-      const taken = this.sql('SELECT 1 FROM operators WHERE office_code = ? AND username = ?').get(office, input.username);
-      if (taken) return false;
-      this.sql(
-        `INSERT INTO operators (id, office_code, username, display_name, role, password_hash, can_identify, disabled, must_change_password)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)`,
-      ).run(id, office, input.username, input.displayName, input.role, hash, input.canIdentify ? 1 : 0);
-      this.recordOperatorChange(actor, id, { created: { role: input.role, canIdentify: input.canIdentify } }, nowIso);
-      return true;
-    })();
-    return created ? { operator: managed(this.operatorRow(office, id)!), temporaryPassword: password } : null;
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(t.operators)
+        .values({
+          id,
+          officeCode: actor.office.code,
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          passwordHash: hash,
+          canIdentify: input.canIdentify,
+          mustChangePassword: true,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (inserted.length === 0) return null;
+      await this.recordOperatorChange(tx, actor, id, { created: { role: input.role, canIdentify: input.canIdentify } }, nowIso);
+      return { operator: managed(inserted[0]!), temporaryPassword: password };
+    });
   }
 
   /** Grants or revokes the identification permission, disables or enables; a revoked or disabled account loses its sessions. */
-  updateOperator(
+  async updateOperator(
     actor: StoredSession,
     operatorId: string,
     change: { canIdentify?: boolean; disabled?: boolean },
     nowIso: string,
-  ): ManagedOperator | null {
-    const office = actor.office.code;
-    return this.db.transaction(() => {
-      const row = this.operatorRow(office, operatorId);
-      if (!row) return null;
-      if (change.canIdentify !== undefined)
-        this.sql('UPDATE operators SET can_identify = ? WHERE id = ?').run(change.canIdentify ? 1 : 0, operatorId);
-      if (change.disabled !== undefined)
-        this.sql('UPDATE operators SET disabled = ? WHERE id = ?').run(change.disabled ? 1 : 0, operatorId);
-      if (change.canIdentify === false || change.disabled === true) this.sql('DELETE FROM sessions WHERE operator_id = ?').run(operatorId);
-      this.recordOperatorChange(actor, operatorId, change, nowIso);
-      return managed(this.operatorRow(office, operatorId)!);
-    })();
+  ): Promise<ManagedOperator | null> {
+    return this.db.transaction(async (tx) => {
+      const updated = await tx
+        .update(t.operators)
+        .set(change)
+        .where(and(eq(t.operators.officeCode, actor.office.code), eq(t.operators.id, operatorId)))
+        .returning();
+      if (updated.length === 0) return null;
+      if (change.canIdentify === false || change.disabled === true)
+        await tx.delete(t.sessions).where(eq(t.sessions.operatorId, operatorId));
+      await this.recordOperatorChange(tx, actor, operatorId, change, nowIso);
+      return managed(updated[0]!);
+    });
   }
 
-  private recordOperatorChange(actor: StoredSession, operatorId: string, change: object, nowIso: string): void {
-    this.sql('INSERT INTO operator_changes (office_code, actor_id, operator_id, change, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      actor.office.code,
-      actor.operator.id,
-      operatorId,
-      JSON.stringify(change),
-      nowIso,
-    );
+  private async recordOperatorChange(tx: Tx, actor: StoredSession, operatorId: string, change: object, nowIso: string): Promise<void> {
+    await tx
+      .insert(t.operatorChanges)
+      .values({ officeCode: actor.office.code, actorId: actor.operator.id, operatorId, change, createdAt: nowIso });
   }
 
-  operatorChanges(officeCode: string): Array<{ actorId: string; operatorId: string; change: string; createdAt: string }> {
-    return this.sql(
-      'SELECT actor_id AS actorId, operator_id AS operatorId, change, created_at AS createdAt FROM operator_changes WHERE office_code = ? ORDER BY id',
-    ).all(officeCode) as Array<{ actorId: string; operatorId: string; change: string; createdAt: string }>;
+  async operatorChanges(officeCode: string): Promise<Array<{ actorId: string; operatorId: string; change: unknown; createdAt: string }>> {
+    return this.db
+      .select({
+        actorId: t.operatorChanges.actorId,
+        operatorId: t.operatorChanges.operatorId,
+        change: t.operatorChanges.change,
+        createdAt: t.operatorChanges.createdAt,
+      })
+      .from(t.operatorChanges)
+      .where(eq(t.operatorChanges.officeCode, officeCode))
+      .orderBy(asc(t.operatorChanges.id));
   }
 
   // --- sign-in, throttling, sessions --------------------------------------------------
 
-  /** How long the subject must still wait (ms), 0 when free. */
-  private blockedFor(subject: string, nowMs: number): number {
-    const row = this.sql('SELECT blocked_until FROM sign_in_failures WHERE subject = ?').get(subject) as
-      { blocked_until: string | null } | undefined;
-    return row?.blocked_until ? Math.max(0, Date.parse(row.blocked_until) - nowMs) : 0;
-  }
-
   /**
-   * Counts an attempt as a failure before its password is checked (so a burst sent at
-   * once meets the block the earlier ones earned: the check and the count are one
-   * synchronous step, the scrypt comes after). Past the free ones, each failure blocks for
-   * twice as long as the last (capped). The count forgets only after a whole window with
-   * no failure and no block.
+   * Checks whether the subjects are blocked and, when not, counts this attempt as a
+   * failure for each, before its password is checked: one transaction with the subjects'
+   * rows locked, so a burst sent at once (to any number of processes) meets the block the
+   * earlier attempts earned. Past the free ones, each failure blocks for twice as long as
+   * the last (capped); the count forgets only after a whole window with no failure and no
+   * block. Returns the wait, or 0 when the attempt may go on.
    */
-  private countFailure(subject: string, freeFailures: number, nowMs: number): void {
-    const row = this.sql('SELECT failures, last_at, blocked_until FROM sign_in_failures WHERE subject = ?').get(subject) as
-      { failures: number; last_at: string; blocked_until: string | null } | undefined;
-    const quietSince = row ? Math.max(Date.parse(row.last_at), row.blocked_until ? Date.parse(row.blocked_until) : 0) : 0;
-    const fresh = !row || nowMs - quietSince > throttlePolicy.windowMs;
-    const failures = fresh ? 1 : row.failures + 1;
-    const over = failures - freeFailures;
-    const blockedUntil =
-      over >= 0 ? new Date(nowMs + Math.min(throttlePolicy.maxBlockMs, throttlePolicy.firstBlockMs * 2 ** over)).toISOString() : null;
-    this.sql(
-      `INSERT INTO sign_in_failures (subject, failures, last_at, blocked_until) VALUES (?, ?, ?, ?)
-         ON CONFLICT(subject) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, blocked_until = excluded.blocked_until`,
-    ).run(subject, failures, new Date(nowMs).toISOString(), blockedUntil);
+  private async checkAndCount(subjects: Array<{ subject: string; free: number }>, nowMs: number): Promise<number> {
+    const nowIso = new Date(nowMs).toISOString();
+    return this.db.transaction(async (tx) => {
+      const states = [];
+      for (const { subject, free } of subjects) {
+        await tx.insert(t.signInFailures).values({ subject, failures: 0, lastAt: nowIso }).onConflictDoNothing();
+        const [row] = await tx.select().from(t.signInFailures).where(eq(t.signInFailures.subject, subject)).for('update');
+        states.push({ subject, free, row: row! });
+      }
+      const wait = Math.max(0, ...states.map(({ row }) => (row.blockedUntil ? Date.parse(row.blockedUntil) - nowMs : 0)));
+      if (wait > 0) return wait;
+      for (const { subject, free, row } of states) {
+        const quietSince = Math.max(Date.parse(row.lastAt), row.blockedUntil ? Date.parse(row.blockedUntil) : 0);
+        const failures = row.failures === 0 || nowMs - quietSince > throttlePolicy.windowMs ? 1 : row.failures + 1;
+        const over = failures - free;
+        const blockedUntil =
+          over >= 0 ? new Date(nowMs + Math.min(throttlePolicy.maxBlockMs, throttlePolicy.firstBlockMs * 2 ** over)).toISOString() : null;
+        await tx.update(t.signInFailures).set({ failures, lastAt: nowIso, blockedUntil }).where(eq(t.signInFailures.subject, subject));
+      }
+      return 0;
+    });
   }
 
   /** The attempt counted in advance turned out right: it is taken back (the account's count starts again). */
-  private refund(account: string, client: string | null, freeClientFailures: number): void {
-    this.sql('DELETE FROM sign_in_failures WHERE subject = ?').run(account);
+  private async refund(account: string, client: string | null, freeClientFailures: number): Promise<void> {
+    await this.db.delete(t.signInFailures).where(eq(t.signInFailures.subject, account));
     if (!client) return;
-    this.sql(
-      `UPDATE sign_in_failures SET failures = failures - 1,
-         blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END WHERE subject = ? AND failures > 0`,
-    ).run(freeClientFailures, client);
+    await this.db.execute(
+      sql`UPDATE sign_in_failures SET failures = failures - 1,
+            blocked_until = CASE WHEN failures - 1 < ${freeClientFailures} THEN NULL ELSE blocked_until END
+          WHERE subject = ${client} AND failures > 0`,
+    );
   }
 
   /**
    * Checks credentials (scrypt off the event loop), throttled per account and per
    * client: a blocked subject is answered before any password check. On success stores
-   * a session bound to the operator, the office and the device.
+   * a session bound to the operator, the office and the (proven) device.
    */
   async signIn(input: SignInRequest & { client: string }, expiresAt: string, nowMs: number): Promise<SignInResult> {
     if (!deviceProofHolds(input)) return { kind: 'bad-device-proof' };
     const account = `account:${input.officeCode}/${input.username.toLowerCase()}`;
     const client = `client:${input.client}`;
-    const wait = Math.max(this.blockedFor(account, nowMs), this.blockedFor(client, nowMs));
-    if (wait > 0) return { kind: 'throttled', retryAfterMs: wait };
-    this.countFailure(account, throttlePolicy.accountFreeFailures, nowMs);
-    this.countFailure(client, throttlePolicy.clientFreeFailures, nowMs);
-    const row = this.sql('SELECT * FROM operators WHERE office_code = ? AND username = ?').get(
-      input.officeCode,
-      input.username.toLowerCase(),
-    ) as OperatorRow | undefined;
-    // Same work whether or not the user exists.
-    const ok = await verifyPassword(input.password, row?.password_hash ?? decoyHash);
-    if (!row || !ok) return { kind: 'invalid' };
-    this.refund(account, client, throttlePolicy.clientFreeFailures);
-    if (row.disabled === 1 || (row.can_identify === 0 && row.role !== 'office-admin')) return { kind: 'not-permitted' };
-    if (!this.deviceMatches(input.deviceId, input.officeCode, input.device.publicKey, new Date(nowMs).toISOString()))
-      return { kind: 'device-mismatch' };
-    const token = randomBytes(32).toString('base64url');
-    this.sql('INSERT INTO sessions (token_hash, operator_id, device_id, expires_at) VALUES (?, ?, ?, ?)').run(
-      sha256(token),
-      row.id,
-      input.deviceId,
-      expiresAt,
+    const wait = await this.checkAndCount(
+      [
+        { subject: account, free: throttlePolicy.accountFreeFailures },
+        { subject: client, free: throttlePolicy.clientFreeFailures },
+      ],
+      nowMs,
     );
-    return { kind: 'signed-in', token, session: this.session(token, new Date(nowMs).toISOString())! };
+    if (wait > 0) return { kind: 'throttled', retryAfterMs: wait };
+    const [row] = await this.db
+      .select()
+      .from(t.operators)
+      .where(and(eq(t.operators.officeCode, input.officeCode), eq(t.operators.username, input.username.toLowerCase())));
+    // Same work whether or not the user exists.
+    const ok = await verifyPassword(input.password, row?.passwordHash ?? decoyHash);
+    if (!row || !ok) return { kind: 'invalid' };
+    await this.refund(account, client, throttlePolicy.clientFreeFailures);
+    if (row.disabled || (!row.canIdentify && row.role !== 'office-admin')) return { kind: 'not-permitted' };
+    const nowIso = new Date(nowMs).toISOString();
+    if (!(await this.deviceMatches(input.deviceId, input.officeCode, input.device.publicKey, nowIso))) return { kind: 'device-mismatch' };
+    const token = randomBytes(32).toString('base64url');
+    await this.db.insert(t.sessions).values({ tokenHash: sha256(token), operatorId: row.id, deviceId: input.deviceId, expiresAt });
+    return { kind: 'signed-in', token, session: (await this.session(token, nowIso))! };
   }
 
   /** A device id known with this key and office, or registered now (its first sign-in); false for another key or office. */
-  private deviceMatches(deviceId: string, officeCode: string, publicKey: string, nowIso: string): boolean {
-    const known = this.sql('SELECT office_code, public_key FROM devices WHERE device_id = ?').get(deviceId) as
-      { office_code: string; public_key: string } | undefined;
-    if (known) return known.office_code === officeCode && known.public_key === publicKey;
-    this.sql('INSERT INTO devices (device_id, office_code, public_key, registered_at) VALUES (?, ?, ?, ?)').run(
-      deviceId,
-      officeCode,
-      publicKey,
-      nowIso,
-    );
-    return true;
+  private async deviceMatches(deviceId: string, officeCode: string, publicKey: string, nowIso: string): Promise<boolean> {
+    await this.db.insert(t.devices).values({ deviceId, officeCode, publicKey, registeredAt: nowIso }).onConflictDoNothing();
+    const [known] = await this.db.select().from(t.devices).where(eq(t.devices.deviceId, deviceId));
+    return known !== undefined && known.officeCode === officeCode && known.publicKey === publicKey;
   }
 
   /** The live session of a token: expired, revoked or disabled accounts have none. */
-  session(token: string, nowIso: string): StoredSession | null {
-    const row = this.sql(
-      `SELECT s.token_hash, s.expires_at, s.device_id, o.id, o.display_name, o.role, o.can_identify, o.disabled, o.must_change_password,
-              f.code, f.name, f.comune, f.scope_kind, f.scope_area
-         FROM sessions s JOIN operators o ON o.id = s.operator_id JOIN offices f ON f.code = o.office_code WHERE s.token_hash = ?`,
-    ).get(sha256(token)) as
-      | {
-          token_hash: string;
-          expires_at: string;
-          device_id: string;
-          id: string;
-          display_name: string;
-          role: Operator['role'];
-          can_identify: number;
-          disabled: number;
-          must_change_password: number;
-          code: string;
-          name: string;
-          comune: string;
-          scope_kind: ScopeKind;
-          scope_area: string | null;
-        }
-      | undefined;
-    if (!row || row.expires_at <= nowIso || row.disabled === 1) return null;
+  async session(token: string, nowIso: string): Promise<StoredSession | null> {
+    const [row] = await this.db
+      .select({
+        tokenHash: t.sessions.tokenHash,
+        expiresAt: t.sessions.expiresAt,
+        deviceId: t.sessions.deviceId,
+        operator: t.operators,
+        office: t.offices,
+      })
+      .from(t.sessions)
+      .innerJoin(t.operators, eq(t.operators.id, t.sessions.operatorId))
+      .innerJoin(t.offices, eq(t.offices.code, t.operators.officeCode))
+      .where(eq(t.sessions.tokenHash, sha256(token)));
+    if (!row || row.expiresAt <= nowIso || row.operator.disabled) return null;
     return {
-      id: row.token_hash,
-      operator: { id: row.id, displayName: row.display_name, role: row.role },
-      office: { code: row.code, name: row.name, comune: row.comune },
-      scope: describeScope(row.scope_kind, row.scope_area),
-      deviceId: row.device_id,
-      canIdentify: row.can_identify === 1,
-      passwordChangeRequired: row.must_change_password === 1,
-      expiresAt: row.expires_at,
+      id: row.tokenHash,
+      operator: { id: row.operator.id, displayName: row.operator.displayName, role: row.operator.role },
+      office: { code: row.office.code, name: row.office.name, comune: row.office.comune },
+      scope: describeScope(row.office.scopeKind, row.office.scopeArea),
+      deviceId: row.deviceId,
+      canIdentify: row.operator.canIdentify,
+      passwordChangeRequired: row.operator.mustChangePassword,
+      expiresAt: row.expiresAt,
     };
   }
 
@@ -740,119 +703,143 @@ export class CentralStore {
     newPassword: string,
     nowMs: number,
   ): Promise<'changed' | 'invalid' | { throttled: number }> {
-    const row = this.operatorRow(session.office.code, session.operator.id);
+    const [row] = await this.db
+      .select()
+      .from(t.operators)
+      .where(and(eq(t.operators.officeCode, session.office.code), eq(t.operators.id, session.operator.id)));
     if (!row) return 'invalid';
     const account = `account:${session.office.code}/${row.username}`;
-    const wait = this.blockedFor(account, nowMs);
+    const wait = await this.checkAndCount([{ subject: account, free: throttlePolicy.accountFreeFailures }], nowMs);
     if (wait > 0) return { throttled: wait };
-    this.countFailure(account, throttlePolicy.accountFreeFailures, nowMs);
-    if (!(await verifyPassword(currentPassword, row.password_hash))) return 'invalid';
-    this.refund(account, null, 0);
+    if (!(await verifyPassword(currentPassword, row.passwordHash))) return 'invalid';
+    await this.refund(account, null, 0);
     const hash = await hashPasswordAsync(newPassword);
-    this.db.transaction(() => {
-      this.sql('UPDATE operators SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, row.id);
+    await this.db.transaction(async (tx) => {
+      await tx.update(t.operators).set({ passwordHash: hash, mustChangePassword: false }).where(eq(t.operators.id, row.id));
       // Other sessions of the account end: only this one knows the new password.
-      this.sql('DELETE FROM sessions WHERE operator_id = ? AND token_hash <> ?').run(row.id, session.id);
-    })();
+      await tx.execute(sql`DELETE FROM sessions WHERE operator_id = ${row.id} AND token_hash <> ${session.id}`);
+    });
     return 'changed';
   }
 
-  revokeSession(session: StoredSession): void {
-    this.sql('DELETE FROM sessions WHERE token_hash = ?').run(session.id);
+  async revokeSession(session: StoredSession): Promise<void> {
+    await this.db.delete(t.sessions).where(eq(t.sessions.tokenHash, session.id));
   }
 
-  revokeAllSessions(): void {
-    this.sql('DELETE FROM sessions').run();
+  async revokeAllSessions(): Promise<void> {
+    await this.db.delete(t.sessions);
+  }
+
+  async sessionCount(): Promise<number> {
+    const [row] = await rows<{ n: string }>(this.db, sql`SELECT count(*)::text AS n FROM sessions`);
+    return Number(row!.n);
   }
 
   // --- audit anchors --------------------------------------------------------------------
 
-  private key(): { keyId: string; privateKey: ReturnType<typeof createPrivateKey>; publicKeyDer: string } {
+  private async key(): Promise<{ keyId: string; privateKey: ReturnType<typeof createPrivateKey>; publicKeyDer: string }> {
     if (this.signingKey) return this.signingKey;
-    let pkcs8 = this.meta('signing_key');
-    if (!pkcs8) {
-      pkcs8 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-      this.setMeta('signing_key', pkcs8);
-    }
+    const pkcs8 = (await this.meta('signing_key'))!;
     const privateKey = createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
     const publicKeyDer = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64');
     this.signingKey = { keyId: sha256(publicKeyDer).slice(0, 16), privateKey, publicKeyDer };
     return this.signingKey;
   }
 
-  publicKeys(): Array<{ keyId: string; algorithm: 'Ed25519'; publicKey: string }> {
-    const { keyId, publicKeyDer } = this.key();
+  async publicKeys(): Promise<Array<{ keyId: string; algorithm: 'Ed25519'; publicKey: string }>> {
+    const { keyId, publicKeyDer } = await this.key();
     return [{ keyId, algorithm: 'Ed25519', publicKey: publicKeyDer }];
   }
 
   /**
    * Anchors a desk's audit head and signs the receipt. An anchor never replaces an
    * earlier one: a head at or below the device's last anchored sequence is accepted
-   * only as the same head again (its receipt replayed).
+   * only as the same head again (its receipt replayed). One device at a time (an advisory lock).
    */
-  anchorAuditHead(
+  async anchorAuditHead(
     session: StoredSession,
     head: AuditHead,
     nowIso: string,
-  ): { kind: 'receipt'; receipt: AuditReceipt } | { kind: 'conflict' } {
-    return this.db.transaction(() => {
-      const latest = this.latestAnchor(session);
-      if (latest && head.sequence <= latest.anchor.sequence) {
-        const same = this.sql(
-          'SELECT receipt FROM audit_anchors WHERE office_code = ? AND device_id = ? AND sequence = ? AND hash = ?',
-        ).get(session.office.code, session.deviceId, head.sequence, head.hash) as { receipt: string } | undefined;
-        return same ? { kind: 'receipt' as const, receipt: JSON.parse(same.receipt) as AuditReceipt } : { kind: 'conflict' as const };
+  ): Promise<{ kind: 'receipt'; receipt: AuditReceipt } | { kind: 'conflict' }> {
+    const { keyId, privateKey } = await this.key();
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`${session.office.code}/${session.deviceId}`}))`);
+      const [latest] = await tx
+        .select({ sequence: t.auditAnchors.sequence })
+        .from(t.auditAnchors)
+        .where(and(eq(t.auditAnchors.officeCode, session.office.code), eq(t.auditAnchors.deviceId, session.deviceId)))
+        .orderBy(sql`sequence DESC`)
+        .limit(1);
+      if (latest && head.sequence <= latest.sequence) {
+        const [same] = await tx
+          .select({ receipt: t.auditAnchors.receipt })
+          .from(t.auditAnchors)
+          .where(
+            and(
+              eq(t.auditAnchors.officeCode, session.office.code),
+              eq(t.auditAnchors.deviceId, session.deviceId),
+              eq(t.auditAnchors.sequence, head.sequence),
+              eq(t.auditAnchors.hash, head.hash),
+            ),
+          );
+        return same ? { kind: 'receipt' as const, receipt: same.receipt as AuditReceipt } : { kind: 'conflict' as const };
       }
       const anchor: AuditAnchor = { ...head, officeCode: session.office.code, deviceId: session.deviceId, anchoredAt: nowIso };
-      const { keyId, privateKey } = this.key();
       const receipt: AuditReceipt = {
         anchor,
         keyId,
         signature: sign(null, Buffer.from(auditAnchorSigningText(anchor)), privateKey).toString('base64'),
       };
-      this.sql('INSERT INTO audit_anchors (office_code, device_id, sequence, hash, anchored_at, receipt) VALUES (?, ?, ?, ?, ?, ?)').run(
-        anchor.officeCode,
-        anchor.deviceId,
-        anchor.sequence,
-        anchor.hash,
-        anchor.anchoredAt,
-        JSON.stringify(receipt),
-      );
+      await tx.insert(t.auditAnchors).values({
+        officeCode: anchor.officeCode,
+        deviceId: anchor.deviceId,
+        sequence: anchor.sequence,
+        hash: anchor.hash,
+        anchoredAt: anchor.anchoredAt,
+        receipt,
+      });
       return { kind: 'receipt' as const, receipt };
-    })();
+    });
   }
 
-  latestAnchor(session: StoredSession): AuditReceipt | null {
-    const row = this.sql('SELECT receipt FROM audit_anchors WHERE office_code = ? AND device_id = ? ORDER BY sequence DESC LIMIT 1').get(
-      session.office.code,
-      session.deviceId,
-    ) as { receipt: string } | undefined;
-    return row ? (JSON.parse(row.receipt) as AuditReceipt) : null;
+  async latestAnchor(session: StoredSession): Promise<AuditReceipt | null> {
+    const [row] = await this.db
+      .select({ receipt: t.auditAnchors.receipt })
+      .from(t.auditAnchors)
+      .where(and(eq(t.auditAnchors.officeCode, session.office.code), eq(t.auditAnchors.deviceId, session.deviceId)))
+      .orderBy(sql`sequence DESC`)
+      .limit(1);
+    return row ? (row.receipt as AuditReceipt) : null;
   }
 
   /** Every receipt signed (admin and tests). */
-  allAnchors(): AuditReceipt[] {
-    return (this.sql('SELECT receipt FROM audit_anchors ORDER BY office_code, device_id, sequence').all() as { receipt: string }[]).map(
-      (row) => JSON.parse(row.receipt) as AuditReceipt,
-    );
+  async allAnchors(): Promise<AuditReceipt[]> {
+    const found = await this.db
+      .select({ receipt: t.auditAnchors.receipt })
+      .from(t.auditAnchors)
+      .orderBy(asc(t.auditAnchors.officeCode), asc(t.auditAnchors.deviceId), asc(t.auditAnchors.sequence));
+    return found.map((row) => row.receipt as AuditReceipt);
   }
 
   // --- training cards -------------------------------------------------------------
 
-  putTrainingCard(card: TrainingCard): void {
-    this.sql('INSERT OR REPLACE INTO training_cards (request_id, body) VALUES (?, ?)').run(card.requestId, JSON.stringify(card));
+  async putTrainingCards(cards: readonly TrainingCard[]): Promise<void> {
+    for (let start = 0; start < cards.length; start += 500) {
+      const values = cards.slice(start, start + 500).map((card) => ({ requestId: card.requestId, body: card }));
+      await this.db
+        .insert(t.trainingCards)
+        .values(values)
+        .onConflictDoUpdate({ target: t.trainingCards.requestId, set: { body: sql`excluded.body` } });
+    }
   }
 
-  trainingCard(requestId: string): TrainingCard | null {
-    const row = this.sql('SELECT body FROM training_cards WHERE request_id = ?').get(requestId) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as TrainingCard) : null;
+  async trainingCard(requestId: string): Promise<TrainingCard | null> {
+    const [row] = await this.db
+      .select({ body: t.trainingCards.body })
+      .from(t.trainingCards)
+      .where(eq(t.trainingCards.requestId, requestId));
+    return row ? (row.body as TrainingCard) : null;
   }
-}
-
-/** What a desk receives of a stored request: the contract's fields only (minimisation). */
-function toWire(stored: StoredRequest): EnablementRequest {
-  const { homePhone: _notSent, ...applicant } = stored.applicant;
-  return { ...stored, applicant };
 }
 
 /** The central service's business rules for an identification outcome. */

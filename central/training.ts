@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCentral, type CentralService } from './server';
 
@@ -16,5 +16,7 @@ export function trainingDataDirectory(dataDirectory: string): string {
 export async function startTrainingCentral(dataDirectory: string): Promise<CentralService> {
   const directory = trainingDataDirectory(dataDirectory);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
-  return startCentral({ databasePath: join(directory, 'central.db'), seed: trainingSeedCount, seedValue: 2026, admin: true });
+  // The SQLite store of earlier versions (synthetic data only) is not carried over.
+  for (const old of ['central.db', 'central.db-wal', 'central.db-shm']) rmSync(join(directory, old), { force: true });
+  return startCentral({ database: { pglite: join(directory, 'central-pg') }, seed: trainingSeedCount, seedValue: 2026, admin: true });
 }

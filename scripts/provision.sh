@@ -3,8 +3,8 @@
 #   source scripts/provision.sh   # also exports PATH with the project's Node first
 # - Node 24 LTS from the npm registry's `node` package when the machine's Node is older
 #   than the project's `engines` (>=22.12); kept under $SPORTELLO_TOOLS_DIR.
-# - Debian `chromium` (end-to-end tests) and `poppler-utils` (PDF checks) when missing,
-#   if we are root (CI is).
+# - Debian `chromium` (end-to-end tests), `poppler-utils` (PDF checks) and `postgresql`
+#   (the central service's server, for its tests) when missing, if we are root (CI is).
 # - `npm ci` (skipped with PROVISION_SKIP_NPM_CI=1).
 # Idempotent: a second run only checks.
 set -euo pipefail
@@ -36,6 +36,8 @@ _prov_log "node $(node --version) at $(command -v node); npm $(npm --version)"
 _prov_missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || _prov_missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || _prov_missing+=(poppler-utils)
+# The central service's tests run against a real PostgreSQL server (throwaway clusters made by the tests).
+{ command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; } || _prov_missing+=(postgresql)
 if [ "${#_prov_missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     _prov_log "installing Debian packages: ${_prov_missing[*]}"

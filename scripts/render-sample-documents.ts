@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '..');
 const out = join(root, 'docs/documents');
 const work = mkdtempSync(join(tmpdir(), 'sample-documents-'));
 const central = await startCentral({ seed: 20, seedValue: 7 });
-const request = central.store.getRequest('REQ-0000005')!;
+const request = (await central.store.getRequest('REQ-0000005'))!;
 await central.close();
 const renderer = new DocumentRenderer(loadFonts(join(root, 'resources')), loadWording(join(root, 'resources')), createMemoryLogger());
 const now = new Date('2026-11-22T09:30:00Z');

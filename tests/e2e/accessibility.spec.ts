@@ -13,12 +13,12 @@ import { expect, expectAccessible, saveScreenshot, signIn, test, type DeskFixtur
 const locales = ['it', 'en'] as const;
 type Locale = (typeof locales)[number];
 
-function requestsOf(desk: DeskFixture): EnablementRequest[] {
-  return desk.central.store.officeRequestIds('ZZIS00100A').map((id) => desk.central.store.getRequest(id)!);
+async function requestsOf(desk: DeskFixture): Promise<EnablementRequest[]> {
+  return await desk.central.store.officeRequests('ZZIS00100A');
 }
 
-function identifiable(desk: DeskFixture): EnablementRequest {
-  return requestsOf(desk).find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
+async function identifiable(desk: DeskFixture): Promise<EnablementRequest> {
+  return (await requestsOf(desk)).find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
 }
 
 /** Opens the app in the locale, on the sign-in screen. */
@@ -85,7 +85,7 @@ for (const locale of locales) {
       await signIn(page);
       await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
       await expectAccessible(page, 'desk');
-      const request = identifiable(desk);
+      const request = await identifiable(desk);
       await page.keyboard.type(request.applicant.fiscalCode);
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('lookup-result')).toBeVisible();
@@ -95,7 +95,7 @@ for (const locale of locales) {
 
     test('request', async ({ page, desk }) => {
       await openIn(page, desk, locale);
-      await lookUp(page, identifiable(desk));
+      await lookUp(page, await identifiable(desk));
       await page.getByTestId('lookup-result').getByRole('link').last().click();
       await expect(page.getByTestId('request-status')).toBeVisible();
       await expectAccessible(page, 'request');
@@ -104,13 +104,13 @@ for (const locale of locales) {
 
     test('wizard: presenter', async ({ page, desk }) => {
       await openIn(page, desk, locale);
-      await openWizard(page, identifiable(desk));
+      await openWizard(page, await identifiable(desk));
       await expectAccessible(page, 'wizard: presenter');
     });
 
     test('wizard: document, empty and with errors', async ({ page, desk }) => {
       await openIn(page, desk, locale);
-      await openWizard(page, identifiable(desk));
+      await openWizard(page, await identifiable(desk));
       await page.getByTestId('wizard-next').click();
       await expect(page.locator('#applicant-document-number')).toBeVisible();
       await expectAccessible(page, 'wizard: document');
@@ -122,7 +122,7 @@ for (const locale of locales) {
 
     test('wizard: refusal', async ({ page, desk }) => {
       await openIn(page, desk, locale);
-      await openWizard(page, identifiable(desk));
+      await openWizard(page, await identifiable(desk));
       await toDocumentErrors(page);
       await page.getByTestId('wizard-refuse').click();
       await expect(page.locator('#refusal-title')).toBeFocused();
@@ -131,7 +131,7 @@ for (const locale of locales) {
     });
 
     test('wizard: fiscal-code card', async ({ page, desk }) => {
-      const request = identifiable(desk);
+      const request = await identifiable(desk);
       await openIn(page, desk, locale);
       await openWizard(page, request);
       await toCard(page, request);
@@ -139,7 +139,7 @@ for (const locale of locales) {
     });
 
     test('wizard: papers', async ({ page, desk }) => {
-      const request = identifiable(desk);
+      const request = await identifiable(desk);
       await openIn(page, desk, locale);
       await openWizard(page, request);
       await toPapers(page, request);
@@ -147,7 +147,7 @@ for (const locale of locales) {
     });
 
     test('wizard: confirm', async ({ page, desk }) => {
-      const request = identifiable(desk);
+      const request = await identifiable(desk);
       await openIn(page, desk, locale);
       await openWizard(page, request);
       await toPapers(page, request);
@@ -163,7 +163,7 @@ for (const locale of locales) {
       await openIn(page, desk, locale);
       await signIn(page);
       await ready(desk.core).sync.pull();
-      const annulled = requestsOf(desk).find((r) => r.status === 'annulled')!;
+      const annulled = (await requestsOf(desk)).find((r) => r.status === 'annulled')!;
       ready(desk.core).outcomes.record(submissionFor(annulled, 'confirmed', ready(desk.core).sync.state.clientId()));
       await page.goto(`${desk.host.origin}/#/problemi`);
       await expect(page.getByTestId('problem')).toBeVisible({ timeout: 15_000 });

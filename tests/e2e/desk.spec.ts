@@ -3,11 +3,8 @@ import { ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
 import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
 
-function requestsWhere(desk: DeskFixture, predicate: (r: EnablementRequest) => boolean): EnablementRequest[] {
-  return desk.central.store
-    .officeRequestIds('ZZIS00100A')
-    .map((id) => desk.central.store.getRequest(id)!)
-    .filter(predicate);
+async function requestsWhere(desk: DeskFixture, predicate: (r: EnablementRequest) => boolean): Promise<EnablementRequest[]> {
+  return (await desk.central.store.officeRequests('ZZIS00100A')).filter(predicate);
 }
 
 test('sign-in refuses a wrong password in Italian, then lets the operator in with the keyboard only', async ({ page, desk }) => {
@@ -25,7 +22,7 @@ test('sign-in refuses a wrong password in Italian, then lets the operator in wit
 });
 
 test('a barcode burst finds the request online; Enter opens it; the status is explained', async ({ page, desk }) => {
-  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[0]!;
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired))[0]!;
   await desk.open(page);
   await signIn(page);
   await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
@@ -54,7 +51,7 @@ test('a barcode burst finds the request online; Enter opens it; the status is ex
 });
 
 test('a request that cannot be identified says why, and the button stays disabled', async ({ page, desk }) => {
-  const request = requestsWhere(desk, (r) => r.status === 'awaiting-code-confirmation' && r.identificationRequired)[0]!;
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-code-confirmation' && r.identificationRequired))[0]!;
   await desk.open(page);
   await signIn(page);
   await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);
@@ -80,7 +77,7 @@ test('a malformed fiscal code is explained next to the field', async ({ page, de
 });
 
 test('with the central service down, the lookup answers from the local copy and says so', async ({ page, desk }) => {
-  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification')[0]!;
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification'))[0]!;
   await desk.open(page);
   await signIn(page);
   await ready(desk.core).sync.pull();
@@ -94,7 +91,7 @@ test('with the central service down, the lookup answers from the local copy and 
 });
 
 test('a request annulled on the central side while queued shows up under Problems, and is marked handled', async ({ page, desk }) => {
-  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[1]!;
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired))[1]!;
   await desk.open(page);
   await signIn(page);
   await ready(desk.core).sync.pull();
@@ -125,7 +122,7 @@ test('the archive lists the day, reprints a receipt, and gives the office admini
   page,
   desk,
 }) => {
-  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[2]!;
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired))[2]!;
   await desk.open(page);
   await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
   await ready(desk.core).sync.pull();
@@ -164,7 +161,7 @@ test('settings: the office administrator saves them, an operator only reads them
 });
 
 test('a second scan replaces the code in the field, it is not appended (#21)', async ({ page, desk }) => {
-  const [first, second] = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired);
+  const [first, second] = await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired);
   await desk.open(page);
   await signIn(page);
   const field = page.getByTestId('fiscal-code-input');
@@ -185,7 +182,7 @@ test('the desk forgets the applicant after the outcome and at sign-out; the next
   page,
   desk,
 }) => {
-  const request = requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired)[3]!;
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired))[3]!;
   await desk.open(page);
   await signIn(page);
   await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);

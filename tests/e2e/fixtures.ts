@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect as baseExpect, type Page } from '@playwright/test';
 import type { EnablementRequest } from '../../shared/contract/central-api';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
 import { databaseKey } from '../../src-main/core/store/key';
@@ -38,7 +39,7 @@ export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string |
       writeFileSync(path, machineConfigJson);
       machineConfig = readMachineConfig(path);
     }
-    const central = await startCentral({ seed: 300, seedValue: 2026, admin: true });
+    const central = await startTestCentral({ seed: 300, seedValue: 2026, admin: true });
     const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
     const core = createCore({
       dataDirectory,
@@ -101,11 +102,10 @@ export async function saveScreenshot(page: Page, name: string, options: { fullPa
   return path;
 }
 
-export function awaiting(desk: DeskFixture, index = 0): EnablementRequest {
-  return desk.central.store
-    .officeRequestIds('ZZIS00100A')
-    .map((id) => desk.central.store.getRequest(id)!)
-    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie')[index]!;
+export async function awaiting(desk: DeskFixture, index = 0): Promise<EnablementRequest> {
+  return (await desk.central.store.officeRequests('ZZIS00100A')).filter(
+    (r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie',
+  )[index]!;
 }
 
 /** From the desk: scan the code and start the identification (applicant in person) with Enter, or with a delegate. */

@@ -4,7 +4,7 @@ import { expect, fillDocument, finishWizard, signIn, test } from './fixtures';
 
 /** After a day's work at the desk, the logs hold no personal data. */
 test('no fiscal code, name, email or document number reaches the logs', async ({ page, desk }) => {
-  const requests = desk.central.store.officeRequestIds('ZZIS00100A').map((id) => desk.central.store.getRequest(id)!);
+  const requests = await desk.central.store.officeRequests('ZZIS00100A');
   const request = requests.find(
     (r) => r.status === 'awaiting-identification' && r.identificationRequired && r.declaredDocument.kind === 'cie',
   )!;

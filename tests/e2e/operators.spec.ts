@@ -88,10 +88,7 @@ test('settings: the activity log is verified against what the central service si
 });
 
 test('offline, a fiscal code outside the local copy is "not in this office’s copy", never a bare "not found"', async ({ page, desk }) => {
-  const milanese = desk.central.store
-    .officeRequestIds('ZZIS00200B')
-    .map((id) => desk.central.store.getRequest(id)!)
-    .find((request) => request.status === 'awaiting-identification')!;
+  const milanese = (await desk.central.store.officeRequests('ZZIS00200B')).find((request) => request.status === 'awaiting-identification')!;
   await desk.open(page);
   await signIn(page);
   await ready(desk.core).sync.pull();

@@ -4,7 +4,7 @@ import { awaiting, expect, expectAccessible, saveScreenshot, signIn, startWizard
 /** #7 and #14 at the desk: the lock keeps the wizard out of the page, offline sign-in says what it means, erasure asks twice. */
 
 test('locking hides the desk, a wrong password is refused, the right one resumes the wizard as it was', async ({ page, desk }) => {
-  const request = awaiting(desk);
+  const request = await awaiting(desk);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -86,7 +86,7 @@ test('the central service down: the operator who signed in online here gets in o
 });
 
 test('an office administrator erases an applicant’s local data after a confirmation naming the code', async ({ page, desk }) => {
-  const request = awaiting(desk, 1);
+  const request = await awaiting(desk, 1);
   await desk.open(page);
   await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
   await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);

@@ -3,7 +3,7 @@ import { buildTd1 } from '../../shared/domain/mrz';
 import { awaiting, expect, fillDocument, finishWizard, saveScreenshot, signIn, startWizard, test } from './fixtures';
 
 test('happy path in person, keyboard only: confirmed and sent, receipt printable', async ({ page, desk }) => {
-  const request = awaiting(desk);
+  const request = await awaiting(desk);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -29,7 +29,7 @@ test('happy path in person, keyboard only: confirmed and sent, receipt printable
   await expect(page.getByTestId('wizard-result')).toContainText('Abilitazione confermata e inviata al servizio centrale.');
   await expect(page.locator('#result-message')).toBeFocused();
   await saveScreenshot(page, 'wizard-sent-it');
-  expect(desk.central.store.getRequest(request.id)!.status).toBe('enabled');
+  expect((await desk.central.store.getRequest(request.id))!.status).toBe('enabled');
   const popup = page.waitForEvent('popup');
   await page.getByTestId('print-receipt').click();
   expect((await popup).url()).toMatch(/^blob:/);
@@ -40,7 +40,7 @@ test('happy path in person, keyboard only: confirmed and sent, receipt printable
 });
 
 test('a document number that differs from the declared one blocks, beside the field and in the summary', async ({ page, desk }) => {
-  const request = awaiting(desk, 1);
+  const request = await awaiting(desk, 1);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -54,7 +54,7 @@ test('a document number that differs from the declared one blocks, beside the fi
 });
 
 test('an expired document is refused, with reasons and a refusal receipt', async ({ page, desk }) => {
-  const request = awaiting(desk, 2);
+  const request = await awaiting(desk, 2);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -72,15 +72,15 @@ test('an expired document is refused, with reasons and a refusal receipt', async
   await saveScreenshot(page, 'wizard-refusal-it');
   await page.getByTestId('refusal-submit').click();
   await expect(page.getByTestId('wizard-result')).toContainText('Rifiuto registrato');
-  expect(desk.central.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, outcome: 'refused' })]);
+  expect(await desk.central.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, outcome: 'refused' })]);
   const popup = page.waitForEvent('popup');
   await page.getByTestId('print-receipt').click();
   expect((await popup).url()).toMatch(/^blob:/);
 });
 
 test('a fiscal-code card that differs from the request blocks', async ({ page, desk }) => {
-  const request = awaiting(desk, 3);
-  const other = awaiting(desk, 4);
+  const request = await awaiting(desk, 3);
+  const other = await awaiting(desk, 4);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -93,7 +93,7 @@ test('a fiscal-code card that differs from the request blocks', async ({ page, d
 });
 
 test('the wizard survives a reload of the window', async ({ page, desk }) => {
-  const request = awaiting(desk, 5);
+  const request = await awaiting(desk, 5);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -118,7 +118,7 @@ test('the wizard survives a reload of the window', async ({ page, desk }) => {
 });
 
 test('delegate path: the delegate’s own document and the delegation form are checked, then confirmed', async ({ page, desk }) => {
-  const request = awaiting(desk, 6);
+  const request = await awaiting(desk, 6);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request, 'delegate');
@@ -153,7 +153,7 @@ test('delegate path: the delegate’s own document and the delegation form are c
 });
 
 test('offline: the confirmation is queued, the badge shows it, and it is sent when the service returns', async ({ page, desk }) => {
-  const request = awaiting(desk, 7);
+  const request = await awaiting(desk, 7);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -166,14 +166,14 @@ test('offline: the confirmation is queued, the badge shows it, and it is sent wh
   await desk.central.setFaults({ down: false });
   await expect(page.getByTestId('sync-pending')).toHaveText('Nessun esito in coda', { timeout: 20_000 });
   await expect(page.getByTestId('sync-online')).toHaveText('In linea');
-  expect(desk.central.store.getRequest(request.id)!.status).toBe('enabled');
+  expect((await desk.central.store.getRequest(request.id))!.status).toBe('enabled');
   // The archive says so.
   await page.getByRole('link', { name: 'Archivio' }).click();
   await expect(page.getByTestId('archive-row')).toContainText('Inviata');
 });
 
 test('an MRZ read fills the document and names what does not match the request', async ({ page, desk }) => {
-  const request = awaiting(desk, 8);
+  const request = await awaiting(desk, 8);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -196,7 +196,7 @@ test('annulled on the central side while confirming: the desk says not accepted,
   page,
   desk,
 }) => {
-  const request = awaiting(desk, 6);
+  const request = await awaiting(desk, 6);
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request);
@@ -220,7 +220,7 @@ test('annulled on the central side while confirming: the desk says not accepted,
 });
 
 test('from a stale card the wizard says at once that the applicant is already enabled (#21)', async ({ page, desk }) => {
-  const request = awaiting(desk, 7);
+  const request = await awaiting(desk, 7);
   await desk.open(page);
   await signIn(page);
   await page.getByTestId('fiscal-code-input').fill(request.applicant.fiscalCode);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { operationNames, operations, resultSchema, type OperationName } from '../../shared/contract';
 import { z } from 'zod';
 import { createTestCore, ready } from '../fixtures/core';
@@ -31,7 +32,7 @@ describe('access matrix: every operation in every state', () => {
   let central: CentralService;
   let test: ReturnType<typeof createTestCore>;
   beforeAll(async () => {
-    central = await startCentral({ seed: 40, seedValue: 3, admin: true });
+    central = await startTestCentral({ seed: 40, seedValue: 3, admin: true });
     test = createTestCore({ centralUrl: central.url });
     // Both accounts sign in online once, so either can sign in offline later.
     for (const account of [dirigente, segreteria]) {
@@ -56,10 +57,9 @@ describe('access matrix: every operation in every state', () => {
 
   it.each(states)('%s', async (state) => {
     const answer = resultSchema(z.unknown());
-    const request = central.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => central.store.getRequest(id)!)
-      .find((candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired)!;
+    const request = (await central.store.officeRequests('ZZIS00100A')).find(
+      (candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired,
+    )!;
     for (const operation of operationNames) {
       await enter(state);
       if (state !== 'signed out' && state !== 'locked') await ready(test.core).sync.pull();

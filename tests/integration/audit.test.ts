@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { createTestCore, rawOpen, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
@@ -17,7 +17,7 @@ const root = join(import.meta.dirname, '../..');
 
 describe('audit trail', () => {
   it('records sign-in, lookup, view, confirm and export, refuses edits, and finds a tampered entry', async () => {
-    const central = await startCentral({ seed: 60, seedValue: 4 });
+    const central = await startTestCentral({ seed: 60, seedValue: 4 });
     const test = createTestCore({ centralUrl: central.url });
     cleanups.push(async () => {
       await test.cleanup();
@@ -26,10 +26,9 @@ describe('audit trail', () => {
     const { core } = test;
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'sbagliata' });
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
-    const request = central.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => central.store.getRequest(id)!)
-      .find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
+    const request = (await central.store.officeRequests('ZZIS00100A')).find(
+      (r) => r.status === 'awaiting-identification' && r.identificationRequired,
+    )!;
     await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     await core.call('requests.get', { id: request.id });
     const confirmed = await core.call('identifications.confirm', {
@@ -74,7 +73,7 @@ describe('audit trail', () => {
   });
 
   it('keeps the verification for office administrators', async () => {
-    const central = await startCentral({ seed: 5, seedValue: 4 });
+    const central = await startTestCentral({ seed: 5, seedValue: 4 });
     const test = createTestCore({ centralUrl: central.url, databaseKey: randomBytes(32) });
     cleanups.push(async () => {
       await test.cleanup();

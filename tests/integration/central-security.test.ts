@@ -1,7 +1,8 @@
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secondTrainingOffice, trainingOffice } from '../../central/seed';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral, testPostgresEnv } from '../fixtures/central';
 import { throttlePolicy } from '../../central/store';
 import { testDevice } from '../fixtures/device';
 import {
@@ -26,8 +27,16 @@ afterEach(async () => {
   while (services.length) await services.pop()!.close();
 });
 
+/** Which database the suite runs on (it runs twice: a PostgreSQL server, then PGlite). */
+let databaseKind: 'postgres' | 'pglite' = 'postgres';
+
 async function central(seed = 80): Promise<CentralService> {
-  const service = await startCentral({ seed, seedValue: 15, admin: true });
+  const service = await startTestCentral({
+    seed,
+    seedValue: 15,
+    admin: true,
+    ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
+  });
   services.push(service);
   return service;
 }
@@ -88,364 +97,369 @@ function submission(
   };
 }
 
-const awaiting = (service: CentralService, province?: string) =>
-  service.store
-    .allRequestIds()
-    .map((id) => service.store.getRequest(id)!)
-    .filter(
-      (request) =>
-        request.status === 'awaiting-identification' &&
-        request.identificationRequired &&
-        (!province || request.applicant.domicile.province === province),
-    );
+const awaiting = async (service: CentralService, province?: string) =>
+  (await service.store.allRequests()).filter(
+    (request) =>
+      request.status === 'awaiting-identification' &&
+      request.identificationRequired &&
+      (!province || request.applicant.domicile.province === province),
+  );
 
-describe('identity from the token', () => {
-  it("refuses a body naming another office's head teacher (403 identity-mismatch), and nothing happens", async () => {
-    const service = await central();
-    const { call, session } = api(service);
-    const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
-    const request = awaiting(service)[0]!;
-    const forged = {
-      ...submission(request, officeB),
-      operator: { id: 'op-dirigente', displayName: 'Dirigente di prova' },
-      officeCode: trainingOffice.code,
+describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
+  beforeAll(() => {
+    databaseKind = kind;
+  });
+
+  describe('identity from the token', () => {
+    it("refuses a body naming another office's head teacher (403 identity-mismatch), and nothing happens", async () => {
+      const service = await central();
+      // The run's PostgreSQL server, or PGlite (the second pass, or a machine without the server).
+      expect(service.store.kind).toBe(kind === 'postgres' && process.env[testPostgresEnv] ? 'postgres' : 'pglite');
+      const { call, session } = api(service);
+      const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
+      const request = (await awaiting(service))[0]!;
+      const forged = {
+        ...submission(request, officeB),
+        operator: { id: 'op-dirigente', displayName: 'Dirigente di prova' },
+        officeCode: trainingOffice.code,
+      };
+      const answer = await call('POST', centralPaths.identifications, { token: officeB.token, body: forged, key: randomUUID() });
+      expect(answer.status).toBe(403);
+      expect(answer.body.code).toBe('identity-mismatch');
+      // Each field on its own is enough to refuse.
+      for (const change of [
+        { operator: { id: 'op-dirigente', displayName: 'Dirigente di prova' } },
+        { officeCode: trainingOffice.code },
+        { device: { id: randomUUID() } },
+      ]) {
+        const alone = await call('POST', centralPaths.identifications, {
+          token: officeB.token,
+          body: { ...submission(request, officeB), ...change },
+          key: randomUUID(),
+        });
+        expect(alone.body.code).toBe('identity-mismatch');
+      }
+      expect(await service.store.effects()).toEqual([]);
+      expect((await service.store.getRequest(request.id))!.status).toBe('awaiting-identification');
+    });
+
+    it("keeps idempotency keys per office: another office's token never gets a stored answer, nor learns that the key exists", async () => {
+      const service = await central();
+      const { call, session } = api(service);
+      const officeA = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
+      const [request, other] = await awaiting(service);
+      const key = randomUUID();
+      const bodyA = submission(request!, officeA);
+      const first = await call('POST', centralPaths.identifications, { token: officeA.token, body: bodyA, key });
+      expect(first.body).toMatchObject({ status: 'accepted', code: 'identified' });
+
+      // A's exact body from B's token: refused by identity, not replayed.
+      const replay = await call('POST', centralPaths.identifications, { token: officeB.token, body: bodyA, key });
+      expect(replay.status).toBe(403);
+      expect(JSON.stringify(replay.body)).not.toContain(request!.applicant.fiscalCode);
+
+      // B's own, different body with the same key: a key of its own (no 422 telling B that A used it).
+      const own = await call('POST', centralPaths.identifications, { token: officeB.token, body: submission(other!, officeB), key });
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ status: 'accepted', code: 'identified', request: { id: other!.id } });
+
+      // A's replay is still A's answer.
+      const again = await call('POST', centralPaths.identifications, { token: officeA.token, body: bodyA, key });
+      expect(again.body.request.id).toBe(request!.id);
+      expect((await service.store.effects()).map((effect) => [effect.officeCode, effect.requestId])).toEqual([
+        [trainingOffice.code, request!.id],
+        [secondTrainingOffice.code, other!.id],
+      ]);
+    });
+
+    it('a device id belongs to the key that registered it: another key (or office) claiming it is refused', async () => {
+      const service = await central();
+      const { signIn } = api(service);
+      const desk = testDevice();
+      expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente', desk)).status).toBe(200);
+      // A colleague who learnt the device id signs in with their own key, claiming it.
+      const impostor = testDevice(desk.deviceId);
+      const claimed = await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria', impostor);
+      expect(claimed).toMatchObject({ status: 403, body: { code: 'device-mismatch' } });
+      // Another office's account on this device: refused too.
+      expect((await signIn(secondTrainingOffice.code, 'segreteria', 'prova-segreteria', desk)).body.code).toBe('device-mismatch');
+      // The desk itself, any of its office's accounts: fine.
+      expect((await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria', desk)).status).toBe(200);
+      // A proof that does not verify (another account's signature, replayed) is refused before anything.
+      const replayed = { ...desk.prove(trainingOffice.code, 'dirigente') };
+      const answer = await api(service).call('POST', centralPaths.sessions, {
+        body: { officeCode: trainingOffice.code, username: 'segreteria', password: 'prova-segreteria', ...replayed },
+      });
+      expect(answer).toMatchObject({ status: 400, body: { code: 'validation' } });
+    });
+
+    it('a revoked session (DELETE /v2/sessions/current) is worth nothing after', async () => {
+      const service = await central();
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: desk.token })).status).toBe(200);
+      expect((await call('DELETE', centralPaths.currentSession, { token: desk.token })).status).toBe(204);
+      const after = await call('GET', `${centralPaths.changes}?limit=1`, { token: desk.token });
+      expect(after.status).toBe(401);
+    });
+  });
+
+  describe('the scoped, minimised feed', () => {
+    const everything = async (service: CentralService, token: string) => {
+      const { call } = api(service);
+      const items: EnablementRequest[] = [];
+      let cursor = '';
+      for (;;) {
+        const page = await call('GET', `${centralPaths.changes}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token });
+        expect(page.status).toBe(200);
+        const parsed = changesResponseSchema.parse(page.body);
+        items.push(...parsed.items);
+        cursor = parsed.nextCursor;
+        if (!parsed.hasMore) return { items, cursor, raw: page.body };
+      }
     };
-    const answer = await call('POST', centralPaths.identifications, { token: officeB.token, body: forged, key: randomUUID() });
-    expect(answer.status).toBe(403);
-    expect(answer.body.code).toBe('identity-mismatch');
-    // Each field on its own is enough to refuse.
-    for (const change of [
-      { operator: { id: 'op-dirigente', displayName: 'Dirigente di prova' } },
-      { officeCode: trainingOffice.code },
-      { device: { id: randomUUID() } },
-    ]) {
-      const alone = await call('POST', centralPaths.identifications, {
+
+    it("office B (Milano) never receives a request of office A's province, finds it by online lookup, and no home phone travels", async () => {
+      const service = await central(200);
+      const { call, session } = api(service);
+      const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
+      expect(officeB.body.scope).toEqual({ kind: 'province', area: 'MI', label: 'provincia MI' });
+      const feed = await everything(service, officeB.token);
+      expect(feed.items.length).toBe(await service.store.requestCount({ kind: 'province', area: 'MI', label: '' }));
+      expect(feed.items.length).toBeGreaterThan(0);
+      expect(new Set(feed.items.map((request) => request.applicant.domicile.province))).toEqual(new Set(['MI']));
+      for (const item of feed.items) expect(Object.keys(item.applicant)).not.toContain('homePhone');
+
+      const roman = (await awaiting(service, 'RM'))[0]!;
+      expect(feed.items.find((request) => request.id === roman.id)).toBeUndefined();
+      const found = await call('GET', `${centralPaths.requests}?fiscalCode=${roman.applicant.fiscalCode}`, { token: officeB.token });
+      expect(found.body.items.map((request: EnablementRequest) => request.id)).toContain(roman.id);
+      expect(Object.keys(found.body.items[0].applicant)).not.toContain('homePhone');
+      // Every field of the minimised request is one the contract names: nothing more travels.
+      expect(enablementRequestSchema.strict().safeParse(found.body.items[0]).success).toBe(true);
+      expect(enablementRequestSchema.shape.applicant.strict().safeParse(found.body.items[0].applicant).success).toBe(true);
+
+      // A change in Roma never reaches Milano's feed; one in Milano does.
+      const milanese = (await awaiting(service, 'MI'))[0]!;
+      await call('POST', centralPaths.identifications, {
         token: officeB.token,
-        body: { ...submission(request, officeB), ...change },
+        body: submission(roman, officeB, 'confirmed'),
         key: randomUUID(),
       });
-      expect(alone.body.code).toBe('identity-mismatch');
-    }
-    expect(service.store.effects()).toEqual([]);
-    expect(service.store.getRequest(request.id)!.status).toBe('awaiting-identification');
-  });
-
-  it("keeps idempotency keys per office: another office's token never gets a stored answer, nor learns that the key exists", async () => {
-    const service = await central();
-    const { call, session } = api(service);
-    const officeA = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
-    const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
-    const [request, other] = awaiting(service);
-    const key = randomUUID();
-    const bodyA = submission(request!, officeA);
-    const first = await call('POST', centralPaths.identifications, { token: officeA.token, body: bodyA, key });
-    expect(first.body).toMatchObject({ status: 'accepted', code: 'identified' });
-
-    // A's exact body from B's token: refused by identity, not replayed.
-    const replay = await call('POST', centralPaths.identifications, { token: officeB.token, body: bodyA, key });
-    expect(replay.status).toBe(403);
-    expect(JSON.stringify(replay.body)).not.toContain(request!.applicant.fiscalCode);
-
-    // B's own, different body with the same key: a key of its own (no 422 telling B that A used it).
-    const own = await call('POST', centralPaths.identifications, { token: officeB.token, body: submission(other!, officeB), key });
-    expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ status: 'accepted', code: 'identified', request: { id: other!.id } });
-
-    // A's replay is still A's answer.
-    const again = await call('POST', centralPaths.identifications, { token: officeA.token, body: bodyA, key });
-    expect(again.body.request.id).toBe(request!.id);
-    expect(service.store.effects().map((effect) => [effect.officeCode, effect.requestId])).toEqual([
-      [trainingOffice.code, request!.id],
-      [secondTrainingOffice.code, other!.id],
-    ]);
-  });
-
-  it('a device id belongs to the key that registered it: another key (or office) claiming it is refused', async () => {
-    const service = await central();
-    const { signIn } = api(service);
-    const desk = testDevice();
-    expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente', desk)).status).toBe(200);
-    // A colleague who learnt the device id signs in with their own key, claiming it.
-    const impostor = testDevice(desk.deviceId);
-    const claimed = await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria', impostor);
-    expect(claimed).toMatchObject({ status: 403, body: { code: 'device-mismatch' } });
-    // Another office's account on this device: refused too.
-    expect((await signIn(secondTrainingOffice.code, 'segreteria', 'prova-segreteria', desk)).body.code).toBe('device-mismatch');
-    // The desk itself, any of its office's accounts: fine.
-    expect((await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria', desk)).status).toBe(200);
-    // A proof that does not verify (another account's signature, replayed) is refused before anything.
-    const replayed = { ...desk.prove(trainingOffice.code, 'dirigente') };
-    const answer = await api(service).call('POST', centralPaths.sessions, {
-      body: { officeCode: trainingOffice.code, username: 'segreteria', password: 'prova-segreteria', ...replayed },
+      await fetch(`${service.adminUrl}/admin/requests/${milanese.id}/annul`, { method: 'POST' });
+      const next = await call('GET', `${centralPaths.changes}?cursor=${feed.cursor}`, { token: officeB.token });
+      expect(next.body.items.map((request: EnablementRequest) => request.id)).toEqual([milanese.id]);
     });
-    expect(answer).toMatchObject({ status: 400, body: { code: 'validation' } });
-  });
 
-  it('a revoked session (DELETE /v2/sessions/current) is worth nothing after', async () => {
-    const service = await central();
-    const { call, session } = api(service);
-    const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
-    expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: desk.token })).status).toBe(200);
-    expect((await call('DELETE', centralPaths.currentSession, { token: desk.token })).status).toBe(204);
-    const after = await call('GET', `${centralPaths.changes}?limit=1`, { token: desk.token });
-    expect(after.status).toBe(401);
-  });
-});
-
-describe('the scoped, minimised feed', () => {
-  const everything = async (service: CentralService, token: string) => {
-    const { call } = api(service);
-    const items: EnablementRequest[] = [];
-    let cursor = '';
-    for (;;) {
-      const page = await call('GET', `${centralPaths.changes}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token });
-      expect(page.status).toBe(200);
-      const parsed = changesResponseSchema.parse(page.body);
-      items.push(...parsed.items);
-      cursor = parsed.nextCursor;
-      if (!parsed.hasMore) return { items, cursor, raw: page.body };
-    }
-  };
-
-  it("office B (Milano) never receives a request of office A's province, finds it by online lookup, and no home phone travels", async () => {
-    const service = await central(200);
-    const { call, session } = api(service);
-    const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
-    expect(officeB.body.scope).toEqual({ kind: 'province', area: 'MI', label: 'provincia MI' });
-    const feed = await everything(service, officeB.token);
-    expect(feed.items.length).toBe(service.store.requestCount({ kind: 'province', area: 'MI', label: '' }));
-    expect(feed.items.length).toBeGreaterThan(0);
-    expect(new Set(feed.items.map((request) => request.applicant.domicile.province))).toEqual(new Set(['MI']));
-    for (const item of feed.items) expect(Object.keys(item.applicant)).not.toContain('homePhone');
-
-    const roman = awaiting(service, 'RM')[0]!;
-    expect(feed.items.find((request) => request.id === roman.id)).toBeUndefined();
-    const found = await call('GET', `${centralPaths.requests}?fiscalCode=${roman.applicant.fiscalCode}`, { token: officeB.token });
-    expect(found.body.items.map((request: EnablementRequest) => request.id)).toContain(roman.id);
-    expect(Object.keys(found.body.items[0].applicant)).not.toContain('homePhone');
-    // Every field of the minimised request is one the contract names: nothing more travels.
-    expect(enablementRequestSchema.strict().safeParse(found.body.items[0]).success).toBe(true);
-    expect(enablementRequestSchema.shape.applicant.strict().safeParse(found.body.items[0].applicant).success).toBe(true);
-
-    // A change in Roma never reaches Milano's feed; one in Milano does.
-    const milanese = awaiting(service, 'MI')[0]!;
-    await call('POST', centralPaths.identifications, {
-      token: officeB.token,
-      body: submission(roman, officeB, 'confirmed'),
-      key: randomUUID(),
+    it("widening an office's scope (the service's administrator) makes its old cursor refetch", async () => {
+      const service = await central(200);
+      const { call, session } = api(service);
+      const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
+      const feed = await everything(service, officeB.token);
+      const widened = await fetch(`${service.adminUrl}/admin/offices/${secondTrainingOffice.code}/scope`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'region', area: '03' }),
+      });
+      expect(await widened.json()).toEqual({ kind: 'region', area: '03', label: 'regione Lombardia' });
+      const stale = await call('GET', `${centralPaths.changes}?cursor=${feed.cursor}`, { token: officeB.token });
+      expect(stale.status).toBe(410);
+      const refused = await fetch(`${service.adminUrl}/admin/offices/${secondTrainingOffice.code}/scope`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'province', area: 'XX' }),
+      });
+      expect(refused.status).toBe(400);
     });
-    await fetch(`${service.adminUrl}/admin/requests/${milanese.id}/annul`, { method: 'POST' });
-    const next = await call('GET', `${centralPaths.changes}?cursor=${feed.cursor}`, { token: officeB.token });
-    expect(next.body.items.map((request: EnablementRequest) => request.id)).toEqual([milanese.id]);
   });
 
-  it("widening an office's scope (the service's administrator) makes its old cursor refetch", async () => {
-    const service = await central(200);
-    const { call, session } = api(service);
-    const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
-    const feed = await everything(service, officeB.token);
-    const widened = await fetch(`${service.adminUrl}/admin/offices/${secondTrainingOffice.code}/scope`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'region', area: '03' }),
-    });
-    expect(await widened.json()).toEqual({ kind: 'region', area: '03', label: 'regione Lombardia' });
-    const stale = await call('GET', `${centralPaths.changes}?cursor=${feed.cursor}`, { token: officeB.token });
-    expect(stale.status).toBe(410);
-    const refused = await fetch(`${service.adminUrl}/admin/offices/${secondTrainingOffice.code}/scope`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'province', area: 'XX' }),
-    });
-    expect(refused.status).toBe(400);
-  });
-});
-
-describe('sign-in throttling', () => {
-  it('after five wrong passwords the account gets 429 with Retry-After, even with the right one, until the block ends', async () => {
-    const service = await central(5);
-    const { signIn } = api(service);
-    const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) statuses.push((await signIn(trainingOffice.code, 'segreteria', 'sbagliata')).status);
-    expect(statuses.slice(0, throttlePolicy.accountFreeFailures - 1)).toEqual(Array(throttlePolicy.accountFreeFailures - 1).fill(401));
-    expect(statuses.slice(throttlePolicy.accountFreeFailures)).toEqual(Array(30 - throttlePolicy.accountFreeFailures).fill(429));
-    const right = await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria');
-    expect(right.status).toBe(429);
-    expect(right.body.code).toBe('too-many-attempts');
-    const retryAfter = Number(right.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    // Another account of the office is not blocked by this one.
-    expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente')).status).toBe(200);
-    service.advanceClock(retryAfter * 1000 + 1000);
-    expect((await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria')).status).toBe(200);
-  });
-
-  it('a burst of wrong passwords sent at once meets the block too (counted before the password check)', async () => {
-    const service = await central(5);
-    const { signIn } = api(service);
-    const answers = await Promise.all(Array.from({ length: 40 }, () => signIn(trainingOffice.code, 'dirigente', 'sbagliata')));
-    const statuses = answers.map((answer) => answer.status);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(throttlePolicy.accountFreeFailures);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - throttlePolicy.accountFreeFailures);
-  });
-
-  it('the block grows to its cap and the count is not forgotten while blocked', async () => {
-    const service = await central(5);
-    const { signIn } = api(service);
-    const blocks: number[] = [];
-    for (let round = 0; round < 10; round++) {
-      let answer = await signIn(trainingOffice.code, 'segreteria', 'sbagliata');
-      while (answer.status === 401) answer = await signIn(trainingOffice.code, 'segreteria', 'sbagliata');
-      const retryAfter = Number(answer.headers.get('retry-after'));
-      blocks.push(retryAfter);
+  describe('sign-in throttling', () => {
+    it('after five wrong passwords the account gets 429 with Retry-After, even with the right one, until the block ends', async () => {
+      const service = await central(5);
+      const { signIn } = api(service);
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await signIn(trainingOffice.code, 'segreteria', 'sbagliata')).status);
+      expect(statuses.slice(0, throttlePolicy.accountFreeFailures - 1)).toEqual(Array(throttlePolicy.accountFreeFailures - 1).fill(401));
+      expect(statuses.slice(throttlePolicy.accountFreeFailures)).toEqual(Array(30 - throttlePolicy.accountFreeFailures).fill(429));
+      const right = await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      expect(right.status).toBe(429);
+      expect(right.body.code).toBe('too-many-attempts');
+      const retryAfter = Number(right.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      // Another account of the office is not blocked by this one.
+      expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente')).status).toBe(200);
       service.advanceClock(retryAfter * 1000 + 1000);
-    }
-    // 30 s, 60 s, 120 s … up to 15 minutes, and it stays there: no free attempts come back in between.
-    expect(blocks.slice(0, 5)).toEqual([30, 60, 120, 240, 480]);
-    expect(blocks.slice(5)).toEqual([900, 900, 900, 900, 900]);
+      expect((await signIn(trainingOffice.code, 'segreteria', 'prova-segreteria')).status).toBe(200);
+    });
+
+    it('a burst of wrong passwords sent at once meets the block too (counted before the password check)', async () => {
+      const service = await central(5);
+      const { signIn } = api(service);
+      const answers = await Promise.all(Array.from({ length: 40 }, () => signIn(trainingOffice.code, 'dirigente', 'sbagliata')));
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(throttlePolicy.accountFreeFailures);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(40 - throttlePolicy.accountFreeFailures);
+    });
+
+    it('the block grows to its cap and the count is not forgotten while blocked', async () => {
+      const service = await central(5);
+      const { signIn } = api(service);
+      const blocks: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        let answer = await signIn(trainingOffice.code, 'segreteria', 'sbagliata');
+        while (answer.status === 401) answer = await signIn(trainingOffice.code, 'segreteria', 'sbagliata');
+        const retryAfter = Number(answer.headers.get('retry-after'));
+        blocks.push(retryAfter);
+        service.advanceClock(retryAfter * 1000 + 1000);
+      }
+      // 30 s, 60 s, 120 s … up to 15 minutes, and it stays there: no free attempts come back in between.
+      expect(blocks.slice(0, 5)).toEqual([30, 60, 120, 240, 480]);
+      expect(blocks.slice(5)).toEqual([900, 900, 900, 900, 900]);
+    });
+
+    it('a client guessing across many accounts is blocked as a client', async () => {
+      const service = await central(5);
+      const { signIn } = api(service);
+      const statuses: number[] = [];
+      for (let i = 0; i < throttlePolicy.clientFreeFailures + 2; i++)
+        statuses.push((await signIn(trainingOffice.code, `utente${i}`, 'sbagliata')).status);
+      expect(statuses.slice(0, throttlePolicy.clientFreeFailures - 1).every((status) => status === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+      expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente')).status).toBe(429);
+    });
+
+    it('checks passwords off the event loop: the health check answers while sign-ins are being checked', async () => {
+      const service = await central(5);
+      const { signIn, call } = api(service);
+      const order: string[] = [];
+      // Four accounts, four sign-ins each (under the per-account free attempts).
+      const accounts = [trainingOffice.code, secondTrainingOffice.code].flatMap((office) => [
+        [office, 'dirigente', 'prova-dirigente'],
+        [office, 'segreteria', 'prova-segreteria'],
+      ]);
+      const signIns = Array.from({ length: 16 }, (_, i) =>
+        signIn(...(accounts[i % 4] as [string, string, string])).then((answer) => {
+          expect(answer.status).toBe(200);
+          order.push('sign-in');
+        }),
+      );
+      // The health check is sent after all 16: with scrypt on the event loop it would wait for every one of them.
+      const health = call('GET', centralPaths.health).then(() => order.push('health'));
+      await Promise.all([...signIns, health]);
+      expect(order.indexOf('health')).toBeLessThan(12);
+    });
   });
 
-  it('a client guessing across many accounts is blocked as a client', async () => {
-    const service = await central(5);
-    const { signIn } = api(service);
-    const statuses: number[] = [];
-    for (let i = 0; i < throttlePolicy.clientFreeFailures + 2; i++)
-      statuses.push((await signIn(trainingOffice.code, `utente${i}`, 'sbagliata')).status);
-    expect(statuses.slice(0, throttlePolicy.clientFreeFailures - 1).every((status) => status === 401)).toBe(true);
-    expect(statuses.at(-1)).toBe(429);
-    expect((await signIn(trainingOffice.code, 'dirigente', 'prova-dirigente')).status).toBe(429);
+  describe('operator management', () => {
+    it('the head teacher creates and grants, the operator signs in and changes the temporary password, the head teacher revokes, the operator is refused', async () => {
+      const service = await central(20);
+      const { call, signIn, session } = api(service);
+      const admin = await session(trainingOffice.code, 'dirigente', 'prova-dirigente');
+
+      const created = await call('POST', centralPaths.operators, {
+        token: admin.token,
+        body: { username: 'Mario.Rossi', displayName: 'Mario Rossi', role: 'operator', canIdentify: true },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.operator).toMatchObject({
+        username: 'mario.rossi',
+        canIdentify: true,
+        disabled: false,
+        passwordChangeRequired: true,
+      });
+      const temporary = created.body.temporaryPassword as string;
+      const taken = await call('POST', centralPaths.operators, {
+        token: admin.token,
+        body: { username: 'mario.rossi', displayName: 'Altro', role: 'operator', canIdentify: true },
+      });
+      expect(taken).toMatchObject({ status: 409, body: { code: 'username-taken' } });
+
+      // First sign-in: the temporary password opens only the door to change it.
+      const first = await session(trainingOffice.code, 'mario.rossi', temporary);
+      expect(first.body.passwordChangeRequired).toBe(true);
+      expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: first.token })).body.code).toBe('password-change-required');
+      const short = await call('POST', centralPaths.currentPassword, {
+        token: first.token,
+        body: { currentPassword: temporary, newPassword: 'corta' },
+      });
+      expect(short.status).toBe(400);
+      const changed = await call('POST', centralPaths.currentPassword, {
+        token: first.token,
+        body: { currentPassword: temporary, newPassword: 'una-password-nuova' },
+      });
+      expect(changed).toMatchObject({ status: 200, body: { passwordChangeRequired: false } });
+      expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: first.token })).status).toBe(200);
+      expect((await signIn(trainingOffice.code, 'mario.rossi', temporary)).status).toBe(401);
+      const operator = await session(trainingOffice.code, 'mario.rossi', 'una-password-nuova');
+      expect(operator.body.passwordChangeRequired).toBe(false);
+
+      // Operators do not manage operators; another office's administrator cannot touch this one.
+      expect((await call('GET', centralPaths.operators, { token: operator.token })).body.code).toBe('forbidden');
+      const otherAdmin = await session(secondTrainingOffice.code, 'dirigente', 'prova-dirigente');
+      const across = await call('PATCH', `${centralPaths.operators}/${created.body.operator.id}`, {
+        token: otherAdmin.token,
+        body: { canIdentify: false },
+      });
+      expect(across.status).toBe(404);
+      expect(
+        (await call('GET', centralPaths.operators, { token: otherAdmin.token })).body.items.map((o: { username: string }) => o.username),
+      ).not.toContain('mario.rossi');
+      const self = await call('PATCH', `${centralPaths.operators}/${admin.operator.id}`, { token: admin.token, body: { disabled: true } });
+      expect(self.body.code).toBe('forbidden');
+
+      // Revoked: the open session ends and the next sign-in is refused.
+      const revoked = await call('PATCH', `${centralPaths.operators}/${created.body.operator.id}`, {
+        token: admin.token,
+        body: { canIdentify: false },
+      });
+      expect(revoked.body).toMatchObject({ canIdentify: false });
+      expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: operator.token })).status).toBe(401);
+      const refused = await signIn(trainingOffice.code, 'mario.rossi', 'una-password-nuova');
+      expect(refused).toMatchObject({ status: 403, body: { code: 'not-permitted' } });
+
+      const listed = await call('GET', centralPaths.operators, { token: admin.token });
+      expect(listed.body.items.find((o: { username: string }) => o.username === 'mario.rossi')).toMatchObject({ canIdentify: false });
+      expect((await service.store.operatorChanges(trainingOffice.code)).map((change) => [change.actorId, change.change])).toEqual([
+        ['op-dirigente', { created: { role: 'operator', canIdentify: true } }],
+        ['op-dirigente', { canIdentify: false }],
+      ]);
+    });
   });
 
-  it('checks passwords off the event loop: the health check answers while sign-ins are being checked', async () => {
-    const service = await central(5);
-    const { signIn, call } = api(service);
-    const order: string[] = [];
-    // Four accounts, four sign-ins each (under the per-account free attempts).
-    const accounts = [trainingOffice.code, secondTrainingOffice.code].flatMap((office) => [
-      [office, 'dirigente', 'prova-dirigente'],
-      [office, 'segreteria', 'prova-segreteria'],
-    ]);
-    const signIns = Array.from({ length: 16 }, (_, i) =>
-      signIn(...(accounts[i % 4] as [string, string, string])).then((answer) => {
-        expect(answer.status).toBe(200);
-        order.push('sign-in');
-      }),
-    );
-    // The health check is sent after all 16: with scrypt on the event loop it would wait for every one of them.
-    const health = call('GET', centralPaths.health).then(() => order.push('health'));
-    await Promise.all([...signIns, health]);
-    expect(order.indexOf('health')).toBeLessThan(12);
-  });
-});
+  describe('audit anchors', () => {
+    it('signs a receipt the published key verifies, keeps the first head of a sequence, and answers the latest', async () => {
+      const service = await central(5);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const at = new Date().toISOString();
+      const head = { sequence: 12, hash: 'a'.repeat(64), at };
+      const anchored = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: head });
+      const receipt = auditReceiptSchema.parse(anchored.body);
+      expect(receipt.anchor).toMatchObject({ ...head, officeCode: trainingOffice.code, deviceId: desk.deviceId });
 
-describe('operator management', () => {
-  it('the head teacher creates and grants, the operator signs in and changes the temporary password, the head teacher revokes, the operator is refused', async () => {
-    const service = await central(20);
-    const { call, signIn, session } = api(service);
-    const admin = await session(trainingOffice.code, 'dirigente', 'prova-dirigente');
+      const keys = signingKeysResponseSchema.parse((await call('GET', centralPaths.keys)).body);
+      const key = keys.keys.find((candidate) => candidate.keyId === receipt.keyId)!;
+      const publicKey = createPublicKey({ key: Buffer.from(key.publicKey, 'base64'), format: 'der', type: 'spki' });
+      expect(verify(null, Buffer.from(auditAnchorSigningText(receipt.anchor)), publicKey, Buffer.from(receipt.signature, 'base64'))).toBe(
+        true,
+      );
+      const tampered = { ...receipt.anchor, hash: 'b'.repeat(64) };
+      expect(verify(null, Buffer.from(auditAnchorSigningText(tampered)), publicKey, Buffer.from(receipt.signature, 'base64'))).toBe(false);
 
-    const created = await call('POST', centralPaths.operators, {
-      token: admin.token,
-      body: { username: 'Mario.Rossi', displayName: 'Mario Rossi', role: 'operator', canIdentify: true },
+      // The same head again: the same receipt. Another head at that sequence, or before it: refused.
+      expect((await call('POST', centralPaths.auditAnchors, { token: desk.token, body: head })).body).toEqual(receipt);
+      const rewritten = await call('POST', centralPaths.auditAnchors, {
+        token: desk.token,
+        body: { sequence: 12, hash: 'b'.repeat(64), at },
+      });
+      expect(rewritten).toMatchObject({ status: 409, body: { code: 'anchor-conflict' } });
+      expect(
+        (await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 3, hash: 'c'.repeat(64), at } })).status,
+      ).toBe(409);
+      const later = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 20, hash: 'd'.repeat(64), at } });
+      expect(later.status).toBe(200);
+      expect((await call('GET', centralPaths.latestAuditAnchor, { token: desk.token })).body.receipt.anchor.sequence).toBe(20);
     });
-    expect(created.status).toBe(201);
-    expect(created.body.operator).toMatchObject({
-      username: 'mario.rossi',
-      canIdentify: true,
-      disabled: false,
-      passwordChangeRequired: true,
-    });
-    const temporary = created.body.temporaryPassword as string;
-    const taken = await call('POST', centralPaths.operators, {
-      token: admin.token,
-      body: { username: 'mario.rossi', displayName: 'Altro', role: 'operator', canIdentify: true },
-    });
-    expect(taken).toMatchObject({ status: 409, body: { code: 'username-taken' } });
-
-    // First sign-in: the temporary password opens only the door to change it.
-    const first = await session(trainingOffice.code, 'mario.rossi', temporary);
-    expect(first.body.passwordChangeRequired).toBe(true);
-    expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: first.token })).body.code).toBe('password-change-required');
-    const short = await call('POST', centralPaths.currentPassword, {
-      token: first.token,
-      body: { currentPassword: temporary, newPassword: 'corta' },
-    });
-    expect(short.status).toBe(400);
-    const changed = await call('POST', centralPaths.currentPassword, {
-      token: first.token,
-      body: { currentPassword: temporary, newPassword: 'una-password-nuova' },
-    });
-    expect(changed).toMatchObject({ status: 200, body: { passwordChangeRequired: false } });
-    expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: first.token })).status).toBe(200);
-    expect((await signIn(trainingOffice.code, 'mario.rossi', temporary)).status).toBe(401);
-    const operator = await session(trainingOffice.code, 'mario.rossi', 'una-password-nuova');
-    expect(operator.body.passwordChangeRequired).toBe(false);
-
-    // Operators do not manage operators; another office's administrator cannot touch this one.
-    expect((await call('GET', centralPaths.operators, { token: operator.token })).body.code).toBe('forbidden');
-    const otherAdmin = await session(secondTrainingOffice.code, 'dirigente', 'prova-dirigente');
-    const across = await call('PATCH', `${centralPaths.operators}/${created.body.operator.id}`, {
-      token: otherAdmin.token,
-      body: { canIdentify: false },
-    });
-    expect(across.status).toBe(404);
-    expect(
-      (await call('GET', centralPaths.operators, { token: otherAdmin.token })).body.items.map((o: { username: string }) => o.username),
-    ).not.toContain('mario.rossi');
-    const self = await call('PATCH', `${centralPaths.operators}/${admin.operator.id}`, { token: admin.token, body: { disabled: true } });
-    expect(self.body.code).toBe('forbidden');
-
-    // Revoked: the open session ends and the next sign-in is refused.
-    const revoked = await call('PATCH', `${centralPaths.operators}/${created.body.operator.id}`, {
-      token: admin.token,
-      body: { canIdentify: false },
-    });
-    expect(revoked.body).toMatchObject({ canIdentify: false });
-    expect((await call('GET', `${centralPaths.changes}?limit=1`, { token: operator.token })).status).toBe(401);
-    const refused = await signIn(trainingOffice.code, 'mario.rossi', 'una-password-nuova');
-    expect(refused).toMatchObject({ status: 403, body: { code: 'not-permitted' } });
-
-    const listed = await call('GET', centralPaths.operators, { token: admin.token });
-    expect(listed.body.items.find((o: { username: string }) => o.username === 'mario.rossi')).toMatchObject({ canIdentify: false });
-    expect(service.store.operatorChanges(trainingOffice.code).map((change) => [change.actorId, JSON.parse(change.change)])).toEqual([
-      ['op-dirigente', { created: { role: 'operator', canIdentify: true } }],
-      ['op-dirigente', { canIdentify: false }],
-    ]);
-  });
-});
-
-describe('audit anchors', () => {
-  it('signs a receipt the published key verifies, keeps the first head of a sequence, and answers the latest', async () => {
-    const service = await central(5);
-    const { call, session } = api(service);
-    const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
-    const at = new Date().toISOString();
-    const head = { sequence: 12, hash: 'a'.repeat(64), at };
-    const anchored = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: head });
-    const receipt = auditReceiptSchema.parse(anchored.body);
-    expect(receipt.anchor).toMatchObject({ ...head, officeCode: trainingOffice.code, deviceId: desk.deviceId });
-
-    const keys = signingKeysResponseSchema.parse((await call('GET', centralPaths.keys)).body);
-    const key = keys.keys.find((candidate) => candidate.keyId === receipt.keyId)!;
-    const publicKey = createPublicKey({ key: Buffer.from(key.publicKey, 'base64'), format: 'der', type: 'spki' });
-    expect(verify(null, Buffer.from(auditAnchorSigningText(receipt.anchor)), publicKey, Buffer.from(receipt.signature, 'base64'))).toBe(
-      true,
-    );
-    const tampered = { ...receipt.anchor, hash: 'b'.repeat(64) };
-    expect(verify(null, Buffer.from(auditAnchorSigningText(tampered)), publicKey, Buffer.from(receipt.signature, 'base64'))).toBe(false);
-
-    // The same head again: the same receipt. Another head at that sequence, or before it: refused.
-    expect((await call('POST', centralPaths.auditAnchors, { token: desk.token, body: head })).body).toEqual(receipt);
-    const rewritten = await call('POST', centralPaths.auditAnchors, {
-      token: desk.token,
-      body: { sequence: 12, hash: 'b'.repeat(64), at },
-    });
-    expect(rewritten).toMatchObject({ status: 409, body: { code: 'anchor-conflict' } });
-    expect(
-      (await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 3, hash: 'c'.repeat(64), at } })).status,
-    ).toBe(409);
-    const later = await call('POST', centralPaths.auditAnchors, { token: desk.token, body: { sequence: 20, hash: 'd'.repeat(64), at } });
-    expect(later.status).toBe(200);
-    expect((await call('GET', centralPaths.latestAuditAnchor, { token: desk.token })).body.receipt.anchor.sequence).toBe(20);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { createTestCore, rawOpen, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
 
@@ -24,7 +24,7 @@ const dirigente = { officeCode: 'ZZIS00100A', username: 'dirigente', password: '
 async function setup() {
   let clock = Date.now() - 100 * day;
   const now = () => new Date(clock);
-  const service = await startCentral({ seed: 30, seedValue: 11, now });
+  const service = await startTestCentral({ seed: 30, seedValue: 11, now });
   const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-retention-'));
   const databaseKey = randomBytes(32);
   cleanups.push(async () => {
@@ -36,10 +36,9 @@ async function setup() {
     cleanups.push(() => test.core.close());
     return test.core;
   };
-  const awaiting = service.store
-    .officeRequestIds('ZZIS00100A')
-    .map((id) => service.store.getRequest(id)!)
-    .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired);
+  const awaiting = (await service.store.officeRequests('ZZIS00100A')).filter(
+    (request) => request.status === 'awaiting-identification' && request.identificationRequired,
+  );
   return { service, open, awaiting, dataDirectory, databaseKey, advance: (ms: number) => (clock += ms) };
 }
 

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { AuditAnchors } from '../../src-main/core/audit/anchors';
 import { AuditLog, auditHash, checkpointCitation, type AuditEntry } from '../../src-main/core/audit/audit-log';
 import { createMemoryLogger } from '../../src-main/core/log';
@@ -31,7 +32,7 @@ const segreteria = { officeCode: office, username: 'segreteria', password: 'prov
 const dirigente = { officeCode: office, username: 'dirigente', password: 'prova-dirigente' };
 
 async function central(): Promise<CentralService> {
-  const service = await startCentral({ seed: 60, seedValue: 21, admin: true });
+  const service = await startTestCentral({ seed: 60, seedValue: 21, admin: true });
   cleanups.push(() => service.close());
   return service;
 }
@@ -42,11 +43,10 @@ function openDesk(centralUrl: string, dataDirectory = mkdtempSync(join(tmpdir(),
   return test;
 }
 
-const awaiting = (service: CentralService): EnablementRequest[] =>
-  service.store
-    .officeRequestIds(office)
-    .map((id) => service.store.getRequest(id)!)
-    .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired);
+const awaiting = async (service: CentralService): Promise<EnablementRequest[]> =>
+  (await service.store.officeRequests(office)).filter(
+    (request) => request.status === 'awaiting-identification' && request.identificationRequired,
+  );
 
 async function confirm(core: ReturnType<typeof openDesk>['core'], request: EnablementRequest, password: string) {
   await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
@@ -59,7 +59,7 @@ describe('outcomes go with their own operator', () => {
   it("an outcome recorded offline waits for its operator: another operator's sign-in does not send it in their name", async () => {
     const service = await central();
     const { core } = openDesk(service.url);
-    const request = awaiting(service)[0]!;
+    const request = (await awaiting(service))[0]!;
     expect(await core.call('session.signIn', segreteria)).toMatchObject({ ok: true, value: { mode: 'online' } });
     await ready(core).sync.pull();
     await service.setFaults({ down: true });
@@ -71,14 +71,14 @@ describe('outcomes go with their own operator', () => {
     // (Past the backoff the failed attempt earned: whatever is due goes now.)
     ready(core).sync.retryNow();
     await ready(core).sync.push();
-    expect(service.store.effects()).toEqual([]);
+    expect(await service.store.effects()).toEqual([]);
     expect(await core.call('sync.status', {})).toMatchObject({ ok: true, value: { pending: 1, awaitingOtherOperators: 1 } });
     await core.call('session.signOut', {});
 
     await core.call('session.signIn', segreteria);
     ready(core).sync.retryNow();
     await ready(core).sync.push();
-    expect(service.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, operatorId: 'op-segreteria' })]);
+    expect(await service.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, operatorId: 'op-segreteria' })]);
     expect(await core.call('sync.status', {})).toMatchObject({ ok: true, value: { pending: 0, awaitingOtherOperators: 0 } });
   });
 
@@ -135,9 +135,9 @@ describe("the service's answers reach the sign-in", () => {
       value: { mode: 'online', operator: { displayName: 'Anna Bianchi', role: 'operator' } },
     });
     // The new password is the one the desk knows now (confirmations, unlock).
-    await confirm(desk.core, awaiting(service)[0]!, 'anna-password-nuova');
+    await confirm(desk.core, (await awaiting(service))[0]!, 'anna-password-nuova');
     await ready(desk.core).sync.push();
-    expect(service.store.effects()).toHaveLength(1);
+    expect(await service.store.effects()).toHaveLength(1);
   });
 
   it('the head teacher revokes an operator at the desk: audited there, recorded by the service, and the operator is refused, offline too', async () => {
@@ -159,7 +159,9 @@ describe("the service's answers reach the sign-in", () => {
     expect(revoked).toMatchObject({ ok: true, value: { canIdentify: false } });
     const audit = ready(admin.core).store.sqlite.prepare(`SELECT action, subject FROM audit_log WHERE action = 'operator-changed'`).all();
     expect(audit).toEqual([{ action: 'operator-changed', subject: `${target.id} abilitazione revocata` }]);
-    expect(service.store.operatorChanges(office)).toEqual([expect.objectContaining({ actorId: 'op-dirigente', operatorId: target.id })]);
+    expect(await service.store.operatorChanges(office)).toEqual([
+      expect.objectContaining({ actorId: 'op-dirigente', operatorId: target.id }),
+    ]);
 
     expect(await operatorDesk.core.call('session.signIn', segreteria)).toMatchObject({ ok: false, error: { code: 'not-permitted' } });
     // The verifier this desk cached is gone: with the service away, no offline way in either.
@@ -201,7 +203,7 @@ describe('the desk follows what the service says about the account', () => {
     });
     expect(signedIn).toMatchObject({ ok: true, value: { canIdentify: false, operator: { role: 'office-admin' } } });
     expect(await desk.core.call('operators.list', {})).toMatchObject({ ok: true });
-    const request = awaiting(service)[0]!;
+    const request = (await awaiting(service))[0]!;
     await desk.core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     const refused = await desk.core.call('identifications.confirm', {
       draft: draftFor(request),
@@ -217,7 +219,7 @@ describe('the desk follows what the service says about the account', () => {
     const { core } = openDesk(service.url);
     const answers = await Promise.all([core.call('session.signIn', segreteria), core.call('session.signIn', dirigente)]);
     expect(answers.filter((answer) => answer.ok)).toHaveLength(1);
-    const sessions = () => (service.store.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+    const sessions = () => service.store.sessionCount();
     await expect.poll(sessions).toBe(1);
   });
 });
@@ -259,7 +261,7 @@ describe('the anchored audit trail', () => {
     await core.call('session.signIn', dirigente);
     const head = () => (ready(core).store.sqlite.prepare('SELECT max(seq) AS seq FROM audit_log').get() as { seq: number }).seq;
     const lastAnchored = () => anchors().at(-1)?.sequence ?? null;
-    const [first, second] = awaiting(service);
+    const [first, second] = await awaiting(service);
     // Each confirmation is pushed at once, and the push anchors the head it leaves.
     await confirm(core, first!, dirigente.password);
     const a1 = head();

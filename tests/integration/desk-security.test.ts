@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract';
 import { createTestCore, ready, unreachableCentralUrl } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
@@ -21,9 +22,9 @@ const otherOffice = { code: 'ZZIS00200B', name: 'Altro istituto', comune: 'Milan
 const otherOperator = { officeCode: otherOffice.code, username: 'segreteria-b', password: 'prova-b' };
 
 async function central(): Promise<CentralService> {
-  const service = await startCentral({ seed: 30, seedValue: 11 });
-  service.store.putOffice(otherOffice);
-  service.store.putOperator(otherOffice.code, otherOperator.username, otherOperator.password, {
+  const service = await startTestCentral({ seed: 30, seedValue: 11 });
+  await service.store.putOffice(otherOffice);
+  await service.store.putOperator(otherOffice.code, otherOperator.username, otherOperator.password, {
     id: 'op-b',
     displayName: 'Operatore B',
     role: 'operator',
@@ -38,11 +39,10 @@ function openDesk(centralUrl: string, dataDirectory = mkdtempSync(join(tmpdir(),
   return test;
 }
 
-const awaiting = (service: CentralService, index = 0): EnablementRequest =>
-  service.store
-    .officeRequestIds('ZZIS00100A')
-    .map((id) => service.store.getRequest(id)!)
-    .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired)[index]!;
+const awaiting = async (service: CentralService, index = 0): Promise<EnablementRequest> =>
+  (await service.store.officeRequests('ZZIS00100A')).filter(
+    (request) => request.status === 'awaiting-identification' && request.identificationRequired,
+  )[index]!;
 
 const auditRows = (core: Parameters<typeof ready>[0]) =>
   ready(core)
@@ -80,7 +80,7 @@ describe('a lock that protects', () => {
     const { core } = openDesk(service.url);
     await core.call('session.signIn', segreteria);
     await ready(core).sync.pull();
-    const draft = draftFor(awaiting(service));
+    const draft = draftFor(await awaiting(service));
     await core.call('drafts.save', draft);
     await core.call('session.lock', {});
     expect(await core.call('session.signIn', dirigente)).toMatchObject({ ok: false, error: { code: 'session-active' } });
@@ -125,7 +125,7 @@ describe('erasure that erases', () => {
     const databaseKey = randomBytes(32);
     const { core } = openDesk(service.url, dataDirectory, databaseKey);
     await core.call('session.signIn', dirigente);
-    const request = awaiting(service, 2);
+    const request = await awaiting(service, 2);
     expect(await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode })).toMatchObject({ ok: true });
     // The raw pages, decrypted with the key, as someone with the files and the key would read them.
     const plaintext = () =>
@@ -178,7 +178,7 @@ describe('audit without gaps', () => {
     await core.call('session.lock', {});
     await core.call('session.unlock', { password: 'sbagliata-2' });
     await core.call('session.unlock', { password: segreteria.password });
-    const request = awaiting(service, 3);
+    const request = await awaiting(service, 3);
     await core.call('identifications.confirm', { draft: draftFor(request), acknowledgedWarnings: [], password: 'sbagliata-3' });
     await core.call('drafts.save', draftFor(request));
     await core.call('drafts.get', { requestId: request.id });

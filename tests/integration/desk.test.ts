@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract';
 import { createTestCore, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
@@ -15,7 +16,7 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const central = await startCentral({ seed: 120, seedValue: 21, admin: true });
+  const central = await startTestCentral({ seed: 120, seedValue: 21, admin: true });
   const test = createTestCore({ centralUrl: central.url, startSync: false, sync: { backoff: { baseMs: 5, capMs: 40 } } });
   cleanups.push(async () => {
     await test.cleanup();
@@ -26,11 +27,10 @@ async function setup() {
   return { central, ...test };
 }
 
-function awaiting(central: CentralService, index = 0): EnablementRequest {
-  return central.store
-    .officeRequestIds('ZZIS00100A')
-    .map((id) => central.store.getRequest(id)!)
-    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)[index]!;
+async function awaiting(central: CentralService, index = 0): Promise<EnablementRequest> {
+  return (await central.store.officeRequests('ZZIS00100A')).filter(
+    (r) => r.status === 'awaiting-identification' && r.identificationRequired,
+  )[index]!;
 }
 
 const goodDraft = draftFor;
@@ -38,7 +38,7 @@ const goodDraft = draftFor;
 describe('identification desk (core operations)', () => {
   it('keeps the wizard draft in memory across calls (a reload loses nothing)', async () => {
     const { core, central } = await setup();
-    const draft = goodDraft(awaiting(central));
+    const draft = goodDraft(await awaiting(central));
     expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: null });
     await core.call('drafts.save', draft);
     expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: draft });
@@ -48,19 +48,19 @@ describe('identification desk (core operations)', () => {
 
   it('keeps a draft whose document has no issue date yet (typed as it is typed), and refuses it as a missing document', async () => {
     const { core, central } = await setup();
-    const request = awaiting(central, 4);
+    const request = await awaiting(central, 4);
     const draft = goodDraft(request);
     draft.document = { ...draft.document!, issueDate: '' };
     expect(await core.call('drafts.save', draft)).toEqual({ ok: true, value: null });
     expect(await core.call('drafts.get', { requestId: draft.requestId })).toEqual({ ok: true, value: draft });
     const refused = await core.call('identifications.refuse', { draft, reasons: ['other'], note: 'Nessun documento con sé.' });
     expect(refused).toMatchObject({ ok: true, value: { outcome: 'refused' } });
-    expect(central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused' })]);
+    expect(await central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused' })]);
   });
 
   it('takes refusal reasons from the catalogue only: an unknown reason or an empty “other” is refused, nothing recorded', async () => {
     const { core, central } = await setup();
-    const draft = goodDraft(awaiting(central, 5));
+    const draft = goodDraft(await awaiting(central, 5));
     expect(await core.call('identifications.refuse', { draft, reasons: ['Il modulo va firmato' as never], note: '' })).toMatchObject({
       ok: false,
       error: { code: 'validation', paths: ['reasons[0]'] },
@@ -79,28 +79,28 @@ describe('identification desk (core operations)', () => {
 
   it('confirms with the operator’s password: sent, one effect, one confirmation email', async () => {
     const { core, central } = await setup();
-    const request = awaiting(central);
+    const request = await awaiting(central);
     const wrong = await core.call('identifications.confirm', {
       draft: goodDraft(request),
       acknowledgedWarnings: [],
       password: 'sbagliata',
     });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'wrong-password' } });
-    expect(central.store.effects()).toHaveLength(0);
+    expect(await central.store.effects()).toHaveLength(0);
     const result = await core.call('identifications.confirm', {
       draft: goodDraft(request),
       acknowledgedWarnings: [],
       password: 'prova-segreteria',
     });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'confirmed', delivery: 'sent', reason: null } });
-    expect(central.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, code: 'identified' })]);
-    expect(central.store.emails()).toEqual([expect.objectContaining({ requestId: request.id, recipient: request.applicant.email })]);
-    expect(central.store.getRequest(request.id)!.status).toBe('enabled');
+    expect(await central.store.effects()).toEqual([expect.objectContaining({ requestId: request.id, code: 'identified' })]);
+    expect(await central.store.emails()).toEqual([expect.objectContaining({ requestId: request.id, recipient: request.applicant.email })]);
+    expect((await central.store.getRequest(request.id))!.status).toBe('enabled');
   });
 
   it('re-runs every check: a different document number blocks, whatever the renderer says', async () => {
     const { core, central } = await setup();
-    const request = awaiting(central);
+    const request = await awaiting(central);
     const draft = goodDraft(request);
     draft.document = { ...draft.document!, number: 'CZ99999ZZ' };
     const result = await core.call('identifications.confirm', { draft, acknowledgedWarnings: [], password: 'prova-segreteria' });
@@ -108,12 +108,12 @@ describe('identification desk (core operations)', () => {
       ok: false,
       error: { code: 'identification-blocked', message: expect.stringContaining('diverso da quello dichiarato') },
     });
-    expect(central.store.effects()).toHaveLength(0);
+    expect(await central.store.effects()).toHaveLength(0);
   });
 
   it('asks to acknowledge warnings, then records them with the outcome', async () => {
     const { core, central } = await setup();
-    const request = awaiting(central);
+    const request = await awaiting(central);
     const draft = goodDraft(request);
     draft.document = { ...draft.document!, issuer: 'Comune di Altrove' };
     const first = await core.call('identifications.confirm', { draft, acknowledgedWarnings: [], password: 'prova-segreteria' });
@@ -130,7 +130,7 @@ describe('identification desk (core operations)', () => {
     const { core, central } = await setup();
     await central.setFaults({ down: true });
     const result = await core.call('identifications.confirm', {
-      draft: goodDraft(awaiting(central)),
+      draft: goodDraft(await awaiting(central)),
       acknowledgedWarnings: [],
       password: 'prova-segreteria',
     });
@@ -143,7 +143,7 @@ describe('identification desk (core operations)', () => {
 
   it('records a refusal with reasons and note, and its receipt prints them', async () => {
     const { core, central } = await setup();
-    const request = awaiting(central, 1);
+    const request = await awaiting(central, 1);
     const draft = goodDraft(request);
     draft.document = { ...draft.document!, issueDate: '2010-01-02', expiryDate: '2020-01-01' };
     const result = await core.call('identifications.refuse', {
@@ -152,8 +152,8 @@ describe('identification desk (core operations)', () => {
       note: 'Tornerà con la CIE nuova.',
     });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'refused', delivery: 'sent' } });
-    expect(central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused', code: 'refusal-recorded' })]);
-    expect(central.store.getRequest(request.id)!.status).toBe('awaiting-identification');
+    expect(await central.store.effects()).toEqual([expect.objectContaining({ outcome: 'refused', code: 'refusal-recorded' })]);
+    expect((await central.store.getRequest(request.id))!.status).toBe('awaiting-identification');
     const receipt = await core.call('documents.render', {
       kind: 'receipt',
       identificationId: result.ok ? result.value.identificationId : '',
@@ -171,13 +171,13 @@ describe('identification desk (core operations)', () => {
 describe('archive', () => {
   it('lists the day’s outcomes and exports the register as CSV for office administrators only', async () => {
     const { core, central } = await setup();
-    const confirmed = awaiting(central, 2);
-    central.store.putRequest({ ...confirmed, applicant: { ...confirmed.applicant, surname: '=HYPERLINK("x")' } });
+    const confirmed = await awaiting(central, 2);
+    await central.store.putRequest({ ...confirmed, applicant: { ...confirmed.applicant, surname: '=HYPERLINK("x")' } });
     await ready(core).sync.pull();
     // The surname no longer matches the code: only to exercise the CSV; confirm through a refusal instead.
     await core.call('identifications.refuse', { draft: goodDraft(confirmed), reasons: ['other'], note: 'n' });
     await core.call('identifications.confirm', {
-      draft: goodDraft(awaiting(central, 3)),
+      draft: goodDraft(await awaiting(central, 3)),
       acknowledgedWarnings: [],
       password: 'prova-segreteria',
     });

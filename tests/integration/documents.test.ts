@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCentral } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { formatItalianDate } from '../../shared/domain/dates';
 import { createRandom, syntheticPerson } from '../../shared/domain/synthetic-people';
@@ -25,8 +25,8 @@ const now = new Date('2026-11-22T09:30:00Z');
 const office = { code: 'ZZIS00100A', name: 'Istituto di prova "Sportello"', comune: 'Roma' };
 const operator = { id: 'op-1', displayName: 'Assistente di prova' };
 
-const central = await startCentral({ seed: 30, seedValue: 12 });
-const request: EnablementRequest = central.store.getRequest('REQ-0000004')!;
+const central = await startTestCentral({ seed: 30, seedValue: 12 });
+const request: EnablementRequest = (await central.store.getRequest('REQ-0000004'))!;
 await central.close();
 
 const delegate: DelegateInfo = {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { isOperationName, operationNames, operations, type EnablementRequest } from '../../shared/contract';
 import { resultSchema } from '../../shared/contract/result';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
@@ -66,13 +67,12 @@ describe('fuzzing the browser host, signed in', () => {
   let request: EnablementRequest;
 
   beforeAll(async () => {
-    central = await startCentral({ seed: 60, seedValue: 17 });
+    central = await startTestCentral({ seed: 60, seedValue: 17 });
     test = createTestCore({ centralUrl: central.url, now: () => new Date(clock) });
     host = await startBrowserHost({ core: test.core, logger: test.logger, rendererDirectory: test.dataDirectory });
-    request = central.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => central.store.getRequest(id)!)
-      .find((candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired)!;
+    request = (await central.store.officeRequests('ZZIS00100A')).find(
+      (candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired,
+    )!;
   });
   afterAll(async () => {
     await host.close();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../../src-main/core/settings/machine-config';
 import { createTestCore } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
@@ -79,7 +79,7 @@ describe('the core under a machine-wide configuration', () => {
   });
 
   it('fixes what the file says: the office, the retention; the rest stays the office administrator’s', async () => {
-    const central = await startCentral({ seed: 10, seedValue: 3 });
+    const central = await startTestCentral({ seed: 10, seedValue: 3 });
     cleanups.push(() => central.close());
     const machineConfig = readMachineConfig(
       configFile(
@@ -119,10 +119,7 @@ describe('the core under a machine-wide configuration', () => {
     });
 
     // No restart into an update while an identification is in progress.
-    const request = central.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => central.store.getRequest(id)!)
-      .find((r) => r.status === 'awaiting-identification')!;
+    const request = (await central.store.officeRequests('ZZIS00100A')).find((r) => r.status === 'awaiting-identification')!;
     await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     await core.call('drafts.save', draftFor(request));
     expect(await core.call('app.installUpdate', {})).toMatchObject({ ok: false, error: { code: 'identification-in-progress' } });

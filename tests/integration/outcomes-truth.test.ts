@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract';
 import { createTestCore, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
@@ -22,7 +22,7 @@ const pdfText = (base64: string) => {
 
 describe('truthful outcomes', () => {
   it('a confirmation the service refused (request annulled meanwhile) prints a notice, and counts as not accepted everywhere', async () => {
-    const central = await startCentral({ seed: 80, seedValue: 5, admin: true });
+    const central = await startTestCentral({ seed: 80, seedValue: 5, admin: true });
     const test = createTestCore({ centralUrl: central.url });
     cleanups.push(async () => {
       await test.cleanup();
@@ -31,13 +31,9 @@ describe('truthful outcomes', () => {
     const { core } = test;
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
     await ready(core).sync.pull();
-    const [annulled, accepted] = central.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => central.store.getRequest(id)!)
-      .filter((request) => request.status === 'awaiting-identification' && request.identificationRequired) as [
-      EnablementRequest,
-      EnablementRequest,
-    ];
+    const [annulled, accepted] = (await central.store.officeRequests('ZZIS00100A')).filter(
+      (request) => request.status === 'awaiting-identification' && request.identificationRequired,
+    ) as [EnablementRequest, EnablementRequest];
     // The request is annulled on the central side while the operator fills the wizard.
     expect((await fetch(`${central.adminUrl}/admin/requests/${annulled.id}/annul`, { method: 'POST' })).status).toBe(200);
     const confirm = (request: EnablementRequest) =>

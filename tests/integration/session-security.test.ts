@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { operations, type AppEvent } from '../../shared/contract';
 import { delayAfter } from '../../src-main/core/session/credentials';
 import { createTestCore, unreachableCentralUrl, ready } from '../fixtures/core';
@@ -26,7 +27,7 @@ const segreteria = { officeCode: office, username: 'segreteria', password: 'prov
 const dirigente = { officeCode: office, username: 'dirigente', password: 'prova-dirigente' };
 
 async function central(): Promise<CentralService> {
-  const service = await startCentral({ seed: 20, seedValue: 7 });
+  const service = await startTestCentral({ seed: 20, seedValue: 7 });
   cleanups.push(() => service.close());
   return service;
 }
@@ -94,7 +95,7 @@ describe('offline sign-in', () => {
     expect(await offline.core.call('session.signIn', segreteria)).toMatchObject({ ok: true, value: { mode: 'offline' } });
     await offline.core.close();
     // ...but once the central service no longer accepts the known password, offline is over too.
-    service.store.putOperator(office, 'segreteria', 'nuova-password-2026', {
+    await service.store.putOperator(office, 'segreteria', 'nuova-password-2026', {
       id: 'op-segreteria',
       displayName: 'Segreteria didattica',
       role: 'operator',
@@ -140,10 +141,9 @@ describe('going online from an offline session', () => {
     await service.setFaults({ down: true });
     const { core } = open(service.url);
     expect(await core.call('session.signIn', segreteria)).toMatchObject({ ok: true, value: { mode: 'offline' } });
-    const request = service.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => service.store.getRequest(id)!)
-      .find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
+    const request = (await service.store.officeRequests('ZZIS00100A')).find(
+      (r) => r.status === 'awaiting-identification' && r.identificationRequired,
+    )!;
     const draft = draftFor(request);
     await core.call('drafts.save', draft);
 
@@ -221,10 +221,9 @@ describe('idle lock', () => {
     const events: AppEvent[] = [];
     core.events.subscribe((event) => events.push(event));
     await core.call('session.signIn', segreteria);
-    const request = service.store
-      .officeRequestIds('ZZIS00100A')
-      .map((id) => service.store.getRequest(id)!)
-      .find((r) => r.status === 'awaiting-identification' && r.identificationRequired)!;
+    const request = (await service.store.officeRequests('ZZIS00100A')).find(
+      (r) => r.status === 'awaiting-identification' && r.identificationRequired,
+    )!;
     await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     const draft = draftFor(request);
     expect((await core.call('drafts.save', draft)).ok).toBe(true);
@@ -281,7 +280,7 @@ describe('access policy', () => {
       'session.unlock',
       'sync.status',
     ]);
-    const fiscalCode = service.store.getRequest(service.store.officeRequestIds('ZZIS00100A')[0]!)!.applicant.fiscalCode;
+    const fiscalCode = (await service.store.allRequests())[0]!.applicant.fiscalCode;
     expect(await core.call('requests.lookup', { fiscalCode })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
     expect(await core.call('sync.problems', {})).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
     expect(await core.call('session.unlock', { password: 'x' })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });

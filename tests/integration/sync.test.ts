@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startCentral, type CentralService } from '../../central/server';
+import type { CentralService } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { CentralClient } from '../../src-main/core/sync/central-client';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 async function setup(seed = 300, pageSize = 100) {
-  const central = await startCentral({ seed, seedValue: 11, admin: true });
+  const central = await startTestCentral({ seed, seedValue: 11, admin: true });
   const test = createTestCore({
     centralUrl: central.url,
     sync: { pageSize, backoff: { baseMs: 5, capMs: 40 }, probeIntervalMs: 50 },
@@ -37,14 +38,17 @@ async function setup(seed = 300, pageSize = 100) {
   return { central, ...test, engine: ready(test.core).sync, outcomes: ready(test.core).outcomes };
 }
 
-const officeScope = (central: CentralService) => central.store.officeScope('ZZIS00100A')!;
+const officeScope = async (central: CentralService) => (await central.store.officeScope('ZZIS00100A'))!;
 
 /** Pulls until the cache holds everything, tolerating injected faults. */
 async function pullAll(engine: SyncEngine, central: CentralService, maxRounds = 400) {
   for (let round = 0; round < maxRounds; round++) {
     await engine.pull();
     // The office's copy: the requests of its scope (its province), not the whole country.
-    if (engine.requests.count() === central.store.requestCount(officeScope(central)) && engine.state.get('refetching') === null) {
+    if (
+      engine.requests.count() === (await central.store.requestCount(await officeScope(central))) &&
+      engine.state.get('refetching') === null
+    ) {
       // One more page to be sure the cursor is at the end.
       const cursorBefore = engine.state.get('cursor');
       await engine.pull();
@@ -66,22 +70,17 @@ async function drain(engine: SyncEngine, timeoutMs = 30_000) {
   throw new Error(`outbox not drained: ${JSON.stringify(engine.outbox.counts())}`);
 }
 
-const awaiting = (central: CentralService, count: number): EnablementRequest[] =>
-  central.store
-    .allRequestIds()
-    .map((id) => central.store.getRequest(id)!)
-    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired)
-    .slice(0, count);
+const awaiting = async (central: CentralService, count: number): Promise<EnablementRequest[]> =>
+  (await central.store.allRequests()).filter((r) => r.status === 'awaiting-identification' && r.identificationRequired).slice(0, count);
 
 /** Requests awaiting identification in the office's own scope (so in its local copy). */
-const inScope = (central: CentralService): EnablementRequest[] =>
-  central.store
-    .requestIdsIn(officeScope(central))
-    .map((id) => central.store.getRequest(id)!)
-    .filter((r) => r.status === 'awaiting-identification' && r.identificationRequired);
+const inScope = async (central: CentralService): Promise<EnablementRequest[]> =>
+  (await central.store.allRequests(await officeScope(central))).filter(
+    (r) => r.status === 'awaiting-identification' && r.identificationRequired,
+  );
 
-function expectExactlyOnce(central: CentralService, opIds: string[]) {
-  const effects = central.store.effects();
+async function expectExactlyOnce(central: CentralService, opIds: string[]) {
+  const effects = await central.store.effects();
   const keys = effects.map((effect) => effect.key);
   expect(new Set(keys).size).toBe(keys.length);
   expect([...keys].sort()).toEqual([...opIds].sort());
@@ -98,9 +97,9 @@ describe('sync engine against the reference central service', () => {
     const { central, engine } = await setup(5000, 500);
     await central.setFaults({ errorRate: 0.2, truncateRate: 0.1, latencyMs: 1, seed: 3 });
     await pullAll(engine, central);
-    expect(engine.requests.count()).toBe(central.store.requestCount(officeScope(central)));
+    expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
     // Later changes arrive as items too: an annulment.
-    const target = inScope(central)[0]!;
+    const target = (await inScope(central))[0]!;
     await central.setFaults({ errorRate: 0, truncateRate: 0 });
     await fetch(`${central.adminUrl}/admin/requests/${target.id}/annul`, { method: 'POST' });
     await engine.pull();
@@ -111,8 +110,8 @@ describe('sync engine against the reference central service', () => {
     const { central, engine } = await setup(250, 100);
     await pullAll(engine, central);
     const cursor = engine.state.get('cursor');
-    const target = inScope(central)[0]!;
-    const inCopy = central.store.requestCount(officeScope(central));
+    const target = (await inScope(central))[0]!;
+    const inCopy = await central.store.requestCount(await officeScope(central));
     await fetch(`${central.adminUrl}/admin/requests/${target.id}/expire`, { method: 'POST' });
     await fetch(`${central.adminUrl}/admin/compact`, { method: 'POST' });
     await engine.pull();
@@ -129,7 +128,7 @@ describe('sync engine against the reference central service', () => {
 
   it('looks up online when reachable, and from the cache when the central service is down, saying which', async () => {
     const { central, core, engine } = await setup(200);
-    const request = awaiting(central, 1)[0]!;
+    const request = (await awaiting(central, 1))[0]!;
     const online = await core.dispatch('requests.lookup', { fiscalCode: request.applicant.fiscalCode.toLowerCase() });
     expect(online).toMatchObject({ ok: true, value: { source: 'online', items: [{ id: request.id }] } });
     await central.setFaults({ down: true });
@@ -141,7 +140,7 @@ describe('sync engine against the reference central service', () => {
   });
 
   it('with the service just found away, lookups answer from the cache without waiting on the network; the probe brings them back online', async () => {
-    const central = await startCentral({ seed: 60, seedValue: 11, admin: true });
+    const central = await startTestCentral({ seed: 60, seedValue: 11, admin: true });
     let lookupsSent = 0;
     const test = createTestCore({
       centralUrl: central.url,
@@ -158,7 +157,7 @@ describe('sync engine against the reference central service', () => {
     });
     const { core } = test;
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
-    const request = awaiting(central, 1)[0]!;
+    const request = (await awaiting(central, 1))[0]!;
     const lookup = () => core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     expect(await lookup()).toMatchObject({ ok: true, value: { source: 'online' } });
     await central.setFaults({ down: true });
@@ -183,35 +182,37 @@ describe('sync engine against the reference central service', () => {
     const { central, engine, outcomes } = await setup(120);
     await pullAll(engine, central);
     await central.setFaults({ ...faults, seed: 9 });
-    const opIds = awaiting(central, 25).map(
+    const opIds = (await awaiting(central, 25)).map(
       (request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId,
     );
     await drain(engine);
     expect(engine.outbox.counts()).toMatchObject({ acked: 25, pending: 0, sending: 0, retryWait: 0, dead: 0, conflict: 0 });
-    expectExactlyOnce(central, opIds);
-    expect(central.store.emails()).toHaveLength(25);
+    await expectExactlyOnce(central, opIds);
+    expect(await central.store.emails()).toHaveLength(25);
   });
 
   it('queues while the central service refuses connections, and drains when it is back', async () => {
     const { central, engine, outcomes } = await setup(60);
     await pullAll(engine, central);
     await central.setFaults({ down: true });
-    const opIds = awaiting(central, 5).map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
+    const opIds = (await awaiting(central, 5)).map(
+      (request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId,
+    );
     await engine.push();
     expect(engine.status()).toMatchObject({ online: false, pending: 5 });
     await central.setFaults({ down: false });
     engine.start();
     await drain(engine);
     expect(engine.status()).toMatchObject({ online: true, pending: 0 });
-    expectExactlyOnce(central, opIds);
+    await expectExactlyOnce(central, opIds);
   });
 
   it('puts every conflict code on the problems list with a plain reason', async () => {
     const { central, core, engine, outcomes } = await setup(400);
     await pullAll(engine, central);
-    const all = central.store.allRequestIds().map((id) => central.store.getRequest(id)!);
+    const all = await central.store.allRequests();
     const pick = (predicate: (r: EnablementRequest) => boolean) => all.find(predicate)!;
-    const [toAnnul, toExpire, toBump, twice] = awaiting(central, 4);
+    const [toAnnul, toExpire, toBump, twice] = await awaiting(central, 4);
     const cases: Array<[EnablementRequest, string]> = [
       [pick((r) => r.status === 'enabled'), 'already-enabled'],
       [toAnnul!, 'request-annulled'],
@@ -226,7 +227,7 @@ describe('sync engine against the reference central service', () => {
     // While queued, the central side changes: annulled, expired, updated.
     await fetch(`${central.adminUrl}/admin/requests/${toAnnul!.id}/annul`, { method: 'POST' });
     await fetch(`${central.adminUrl}/admin/requests/${toExpire!.id}/expire`, { method: 'POST' });
-    central.store.putRequest({ ...toBump!, version: toBump!.version + 1 });
+    await central.store.putRequest({ ...toBump!, version: toBump!.version + 1 });
     // A second confirmation of the same person by another desk: already enabled.
     const first = outcomes.record(submissionFor(twice!, 'confirmed', engine.state.clientId())).opId;
     const second = outcomes.record(submissionFor(twice!, 'confirmed', engine.state.clientId())).opId;
@@ -244,7 +245,7 @@ describe('sync engine against the reference central service', () => {
     }
     expect(engine.outbox.get(first)!.state).toBe('acked');
     expect(engine.outbox.get(second)!.state).toBe('conflict');
-    expectExactlyOnce(central, [...opIds, first, second]);
+    await expectExactlyOnce(central, [...opIds, first, second]);
     // Handled with a note: off the list.
     const problem = byCode.get('request-annulled')!;
     const handled = await core.call('sync.markHandled', { opId: problem.opId, note: 'Richiedente avvisato' });
@@ -255,7 +256,7 @@ describe('sync engine against the reference central service', () => {
   it('parks a permanent failure as dead without blocking the others', async () => {
     const { central, engine, outcomes } = await setup(50);
     await pullAll(engine, central);
-    const [a, b] = awaiting(central, 2);
+    const [a, b] = await awaiting(central, 2);
     const ghost = { ...a!, id: 'REQ-DOES-NOT-EXIST' };
     const dead = outcomes.record(submissionFor(ghost, 'confirmed', engine.state.clientId())).opId;
     const alive = outcomes.record(submissionFor(b!, 'confirmed', engine.state.clientId())).opId;
@@ -271,7 +272,7 @@ describe('sync engine against the reference central service', () => {
     const required: unknown[] = [];
     core.events.subscribe((event) => event.name === 'session.required' && required.push(event.payload));
     await fetch(`${central.adminUrl}/admin/revoke-sessions`, { method: 'POST' });
-    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!, 'confirmed', engine.state.clientId())).opId;
+    const opId = outcomes.record(submissionFor((await awaiting(central, 1))[0]!, 'confirmed', engine.state.clientId())).opId;
     await engine.push();
     expect(engine.status()).toMatchObject({ needsSignIn: true, pending: 1 });
     expect(required).toEqual([{ reason: 'expired' }]);
@@ -285,7 +286,7 @@ describe('sync engine against the reference central service', () => {
     const { central, engine, outcomes } = await setup(30);
     await pullAll(engine, central);
     await central.setFaults({ dropAfterCommitRate: 1 });
-    const opId = outcomes.record(submissionFor(awaiting(central, 1)[0]!, 'confirmed', engine.state.clientId())).opId;
+    const opId = outcomes.record(submissionFor((await awaiting(central, 1))[0]!, 'confirmed', engine.state.clientId())).opId;
     await engine.push();
     // Simulate the crash: the row is still `sending` in the file.
     engine.outbox['store'].sqlite.prepare(`UPDATE outbox SET state = 'sending' WHERE op_id = ?`).run(opId);
@@ -293,7 +294,7 @@ describe('sync engine against the reference central service', () => {
     expect(engine.outbox.recoverSending()).toBe(1);
     await drain(engine);
     expect(engine.outbox.get(opId)).toMatchObject({ state: 'acked' });
-    expectExactlyOnce(central, [opId]);
+    await expectExactlyOnce(central, [opId]);
   });
 
   it('replays the stored answer for the same key and body, refuses the same key with another body', async () => {
@@ -308,7 +309,7 @@ describe('sync engine against the reference central service', () => {
       ...device.prove('ZZIS00100A', 'segreteria'),
     });
     const token = signedIn.ok ? signedIn.value.token : '';
-    const request = awaiting(central, 1)[0]!;
+    const request = (await awaiting(central, 1))[0]!;
     const key = randomUUID();
     const body = JSON.stringify(submissionFor(request, 'confirmed', deviceId));
     const first = await client.submitIdentification(token, key, body);
@@ -317,22 +318,20 @@ describe('sync engine against the reference central service', () => {
     expect(again).toEqual(first);
     const other = await client.submitIdentification(token, key, JSON.stringify(submissionFor(request, 'refused', deviceId)));
     expect(other).toMatchObject({ ok: false, failure: { kind: 'http', status: 422, code: 'idempotency-key-reused' } });
-    expect(central.store.effects()).toHaveLength(1);
+    expect(await central.store.effects()).toHaveLength(1);
   });
 
   it('leaves no fiscal code, name or document number in clear in the database files', async () => {
     const { central, engine, dataDirectory, outcomes } = await setup(300);
     await pullAll(engine, central);
-    for (const request of awaiting(central, 10)) outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId()));
+    for (const request of await awaiting(central, 10)) outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId()));
     await drain(engine);
     const files = readdirSync(dataDirectory).filter((name) => name.startsWith('desk.db'));
     expect(files).toContain('desk.db');
     const bytes = Buffer.concat(files.map((name) => readFileSync(join(dataDirectory, name))));
     expect(bytes.length).toBeGreaterThan(100_000);
-    const samples = central.store
-      .allRequestIds()
+    const samples = (await central.store.allRequests())
       .slice(0, 300)
-      .map((id) => central.store.getRequest(id)!)
       .flatMap((r) => [
         r.applicant.fiscalCode,
         r.applicant.surname.length >= 5 ? r.applicant.surname : null,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcEventChannel, ipcOperationChannel, operationNames } from '../../shared/contract';
-import { startCentral } from '../../central/server';
+import { startTestCentral } from '../fixtures/central';
 import { app, dialog, fakeUpdater, FakeBrowserWindow, FakeWebContents, powerMonitor, session, state } from '../fixtures/electron-mock';
 import { draftFor } from '../fixtures/outcomes';
 
@@ -297,8 +297,8 @@ describe('Electron host (mocked electron module)', () => {
     expect(close()).toBe(false);
     expect(dialog.asked).toHaveLength(0);
 
-    const reference = await startCentral({ seed: 5, seedValue: 1 });
-    const request = reference.store.getRequest(reference.store.officeRequestIds('ZZIS00100A')[0]!)!;
+    const reference = await startTestCentral({ seed: 5, seedValue: 1 });
+    const request = (await reference.store.allRequests())[0]!;
     await reference.close();
     await state.handlers.get('op:session.signIn')!(ourFrame, {
       officeCode: 'ZZIS00100A',

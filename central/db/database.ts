@@ -1,0 +1,82 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { migrations } from './migrations.generated';
+import * as schema from './schema';
+
+/**
+ * The central service's database: a PostgreSQL server through node-postgres (a pool;
+ * production, the load test, CI), or PGlite in-process (training mode inside the desk
+ * app, quick tests): the same schema, migrations and queries.
+ */
+export type CentralDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseLocation =
+  /** A PostgreSQL server: `postgres://user@127.0.0.1:5432/db`. */
+  | { url: string; poolSize?: number }
+  /** PGlite: a data folder, or null for memory only. */
+  | { pglite: string | null };
+
+export interface CentralDatabase {
+  db: CentralDb;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export class CentralSchemaError extends Error {
+  constructor(readonly unknown: string[]) {
+    super(`the central database has migrations this version does not know (${unknown.join(', ')}): it was made by a newer version`);
+    this.name = 'CentralSchemaError';
+  }
+}
+
+/** Rows of a raw statement, whichever driver runs it. */
+export async function rows<T>(db: CentralDb | Parameters<Parameters<CentralDb['transaction']>[0]>[0], query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Opens the database and applies pending migrations (all in one transaction); refuses a newer schema. */
+export async function openCentralDatabase(location: DatabaseLocation): Promise<CentralDatabase> {
+  let database: CentralDatabase;
+  if ('url' in location) {
+    const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize ?? 10 });
+    // An idle client's error (the server restarting) must not crash the process: the next query reconnects.
+    pool.on('error', () => {});
+    database = { db: drizzlePostgres(pool, { schema }) as unknown as CentralDb, kind: 'postgres', close: () => pool.end() };
+  } else {
+    const client = await PGlite.create(location.pglite ?? undefined);
+    database = { db: drizzlePglite(client, { schema }) as unknown as CentralDb, kind: 'pglite', close: () => client.close() };
+  }
+  try {
+    await migrate(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+/**
+ * Applies the embedded migrations not yet applied, in one transaction under an advisory
+ * lock (two processes starting together migrate once). A database holding a migration
+ * this code does not know was made by a newer version: refused, untouched.
+ */
+async function migrate(db: CentralDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(7410001)`);
+    await tx.execute(sql`CREATE TABLE IF NOT EXISTS central_migrations (tag text PRIMARY KEY, applied_at text NOT NULL)`);
+    const applied = new Set((await rows<{ tag: string }>(tx, sql`SELECT tag FROM central_migrations`)).map((row) => row.tag));
+    const known = new Set(migrations.map((migration) => migration.tag));
+    const unknown = [...applied].filter((tag) => !known.has(tag));
+    if (unknown.length > 0) throw new CentralSchemaError(unknown);
+    for (const migration of migrations) {
+      if (applied.has(migration.tag)) continue;
+      for (const statement of migration.statements) await tx.execute(sql.raw(statement));
+      await tx.execute(sql`INSERT INTO central_migrations (tag, applied_at) VALUES (${migration.tag}, ${new Date().toISOString()})`);
+    }
+  });
+}

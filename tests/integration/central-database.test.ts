@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { describe, expect, it } from 'vitest';
+import { CentralSchemaError, openCentralDatabase } from '../../central/db/database';
+import { migrations } from '../../central/db/migrations.generated';
+import { CentralStore } from '../../central/store';
+import { centralMigrationsDirectory, readMigrations } from '../../scripts/embed-migrations';
+import { createTestDatabase } from '../fixtures/central';
+
+/** #16: the central service's PostgreSQL schema, its migrations at start, and a newer schema refused. */
+describe('the central database', () => {
+  it('embeds exactly the migrations drizzle-kit wrote', () => {
+    expect(migrations).toEqual(readMigrations(centralMigrationsDirectory));
+  });
+
+  it('migrates a fresh PostgreSQL database at start, once, and refuses one made by a newer version', async () => {
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    try {
+      // Two processes starting together: both open, one migrates.
+      const [a, b] = await Promise.all([CentralStore.open({ url: database.url }), CentralStore.open({ url: database.url })]);
+      expect(a.epoch()).toBe(b.epoch());
+      await Promise.all([a.close(), b.close()]);
+      const opened = await openCentralDatabase({ url: database.url });
+      const applied = (await opened.db.execute('SELECT tag FROM central_migrations ORDER BY tag' as never)) as unknown as {
+        rows: Array<{ tag: string }>;
+      };
+      expect(applied.rows.map((row) => row.tag)).toEqual(migrations.map((migration) => migration.tag));
+      await opened.db.execute(`INSERT INTO central_migrations (tag, applied_at) VALUES ('9999_from_the_future', 'x')` as never);
+      await opened.close();
+      await expect(openCentralDatabase({ url: database.url })).rejects.toBeInstanceOf(CentralSchemaError);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('PGlite: the same schema and migrations in-process, kept in a folder across restarts; a newer schema refused', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sportello-pglite-'));
+    try {
+      const store = await CentralStore.open({ pglite: folder });
+      await store.putOffice({ code: 'ZZIS00300C', name: 'Prova', comune: 'Torino', province: 'TO' });
+      await store.close();
+      const again = await CentralStore.open({ pglite: folder });
+      expect(await again.officeScope('ZZIS00300C')).toEqual({ kind: 'province', area: 'TO', label: 'provincia TO' });
+      await again.close();
+      const client = await PGlite.create(folder);
+      await client.exec(`INSERT INTO central_migrations VALUES ('9999_from_the_future', 'x')`);
+      await client.close();
+      await expect(openCentralDatabase({ pglite: folder })).rejects.toBeInstanceOf(CentralSchemaError);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
