@@ -135,11 +135,27 @@ try {
   const packagedModules = new Set(
     [...files, ...listUnpacked(unpacked)]
       .map((path) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1])
-      .filter((name): name is string => name !== undefined),
+      // A scope's own folder (`@electric-sql`) is not a module.
+      .filter((name): name is string => name !== undefined && !/^@[^/]+$/.test(name)),
   );
+  // What the production dependencies need in turn (node-postgres's small helpers): read from their package.json files.
+  const production = new Set<string>();
+  const pending = Object.keys(packageJson.dependencies);
+  while (pending.length) {
+    const name = pending.pop()!;
+    if (production.has(name)) continue;
+    production.add(name);
+    const manifest = join(root, 'node_modules', name, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    pending.push(...Object.keys(dependencies), ...Object.keys(optionalDependencies));
+  }
   const devPackaged = [...packagedModules].filter((name) => name in packageJson.devDependencies);
   check(devPackaged.length === 0, `no dev dependency packaged${devPackaged.length ? `: ${devPackaged.join(', ')}` : ''}`);
-  const unexpected = [...packagedModules].filter((name) => !(name in packageJson.dependencies));
+  const unexpected = [...packagedModules].filter((name) => !production.has(name));
   check(
     unexpected.length === 0,
     `only production dependencies packaged (${[...packagedModules].join(', ') || 'none'})${unexpected.length ? `; unexpected: ${unexpected.join(', ')}` : ''}`,
