@@ -93,7 +93,7 @@ const loopback = (host: string) => host === '127.0.0.1' || host === '::1' || hos
  * Cursors name the store (epoch), the history generation (bumped by compaction), the
  * office's scope (a cursor of another scope is refused) and a sequence.
  */
-function encodeCursor(epoch: string, generation: string, scope: string, position: FeedPosition): string {
+export function encodeCursor(epoch: string, generation: string, scope: string, position: FeedPosition): string {
   return Buffer.from(`${epoch}.${generation}.${scope}:${position.xid}:${position.id}`).toString('base64url');
 }
 

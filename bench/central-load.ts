@@ -1,0 +1,518 @@
+/**
+ * `npm run central:load [-- --scale 1 --peak-seconds 120]`: the central service under a
+ * national season's load, loopback only and bounded: two service processes over one
+ * PostgreSQL (a throwaway durable cluster), 500,000 synthetic requests, 8,000 offices ×
+ * 2 desks (at `--scale 1`). Cases:
+ * - peak day: every desk polls every 60 s (≈267 polls/s), 50 identifications/s, 100
+ *   lookups/s, open loop, for `--peak-seconds`;
+ * - the herd after an outage: 4 hours of feed changes, then every desk back within 60 s
+ *   with 10 queued outcomes (and its feed to pull); until every outcome is acknowledged;
+ *   then exactly one effect per key;
+ * - first sync of a province-scoped desk from empty, and of a national one.
+ * Baselines in the same run: the service's health check and `SELECT 1` through a pool.
+ * Desks, their sessions and their devices are written straight into the database (a
+ * sign-in is scrypt: 16,000 of them would measure the password hash, not the service),
+ * and each desk starts up to date (its cursor at the feed's horizon).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import * as t from '../central/db/schema';
+import { encodeCursor } from '../central/server';
+import { CentralStore, hashPassword, type StoredRequest } from '../central/store';
+import { centralPaths, type IdentificationSubmission } from '../shared/contract/central-api';
+import { createRandom, syntheticContacts, syntheticIdentityCard, syntheticPerson, type Random } from '../shared/domain/synthetic-people';
+import { startPostgresCluster } from '../scripts/postgres-cluster';
+import { percentile, type Measurement } from './harness';
+
+const root = join(import.meta.dirname, '..');
+
+export interface LoadOptions {
+  /** 1: 500,000 requests, 8,000 offices × 2 desks. */
+  scale: number;
+  peakSeconds: number;
+  log?: (line: string) => void;
+}
+
+const provinces = (
+  'AL AT BI CN NO TO VB VC AO BG BS CO CR LC LO MB MI MN PV SO VA BZ TN BL PD RO TV VE VI VR GO PN TS UD GE IM SP SV BO FC FE MO PC PR RA RE RN ' +
+  'AR FI GR LI LU MS PI PO PT SI PG TR AN AP FM MC PU FR LT RI RM VT AQ CH PE TE CB IS AV BN CE NA SA BA BR BT FG LE TA MT PZ CS CZ KR RC VV ' +
+  'AG CL CT EN ME PA RG SR TP CA NU OR SS SU'
+).split(' ');
+
+interface Desk {
+  office: string;
+  operatorId: string;
+  deviceId: string;
+  token: string;
+  province: string;
+  cursor: string;
+}
+
+/** Latencies and outcomes of one kind of call. */
+class Tally {
+  readonly latencies: number[] = [];
+  errors = 0;
+  statuses = new Map<number, number>();
+  record(ms: number, status: number) {
+    this.latencies.push(ms);
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status >= 400 || status === 0) this.errors++;
+  }
+}
+
+/** A keep-alive HTTP client with a bounded number of sockets per process under test. */
+function client(maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return (method: string, url: string, options: { token?: string; body?: string; key?: string } = {}) =>
+    new Promise<{ status: number; body: string; ms: number }>((resolve) => {
+      const start = performance.now();
+      const req = httpRequest(
+        url,
+        {
+          method,
+          agent,
+          headers: {
+            ...(options.body ? { 'content-type': 'application/json' } : {}),
+            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+            ...(options.key ? { 'idempotency-key': options.key } : {}),
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString(), ms: performance.now() - start }),
+          );
+          response.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - start }));
+        },
+      );
+      req.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - start }));
+      if (options.body) req.write(options.body);
+      req.end();
+    });
+}
+
+async function serviceProcess(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'central/cli.ts'), '--port', '0', '--database-url', databaseUrl, '--pool-size', '20'],
+    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /su (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (found) resolve(found[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`central exited with ${code}: ${output}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGTERM');
+      }),
+  };
+}
+
+function syntheticRequest(random: Random, index: number, province: string, nowIso: string): StoredRequest {
+  const person = syntheticPerson(random, { foreignShare: 0.15, omocodeShare: 0.01 });
+  const document = syntheticIdentityCard(random, person, nowIso.slice(0, 10));
+  const contacts = syntheticContacts(random, person);
+  const createdAt = new Date(Date.parse(nowIso) - (1 + Math.floor(random() * 60)) * 86_400_000).toISOString();
+  return {
+    id: `L-${String(index).padStart(7, '0')}`,
+    version: 1,
+    kind: 'first-enablement',
+    status: random() < 0.85 ? 'awaiting-identification' : 'enabled',
+    identificationRequired: true,
+    applicant: {
+      fiscalCode: person.fiscalCode,
+      surname: person.surname,
+      name: person.name,
+      sex: person.sex,
+      birthDate: person.birthDate,
+      birthPlaceCode: person.birthPlaceCode,
+      email: contacts.email,
+      mobile: contacts.mobile,
+      homePhone: null,
+      domicile: { address: `Via Roma ${1 + (index % 200)}`, comune: province, province },
+    },
+    declaredDocument: { ...document, expiryDate: document.expiryDate ?? null },
+    createdAt,
+    expiresAt: new Date(Date.parse(createdAt) + 90 * 86_400_000).toISOString(),
+    updatedAt: createdAt,
+    enabledAt: null,
+  };
+}
+
+const summarize = (name: string, tally: Tally, seconds: number, target?: { p99: number }): Measurement[] => {
+  const p50 = tally.latencies.length ? percentile(tally.latencies, 50) : 0;
+  const p99 = tally.latencies.length ? percentile(tally.latencies, 99) : 0;
+  return [
+    { case: name, metric: 'throughput', unit: 'req/s', value: tally.latencies.length / seconds, notes: `errors ${tally.errors}` },
+    { case: name, metric: 'p50', unit: 'ms', value: p50 },
+    {
+      case: name,
+      metric: 'p99',
+      unit: 'ms',
+      value: p99,
+      ...(target ? { target: `p99 ≤ ${target.p99} ms, 0 errors`, meetsTarget: p99 <= target.p99 && tally.errors === 0 } : {}),
+    },
+    { case: name, metric: 'errors', unit: '', value: tally.errors },
+  ];
+};
+
+export async function runCentralLoad(options: LoadOptions): Promise<Measurement[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const requestCount = Math.round(500_000 * options.scale);
+  const officeCount = Math.max(107, Math.round(8_000 * options.scale));
+  const measurements: Measurement[] = [];
+  const cluster = await startPostgresCluster({ durable: true, maxConnections: 200 });
+  const services: Array<{ url: string; stop(): Promise<void> }> = [];
+  let store: CentralStore | null = null;
+  try {
+    const databaseUrl = await cluster.createDatabase();
+    store = await CentralStore.open({ url: databaseUrl, poolSize: 8 });
+    const db = store.db;
+    const nowIso = new Date().toISOString();
+
+    // --- the country: requests, offices, desks ----------------------------------------
+    let started = performance.now();
+    const random = createRandom(16);
+    const fiscalCodes: string[] = [];
+    const awaitingIds: string[] = [];
+    for (let start = 0; start < requestCount; start += 5000) {
+      const batch: StoredRequest[] = [];
+      for (let i = start; i < Math.min(requestCount, start + 5000); i++) {
+        const request = syntheticRequest(random, i + 1, provinces[i % provinces.length]!, nowIso);
+        batch.push(request);
+        if (i % 50 === 0) fiscalCodes.push(request.applicant.fiscalCode);
+        if (request.status === 'awaiting-identification') awaitingIds.push(request.id);
+      }
+      await store.putRequests(batch);
+    }
+    await db.execute(sql`ANALYZE`);
+    log(`central:load: ${requestCount} requests in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    started = performance.now();
+    const passwordHash = hashPassword('carico-non-usata');
+    const desks: Desk[] = [];
+    const offices = Array.from({ length: officeCount }, (_, i) => ({
+      code: `ZZLD${String(i + 1).padStart(6, '0')}`,
+      name: `Istituto di carico ${i + 1}`,
+      comune: 'Roma',
+      province: provinces[i % provinces.length]!,
+    }));
+    for (let start = 0; start < offices.length; start += 1000) {
+      const chunk = offices.slice(start, start + 1000);
+      await db.insert(t.offices).values(chunk.map((office) => ({ ...office, scopeArea: office.province })));
+      await db.insert(t.operators).values(
+        chunk.map((office) => ({
+          id: `op-${office.code}`,
+          officeCode: office.code,
+          username: 'segreteria',
+          displayName: 'Operatore di carico',
+          role: 'operator' as const,
+          passwordHash,
+        })),
+      );
+      const sessionRows = [];
+      const deviceRows = [];
+      for (const office of chunk) {
+        for (let desk = 0; desk < 2; desk++) {
+          const token = randomBytes(32).toString('base64url');
+          const deviceId = randomUUID();
+          desks.push({ office: office.code, operatorId: `op-${office.code}`, deviceId, token, province: office.province, cursor: '' });
+          sessionRows.push({
+            tokenHash: createHash('sha256').update(token).digest('hex'),
+            operatorId: `op-${office.code}`,
+            deviceId,
+            expiresAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+          });
+          deviceRows.push({ deviceId, officeCode: office.code, publicKey: 'load', registeredAt: nowIso });
+        }
+      }
+      await db.insert(t.sessions).values(sessionRows);
+      await db.insert(t.devices).values(deviceRows);
+    }
+    log(`central:load: ${officeCount} offices, ${desks.length} desks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    // Every desk up to date: its cursor at the feed's horizon now.
+    const horizon = await currentHorizon(db);
+    const generation = (await store.meta('generation')) ?? '0';
+    for (const desk of desks) desk.cursor = encodeCursor(store.epoch(), generation, `P${desk.province}`, { xid: horizon, id: '' });
+
+    services.push(await serviceProcess(databaseUrl), await serviceProcess(databaseUrl));
+    const call = client(64);
+    const base = (n: number) => services[n % services.length]!.url;
+
+    // --- baselines -----------------------------------------------------------------------
+    const health = new Tally();
+    for (let i = 0; i < 400; i++) {
+      const answer = await call('GET', `${base(i)}${centralPaths.health}`);
+      health.record(answer.ms, answer.status);
+    }
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    const select1: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const start = performance.now();
+      await pool.query('SELECT 1');
+      select1.push(performance.now() - start);
+    }
+    await pool.end();
+    const healthP50 = percentile(health.latencies, 50);
+    measurements.push(
+      { case: 'central: health round trip (baseline)', metric: 'p50', unit: 'ms', value: healthP50 },
+      { case: 'central: SELECT 1 through a pool (baseline)', metric: 'p50', unit: 'ms', value: percentile(select1, 50) },
+    );
+
+    // --- peak day ------------------------------------------------------------------------
+    const polls = new Tally();
+    const posts = new Tally();
+    const lookups = new Tally();
+    const rates = { poll: desks.length / 60, post: 50 * Math.min(1, options.scale * 4), lookup: 100 * Math.min(1, options.scale * 4) };
+    const issued = { poll: 0, post: 0, lookup: 0 };
+    const inFlight = new Set<Promise<void>>();
+    let dropped = 0;
+    const peakStart = performance.now();
+    const peakRandom = createRandom(61);
+    const track = (work: Promise<void>) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    };
+    while (performance.now() - peakStart < options.peakSeconds * 1000) {
+      const elapsed = (performance.now() - peakStart) / 1000;
+      for (const kind of ['poll', 'post', 'lookup'] as const) {
+        while (issued[kind] < rates[kind] * elapsed) {
+          issued[kind]++;
+          if (inFlight.size > 2000) {
+            dropped++;
+            continue;
+          }
+          const desk = desks[Math.floor(peakRandom() * desks.length)]!;
+          const n = issued[kind];
+          if (kind === 'poll') {
+            track(
+              call('GET', `${base(n)}${centralPaths.changes}?cursor=${desk.cursor}&limit=500`, { token: desk.token }).then((answer) => {
+                polls.record(answer.ms, answer.status);
+                if (answer.status === 200) desk.cursor = (JSON.parse(answer.body) as { nextCursor: string }).nextCursor;
+              }),
+            );
+          } else if (kind === 'lookup') {
+            const code = fiscalCodes[Math.floor(peakRandom() * fiscalCodes.length)]!;
+            track(
+              call('GET', `${base(n)}${centralPaths.requests}?fiscalCode=${code}`, { token: desk.token }).then((answer) =>
+                lookups.record(answer.ms, answer.status),
+              ),
+            );
+          } else {
+            const requestId = awaitingIds[Math.floor(peakRandom() * awaitingIds.length)]!;
+            const body = JSON.stringify(submission(desk, requestId));
+            track(
+              call('POST', `${base(n)}${centralPaths.identifications}`, { token: desk.token, body, key: randomUUID() }).then((answer) =>
+                posts.record(answer.ms, answer.status),
+              ),
+            );
+          }
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(inFlight);
+    const peakSeconds = (performance.now() - peakStart) / 1000;
+    measurements.push(
+      ...summarize(`central peak: polls (${Math.round(rates.poll)}/s offered)`, polls, peakSeconds, { p99: 50 }),
+      ...summarize(`central peak: identifications (${Math.round(rates.post)}/s offered)`, posts, peakSeconds, { p99: 50 }),
+      ...summarize(`central peak: lookups (${Math.round(rates.lookup)}/s offered)`, lookups, peakSeconds, { p99: 50 }),
+      { case: 'central peak: requests not sent (over 2,000 in flight)', metric: 'count', unit: '', value: dropped },
+      {
+        case: 'central peak: polls',
+        metric: 'p50 vs health',
+        unit: 'ms',
+        value: percentile(polls.latencies, 50),
+        baseline: { label: 'health round trip', value: healthP50 },
+        ratio: percentile(polls.latencies, 50) / healthP50,
+      },
+    );
+    log(`central:load: peak done (${peakSeconds.toFixed(0)} s)`);
+
+    // --- the herd after an outage -----------------------------------------------------------
+    // Four hours of changes on the service side (about 4% of the requests), then everyone back.
+    for (const desk of desks)
+      desk.cursor = encodeCursor(store.epoch(), generation, `P${desk.province}`, { xid: await currentHorizon(db), id: '' });
+    const changed = (await store.allRequests())
+      .filter((_, i) => i % 25 === 0)
+      .map((request) => ({
+        ...request,
+        version: request.version + 1,
+        updatedAt: new Date().toISOString(),
+      }));
+    await store.putRequests(changed);
+    const herdRandom = createRandom(91);
+    const outcomes = desks.flatMap((desk) =>
+      Array.from({ length: 10 }, () => ({
+        desk,
+        key: randomUUID(),
+        requestId: awaitingIds[Math.floor(herdRandom() * awaitingIds.length)]!,
+      })),
+    );
+    const herdPosts = new Tally();
+    const herdPulls = new Tally();
+    let retries = 0;
+    const herdStart = performance.now();
+    const window = 60_000 * Math.min(1, options.scale * 4);
+    const send = async (outcome: (typeof outcomes)[number], body: string) => {
+      for (let attempt = 0; ; attempt++) {
+        const answer = await call('POST', `${base(attempt + outcome.key.charCodeAt(0))}${centralPaths.identifications}`, {
+          token: outcome.desk.token,
+          body,
+          key: outcome.key,
+        });
+        herdPosts.record(answer.ms, answer.status);
+        if (answer.status === 200) return;
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt) * herdRandom()));
+      }
+    };
+    const deskRun = async (desk: Desk, mine: typeof outcomes) => {
+      for (let more = true; more;) {
+        const answer = await call('GET', `${base(desk.deviceId.charCodeAt(0))}${centralPaths.changes}?cursor=${desk.cursor}&limit=500`, {
+          token: desk.token,
+        });
+        herdPulls.record(answer.ms, answer.status);
+        if (answer.status !== 200) break;
+        const page = JSON.parse(answer.body) as { nextCursor: string; hasMore: boolean };
+        desk.cursor = page.nextCursor;
+        more = page.hasMore;
+      }
+      await Promise.all(mine.map((outcome) => send(outcome, JSON.stringify(submission(desk, outcome.requestId)))));
+    };
+    const byDesk = new Map<Desk, typeof outcomes>();
+    for (const outcome of outcomes) byDesk.set(outcome.desk, [...(byDesk.get(outcome.desk) ?? []), outcome]);
+    // Each desk comes back at its moment within the window (the client's sockets bound what is in flight).
+    const runs: Promise<void>[] = [];
+    let index = 0;
+    for (const [desk, mine] of byDesk) {
+      const wait = herdStart + (window * index++) / byDesk.size - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      runs.push(deskRun(desk, mine));
+    }
+    await Promise.all(runs);
+    const herdSeconds = (performance.now() - herdStart) / 1000;
+    const acknowledged = outcomes.length / herdSeconds;
+    const effects = (await db.execute(
+      sql`SELECT count(*)::text AS n, count(DISTINCT (office_code, key))::text AS d FROM effects`,
+    )) as unknown as {
+      rows: Array<{ n: string; d: string }>;
+    };
+    const peakEffects = posts.statuses.get(200) ?? 0;
+    const herdEffects = Number(effects.rows[0]!.n) - peakEffects;
+    measurements.push(
+      {
+        case: `central herd: ${outcomes.length} outcomes from ${desks.length} desks back within ${Math.round(window / 1000)} s`,
+        metric: 'acknowledged',
+        unit: 'outcomes/s',
+        value: acknowledged,
+        target: '≥ 2,000/s',
+        meetsTarget: acknowledged >= 2000,
+        notes: `all acknowledged in ${herdSeconds.toFixed(1)} s; ${retries} retries`,
+      },
+      ...summarize('central herd: identifications', herdPosts, herdSeconds, { p99: 250 }),
+      ...summarize('central herd: feed pulls (4 hours of changes)', herdPulls, herdSeconds),
+      {
+        case: 'central herd: effects per key',
+        metric: 'lost or duplicated',
+        unit: '',
+        value: Math.abs(herdEffects - outcomes.length) + (Number(effects.rows[0]!.n) - Number(effects.rows[0]!.d)),
+        target: '0',
+        meetsTarget: herdEffects === outcomes.length && effects.rows[0]!.n === effects.rows[0]!.d,
+      },
+    );
+    log(`central:load: herd done (${herdSeconds.toFixed(0)} s)`);
+
+    // --- first sync --------------------------------------------------------------------------
+    // Desks 0 and 1 are the first office's (its province); desks 2 and 3 the second's, made national here.
+    await db
+      .update(t.offices)
+      .set({ scopeKind: 'national', scopeArea: null })
+      .where(sql`code = ${desks[2]!.office}`);
+    for (const [label, token] of [
+      [`province (${desks[0]!.province})`, desks[0]!.token],
+      ['national', desks[2]!.token],
+    ] as const) {
+      let cursor = '';
+      let rowsPulled = 0;
+      let bytes = 0;
+      const start = performance.now();
+      for (;;) {
+        const answer = await call('GET', `${base(0)}${centralPaths.changes}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, { token });
+        if (answer.status !== 200) throw new Error(`first sync: HTTP ${answer.status}`);
+        bytes += answer.body.length;
+        const page = JSON.parse(answer.body) as { items: unknown[]; nextCursor: string; hasMore: boolean };
+        rowsPulled += page.items.length;
+        cursor = page.nextCursor;
+        if (!page.hasMore) break;
+      }
+      const seconds = (performance.now() - start) / 1000;
+      measurements.push({
+        case: `central first sync: ${label} desk from empty`,
+        metric: 'seconds',
+        unit: 's',
+        value: seconds,
+        notes: `${rowsPulled} rows, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${Math.round(rowsPulled / seconds)} rows/s`,
+      });
+    }
+    return measurements;
+  } finally {
+    await Promise.all(services.map((service) => service.stop()));
+    await store?.close();
+    await cluster.stop();
+  }
+}
+
+async function currentHorizon(db: CentralStore['db']): Promise<bigint> {
+  const result = (await db.execute(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)) as unknown as {
+    rows: Array<{ h: string }>;
+  };
+  return BigInt(result.rows[0]!.h);
+}
+
+function submission(desk: Desk, requestId: string): IdentificationSubmission {
+  return {
+    requestId,
+    requestVersion: 1,
+    outcome: 'confirmed',
+    refusal: null,
+    presenter: 'applicant',
+    checks: { blocking: [], acknowledgedWarnings: [] },
+    documents: [],
+    fiscalCodeCard: null,
+    delegate: null,
+    operator: { id: desk.operatorId, displayName: 'Operatore di carico' },
+    device: { id: desk.deviceId },
+    officeCode: desk.office,
+    capturedAt: new Date().toISOString(),
+  };
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const { values } = parseArgs({
+    options: { scale: { type: 'string', default: '1' }, 'peak-seconds': { type: 'string', default: '120' } },
+  });
+  const measurements = await runCentralLoad({ scale: Number(values.scale), peakSeconds: Number(values['peak-seconds']) });
+  const lines = ['| case | metric | value | baseline | ratio | target | met | notes |', '|---|---|---:|---|---:|---|---|---|'];
+  for (const m of measurements)
+    lines.push(
+      `| ${m.case} | ${m.metric} | ${m.value.toFixed(m.value >= 100 ? 0 : 2)} ${m.unit} | ${m.baseline ? `${m.baseline.value.toFixed(2)} (${m.baseline.label})` : ''} | ${m.ratio?.toFixed(2) ?? ''} | ${m.target ?? ''} | ${m.meetsTarget === undefined ? '' : m.meetsTarget ? 'yes' : '**no**'} | ${m.notes ?? ''} |`,
+    );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
