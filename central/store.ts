@@ -398,31 +398,33 @@ export class CentralStore {
           answer = { status: 'conflict', code: conflict, request };
         } else if (submission.outcome === 'confirmed') {
           const change = { status: 'enabled' as const, version: request.version + 1, updatedAt: nowIso, enabledAt: nowIso };
-          await this.putRequests([{ ...stored, ...change }], tx);
-          await tx.insert(t.emails).values({
-            requestId: request.id,
-            recipient: request.applicant.email,
-            subject: 'Istanze OnLine: abilitazione confermata',
-            createdAt: nowIso,
-          });
+          const enabled = requestRow({ ...stored, ...change });
           answer = { status: 'accepted', code: 'identified', request: { ...request, ...change } };
+          // The request, the confirmation email, the effect and the stored answer: one statement, one round trip.
+          await tx.execute(sql`
+            WITH changed AS (
+              UPDATE requests SET status = ${enabled.status}, body = ${JSON.stringify(enabled.body)}::jsonb, wire = ${enabled.wire},
+                     changed_xid = pg_current_xact_id()::text::bigint
+               WHERE id = ${request.id}
+            ), email AS (
+              INSERT INTO emails (request_id, recipient, subject, created_at)
+              VALUES (${request.id}, ${request.applicant.email}, 'Istanze OnLine: abilitazione confermata', ${nowIso})
+            ), effect AS (
+              INSERT INTO effects (office_code, key, request_id, outcome, code, operator_id, device_id, created_at)
+              VALUES (${office}, ${key}, ${request.id}, ${submission.outcome}, ${answer.code}, ${session.operator.id}, ${session.deviceId}, ${nowIso})
+            )
+            UPDATE idempotency SET response = ${JSON.stringify(answer)} WHERE office_code = ${office} AND key = ${key}`);
+          return { kind: 'answer' as const, answer, replayed: false };
         } else {
           answer = { status: 'accepted', code: 'refusal-recorded', request };
         }
-        await tx.insert(t.effects).values({
-          officeCode: office,
-          key,
-          requestId: request.id,
-          outcome: submission.outcome,
-          code: answer.code,
-          operatorId: session.operator.id,
-          deviceId: session.deviceId,
-          createdAt: nowIso,
-        });
-        await tx
-          .update(t.idempotency)
-          .set({ response: JSON.stringify(answer) })
-          .where(and(eq(t.idempotency.officeCode, office), eq(t.idempotency.key, key)));
+        // A conflict or a refusal: the effect and the stored answer, one statement.
+        await tx.execute(sql`
+          WITH effect AS (
+            INSERT INTO effects (office_code, key, request_id, outcome, code, operator_id, device_id, created_at)
+            VALUES (${office}, ${key}, ${request.id}, ${submission.outcome}, ${answer.code}, ${session.operator.id}, ${session.deviceId}, ${nowIso})
+          )
+          UPDATE idempotency SET response = ${JSON.stringify(answer)} WHERE office_code = ${office} AND key = ${key}`);
         return { kind: 'answer' as const, answer, replayed: false };
       });
     } catch (error) {
