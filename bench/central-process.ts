@@ -2,10 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { EnablementRequest } from '../shared/contract/central-api';
 import type { Faults } from '../central/server';
+import { startPostgresCluster } from '../scripts/postgres-cluster';
 
 /**
  * The reference central service in its own process, as a real server would be: the
- * benchmark's client and the service do not share a thread (or a core).
+ * benchmark's client and the service do not share a thread (or a core). Its database is
+ * a throwaway PostgreSQL server (fsync off: the desk's side is what these cases measure,
+ * not the service's disk), removed at close.
  */
 const root = join(import.meta.dirname, '..');
 
@@ -21,10 +24,25 @@ export interface CentralProcess {
 }
 
 export async function startCentralProcess(seed: number, seedValue: number): Promise<CentralProcess> {
+  const cluster = await startPostgresCluster();
+  const databaseUrl = await cluster.createDatabase();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'central/cli.ts'), '--port', '0', '--admin', '--seed', String(seed), '--seed-value', String(seedValue)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      '--import',
+      'tsx',
+      join(root, 'central/cli.ts'),
+      '--port',
+      '0',
+      '--admin',
+      '--seed',
+      String(seed),
+      '--seed-value',
+      String(seedValue),
+      '--database-url',
+      databaseUrl,
+    ],
+    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const urls = await new Promise<{ url: string; adminUrl: string }>((resolve, reject) => {
     let output = '';
@@ -55,10 +73,13 @@ export async function startCentralProcess(seed: number, seedValue: number): Prom
         body: JSON.stringify(scope),
       });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+        process.kill(-child.pid!, 'SIGTERM');
+      });
+      await cluster.stop();
+    },
   };
 }
