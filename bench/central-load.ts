@@ -118,7 +118,11 @@ async function serviceProcess(databaseUrl: string): Promise<{ url: string; stop(
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        process.kill(-child.pid!, 'SIGTERM');
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          resolve(); // the group is already gone
+        }
       }),
   };
 }

@@ -77,7 +77,11 @@ export async function startCentralProcess(seed: number, seedValue: number): Prom
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        process.kill(-child.pid!, 'SIGTERM');
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          resolve(); // the group is already gone
+        }
       });
       await cluster.stop();
     },

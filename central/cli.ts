@@ -11,7 +11,8 @@ import { secondTrainingOffice, trainingOffice, trainingOperators } from './seed'
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8787' },
-    seed: { type: 'string', default: '0' },
+    /** Only when asked: a production database never gets the training offices and their public passwords. */
+    seed: { type: 'string' },
     'seed-value': { type: 'string', default: '1' },
     'admin-port': { type: 'string', default: '0' },
     'database-url': { type: 'string' },
@@ -44,7 +45,7 @@ const faults = Object.fromEntries(
 const databaseUrl = values['database-url'] ?? process.env.SPORTELLO_CENTRAL_DATABASE_URL;
 const central = await startCentral({
   port: Number(values.port),
-  seed: Number(values.seed),
+  seed: values.seed === undefined ? undefined : Number(values.seed),
   seedValue: Number(values['seed-value']),
   database: databaseUrl ? { url: databaseUrl, poolSize: number(values['pool-size']) } : { pglite: values.pglite ?? null },
   admin: values.admin,

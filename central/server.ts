@@ -99,7 +99,8 @@ export function encodeCursor(epoch: string, generation: string, scope: string, p
 
 function decodeCursor(cursor: string): { epoch: string; generation: string; scope: string; position: FeedPosition } | null {
   const text = Buffer.from(cursor, 'base64url').toString();
-  const match = /^([0-9a-f]{12})\.(\d+)\.([A-Z0-9]{1,4}):(\d{1,19}):([A-Za-z0-9-]{0,64})$/.exec(text);
+  // The id is last and may hold any character the contract allows for a request id.
+  const match = /^([0-9a-f]{12})\.(\d+)\.([A-Z0-9]{1,4}):(\d{1,18}):(.{0,64})$/su.exec(text);
   return match ? { epoch: match[1]!, generation: match[2]!, scope: match[3]!, position: { xid: BigInt(match[4]!), id: match[5]! } } : null;
 }
 
@@ -282,6 +283,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       after = cursor.position;
     }
     const page = await store.changesAfter(session.scope, after, parsed.data.limit);
+    if (page.kind === 'refetch')
+      return error(reply, 410, centralErrorCodes.refetch, 'cursor from before a restore: fetch everything again');
     // The stored JSON goes out as is: no parse and re-serialise of every request.
     const tail: Omit<ChangesResponse, 'items'> = {
       nextCursor: encodeCursor(epoch, generation, scope, page.next),

@@ -279,12 +279,13 @@ export class CentralStore {
     scope: OfficeScope,
     after: FeedPosition | null,
     limit: number,
-  ): Promise<{ bodies: string[]; next: FeedPosition; hasMore: boolean }> {
+  ): Promise<{ kind: 'page'; bodies: string[]; next: FeedPosition; hasMore: boolean } | { kind: 'refetch' }> {
     const position = after ?? { xid: 0n, id: '' };
-    const page = await rows<{ changed_xid: string; id: string; wire: string; horizon: string }>(
+    const page = await rows<{ changed_xid: string; id: string; wire: string; horizon: string; next_xid: string }>(
       this.db,
-      sql`WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS h)
-          SELECT r.changed_xid::text AS changed_xid, r.id, r.wire, horizon.h::text AS horizon
+      sql`WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+               horizon AS (SELECT pg_snapshot_xmin(s)::text::bigint AS h, pg_snapshot_xmax(s)::text::bigint AS x FROM snapshot)
+          SELECT r.changed_xid::text AS changed_xid, r.id, r.wire, horizon.h::text AS horizon, horizon.x::text AS next_xid
             FROM horizon LEFT JOIN LATERAL (
               SELECT changed_xid, id, wire FROM requests
                WHERE ${scopeFilter(scope)} AND (changed_xid, id) > (${position.xid.toString()}::bigint, ${position.id})
@@ -292,6 +293,10 @@ export class CentralStore {
                ORDER BY changed_xid, id LIMIT ${limit + 1}
             ) r ON TRUE`,
     );
+    // A cursor ahead of every transaction this database has begun was issued before a
+    // restore or a failover that lost transactions: what it says was delivered cannot be
+    // trusted (changes made since would hide below it). The desk fetches everything again.
+    if (position.xid > BigInt(page[0]?.next_xid ?? '0')) return { kind: 'refetch' };
     const found = page.filter((row) => row.id !== null);
     const horizon = BigInt(page[0]?.horizon ?? '0');
     const delivered = found.slice(0, limit);
@@ -300,7 +305,7 @@ export class CentralStore {
     // A full page ends at its last row; otherwise everything below the horizon is delivered.
     const next =
       hasMore && last ? { xid: BigInt(last.changed_xid), id: last.id } : horizon > position.xid ? { xid: horizon, id: '' } : position;
-    return { bodies: delivered.map((row) => row.wire), next, hasMore };
+    return { kind: 'page', bodies: delivered.map((row) => row.wire), next, hasMore };
   }
 
   async requestCount(scope?: OfficeScope): Promise<number> {
@@ -602,8 +607,12 @@ export class CentralStore {
     return this.db.transaction(async (tx) => {
       const states = [];
       for (const { subject, free } of subjects) {
-        await tx.insert(t.signInFailures).values({ subject, failures: 0, lastAt: nowIso }).onConflictDoNothing();
-        const [row] = await tx.select().from(t.signInFailures).where(eq(t.signInFailures.subject, subject)).for('update');
+        // An upsert that returns the row, locked (a plain insert-then-select could find it deleted in between by a refund).
+        const [row] = await tx
+          .insert(t.signInFailures)
+          .values({ subject, failures: 0, lastAt: nowIso })
+          .onConflictDoUpdate({ target: t.signInFailures.subject, set: { subject } })
+          .returning();
         states.push({ subject, free, row: row! });
       }
       const wait = Math.max(0, ...states.map(({ row }) => (row.blockedUntil ? Date.parse(row.blockedUntil) - nowMs : 0)));

@@ -43,7 +43,13 @@ export async function rows<T>(db: CentralDb | Parameters<Parameters<CentralDb['t
 export async function openCentralDatabase(location: DatabaseLocation): Promise<CentralDatabase> {
   let database: CentralDatabase;
   if ('url' in location) {
-    const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: location.poolSize ?? 10,
+      // Nothing waits for ever: a stalled peer holding a key or a request row, or a transaction
+      // left open (which would also hold back every office's feed), ends in an error the client retries.
+      options: '-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=15000',
+    });
     // An idle client's error (the server restarting) must not crash the process: the next query reconnects.
     pool.on('error', () => {});
     database = { db: drizzlePostgres(pool, { schema }) as unknown as CentralDb, kind: 'postgres', close: () => pool.end() };

@@ -33,7 +33,11 @@ async function serviceProcess(databaseUrl: string, seed: number): Promise<string
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        process.kill(-child.pid!, 'SIGTERM');
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          resolve(); // the group is already gone
+        }
       }),
   );
   return new Promise<string>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secondTrainingOffice, trainingOffice } from '../../central/seed';
-import type { CentralService } from '../../central/server';
+import { encodeCursor, type CentralService } from '../../central/server';
 import { startTestCentral, testPostgresEnv } from '../fixtures/central';
 import { throttlePolicy } from '../../central/store';
 import { testDevice } from '../fixtures/device';
@@ -250,6 +250,36 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       await fetch(`${service.adminUrl}/admin/requests/${milanese.id}/annul`, { method: 'POST' });
       const next = await call('GET', `${centralPaths.changes}?cursor=${feed.cursor}`, { token: officeB.token });
       expect(next.body.items.map((request: EnablementRequest) => request.id)).toEqual([milanese.id]);
+    });
+
+    it('a cursor from before a restore (ahead of every transaction the database has begun) gets 410, not silence', async () => {
+      const service = await central(20);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const generation = (await service.store.meta('generation')) ?? '0';
+      const fromBefore = encodeCursor(service.store.epoch(), generation, 'PRM', { xid: 10n ** 15n, id: '' });
+      const answer = await call('GET', `${centralPaths.changes}?cursor=${fromBefore}`, { token: desk.token });
+      expect(answer).toMatchObject({ status: 410, body: { code: 'refetch' } });
+    });
+
+    it('pages end on any request id the contract allows (underscores, dots, letters with accents) and the cursor goes on', async () => {
+      const service = await central(5);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const template = (await service.store.officeRequests(trainingOffice.code))[0]!;
+      const ids = ['REQ_1.a', 'REQ:2/b', 'RICHIESTA-è-3'];
+      await service.store.putRequests(ids.map((id) => ({ ...template, id })));
+      const seen: string[] = [];
+      let cursor = '';
+      for (let pages = 0; pages < 50; pages++) {
+        const page = await call('GET', `${centralPaths.changes}?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: desk.token });
+        expect(page.status).toBe(200);
+        seen.push(...page.body.items.map((item: { id: string }) => item.id));
+        cursor = page.body.nextCursor;
+        if (!page.body.hasMore) break;
+      }
+      expect(seen).toEqual(expect.arrayContaining(ids));
+      expect(new Set(seen).size).toBe(seen.length);
     });
 
     it("widening an office's scope (the service's administrator) makes its old cursor refetch", async () => {

@@ -13,7 +13,14 @@ export default async function setup(): Promise<() => Promise<void>> {
     return async () => {};
   }
   // One cluster per worker (see tests/fixtures/central.ts): two, the cores this machine has.
-  const clusters = await Promise.all([startPostgresCluster(), startPostgresCluster()]);
+  const started = await Promise.allSettled([startPostgresCluster(), startPostgresCluster()]);
+  const clusters = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // None left behind: the one that started is stopped before the run fails.
+    await Promise.all(clusters.map((cluster) => cluster.stop()));
+    throw failed.reason;
+  }
   process.env[testPostgresEnv] = clusters.map((cluster) => cluster.adminUrl).join(',');
   return async () => {
     await Promise.all(clusters.map((cluster) => cluster.stop()));
