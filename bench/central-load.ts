@@ -14,10 +14,8 @@
  * sign-in is scrypt: 16,000 of them would measure the password hash, not the service),
  * and each desk starts up to date (its cursor at the feed's horizon).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -26,10 +24,9 @@ import { encodeCursor } from '../central/server';
 import { CentralStore, hashPassword, type StoredRequest } from '../central/store';
 import { centralPaths, type IdentificationSubmission } from '../shared/contract/central-api';
 import { createRandom, syntheticContacts, syntheticIdentityCard, syntheticPerson, type Random } from '../shared/domain/synthetic-people';
+import { spawnCentral } from '../scripts/central-process';
 import { startPostgresCluster } from '../scripts/postgres-cluster';
 import { percentile, type Measurement } from './harness';
-
-const root = join(import.meta.dirname, '..');
 
 export interface LoadOptions {
   /** 1: 500,000 requests, 8,000 offices × 2 desks. */
@@ -97,35 +94,7 @@ function client(maxSockets: number) {
     });
 }
 
-async function serviceProcess(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'central/cli.ts'), '--port', '0', '--database-url', databaseUrl, '--pool-size', '20'],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /su (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found) resolve(found[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`central exited with ${code}: ${output}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        try {
-          process.kill(-child.pid!, 'SIGTERM');
-        } catch {
-          resolve(); // the group is already gone
-        }
-      }),
-  };
-}
+const serviceProcess = (databaseUrl: string) => spawnCentral(['--database-url', databaseUrl, '--pool-size', '20']);
 
 function syntheticRequest(random: Random, index: number, province: string, nowIso: string): StoredRequest {
   const person = syntheticPerson(random, { foreignShare: 0.15, omocodeShare: 0.01 });

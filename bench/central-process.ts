@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { EnablementRequest } from '../shared/contract/central-api';
 import type { Faults } from '../central/server';
+import { spawnCentral } from '../scripts/central-process';
 import { startPostgresCluster } from '../scripts/postgres-cluster';
 
 /**
@@ -10,7 +9,6 @@ import { startPostgresCluster } from '../scripts/postgres-cluster';
  * a throwaway PostgreSQL server (fsync off: the desk's side is what these cases measure,
  * not the service's disk), removed at close.
  */
-const root = join(import.meta.dirname, '..');
 
 export interface CentralProcess {
   url: string;
@@ -26,34 +24,8 @@ export interface CentralProcess {
 export async function startCentralProcess(seed: number, seedValue: number): Promise<CentralProcess> {
   const cluster = await startPostgresCluster();
   const databaseUrl = await cluster.createDatabase();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(root, 'central/cli.ts'),
-      '--port',
-      '0',
-      '--admin',
-      '--seed',
-      String(seed),
-      '--seed-value',
-      String(seedValue),
-      '--database-url',
-      databaseUrl,
-    ],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const urls = await new Promise<{ url: string; adminUrl: string }>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const api = /su (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      const admin = /(http:\/\/127\.0\.0\.1:\d+)\/admin/.exec(output);
-      if (api && admin) resolve({ url: api[1]!, adminUrl: admin[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`central exited with ${code}: ${output}`)));
-  });
+  const service = await spawnCentral(['--admin', '--seed', String(seed), '--seed-value', String(seedValue), '--database-url', databaseUrl]);
+  const urls = { url: service.url, adminUrl: service.adminUrl! };
   const admin = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${urls.adminUrl}${path}`, init);
     if (!response.ok) throw new Error(`admin ${path}: ${response.status}`);
@@ -74,15 +46,7 @@ export async function startCentralProcess(seed: number, seedValue: number): Prom
       });
     },
     close: async () => {
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        try {
-          process.kill(-child.pid!, 'SIGTERM');
-        } catch {
-          resolve(); // the group is already gone
-        }
-      });
+      await service.stop();
       await cluster.stop();
     },
   };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,9 @@ import { migrations } from '../../central/db/migrations.generated';
 import { CentralStore } from '../../central/store';
 import { centralMigrationsDirectory, readMigrations } from '../../scripts/embed-migrations';
 import { centralPaths } from '../../shared/contract/central-api';
+import { spawnCentral } from '../../scripts/central-process';
 import { createTestDatabase } from '../fixtures/central';
 import { testDevice } from '../fixtures/device';
-
-const root = join(import.meta.dirname, '../..');
 
 /** #16: the central service's PostgreSQL schema, its migrations at start, and a newer schema refused. */
 describe('the central database', () => {
@@ -60,25 +58,12 @@ describe('the central database', () => {
   });
 
   it('npm run central seeds only when asked: a new database gets no training office and no public password', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'central/cli.ts'), '--port', '0'], {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const service = await spawnCentral([], { stderr: 'pipe' });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        child.stdout!.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const found = /su (http:\/\/127\.0\.0\.1:\d+) \((\d+) richieste/.exec(output);
-          if (found) resolve(`${found[1]}|${found[2]}`);
-        });
-        child.once('exit', (code) => reject(new Error(`central exited with ${code}: ${output}`)));
-      });
-      const [base, count] = url.split('|');
-      expect(count).toBe('0');
+      const summary = await fetch(`${service.url}${centralPaths.health}`);
+      expect(summary.status).toBe(200);
       const device = testDevice();
-      const answer = await fetch(`${base}${centralPaths.sessions}`, {
+      const answer = await fetch(`${service.url}${centralPaths.sessions}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -90,15 +75,7 @@ describe('the central database', () => {
       });
       expect(answer.status).toBe(401);
     } finally {
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        try {
-          process.kill(-child.pid!, 'SIGTERM');
-        } catch {
-          resolve();
-        }
-      });
+      await service.stop();
     }
   });
 });

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trainingOffice } from '../../central/seed';
 import { CentralStore, throttlePolicy } from '../../central/store';
 import { centralPaths } from '../../shared/contract/central-api';
+import { spawnCentral } from '../../scripts/central-process';
 import { createTestDatabase } from '../fixtures/central';
 import { testDevice } from '../fixtures/device';
 import { submissionFor } from '../fixtures/outcomes';
@@ -15,41 +14,16 @@ import { submissionFor } from '../fixtures/outcomes';
  * two processes given the same key at the same moment make one effect, a token from one
  * works on the other, and a guesser alternating between them meets one count.
  */
-const root = join(import.meta.dirname, '../..');
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-/** `npm run central` in its own process group, on the given database; resolves with its URL. */
+/** `npm run central` in its own process group, on the given database; stopped after the test. */
 async function serviceProcess(databaseUrl: string, seed: number): Promise<string> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'central/cli.ts'), '--port', '0', '--seed', String(seed), '--database-url', databaseUrl],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        try {
-          process.kill(-child.pid!, 'SIGTERM');
-        } catch {
-          resolve(); // the group is already gone
-        }
-      }),
-  );
-  return new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /su (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (url) resolve(url[1]!);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`central exited with ${code}: ${output}`)));
-  });
+  const service = await spawnCentral(['--seed', String(seed), '--database-url', databaseUrl], { stderr: 'pipe' });
+  cleanups.push(() => service.stop());
+  return service.url;
 }
 
 const database = await createTestDatabase();
