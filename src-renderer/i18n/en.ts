@@ -138,11 +138,11 @@ const en: MessageSchema = {
     statuses: {
       'awaiting-code-confirmation': 'The applicant must first confirm online the temporary personal code received by email.',
       'awaiting-identification': 'Awaiting identification: you may proceed.',
-      enabled: 'Already enabled on {date}.',
-      annulled: 'Request annulled.',
+      enabled: 'Enablement already active since {date}: no identification needed.',
+      annulled: 'Request annulled: the applicant must file a new request on Istanze OnLine.',
       expired: 'Request expired on {date}: the applicant must file a new one.',
     },
-    notRequired: 'Enablement not needed: this request does not require in-person identification.',
+    notRequired: 'This request needs no in-person identification (for example, access with SPID): nothing to do at the desk.',
     notDeclared: 'not given',
   },
   wizard: {

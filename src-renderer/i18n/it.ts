@@ -140,11 +140,12 @@ const it = {
     statuses: {
       'awaiting-code-confirmation': 'Il richiedente deve prima confermare online il codice personale temporaneo ricevuto per email.',
       'awaiting-identification': 'In attesa di identificazione: si può procedere.',
-      enabled: 'Già abilitato il {date}.',
-      annulled: 'Richiesta annullata.',
+      enabled: 'Abilitazione già attiva dal {date}: nessuna identificazione necessaria.',
+      annulled: 'Richiesta annullata: il richiedente deve presentare una nuova richiesta su Istanze OnLine.',
       expired: 'Richiesta scaduta il {date}: il richiedente deve presentarne una nuova.',
     },
-    notRequired: 'Abilitazione non necessaria: per questa richiesta non serve l’identificazione in presenza.',
+    notRequired:
+      'Per questa richiesta non serve l’identificazione in presenza (ad esempio, accesso con SPID): nessuna azione allo sportello.',
     notDeclared: 'non indicata',
   },
   wizard: {

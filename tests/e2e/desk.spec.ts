@@ -63,6 +63,34 @@ test('a request that cannot be identified says why, and the button stays disable
   await expect(page.getByTestId('request-status')).toHaveClass(/blocked/);
 });
 
+test('an enabled, an annulled and a not-required request: words for anyone, a next step, no modulo to print, no alarm for what is not a problem (#21)', async ({
+  page,
+  desk,
+}) => {
+  const [enabled] = await requestsWhere(desk, (r) => r.status === 'enabled' && r.identificationRequired);
+  const [annulled] = await requestsWhere(desk, (r) => r.status === 'annulled' && r.identificationRequired);
+  const [notRequired] = await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && !r.identificationRequired);
+  await desk.open(page);
+  await signIn(page);
+  const open = async (fiscalCode: string) => {
+    await page.goto(`${desk.host.origin}/#/`);
+    await page.getByTestId('fiscal-code-input').fill(fiscalCode);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Apri la richiesta' }).first().click();
+  };
+  await open(enabled!.applicant.fiscalCode);
+  await expect(page.getByTestId('request-status')).toContainText('Abilitazione già attiva dal');
+  await expect(page.getByTestId('print-module')).toHaveCount(0);
+  await open(annulled!.applicant.fiscalCode);
+  await expect(page.getByTestId('request-status')).toContainText('deve presentare una nuova richiesta');
+  await expect(page.getByTestId('print-module')).toHaveCount(0);
+  await open(notRequired!.applicant.fiscalCode);
+  await expect(page.getByTestId('request-status')).toContainText('non serve l’identificazione in presenza');
+  await expect(page.getByTestId('request-status')).toHaveClass(/info/);
+  await expect(page.getByTestId('request-status')).not.toHaveClass(/blocked/);
+  await saveScreenshot(page, 'request-not-required-it');
+});
+
 test('a malformed fiscal code is explained next to the field', async ({ page, desk }) => {
   await desk.open(page);
   await signIn(page);
