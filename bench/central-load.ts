@@ -19,6 +19,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { rows } from '../central/db/database';
 import * as t from '../central/db/schema';
 import { encodeCursor } from '../central/server';
 import { CentralStore, hashPassword, type StoredRequest } from '../central/store';
@@ -382,10 +383,11 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
     await Promise.all(runs);
     const herdSeconds = (performance.now() - herdStart) / 1000;
     const acknowledged = outcomes.length / herdSeconds;
-    const effects = (await db.execute(
-      sql`SELECT count(*)::text AS n, count(DISTINCT (office_code, key))::text AS d FROM effects`,
-    )) as unknown as {
-      rows: Array<{ n: string; d: string }>;
+    const effects = {
+      rows: await rows<{ n: string; d: string }>(
+        db,
+        sql`SELECT count(*)::text AS n, count(DISTINCT (office_code, key))::text AS d FROM effects`,
+      ),
     };
     const peakEffects = posts.statuses.get(200) ?? 0;
     const herdEffects = Number(effects.rows[0]!.n) - peakEffects;
@@ -453,10 +455,8 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
 }
 
 async function currentHorizon(db: CentralStore['db']): Promise<bigint> {
-  const result = (await db.execute(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)) as unknown as {
-    rows: Array<{ h: string }>;
-  };
-  return BigInt(result.rows[0]!.h);
+  const [row] = await rows<{ h: string }>(db, sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`);
+  return BigInt(row!.h);
 }
 
 function submission(desk: Desk, requestId: string): IdentificationSubmission {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { CentralSchemaError, openCentralDatabase } from '../../central/db/database';
+import { sql } from 'drizzle-orm';
+import { CentralSchemaError, openCentralDatabase, rows } from '../../central/db/database';
 import { migrations } from '../../central/db/migrations.generated';
 import { CentralStore } from '../../central/store';
 import { centralMigrationsDirectory, readMigrations } from '../../scripts/embed-migrations';
@@ -27,11 +28,9 @@ describe('the central database', () => {
       expect(a.epoch()).toBe(b.epoch());
       await Promise.all([a.close(), b.close()]);
       const opened = await openCentralDatabase({ url: database.url });
-      const applied = (await opened.db.execute('SELECT tag FROM central_migrations ORDER BY tag' as never)) as unknown as {
-        rows: Array<{ tag: string }>;
-      };
-      expect(applied.rows.map((row) => row.tag)).toEqual(migrations.map((migration) => migration.tag));
-      await opened.db.execute(`INSERT INTO central_migrations (tag, applied_at) VALUES ('9999_from_the_future', 'x')` as never);
+      const applied = await rows<{ tag: string }>(opened.db, sql`SELECT tag FROM central_migrations ORDER BY tag`);
+      expect(applied.map((row) => row.tag)).toEqual(migrations.map((migration) => migration.tag));
+      await opened.db.execute(sql`INSERT INTO central_migrations (tag, applied_at) VALUES ('9999_from_the_future', 'x')`);
       await opened.close();
       await expect(openCentralDatabase({ url: database.url })).rejects.toBeInstanceOf(CentralSchemaError);
     } finally {
