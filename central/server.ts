@@ -10,11 +10,15 @@ import {
   changesQuerySchema,
   createOperatorRequestSchema,
   idempotencyKeyHeader,
+  identificationBatchRequestSchema,
   identificationSubmissionSchema,
   lookupQuerySchema,
   signInRequestSchema,
   updateOperatorRequestSchema,
   type ChangesResponse,
+  type IdentificationBatchAnswer,
+  type IdentificationBatchItem,
+  type IdentificationSubmission,
   type SignInResponse,
 } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
@@ -291,7 +295,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       hasMore: page.hasMore,
       serverTime: nowIso(),
     };
-    return reply.type('application/json; charset=utf-8').send(`{"items":[${page.bodies.join(',')}],${JSON.stringify(tail).slice(1)}`);
+    return reply.type('application/json; charset=utf-8').send(`{"items":[${page.items}],${JSON.stringify(tail).slice(1)}`);
   });
 
   app.get(centralPaths.requests, async (request, reply) => {
@@ -330,6 +334,50 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       return;
     }
     return result.answer;
+  });
+
+  // Several outcomes in one call: each item answered as the single endpoint would answer it.
+  app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    const session = await authenticate(request, reply);
+    if (!session) return reply;
+    if (!session.canIdentify) return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
+    const parsed = identificationBatchRequestSchema.safeParse(request.body);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
+    const answers: Array<IdentificationBatchItem | null> = [];
+    const valid: Array<{ index: number; key: string; rawBody: string; submission: IdentificationSubmission }> = [];
+    parsed.data.items.forEach((item, index) => {
+      const failed = (status: number, code: string) => answers.push({ key: item.key, ok: false, status, code });
+      let json: unknown;
+      try {
+        json = JSON.parse(item.body);
+      } catch {
+        return failed(400, centralErrorCodes.validation);
+      }
+      const submission = identificationSubmissionSchema.safeParse(json);
+      if (!submission.success) return failed(400, centralErrorCodes.validation);
+      const body = submission.data;
+      if (body.operator.id !== session.operator.id || body.officeCode !== session.office.code || body.device.id !== session.deviceId)
+        return failed(403, centralErrorCodes.identityMismatch);
+      answers.push(null);
+      valid.push({ index, key: item.key, rawBody: item.body, submission: body });
+    });
+    const results = valid.length > 0 ? await store.applyIdentifications(session, valid, nowIso()) : [];
+    valid.forEach((item, position) => {
+      const result = results[position]!;
+      answers[item.index] =
+        result.kind === 'answer'
+          ? { key: item.key, ok: true, answer: result.answer }
+          : result.kind === 'reused'
+            ? { key: item.key, ok: false, status: 422, code: centralErrorCodes.idempotencyKeyReused }
+            : { key: item.key, ok: false, status: 404, code: centralErrorCodes.notFound };
+    });
+    if (roll(faults.dropAfterCommitRate)) {
+      reply.hijack();
+      reply.raw.socket?.destroy();
+      return;
+    }
+    // Every item has its answer now (an invalid one at once, the others from the store).
+    return { items: answers as IdentificationBatchItem[] } satisfies IdentificationBatchAnswer;
   });
 
   app.post(centralPaths.auditAnchors, async (request, reply) => {

@@ -11,7 +11,7 @@ import {
   timingSafeEqual,
   verify,
 } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type {
   AuditAnchor,
   AuditHead,
@@ -52,6 +52,12 @@ export interface TrainingCard {
 
 /** The service's full record of a request: the wire shape plus what it never sends (minimisation). */
 export type StoredRequest = EnablementRequest & { applicant: EnablementRequest['applicant'] & { homePhone?: string | null } };
+
+/** A page of the feed: its requests as one JSON list's inside (the stored text, joined), and where it ends. */
+export type FeedPage = { kind: 'page'; items: string; next: FeedPosition; hasMore: boolean } | { kind: 'refetch' };
+
+export type IdentificationResult =
+  { kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' };
 
 export interface StoredSession {
   id: string;
@@ -275,11 +281,7 @@ export class CentralStore {
    * committed late is delivered late, never skipped. Keyset pages over the (scope,
    * transaction, id) index: an up-to-date desk's poll costs its changes, not the table.
    */
-  async changesAfter(
-    scope: OfficeScope,
-    after: FeedPosition | null,
-    limit: number,
-  ): Promise<{ kind: 'page'; bodies: string[]; next: FeedPosition; hasMore: boolean } | { kind: 'refetch' }> {
+  async changesAfter(scope: OfficeScope, after: FeedPosition | null, limit: number): Promise<FeedPage> {
     const position = after ?? { xid: 0n, id: '' };
     const page = await rows<{ changed_xid: string; id: string; wire: string; horizon: string; next_xid: string }>(
       this.db,
@@ -305,7 +307,7 @@ export class CentralStore {
     // A full page ends at its last row; otherwise everything below the horizon is delivered.
     const next =
       hasMore && last ? { xid: BigInt(last.changed_xid), id: last.id } : horizon > position.xid ? { xid: horizon, id: '' } : position;
-    return { kind: 'page', bodies: delivered.map((row) => row.wire), next, hasMore };
+    return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore };
   }
 
   async requestCount(scope?: OfficeScope): Promise<number> {
@@ -356,86 +358,130 @@ export class CentralStore {
 
   // --- identifications -----------------------------------------------------------
 
-  /**
-   * Applies one identification exactly once per office and key, in one transaction: the
-   * key is claimed first (a second claim of the same key, from any process, waits for the
-   * first to commit and then finds its answer), the request row locked, then the
-   * business outcome, its effect, the confirmation email and the stored answer. The
-   * caller has checked that the body names the session's operator, office and device.
-   */
+  /** One identification: a batch of one (the same locks, in the same order, as a batch). */
   async applyIdentification(
     session: StoredSession,
     key: string,
     rawBody: string,
     submission: IdentificationSubmission,
     nowIso: string,
-  ): Promise<{ kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' }> {
-    const bodyHash = sha256(rawBody);
+  ): Promise<IdentificationResult> {
+    const [result] = await this.applyIdentifications(session, [{ key, rawBody, submission }], nowIso);
+    return result!;
+  }
+
+  /**
+   * Applies identifications exactly once per office and key, in one transaction and a
+   * fixed number of round trips whatever their count: the keys are claimed first, in key
+   * order (a second claim of a key, from any process, waits for the first to commit and
+   * then finds its answer), then the requests locked in id order (claims before rows,
+   * each in one order: two batches never wait on each other in a cycle), then the
+   * outcomes worked out in the items' order (a second item on the same request sees
+   * the first's result), and written with their effects, confirmation emails and stored
+   * answers in one statement. An item on an unknown request gives its claim back. The
+   * caller has checked that each body names the session's operator, office and device.
+   */
+  async applyIdentifications(
+    session: StoredSession,
+    items: ReadonlyArray<{ key: string; rawBody: string; submission: IdentificationSubmission }>,
+    nowIso: string,
+  ): Promise<IdentificationResult[]> {
     const office = session.office.code;
-    const notFound = new Error('not-found');
-    try {
-      return await this.db.transaction(async (tx) => {
-        const claimed = await tx
-          .insert(t.idempotency)
-          .values({ officeCode: office, key, bodyHash, response: '', createdAt: nowIso })
-          .onConflictDoNothing()
-          .returning({ key: t.idempotency.key });
-        if (claimed.length === 0) {
-          const [existing] = await tx
-            .select({ bodyHash: t.idempotency.bodyHash, response: t.idempotency.response })
-            .from(t.idempotency)
-            .where(and(eq(t.idempotency.officeCode, office), eq(t.idempotency.key, key)));
-          if (!existing || existing.bodyHash !== bodyHash) return { kind: 'reused' as const };
-          return { kind: 'answer' as const, answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
-        }
-        const [row] = await tx
-          .select({ body: t.requests.body })
+    const hashed = items.map((item) => ({ ...item, bodyHash: sha256(item.rawBody) }));
+    if (new Set(items.map((item) => item.key)).size !== items.length) throw new Error('a key appears twice in one batch');
+    return this.db.transaction(async (tx) => {
+      const claims = hashed.map((item) => ({ key: item.key, hash: item.bodyHash }));
+      const claimed = new Set(
+        (
+          await rows<{ key: string }>(
+            tx,
+            sql`INSERT INTO idempotency (office_code, key, body_hash, response, created_at)
+                SELECT ${office}, c.key, c.hash, '', ${nowIso} FROM jsonb_to_recordset(${JSON.stringify(claims)}::jsonb) AS c(key text, hash text)
+                 ORDER BY c.key
+                ON CONFLICT DO NOTHING RETURNING key`,
+          )
+        ).map((row) => row.key),
+      );
+      const earlier = new Map<string, { bodyHash: string; response: string }>();
+      const replays = hashed.filter((item) => !claimed.has(item.key)).map((item) => item.key);
+      if (replays.length > 0) {
+        for (const row of await tx
+          .select({ key: t.idempotency.key, bodyHash: t.idempotency.bodyHash, response: t.idempotency.response })
+          .from(t.idempotency)
+          .where(and(eq(t.idempotency.officeCode, office), inArray(t.idempotency.key, replays))))
+          earlier.set(row.key, row);
+      }
+      const wanted = [...new Set(hashed.filter((item) => claimed.has(item.key)).map((item) => item.submission.requestId))].sort();
+      const current = new Map<string, StoredRequest>();
+      if (wanted.length > 0) {
+        for (const row of await tx
+          .select({ id: t.requests.id, body: t.requests.body })
           .from(t.requests)
-          .where(eq(t.requests.id, submission.requestId))
-          .for('update');
-        // Unknown request: the claim goes with the rolled-back transaction.
-        if (!row) throw notFound;
-        const stored = row.body as StoredRequest;
+          .where(inArray(t.requests.id, wanted))
+          .orderBy(asc(t.requests.id))
+          .for('update'))
+          current.set(row.id, row.body as StoredRequest);
+      }
+      const changed = new Set<string>();
+      const answers: Array<{ key: string; response: string }> = [];
+      const released: string[] = [];
+      const effects: Array<Record<string, string>> = [];
+      const emails: Array<Record<string, string>> = [];
+      const results = hashed.map((item): IdentificationResult => {
+        if (!claimed.has(item.key)) {
+          const existing = earlier.get(item.key);
+          if (!existing || existing.bodyHash !== item.bodyHash) return { kind: 'reused' };
+          return { kind: 'answer', answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
+        }
+        const stored = current.get(item.submission.requestId);
+        if (!stored) {
+          released.push(item.key);
+          return { kind: 'not-found' };
+        }
         const request = toWire(stored);
+        const conflict = conflictFor(request, item.submission, nowIso);
         let answer: IdentificationAnswer;
-        const conflict = conflictFor(request, submission, nowIso);
         if (conflict) {
           answer = { status: 'conflict', code: conflict, request };
-        } else if (submission.outcome === 'confirmed') {
+        } else if (item.submission.outcome === 'confirmed') {
           const change = { status: 'enabled' as const, version: request.version + 1, updatedAt: nowIso, enabledAt: nowIso };
-          const enabled = requestRow({ ...stored, ...change });
+          current.set(request.id, { ...stored, ...change });
+          changed.add(request.id);
           answer = { status: 'accepted', code: 'identified', request: { ...request, ...change } };
-          // The request, the confirmation email, the effect and the stored answer: one statement, one round trip.
-          await tx.execute(sql`
-            WITH changed AS (
-              UPDATE requests SET status = ${enabled.status}, body = ${JSON.stringify(enabled.body)}::jsonb, wire = ${enabled.wire},
-                     changed_xid = pg_current_xact_id()::text::bigint
-               WHERE id = ${request.id}
-            ), email AS (
-              INSERT INTO emails (request_id, recipient, subject, created_at)
-              VALUES (${request.id}, ${request.applicant.email}, 'Istanze OnLine: abilitazione confermata', ${nowIso})
-            ), effect AS (
-              INSERT INTO effects (office_code, key, request_id, outcome, code, operator_id, device_id, created_at)
-              VALUES (${office}, ${key}, ${request.id}, ${submission.outcome}, ${answer.code}, ${session.operator.id}, ${session.deviceId}, ${nowIso})
-            )
-            UPDATE idempotency SET response = ${JSON.stringify(answer)} WHERE office_code = ${office} AND key = ${key}`);
-          return { kind: 'answer' as const, answer, replayed: false };
+          emails.push({ request_id: request.id, recipient: request.applicant.email, subject: 'Istanze OnLine: abilitazione confermata' });
         } else {
           answer = { status: 'accepted', code: 'refusal-recorded', request };
         }
-        // A conflict or a refusal: the effect and the stored answer, one statement.
-        await tx.execute(sql`
-          WITH effect AS (
-            INSERT INTO effects (office_code, key, request_id, outcome, code, operator_id, device_id, created_at)
-            VALUES (${office}, ${key}, ${request.id}, ${submission.outcome}, ${answer.code}, ${session.operator.id}, ${session.deviceId}, ${nowIso})
-          )
-          UPDATE idempotency SET response = ${JSON.stringify(answer)} WHERE office_code = ${office} AND key = ${key}`);
-        return { kind: 'answer' as const, answer, replayed: false };
+        effects.push({ key: item.key, request_id: request.id, outcome: item.submission.outcome, code: answer.code });
+        answers.push({ key: item.key, response: JSON.stringify(answer) });
+        return { kind: 'answer', answer, replayed: false };
       });
-    } catch (error) {
-      if (error === notFound) return { kind: 'not-found' };
-      throw error;
-    }
+      if (answers.length + released.length === 0) return results;
+      const updates = [...changed].map((id) => {
+        const row = requestRow(current.get(id)!);
+        return { id, status: row.status, body: row.body, wire: row.wire };
+      });
+      // Requests, confirmation emails, effects, stored answers and given-back claims: one statement, one round trip.
+      await tx.execute(sql`
+        WITH changed AS (
+          UPDATE requests SET status = u.status, body = u.body, wire = u.wire, changed_xid = pg_current_xact_id()::text::bigint
+            FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS u(id text, status text, body jsonb, wire text)
+           WHERE requests.id = u.id
+        ), email AS (
+          INSERT INTO emails (request_id, recipient, subject, created_at)
+          SELECT e.request_id, e.recipient, e.subject, ${nowIso} FROM jsonb_to_recordset(${JSON.stringify(emails)}::jsonb) AS e(request_id text, recipient text, subject text)
+        ), effect AS (
+          INSERT INTO effects (office_code, key, request_id, outcome, code, operator_id, device_id, created_at)
+          SELECT ${office}, f.key, f.request_id, f.outcome, f.code, ${session.operator.id}, ${session.deviceId}, ${nowIso}
+            FROM jsonb_to_recordset(${JSON.stringify(effects)}::jsonb) AS f(key text, request_id text, outcome text, code text)
+        ), released AS (
+          DELETE FROM idempotency WHERE office_code = ${office} AND key IN (SELECT jsonb_array_elements_text(${JSON.stringify(released)}::jsonb))
+        )
+        UPDATE idempotency SET response = a.response
+          FROM jsonb_to_recordset(${JSON.stringify(answers)}::jsonb) AS a(key text, response text)
+         WHERE idempotency.office_code = ${office} AND idempotency.key = a.key`);
+      return results;
+    });
   }
 
   async effects(): Promise<

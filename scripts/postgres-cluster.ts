@@ -41,8 +41,13 @@ function freePort(): Promise<number> {
   });
 }
 
-/** `durable`: fsync and synchronous commit on, as a real server (development, the load test); off by default (tests). */
-export async function startPostgresCluster(options: { durable?: boolean; maxConnections?: number } = {}): Promise<PostgresCluster> {
+/**
+ * `durable`: fsync and synchronous commit on, as a real server (development, the load
+ * test); off by default (tests). `settings`: more server settings (`name=value`).
+ */
+export async function startPostgresCluster(
+  options: { durable?: boolean; maxConnections?: number; settings?: readonly string[] } = {},
+): Promise<PostgresCluster> {
   const bin = postgresBinDirectory();
   if (!bin) throw new Error('PostgreSQL server binaries not found (pg_config --bindir): install Debian `postgresql`');
   const root = process.getuid?.() === 0;
@@ -64,6 +69,7 @@ export async function startPostgresCluster(options: { durable?: boolean; maxConn
     '-c listen_addresses=127.0.0.1',
     `-c max_connections=${options.maxConnections ?? 300}`,
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...(options.settings ?? []).map((setting) => `-c ${setting}`),
   ].join(' ');
   asServer('pg_ctl', ['-D', data, '-o', settings, '-l', join(directory, 'server.log'), '-w', '-t', '60', 'start']);
   const adminUrl = `postgres://sportello@127.0.0.1:${port}/postgres`;

@@ -21,6 +21,7 @@ export const centralPaths = {
   changes: '/v2/enablement-requests/changes',
   requests: '/v2/enablement-requests',
   identifications: '/v2/identifications',
+  identificationBatches: '/v2/identification-batches',
   auditAnchors: '/v2/audit-anchors',
   latestAuditAnchor: '/v2/audit-anchors/latest',
   operators: '/v2/operators',
@@ -253,6 +254,36 @@ export const identificationAnswerSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('conflict'), code: conflictCodeSchema, request: enablementRequestSchema }),
 ]);
 export type IdentificationAnswer = z.infer<typeof identificationAnswerSchema>;
+
+// --- POST /v2/identification-batches -------------------------------------------------
+
+/**
+ * Several outcomes in one call (a desk draining its queue after an outage): each item is
+ * exactly what `POST /v2/identifications` takes, its key and its body as the very
+ * string that endpoint would get (hashed as is, so a key keeps its body across both
+ * endpoints). Items are applied in order, each exactly once per office and key; each
+ * gets its own answer or error, as the single endpoint would give it.
+ */
+export const maxIdentificationBatch = 50;
+
+export const identificationBatchRequestSchema = z.object({
+  items: z
+    .array(z.object({ key: z.uuid(), body: z.string().min(2).max(16_384) }))
+    .min(1)
+    .max(maxIdentificationBatch)
+    .refine((items) => new Set(items.map((item) => item.key.toLowerCase())).size === items.length, 'a key appears twice'),
+});
+export type IdentificationBatchRequest = z.infer<typeof identificationBatchRequestSchema>;
+
+export const identificationBatchItemSchema = z.discriminatedUnion('ok', [
+  z.object({ key: z.uuid(), ok: z.literal(true), answer: identificationAnswerSchema }),
+  /** `status` is the HTTP status the single endpoint would have answered (400, 403, 404, 422). */
+  z.object({ key: z.uuid(), ok: z.literal(false), status: z.number().int().min(400).max(499), code: z.string().min(1).max(80) }),
+]);
+export type IdentificationBatchItem = z.infer<typeof identificationBatchItemSchema>;
+
+export const identificationBatchAnswerSchema = z.object({ items: z.array(identificationBatchItemSchema) });
+export type IdentificationBatchAnswer = z.infer<typeof identificationBatchAnswerSchema>;
 
 // --- Audit anchors: POST /v2/audit-anchors, GET /v2/audit-anchors/latest, GET /v2/keys ---
 

@@ -26,21 +26,22 @@ async function serviceProcess(databaseUrl: string, seed: number): Promise<string
   return service.url;
 }
 
+// Whether a PostgreSQL server is at hand (each test makes its own database).
 const database = await createTestDatabase();
+await database?.drop();
 
 describe.skipIf(!database)('two central service processes over one PostgreSQL database', () => {
-  it('the same key sent to both at once makes one effect; a token and a throttle count hold across them', async () => {
-    const { url, drop } = database!;
+  /** Two processes over one fresh database (the first migrates and seeds), a signed-in desk, and requests to identify. */
+  async function twoProcesses() {
+    const { url, drop } = (await createTestDatabase())!;
     cleanups.push(drop);
-    // The first process migrates and seeds; the second finds both done.
     const first = await serviceProcess(url, 40);
     const second = await serviceProcess(url, 40);
     const store = await CentralStore.open({ url, poolSize: 2 });
     cleanups.push(() => store.close());
-    const request = (await store.officeRequests(trainingOffice.code)).find(
+    const awaiting = (await store.officeRequests(trainingOffice.code)).filter(
       (candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired,
-    )!;
-
+    );
     const device = testDevice();
     const signIn = await fetch(`${first}${centralPaths.sessions}`, {
       method: 'POST',
@@ -53,6 +54,12 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
       }),
     });
     const { token } = (await signIn.json()) as { token: string };
+    return { first, second, store, awaiting, device, token };
+  }
+
+  it('the same key sent to both at once makes one effect; a token and a throttle count hold across them', async () => {
+    const { first, second, store, awaiting, device, token } = await twoProcesses();
+    const request = awaiting[0]!;
 
     const key = randomUUID();
     const body = JSON.stringify(submissionFor(request, 'confirmed', device.deviceId));
@@ -87,5 +94,48 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
     }
     expect(statuses.slice(0, throttlePolicy.accountFreeFailures)).toEqual(Array(throttlePolicy.accountFreeFailures).fill(401));
     expect(statuses.slice(throttlePolicy.accountFreeFailures)).toEqual([429, 429]);
+  });
+
+  it('the same batch sent to both at once, in opposite orders and beside the single endpoint: one effect per key, no deadlock', async () => {
+    const { first, second, store, awaiting, device, token } = await twoProcesses();
+    const items = awaiting.slice(0, 10).map((request, index) => ({
+      key: randomUUID(),
+      // Half confirmed, half refused: both kinds of statement under the same locks.
+      body: JSON.stringify(submissionFor(request, index % 2 ? 'refused' : 'confirmed', device.deviceId)),
+    }));
+    expect(items).toHaveLength(10);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const batch = (base: string, order: typeof items) =>
+      fetch(`${base}${centralPaths.identificationBatches}`, { method: 'POST', headers, body: JSON.stringify({ items: order }) }).then(
+        async (response) => ({
+          status: response.status,
+          body: (await response.json()) as { items: Array<{ key: string; ok: boolean; answer?: unknown }> },
+        }),
+      );
+    const single = (base: string, item: (typeof items)[number]) =>
+      fetch(`${base}${centralPaths.identifications}`, {
+        method: 'POST',
+        headers: { ...headers, 'idempotency-key': item.key },
+        body: item.body,
+      }).then(async (response) => ({ status: response.status, body: await response.json() }));
+    const rounds = await Promise.all(
+      Array.from({ length: 5 }, (_, round) =>
+        Promise.all([batch(first, items), batch(second, [...items].reverse()), single(round % 2 ? first : second, items[round]!)]),
+      ),
+    );
+    const answersByKey = new Map<string, Set<string>>();
+    for (const [a, b, one] of rounds) {
+      expect([a.status, b.status, one.status]).toEqual([200, 200, 200]);
+      for (const item of [...a.body.items, ...b.body.items]) {
+        expect(item.ok).toBe(true);
+        answersByKey.set(item.key, (answersByKey.get(item.key) ?? new Set()).add(JSON.stringify(item.answer)));
+      }
+    }
+    // Every process answered each key with the one stored answer; the single endpoint too.
+    expect([...answersByKey.values()].map((answers) => answers.size)).toEqual(Array(10).fill(1));
+    rounds.forEach(([, , one], round) => expect(JSON.stringify(one.body)).toBe([...answersByKey.get(items[round]!.key)!][0]));
+    const effects = (await store.effects()).filter((effect) => items.some((item) => item.key === effect.key));
+    expect(effects.map((effect) => effect.key).sort()).toEqual(items.map((item) => item.key).sort());
+    expect(effects.filter((effect) => effect.code === 'identified')).toHaveLength(5);
   });
 });

@@ -143,6 +143,79 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       expect((await service.store.getRequest(request.id))!.status).toBe('awaiting-identification');
     });
 
+    it('answers each item of a batch as the single endpoint would, keys per office and across both endpoints', async () => {
+      const service = await central();
+      const { call, session } = api(service);
+      const officeA = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const officeB = await session(secondTrainingOffice.code, 'segreteria', 'prova-segreteria');
+      const [r1, r2, r3, r4, r5] = await awaiting(service);
+      const item = (body: unknown, key = randomUUID()) => ({ key, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const batch = (token: string, items: unknown[]) => call('POST', centralPaths.identificationBatches, { token, body: { items } });
+
+      // Sent first on the single endpoint: the batch replays its answer for the same key and body.
+      const earlier = item(submission(r1!, officeA));
+      const single = await call('POST', centralPaths.identifications, {
+        token: officeA.token,
+        body: JSON.parse(earlier.body),
+        key: earlier.key,
+      });
+      expect(single.status).toBe(200);
+      const forged = item({ ...submission(r2!, officeA), officeCode: secondTrainingOffice.code });
+      const ghost = item({ ...submission(r3!, officeA), requestId: 'REQ-DOES-NOT-EXIST' });
+      const good = item(submission(r5!, officeA, 'refused'));
+      const broken = item('{"requestId":');
+      // A key twice in one batch: refused whole, before anything is applied.
+      const twice = await batch(officeA.token, [good, earlier, item(submission(r4!, officeA), earlier.key)]);
+      expect(twice.status).toBe(400);
+      const answer = await batch(officeA.token, [earlier, forged, ghost, good, broken]);
+      expect(answer.status).toBe(200);
+      expect(answer.body.items.map((entry: { key: string }) => entry.key)).toEqual(
+        [earlier, forged, ghost, good, broken].map((entry) => entry.key),
+      );
+      expect(answer.body.items[0]).toEqual({ key: earlier.key, ok: true, answer: single.body });
+      expect(answer.body.items[1]).toEqual({ key: forged.key, ok: false, status: 403, code: 'identity-mismatch' });
+      expect(answer.body.items[2]).toEqual({ key: ghost.key, ok: false, status: 404, code: 'not-found' });
+      expect(answer.body.items[3]).toMatchObject({ key: good.key, ok: true, answer: { status: 'accepted', code: 'refusal-recorded' } });
+      expect(answer.body.items[4]).toEqual({ key: broken.key, ok: false, status: 400, code: 'validation' });
+      // Another body under a used key: 422, as on the single endpoint.
+      const again = await batch(officeA.token, [{ ...item(submission(r4!, officeA)), key: earlier.key }, item(submission(r4!, officeA))]);
+      expect(again.body.items[0]).toEqual({ key: earlier.key, ok: false, status: 422, code: 'idempotency-key-reused' });
+      expect(again.body.items[1]).toMatchObject({ ok: true, answer: { status: 'accepted', code: 'identified' } });
+      // The unknown request's key was given back: usable for a real outcome later.
+      const retried = await batch(officeA.token, [{ ...item(submission(r3!, officeA)), key: ghost.key }]);
+      expect(retried.body.items[0]).toMatchObject({ ok: true, answer: { status: 'accepted', request: { id: r3!.id } } });
+      // Office B: A's key is a key of its own; A's body from B's token is refused by identity.
+      const fromB = await batch(officeB.token, [
+        { ...item(submission(r2!, officeB)), key: earlier.key },
+        { ...earlier, key: randomUUID() },
+      ]);
+      expect(fromB.body.items[0]).toMatchObject({ ok: true, answer: { status: 'accepted', request: { id: r2!.id } } });
+      expect(fromB.body.items[1]).toMatchObject({ ok: false, status: 403, code: 'identity-mismatch' });
+      expect(JSON.stringify(fromB.body)).not.toContain(r1!.applicant.fiscalCode);
+      // Refused whole: no items, more than 50, no token, an account that may not identify.
+      expect((await batch(officeA.token, [])).status).toBe(400);
+      expect(
+        (
+          await batch(
+            officeA.token,
+            Array.from({ length: 51 }, () => item(submission(r5!, officeA))),
+          )
+        ).status,
+      ).toBe(400);
+      expect((await batch('', [good])).status).toBe(401);
+      const effects = await service.store.effects();
+      expect(effects.map((effect) => [effect.officeCode, effect.requestId, effect.code]).sort()).toEqual(
+        [
+          [trainingOffice.code, r1!.id, 'identified'],
+          [trainingOffice.code, r5!.id, 'refusal-recorded'],
+          [trainingOffice.code, r4!.id, 'identified'],
+          [trainingOffice.code, r3!.id, 'identified'],
+          [secondTrainingOffice.code, r2!.id, 'identified'],
+        ].sort(),
+      );
+      expect((await service.store.emails()).map((email) => email.requestId).sort()).toEqual([r1!.id, r2!.id, r3!.id, r4!.id].sort());
+    });
+
     it("keeps idempotency keys per office: another office's token never gets a stored answer, nor learns that the key exists", async () => {
       const service = await central();
       const { call, session } = api(service);

@@ -18,12 +18,13 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(seed = 300, pageSize = 100) {
+async function setup(seed = 300, pageSize = 100, fetchVia?: typeof fetch) {
   const central = await startTestCentral({ seed, seedValue: 11, admin: true });
   const test = createTestCore({
     centralUrl: central.url,
     sync: { pageSize, backoff: { baseMs: 5, capMs: 40 }, probeIntervalMs: 50 },
     startSync: false,
+    ...(fetchVia ? { fetch: fetchVia } : {}),
   });
   cleanups.push(async () => {
     await test.cleanup();
@@ -204,6 +205,29 @@ describe('sync engine against the reference central service', () => {
     engine.start();
     await drain(engine);
     expect(engine.status()).toMatchObject({ online: true, pending: 0 });
+    await expectExactlyOnce(central, opIds);
+  });
+
+  it('after an outage, sends the queue in calls of up to 50 outcomes (not one call each), each applied once', async () => {
+    const calls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      calls.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+      return fetch(input, init);
+    };
+    const { central, engine, outcomes } = await setup(400, 500, counting);
+    await pullAll(engine, central);
+    await central.setFaults({ down: true });
+    const opIds = (await inScope(central))
+      .slice(0, 60)
+      .map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
+    expect(opIds).toHaveLength(60);
+    await engine.push();
+    await central.setFaults({ down: false });
+    calls.length = 0;
+    await drain(engine);
+    const posts = calls.filter((call) => call.startsWith('POST /v2/identification'));
+    expect(posts).toEqual(['POST /v2/identification-batches', 'POST /v2/identification-batches']);
+    expect(engine.outbox.counts()).toMatchObject({ acked: 60, pending: 0, dead: 0, conflict: 0 });
     await expectExactlyOnce(central, opIds);
   });
 

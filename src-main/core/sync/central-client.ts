@@ -8,6 +8,7 @@ import {
   healthResponseSchema,
   idempotencyKeyHeader,
   identificationAnswerSchema,
+  identificationBatchAnswerSchema,
   latestAnchorResponseSchema,
   lookupResponseSchema,
   managedOperatorSchema,
@@ -18,6 +19,7 @@ import {
   type ChangesResponse,
   type CreateOperatorRequest,
   type IdentificationAnswer,
+  type IdentificationBatchItem,
   type LookupResponse,
   type SignInRequest,
   type SignInResponse,
@@ -156,6 +158,26 @@ export class CentralClient {
       body: payload,
       headers: { [idempotencyKeyHeader]: opId },
     });
+  }
+
+  /**
+   * Several outcomes in one call, each payload byte for byte as stored (the same key
+   * always carries the same body, on either endpoint). The answer has one item per
+   * entry, matched by key; a missing or extra key makes the whole answer invalid.
+   */
+  async submitIdentifications(
+    token: string,
+    entries: ReadonlyArray<{ opId: string; payload: string }>,
+  ): Promise<CentralResult<Map<string, IdentificationBatchItem>>> {
+    const result = await this.call('POST', centralPaths.identificationBatches, identificationBatchAnswerSchema, {
+      token,
+      body: JSON.stringify({ items: entries.map((entry) => ({ key: entry.opId, body: entry.payload })) }),
+    });
+    if (!result.ok) return result;
+    const byKey = new Map(result.value.items.map((item) => [item.key, item]));
+    if (byKey.size !== entries.length || entries.some((entry) => !byKey.has(entry.opId)))
+      return { ok: false, failure: { kind: 'invalid-response', status: result.status } };
+    return { ok: true, value: byKey, status: result.status };
   }
 
   anchorAuditHead(token: string, head: AuditHead) {

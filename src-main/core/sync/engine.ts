@@ -1,3 +1,4 @@
+import { maxIdentificationBatch } from '../../../shared/contract/central-api';
 import type { LookupResult, SyncProblem, SyncStatus } from '../../../shared/contract/sync';
 import type { AuditLog } from '../audit/audit-log';
 import type { EventHub } from '../events';
@@ -38,8 +39,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   backoff?: { baseMs: number; capMs: number };
   pageSize?: number;
-  /** Outcomes in flight at once (each with its own key; at most one per request). */
-  concurrency?: number;
+  /** Outcomes per call to the service (at most the contract's batch limit). */
+  batchSize?: number;
   /** Pull every so often while running (ms). */
   pullIntervalMs?: number;
   /** Probe the service this often while offline (ms). */
@@ -95,7 +96,7 @@ export class SyncEngine {
       now,
       random: options.random ?? Math.random,
       backoff: options.backoff ?? { baseMs: 1000, capMs: 5 * 60_000 },
-      concurrency: options.concurrency ?? 64,
+      batchSize: Math.min(options.batchSize ?? maxIdentificationBatch, maxIdentificationBatch),
       running,
       onPushed: () => this.anchor('push'),
     });

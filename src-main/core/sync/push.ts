@@ -18,8 +18,8 @@ export interface OutboxDrainParts {
   now: () => number;
   random: () => number;
   backoff: { baseMs: number; capMs: number };
-  /** Outcomes in flight at once (each with its own key; at most one per request). */
-  concurrency: number;
+  /** Outcomes sent in one call (each with its own key; at most one per request). */
+  batchSize: number;
   /** Whether the engine runs (timers may be set). */
   running: () => boolean;
   /** After a drain that the service acknowledged something in (the audit head is anchored then). */
@@ -27,6 +27,15 @@ export interface OutboxDrainParts {
 }
 
 type SubmitResult = Awaited<ReturnType<CentralClient['submitIdentification']>>;
+
+/** What the single endpoint would have answered for one entry of a batch. */
+function entryResult(batch: Awaited<ReturnType<CentralClient['submitIdentifications']>>, opId: string): SubmitResult {
+  if (!batch.ok) return batch;
+  const item = batch.value.get(opId)!;
+  return item.ok
+    ? { ok: true, value: item.answer, status: 200 }
+    : { ok: false, failure: { kind: 'http', status: item.status, code: item.code, retryAfterMs: null } };
+}
 
 /**
  * Drains the outbox exactly once: every outcome carries its op id as Idempotency-Key,
@@ -110,15 +119,16 @@ export class OutboxDrain {
         if (outbox.nextDue(now())) status.needsSignIn = true;
         break;
       }
-      // A batch goes out concurrently: claimed (marked `sending`) in one transaction,
+      // A batch goes out in one call: claimed (marked `sending`) in one transaction,
       // answered in another. A crash in between re-sends the batch with the same keys.
-      const batch = outbox.claimDue(now(), this.parts.concurrency, operatorId).filter((entry) => this.intact(entry));
+      const batch = outbox.claimDue(now(), this.parts.batchSize, operatorId).filter((entry) => this.intact(entry));
       if (batch.length === 0) {
         if (!outbox.nextDue(now(), operatorId)) break;
         continue;
       }
       status.emit();
-      const results = await Promise.all(batch.map((entry) => this.parts.client.submitIdentification(token, entry.opId, entry.payload)));
+      const sent = await this.parts.client.submitIdentifications(token, batch);
+      const results = batch.map((entry) => entryResult(sent, entry.opId));
       answered ||= results.some((result) => result.ok);
       let stop = false;
       this.parts.store.inTransaction(() => {
