@@ -14,6 +14,70 @@ export interface Measurement {
   /** undefined when the case has no target */
   meetsTarget?: boolean;
   notes?: string;
+  /** How many times the case ran (value, baseline and ratio are then the medians). */
+  repeats?: number;
+  /** The ratio's spread over the repeats: (max − min) / median. */
+  spread?: number;
+  /** Which way the ratio is better, for the regression guard (bench/guard.ts). */
+  better?: 'lower' | 'higher';
+}
+
+/** A run whose spread is over this is marked noisy in the table. */
+export const noisySpread = 0.25;
+
+export interface Paired {
+  value: number;
+  baseline: number;
+  ratio: number;
+  spread: number;
+  repeats: number;
+}
+
+/**
+ * Runs a subject and its baseline `repeats` times (`round` tells which time); returns
+ * the medians and the spread of the per-round ratios (each round's subject and baseline
+ * ran under the same load, so their ratio is the figure that travels between machines).
+ */
+export async function repeatPaired(
+  repeats: number,
+  round: (index: number) => Promise<{ value: number; baseline: number }>,
+): Promise<Paired> {
+  const rounds: Array<{ value: number; baseline: number }> = [];
+  for (let index = 0; index < repeats; index++) rounds.push(await round(index));
+  const ratios = rounds.map((r) => r.value / r.baseline);
+  const ratio = median(ratios);
+  return {
+    value: median(rounds.map((r) => r.value)),
+    baseline: median(rounds.map((r) => r.baseline)),
+    ratio,
+    spread: (Math.max(...ratios) - Math.min(...ratios)) / ratio,
+    repeats,
+  };
+}
+
+/** A measurement from paired rounds, with its ratio target (`ratio ≤ max` or `ratio ≥ min`). */
+export function pairedMeasurement(
+  fields: Pick<Measurement, 'case' | 'metric' | 'unit' | 'notes'> & { baselineLabel: string },
+  paired: Paired,
+  target: { max: number } | { min: number },
+  alsoMeets = true,
+): Measurement {
+  const better = 'max' in target ? 'lower' : 'higher';
+  const meets = 'max' in target ? paired.ratio <= target.max : paired.ratio >= target.min;
+  return {
+    case: fields.case,
+    metric: fields.metric,
+    unit: fields.unit,
+    value: paired.value,
+    baseline: { label: fields.baselineLabel, value: paired.baseline },
+    ratio: paired.ratio,
+    target: 'max' in target ? `ratio ≤ ${target.max}` : `ratio ≥ ${target.min}`,
+    meetsTarget: meets && alsoMeets,
+    notes: fields.notes,
+    repeats: paired.repeats,
+    spread: paired.spread,
+    better,
+  };
 }
 
 export interface BenchCase {

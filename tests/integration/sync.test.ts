@@ -321,6 +321,22 @@ describe('sync engine against the reference central service', () => {
     await expectExactlyOnce(central, [opId]);
   });
 
+  it('an acknowledgement undone by a power cut (its row pending again) goes out again with its key and is replayed: one effect', async () => {
+    const { central, engine, outcomes } = await setup(30);
+    await pullAll(engine, central);
+    const opIds = (await awaiting(central, 3)).map(
+      (request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId,
+    );
+    await drain(engine);
+    const answers = opIds.map((opId) => engine.outbox.get(opId)!.result);
+    // The drain's commits do not wait for the disk: after a power cut its rows may be as before it.
+    engine.outbox['store'].sqlite.prepare(`UPDATE outbox SET state = 'pending', result = NULL, attempts = 0`).run();
+    await drain(engine);
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['acked', 'acked', 'acked']);
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.result)).toEqual(answers);
+    await expectExactlyOnce(central, opIds);
+  });
+
   it('replays the stored answer for the same key and body, refuses the same key with another body', async () => {
     const { central } = await setup(20);
     const client = new CentralClient({ baseUrl: central.url });

@@ -13,8 +13,14 @@ export type SqliteDatabase = InstanceType<typeof Database>;
 export interface LocalStore {
   sqlite: SqliteDatabase;
   path: string;
-  /** Runs `work` in one immediate (write-locking) transaction; nested calls join it. */
-  inTransaction<T>(work: () => T): T;
+  /**
+   * Runs `work` in one immediate (write-locking) transaction; nested calls join it.
+   * `durable: false` commits without waiting for the disk (WAL, synchronous NORMAL): the
+   * transaction is atomic and the file consistent, but a power cut may undo it; only for
+   * state that is rebuilt the same way if lost (the outbox's `sending` and acknowledgements:
+   * a row found pending again goes out with its key, and the service replays its answer).
+   */
+  inTransaction<T>(work: () => T, options?: { durable?: boolean }): T;
   /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL). */
   checkpoint(): void;
   close(): void;
@@ -146,7 +152,15 @@ export function openLocalStore(options: OpenOptions): LocalStore {
   return {
     sqlite,
     path,
-    inTransaction: (work) => sqlite.transaction(work).immediate(),
+    inTransaction: (work, how) => {
+      if (how?.durable !== false || sqlite.inTransaction || options.readonly) return sqlite.transaction(work).immediate();
+      sqlite.pragma('synchronous = NORMAL');
+      try {
+        return sqlite.transaction(work).immediate();
+      } finally {
+        sqlite.pragma('synchronous = FULL');
+      }
+    },
     checkpoint: () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'),
     close: () => sqlite.close(),
   };

@@ -50,7 +50,7 @@ export class SyncStatusTracker {
   constructor(private readonly parts: SyncStatusParts) {}
 
   status(): SyncStatus {
-    const counts = this.parts.outbox.counts();
+    const counts = this.parts.outbox.queueCounts();
     return {
       online: this.online,
       pending: counts.pending + counts.sending + counts.retryWait,
