@@ -1,3 +1,4 @@
+import type { EnablementRequest } from '../../../shared/contract/central-api';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
@@ -135,9 +136,15 @@ export class OutboxDrain {
       // again with its key, and the service replays the answer (one fsync less per batch).
       this.parts.store.inTransaction(
         () => {
+          // The requests as the service now has them, written once per batch.
+          const requests: EnablementRequest[] = [];
           batch.forEach((entry, index) => {
-            if (this.recordResult(entry, results[index]!)) stop = true;
+            if (this.recordResult(entry, results[index]!, requests)) stop = true;
           });
+          if (requests.length > 0) {
+            this.parts.requests.upsert(requests);
+            this.parts.state.set('lastPushAt', new Date(now()).toISOString());
+          }
         },
         { durable: false },
       );
@@ -158,7 +165,7 @@ export class OutboxDrain {
   }
 
   /** Records one answer (inside the caller's transaction); returns true when the drain should stop for now. */
-  private recordResult(entry: OutboxEntry, result: SubmitResult): boolean {
+  private recordResult(entry: OutboxEntry, result: SubmitResult, answered: EnablementRequest[]): boolean {
     const { outbox, status, now } = this.parts;
     const attempts = entry.attempts;
     if (result.ok) {
@@ -166,8 +173,7 @@ export class OutboxDrain {
       const answer = result.value;
       if (answer.status === 'accepted') outbox.markAcked(entry.opId, JSON.stringify(answer));
       else outbox.markConflict(entry.opId, answer.code, JSON.stringify(answer));
-      this.parts.requests.upsert([answer.request]);
-      this.parts.state.set('lastPushAt', new Date(now()).toISOString());
+      answered.push(answer.request);
       status.lastError = null;
       this.parts.logger.info('sync.pushed', { opId: entry.opId, status: answer.status, code: answer.code, attempts });
       return false;
