@@ -35,6 +35,8 @@ export interface LoadOptions {
   peakSeconds: number;
   /** Share of the requests changed on the service's side during the 4-hour outage (0.04 unless told). */
   herdChanges?: number;
+  /** false: the desks back after the outage send their queues without pulling (what the pushes alone cost). */
+  herdPulls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -370,6 +372,7 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
     let retries = 0;
     const herdStart = performance.now();
     let lastAck = herdStart;
+    let acked = 0;
     const window = 60_000 * Math.min(1, options.scale * 4);
     // A desk's queue goes out as its drain sends it: one batch (10 outcomes, each with its key).
     const send = async (desk: Desk, mine: typeof outcomes) => {
@@ -381,14 +384,18 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
         });
         const status = batchStatus(answer);
         herdPosts.record(answer.ms, status);
-        if (status === 200) lastAck = Math.max(lastAck, performance.now());
+        if (status === 200) {
+          lastAck = Math.max(lastAck, performance.now());
+          acked += mine.length;
+        }
         if (status === 200 || attempt >= 20) return;
         retries++;
         await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt) * herdRandom()));
       }
     };
     // As the desk's engine does when the service is back: the outbox drain and the pull at once.
-    const deskRun = async (desk: Desk, mine: typeof outcomes) => void (await Promise.all([pullAll(desk), send(desk, mine)]));
+    const deskRun = async (desk: Desk, mine: typeof outcomes) =>
+      void (await Promise.all([options.herdPulls === false ? null : pullAll(desk), send(desk, mine)]));
     const pullAll = async (desk: Desk) => {
       for (let more = true; more;) {
         const answer = await call('GET', `${base(desk.deviceId.charCodeAt(0))}${centralPaths.changes}?cursor=${desk.cursor}&limit=500`, {
@@ -415,7 +422,8 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
     // Until the last outcome is acknowledged (the pulls, going on beside, may end later).
     const herdSeconds = (performance.now() - herdStart) / 1000;
     const ackSeconds = (lastAck - herdStart) / 1000;
-    const acknowledged = outcomes.length / ackSeconds;
+    // Only what the service acknowledged counts (a desk that gave up after 21 attempts does not).
+    const acknowledged = acked / ackSeconds;
     const effects = {
       rows: await rows<{ n: string; d: string }>(
         db,
@@ -432,7 +440,7 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
         value: acknowledged,
         target: '≥ 2,000/s',
         meetsTarget: acknowledged >= 2000,
-        notes: `all acknowledged in ${ackSeconds.toFixed(1)} s (every pull done in ${herdSeconds.toFixed(1)} s); ${retries} retries`,
+        notes: `${acked} of ${outcomes.length} acknowledged in ${ackSeconds.toFixed(1)} s (every pull done in ${herdSeconds.toFixed(1)} s); ${retries} retries${options.herdPulls === false ? '; desks not pulling' : ''}`,
       },
       ...summarize('central herd: identification batches (10 outcomes each)', herdPosts, herdSeconds, { p99: 250 }),
       ...summarize('central herd: feed pulls (4 hours of changes)', herdPulls, herdSeconds),
@@ -516,12 +524,14 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
       scale: { type: 'string', default: '1' },
       'peak-seconds': { type: 'string', default: '120' },
       'herd-changes': { type: 'string', default: '0.04' },
+      'no-pull': { type: 'boolean', default: false },
     },
   });
   const measurements = await runCentralLoad({
     scale: Number(values.scale),
     peakSeconds: Number(values['peak-seconds']),
     herdChanges: Number(values['herd-changes']),
+    herdPulls: !values['no-pull'],
   });
   const lines = ['| case | metric | value | baseline | ratio | target | met | notes |', '|---|---|---:|---|---:|---|---|---|'];
   for (const m of measurements)

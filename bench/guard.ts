@@ -3,14 +3,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { noisySpread } from './harness';
 
 /**
  * `npm run bench:guard [-- fresh.json]`: the regression guard. Compares a fresh run's
- * ratios (a results file, or a new `npm run bench` into a temporary folder) with the
- * committed `bench/results/latest.json`, and names every paired case whose ratio got
- * worse by more than its spread (the larger of the two runs' spreads, at least 5%):
- * noise within what the case itself shows never fails it. Not part of `npm test`
- * (a bench run takes minutes); exit 1 when a case got worse, 2 when the files disagree.
+ * ratios (a results file, or a new `npm run bench` into a temporary folder) with
+ * `bench/results/latest.json` as committed (`git show HEAD:`, not the working copy a
+ * bench run may have just overwritten), and names every paired case whose ratio got
+ * worse by more than the committed run's spread for it (at least 5%): noise within what
+ * the case showed when it was committed never fails it. A fresh case noisier than 25%
+ * cannot tell: it is reported as inconclusive, never as passed. Not part of `npm test`
+ * (a bench run takes minutes). Exit 1: a case got worse; 2: a case is missing or
+ * inconclusive; 0: every paired case held.
  */
 const measurementSchema = z.object({
   case: z.string(),
@@ -37,11 +41,15 @@ export interface Regression {
 }
 
 /** The paired cases of `fresh` that got worse than in `committed` by more than their spread. */
-export function regressions(committed: Results, fresh: Results): { worse: Regression[]; compared: number; missing: string[] } {
+export function regressions(
+  committed: Results,
+  fresh: Results,
+): { worse: Regression[]; compared: number; missing: string[]; inconclusive: string[] } {
   const key = (m: { case: string; metric: string }) => `${m.case} · ${m.metric}`;
   const freshByKey = new Map(fresh.measurements.map((m) => [key(m), m]));
   const worse: Regression[] = [];
   const missing: string[] = [];
+  const inconclusive: string[] = [];
   let compared = 0;
   for (const old of committed.measurements) {
     if (old.ratio === undefined || !old.better) continue;
@@ -51,11 +59,12 @@ export function regressions(committed: Results, fresh: Results): { worse: Regres
       continue;
     }
     compared++;
+    if ((now.spread ?? 0) > noisySpread) inconclusive.push(key(old));
     const worseBy = old.better === 'lower' ? (now.ratio - old.ratio) / old.ratio : (old.ratio - now.ratio) / old.ratio;
-    const tolerance = Math.max(old.spread ?? 0, now.spread ?? 0, floor);
+    const tolerance = Math.max(old.spread ?? 0, floor);
     if (worseBy > tolerance) worse.push({ case: old.case, metric: old.metric, committed: old.ratio, fresh: now.ratio, worseBy, tolerance });
   }
-  return { worse, compared, missing };
+  return { worse, compared, missing, inconclusive };
 }
 
 function load(path: string): Results {
@@ -63,7 +72,9 @@ function load(path: string): Results {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const committed = load(join(import.meta.dirname, 'results', 'latest.json'));
+  const shown = spawnSync('git', ['show', 'HEAD:bench/results/latest.json'], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' });
+  if (shown.status !== 0) throw new Error(`no committed bench/results/latest.json: ${shown.stderr}`);
+  const committed = resultsSchema.parse(JSON.parse(shown.stdout));
   let freshPath = process.argv[2];
   let scratch: string | null = null;
   if (!freshPath) {
@@ -74,15 +85,16 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   }
   const fresh = load(freshPath);
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-  const { worse, compared, missing } = regressions(committed, fresh);
+  const { worse, compared, missing, inconclusive } = regressions(committed, fresh);
   const machine = (r: Results) => `${r.machine.cpuModel} × ${r.machine.cpus}`;
   if (machine(committed) !== machine(fresh))
     process.stdout.write(`note: committed on ${machine(committed)}, fresh on ${machine(fresh)} (ratios travel; absolute figures do not)\n`);
   for (const name of missing) process.stdout.write(`missing in the fresh run: ${name}\n`);
+  for (const name of inconclusive) process.stdout.write(`inconclusive (fresh spread over ${noisySpread * 100}%): ${name}\n`);
   for (const r of worse)
     process.stdout.write(
       `WORSE: ${r.case} · ${r.metric}: ratio ${r.committed.toFixed(2)} → ${r.fresh.toFixed(2)} (${(r.worseBy * 100).toFixed(0)}% worse, spread ${(r.tolerance * 100).toFixed(0)}%)\n`,
     );
   process.stdout.write(`${compared} paired cases compared, ${worse.length} worse than their spread\n`);
-  process.exit(worse.length > 0 ? 1 : missing.length > 0 ? 2 : 0);
+  process.exit(worse.length > 0 ? 1 : missing.length + inconclusive.length > 0 ? 2 : 0);
 }

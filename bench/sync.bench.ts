@@ -290,7 +290,7 @@ export const drainOutbox: BenchCase = {
         ),
         pairedMeasurement(
           {
-            case: `Drain of ${sizes.drain.toLocaleString('en')} outcomes, 10% injected 500s`,
+            case: `Drain of ${sizes.drain.toLocaleString('en')} outcomes, 10% of calls answered 500`,
             metric: 'throughput',
             unit: 'outcomes/s',
             baselineLabel: 'fault-free drain',

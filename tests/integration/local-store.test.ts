@@ -72,6 +72,9 @@ describe('local store', () => {
     ).toThrow('mid-transaction');
     expect(synchronous()).toBe(2);
     expect(store.sqlite.prepare(`SELECT count(*) AS n FROM sync_state WHERE key = 'k'`).get()).toEqual({ n: 0 });
+    // A durable write cannot hide inside a transaction that does not wait for the disk.
+    expect(() => store.inTransaction(() => store.inTransaction(() => 1), { durable: false })).toThrow(/durable/);
+    expect(synchronous()).toBe(2);
     store.close();
   });
 

@@ -231,6 +231,26 @@ describe('sync engine against the reference central service', () => {
     await expectExactlyOnce(central, opIds);
   });
 
+  it('with a service that refuses the batch call itself (an older one: 404; or 400/413), sends each outcome on its own instead of parking them all', async () => {
+    for (const refusal of [
+      { status: 404, body: '{"message":"Route POST:/v2/identification-batches not found","error":"Not Found","statusCode":404}' },
+      { status: 413, body: '{"code":"validation","message":"body too large"}' },
+    ]) {
+      const refusing: typeof fetch = (input, init) =>
+        new URL(String(input)).pathname === '/v2/identification-batches'
+          ? Promise.resolve(new Response(refusal.body, { status: refusal.status, headers: { 'content-type': 'application/json' } }))
+          : fetch(input, init);
+      const { central, engine, outcomes } = await setup(60, 100, refusing);
+      await pullAll(engine, central);
+      const opIds = (await inScope(central))
+        .slice(0, 3)
+        .map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
+      await drain(engine);
+      expect(engine.outbox.counts()).toMatchObject({ acked: 3, dead: 0, pending: 0 });
+      await expectExactlyOnce(central, opIds);
+    }
+  });
+
   it('puts every conflict code on the problems list with a plain reason', async () => {
     const { central, core, engine, outcomes } = await setup(400);
     await pullAll(engine, central);

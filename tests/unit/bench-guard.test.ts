@@ -21,15 +21,16 @@ describe('bench regression guard', () => {
       { case: 'drain', ratio: 0.8, spread: 0.05, better: 'higher' }, // better
       { case: 'pull', ratio: 0.75, spread: 0.05, better: 'higher' }, // 12% worse, within the committed 20%
     );
-    const { worse, compared, missing } = regressions(committed, fresh);
+    const { worse, compared, missing, inconclusive } = regressions(committed, fresh);
     expect(compared).toBe(3);
     expect(missing).toEqual([]);
+    expect(inconclusive).toEqual([]);
     expect(worse.map((r) => r.case)).toEqual(['first screen']);
     expect(worse[0]!.worseBy).toBeCloseTo(0.3 / 1.8);
     expect(worse[0]!.tolerance).toBe(0.1);
   });
 
-  it('uses the larger spread of the two runs, at least 5%, and reports cases the fresh run lacks', () => {
+  it("uses the committed run's spread (at least 5%), calls a noisy fresh case inconclusive, and reports cases the fresh run lacks", () => {
     const committed = run(
       { case: 'lookup', ratio: 2, spread: 0, better: 'lower' },
       { case: 'modulo', ratio: 1.5, spread: 0, better: 'lower' },
@@ -38,8 +39,13 @@ describe('bench regression guard', () => {
     const { worse, missing } = regressions(committed, fresh);
     expect(worse).toEqual([]); // 4.5% worse: under the 5% floor
     expect(missing).toEqual(['modulo · median']);
-    expect(regressions(committed, run({ case: 'lookup', ratio: 2.5, spread: 0.3, better: 'lower' })).worse).toEqual([]);
-    expect(regressions(committed, run({ case: 'lookup', ratio: 2.7, spread: 0.3, better: 'lower' })).worse).toHaveLength(1);
+    // A noisy fresh run does not excuse itself: still worse, and inconclusive.
+    const noisy = regressions(committed, run({ case: 'lookup', ratio: 2.5, spread: 0.3, better: 'lower' }));
+    expect(noisy.worse.map((r) => r.tolerance)).toEqual([0.05]);
+    expect(noisy.inconclusive).toEqual(['lookup · median']);
+    const committedNoisy = run({ case: 'lookup', ratio: 2, spread: 0.3, better: 'lower' });
+    expect(regressions(committedNoisy, run({ case: 'lookup', ratio: 2.5, spread: 0.1, better: 'lower' })).worse).toEqual([]);
+    expect(regressions(committedNoisy, run({ case: 'lookup', ratio: 2.7, spread: 0.1, better: 'lower' })).worse).toHaveLength(1);
   });
 });
 

@@ -147,17 +147,23 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     if (classified) throw databaseError(classified, (error as Error).message);
     throw error;
   }
+  let lightDepth = 0;
   // The database, its WAL and shared memory, and the key check: readable by this user only.
   for (const file of [path, `${path}-wal`, `${path}-shm`, keyCheckPath(path)]) if (existsSync(file)) chmodSync(file, 0o600);
   return {
     sqlite,
     path,
     inTransaction: (work, how) => {
-      if (how?.durable !== false || sqlite.inTransaction || options.readonly) return sqlite.transaction(work).immediate();
+      const durable = how?.durable !== false;
+      // A durable write inside a non-durable transaction would silently lose its durability.
+      if (durable && lightDepth > 0) throw new Error('a durable transaction inside one that does not wait for the disk');
+      if (durable || sqlite.inTransaction || options.readonly) return sqlite.transaction(work).immediate();
       sqlite.pragma('synchronous = NORMAL');
+      lightDepth++;
       try {
         return sqlite.transaction(work).immediate();
       } finally {
+        lightDepth--;
         sqlite.pragma('synchronous = FULL');
       }
     },

@@ -175,7 +175,7 @@ export class CentralClient {
     });
     if (!result.ok) return result;
     const byKey = new Map(result.value.items.map((item) => [item.key, item]));
-    if (byKey.size !== entries.length || entries.some((entry) => !byKey.has(entry.opId)))
+    if (result.value.items.length !== entries.length || byKey.size !== entries.length || entries.some((entry) => !byKey.has(entry.opId)))
       return { ok: false, failure: { kind: 'invalid-response', status: result.status } };
     return { ok: true, value: byKey, status: result.status };
   }

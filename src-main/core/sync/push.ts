@@ -29,6 +29,9 @@ export interface OutboxDrainParts {
 
 type SubmitResult = Awaited<ReturnType<CentralClient['submitIdentification']>>;
 
+/** A client error on the batch call itself (not sign-in, not a timeout or a rate limit): no outcome was judged. */
+const callRefused = (status: number) => status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
+
 /** What the single endpoint would have answered for one entry of a batch. */
 function entryResult(batch: Awaited<ReturnType<CentralClient['submitIdentifications']>>, opId: string): SubmitResult {
   if (!batch.ok) return batch;
@@ -128,8 +131,7 @@ export class OutboxDrain {
         continue;
       }
       status.emit();
-      const sent = await this.parts.client.submitIdentifications(token, batch);
-      const results = batch.map((entry) => entryResult(sent, entry.opId));
+      const results = await this.submit(token, batch);
       answered ||= results.some((result) => result.ok);
       let stop = false;
       // Not waiting for the disk: an answer lost to a power cut leaves its row to be sent
@@ -154,6 +156,22 @@ export class OutboxDrain {
     status.countAwaitingOthers();
     status.emit();
     if (answered) this.parts.onPushed?.();
+  }
+
+  /**
+   * Sends a batch in one call. A service that refuses the call itself with a client error
+   * (an older one without the batch endpoint: 404; a body over its limit: 413; 400) has
+   * not judged any outcome: each goes on its own then, and gets its own answer, rather
+   * than all being parked for what the call was refused for.
+   */
+  private async submit(token: string, batch: OutboxEntry[]): Promise<SubmitResult[]> {
+    const { client, logger } = this.parts;
+    const sent = await client.submitIdentifications(token, batch);
+    if (!sent.ok && sent.failure.kind === 'http' && callRefused(sent.failure.status)) {
+      logger.warn('sync.batch-refused', { status: sent.failure.status, code: sent.failure.code, entries: batch.length });
+      return Promise.all(batch.map((entry) => client.submitIdentification(token, entry.opId, entry.payload)));
+    }
+    return batch.map((entry) => entryResult(sent, entry.opId));
   }
 
   /** A stored payload that no longer matches its hash is never sent. */
