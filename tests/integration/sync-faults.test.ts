@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CentralService } from '../../central/server';
+import type { EnablementRequest } from '../../shared/contract/central-api';
+import { createRandom } from '../../shared/domain/synthetic-people';
+import { startTestCentral } from '../fixtures/central';
+import { createTestCore, ready } from '../fixtures/core';
+import { submissionFor } from '../fixtures/outcomes';
+
+/**
+ * #19: the drain's fault semantics, observed on an injected clock and a seeded random,
+ * against the real service on 127.0.0.1, with no `retryNow()`: each push is what the
+ * engine's wake-up timer would run at that moment of injected time.
+ */
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const backoff = { baseMs: 1_000, capMs: 60_000 };
+
+async function setup(seed: number, randomSeed = 7) {
+  const central = await startTestCentral({ seed, seedValue: 19, admin: true });
+  let clock = Date.parse('2026-11-30T08:00:00Z');
+  const test = createTestCore({
+    centralUrl: central.url,
+    sync: { pageSize: 500, backoff, now: () => clock, random: createRandom(randomSeed) },
+    startSync: false,
+  });
+  cleanups.push(async () => {
+    await test.cleanup();
+    await central.close();
+  });
+  const signIn = await test.core.dispatch('session.signIn', {
+    officeCode: 'ZZIS00100A',
+    username: 'segreteria',
+    password: 'prova-segreteria',
+  });
+  expect(signIn.ok).toBe(true);
+  const { sync: engine, outcomes } = ready(test.core);
+  await engine.pull();
+  const awaiting = (await central.store.allRequests((await central.store.officeScope('ZZIS00100A'))!)).filter(
+    (r) => r.status === 'awaiting-identification' && r.identificationRequired,
+  );
+  const record = (requests: EnablementRequest[]) =>
+    requests.map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
+  return {
+    central,
+    engine,
+    awaiting,
+    record,
+    now: () => clock,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    setClock: (at: number) => {
+      clock = at;
+    },
+  };
+}
+
+const effectKeys = async (central: CentralService) => (await central.store.effects()).map((effect) => effect.key);
+
+describe('drain fault semantics on an injected clock', () => {
+  it('honours a 429 Retry-After to the second, for the whole queue', async () => {
+    const { central, engine, awaiting, record, now, advance } = await setup(80);
+    await central.setFaults({ rateLimitRate: 1, retryAfterSeconds: 30 });
+    const opIds = record(awaiting.slice(0, 3));
+    const refusedAt = now();
+    await engine.push();
+    expect(await effectKeys(central)).toEqual([]);
+    // What was sent waits for Retry-After; what was not is held by the queue's pause.
+    for (const row of opIds.map((opId) => engine.outbox.get(opId)!))
+      expect(row.state === 'pending' || (row.state === 'retry_wait' && row.nextAttemptAt === refusedAt + 30_000)).toBe(true);
+    expect(opIds.some((opId) => engine.outbox.get(opId)!.state === 'retry_wait')).toBe(true);
+    await central.setFaults({ rateLimitRate: 0 });
+    // A new outcome recorded during the pause waits too: the pause is the queue's.
+    opIds.push(...record(awaiting.slice(3, 4)));
+    advance(29_999);
+    await engine.push();
+    expect(await effectKeys(central)).toEqual([]);
+    expect(engine.status().pending).toBe(4);
+    advance(1);
+    await engine.push();
+    expect(await effectKeys(central)).toEqual(opIds);
+    expect(engine.status().pending).toBe(0);
+  });
+
+  it('backs off exponentially with full jitter up to its cap, as the seeded random says, then sends', async () => {
+    const { central, engine, awaiting, record, now, setClock } = await setup(40, 11);
+    await central.setFaults({ errorRate: 1 });
+    const [opId] = record(awaiting.slice(0, 1));
+    const expected = createRandom(11);
+    const delays: number[] = [];
+    const predicted: number[] = [];
+    for (let attempt = 1; attempt <= 9; attempt++) {
+      const before = now();
+      await engine.push();
+      const row = engine.outbox.get(opId!)!;
+      expect(row).toMatchObject({ state: 'retry_wait', attempts: attempt });
+      delays.push(row.nextAttemptAt - before);
+      predicted.push(Math.floor(expected() * Math.min(backoff.capMs, backoff.baseMs * 2 ** (attempt - 1))));
+      // Nothing goes before its moment...
+      setClock(row.nextAttemptAt - 1);
+      await engine.push();
+      expect(engine.outbox.get(opId!)!.attempts).toBe(attempt);
+      // ...and it goes at its moment.
+      setClock(row.nextAttemptAt);
+    }
+    expect(delays).toEqual(predicted);
+    // Ceilings 1, 2, 4, … 32 s, then the 60-s cap.
+    expect(Math.max(...delays.slice(6))).toBeLessThan(backoff.capMs);
+    await central.setFaults({ errorRate: 0 });
+    await engine.push();
+    expect(engine.outbox.get(opId!)).toMatchObject({ state: 'acked', attempts: 10 });
+    expect(await effectKeys(central)).toEqual([opId]);
+  });
+
+  it('keeps 500 outcomes through 7 days with the service down, then sends them all, in the order they were recorded', async () => {
+    const { central, engine, awaiting, record, advance } = await setup(2200);
+    await central.setFaults({ down: true });
+    expect(awaiting.length).toBeGreaterThanOrEqual(500);
+    const opIds = record(awaiting.slice(0, 500));
+    // Seven days of wake-ups, one an hour: each finds the service gone.
+    for (let hour = 0; hour < 7 * 24; hour++) {
+      await engine.push();
+      advance(3_600_000);
+    }
+    expect(engine.status()).toMatchObject({ online: false, pending: 500, problems: 0 });
+    // The first call's 50 wait out their backoff; the rest were never sent (the service was gone).
+    const counts = engine.outbox.counts();
+    expect(counts).toMatchObject({ retryWait: 50, pending: 450, dead: 0, acked: 0 });
+    await central.setFaults({ down: false });
+    // The wake-up after the longest wait (the cap): everything is due.
+    advance(backoff.capMs);
+    await engine.push();
+    expect(engine.status()).toMatchObject({ online: true, pending: 0, problems: 0 });
+    expect(await effectKeys(central)).toEqual(opIds);
+  });
+
+  it('sends at most 50 outcomes per call', async () => {
+    const calls: number[] = [];
+    const { central, engine, awaiting, record, advance } = await setup(700);
+    const originalFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (String(input).endsWith('/v2/identification-batches'))
+        calls.push((JSON.parse(String(init?.body)) as { items: unknown[] }).items.length);
+      return originalFetch(input, init);
+    }) as typeof fetch;
+    cleanups.push(async () => {
+      globalThis.fetch = originalFetch;
+    });
+    await central.setFaults({ down: true });
+    const opIds = record(awaiting.slice(0, 120));
+    expect(opIds).toHaveLength(120);
+    await engine.push();
+    await central.setFaults({ down: false });
+    advance(backoff.capMs);
+    calls.length = 0;
+    await engine.push();
+    expect(calls).toEqual([50, 50, 20]);
+    expect(await effectKeys(central)).toEqual(opIds);
+  });
+});
