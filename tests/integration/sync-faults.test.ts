@@ -3,7 +3,7 @@ import type { CentralService } from '../../central/server';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { createRandom } from '../../shared/domain/synthetic-people';
 import { startTestCentral } from '../fixtures/central';
-import { createTestCore, ready } from '../fixtures/core';
+import { ready, signedInDesk } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
 
 /**
@@ -21,21 +21,10 @@ const backoff = { baseMs: 1_000, capMs: 60_000 };
 async function setup(seed: number, randomSeed = 7) {
   const central = await startTestCentral({ seed, seedValue: 19, admin: true });
   let clock = Date.parse('2026-11-30T08:00:00Z');
-  const test = createTestCore({
-    centralUrl: central.url,
+  const test = await signedInDesk(central, {
     sync: { pageSize: 500, backoff, now: () => clock, random: createRandom(randomSeed) },
-    startSync: false,
   });
-  cleanups.push(async () => {
-    await test.cleanup();
-    await central.close();
-  });
-  const signIn = await test.core.dispatch('session.signIn', {
-    officeCode: 'ZZIS00100A',
-    username: 'segreteria',
-    password: 'prova-segreteria',
-  });
-  expect(signIn.ok).toBe(true);
+  cleanups.push(test.cleanup);
   const { sync: engine, outcomes } = ready(test.core);
   await engine.pull();
   const awaiting = (await central.store.allRequests((await central.store.officeScope('ZZIS00100A'))!)).filter(
@@ -135,6 +124,59 @@ describe('drain fault semantics on an injected clock', () => {
     await engine.push();
     expect(engine.status()).toMatchObject({ online: true, pending: 0, problems: 0 });
     expect(await effectKeys(central)).toEqual(opIds);
+  });
+
+  it('a connection cut after the service committed: the outcome waits its backoff, goes again with its key, and the stored answer is replayed', async () => {
+    const { central, engine, awaiting, record, now, setClock } = await setup(40);
+    await central.setFaults({ dropAfterCommitRate: 1 });
+    const [opId] = record(awaiting.slice(0, 1));
+    await engine.push();
+    // Committed at the service, unknown at the desk.
+    expect(await effectKeys(central)).toEqual([opId]);
+    const row = engine.outbox.get(opId!)!;
+    expect(row).toMatchObject({ state: 'retry_wait', attempts: 1 });
+    expect(row.nextAttemptAt).toBeGreaterThanOrEqual(now());
+    await central.setFaults({ dropAfterCommitRate: 0 });
+    setClock(row.nextAttemptAt);
+    await engine.push();
+    expect(engine.outbox.get(opId!)).toMatchObject({ state: 'acked', attempts: 2 });
+    expect(JSON.parse(engine.outbox.get(opId!)!.result!)).toMatchObject({ status: 'accepted', code: 'identified' });
+    expect(await effectKeys(central)).toEqual([opId]);
+  });
+
+  it('a truncated answer is retried like a lost one, and a second delivery of the same outcome makes no second effect', async () => {
+    const { central, engine, awaiting, record, setClock } = await setup(40);
+    await central.setFaults({ truncateRate: 1 });
+    const opIds = record(awaiting.slice(0, 2));
+    await engine.push();
+    expect(await effectKeys(central)).toEqual(opIds);
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['retry_wait', 'retry_wait']);
+    await central.setFaults({ truncateRate: 0 });
+    setClock(Math.max(...opIds.map((opId) => engine.outbox.get(opId)!.nextAttemptAt)));
+    await engine.push();
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['acked', 'acked']);
+    // Delivered once more (a crash after the answer, before it was written): the same answer, still one effect each.
+    engine.outbox['store'].sqlite.prepare(`UPDATE outbox SET state = 'pending'`).run();
+    await engine.push();
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['acked', 'acked']);
+    expect(await effectKeys(central)).toEqual(opIds);
+  });
+
+  it('a payload changed on disk is never sent: parked as dead with its reason, the others go', async () => {
+    const { central, engine, awaiting, record, advance } = await setup(40);
+    await central.setFaults({ down: true });
+    const [poisoned, healthy] = record(awaiting.slice(0, 2));
+    await engine.push();
+    engine.outbox['store'].sqlite
+      .prepare(`UPDATE outbox SET payload = replace(payload, 'confirmed', 'refused') WHERE op_id = ?`)
+      .run(poisoned);
+    await central.setFaults({ down: false });
+    advance(backoff.capMs);
+    await engine.push();
+    expect(engine.outbox.get(poisoned!)).toMatchObject({ state: 'dead', problemCode: 'payload-corrupt' });
+    expect(engine.outbox.get(healthy!)!.state).toBe('acked');
+    expect(await effectKeys(central)).toEqual([healthy]);
+    expect(engine.problems().map((problem) => problem.opId)).toEqual([poisoned]);
   });
 
   it('sends at most 50 outcomes per call', async () => {

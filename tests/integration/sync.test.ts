@@ -7,7 +7,7 @@ import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { CentralClient } from '../../src-main/core/sync/central-client';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
-import { createTestCore, ready } from '../fixtures/core';
+import { createTestCore, ready, signedInDesk } from '../fixtures/core';
 import { testDevice } from '../fixtures/device';
 import { submissionFor } from '../fixtures/outcomes';
 
@@ -20,22 +20,12 @@ afterEach(async () => {
 
 async function setup(seed = 300, pageSize = 100, fetchVia?: typeof fetch) {
   const central = await startTestCentral({ seed, seedValue: 11, admin: true });
-  const test = createTestCore({
-    centralUrl: central.url,
+  const test = await signedInDesk(central, {
     sync: { pageSize, backoff: { baseMs: 5, capMs: 40 }, probeIntervalMs: 50 },
-    startSync: false,
     ...(fetchVia ? { fetch: fetchVia } : {}),
   });
-  cleanups.push(async () => {
-    await test.cleanup();
-    await central.close();
-  });
-  const signIn = await test.core.dispatch('session.signIn', {
-    officeCode: 'ZZIS00100A',
-    username: 'segreteria',
-    password: 'prova-segreteria',
-  });
-  expect(signIn).toMatchObject({ ok: true, value: { operator: { role: 'operator' }, mode: 'online' } });
+  cleanups.push(test.cleanup);
+  expect(test.signIn).toMatchObject({ operator: { role: 'operator' }, mode: 'online' });
   return { central, ...test, engine: ready(test.core).sync, outcomes: ready(test.core).outcomes };
 }
 
