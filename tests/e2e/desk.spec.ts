@@ -21,6 +21,38 @@ test('sign-in refuses a wrong password in Italian, then lets the operator in wit
   await saveScreenshot(page, 'desk-empty-it');
 });
 
+test('sign-in with fields left empty or malformed names each field in words, marks it, and puts the focus on the first (#21)', async ({
+  page,
+  desk,
+}) => {
+  await desk.open(page);
+  await page.evaluate(() => localStorage.removeItem('sportello.lastSignIn'));
+  await page.reload();
+  await expect(page.locator('#office-code')).toBeFocused();
+  await page.locator('#office-code').fill('ZZIS001');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#office-code')).toBeFocused();
+  await expect(page.locator('#office-code')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#office-code-error')).toHaveText('Il codice meccanografico ha 10 caratteri, ad esempio BOIS01200X.');
+  await expect(page.locator('#username-error')).toHaveText('Inserire il nome utente.');
+  await expect(page.locator('#password-error')).toHaveText('Inserire la password.');
+  await expect(page.locator('#username')).toHaveAttribute('aria-invalid', 'true');
+  // No technical names anywhere on the screen.
+  await expect(page.locator('main, body').first()).not.toContainText(/officeCode|username,|Dati non validi/);
+  await saveScreenshot(page, 'sign-in-invalid-it');
+  // Fixed one by one, the marks go; the focus goes to the first still wrong.
+  await page.locator('#office-code').fill('ZZIS00100A');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#username')).toBeFocused();
+  await expect(page.locator('#office-code-error')).toHaveCount(0);
+  await page.keyboard.type('segreteria');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await page.keyboard.type('prova-segreteria');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sportello');
+});
+
 test('a barcode burst finds the request online; Enter opens it; the status is explained', async ({ page, desk }) => {
   const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired))[0]!;
   await desk.open(page);
