@@ -352,6 +352,7 @@ const en: MessageSchema = {
     save: 'Save',
     saved: 'Settings saved.',
     idleLockMinutes: 'Lock after inactivity (minutes)',
+    wholeNumber: 'Enter a whole number from {min} to {max}.',
     idleLockHint: 'Minutes without activity before the screen locks; the password resumes (from {min} to {max}).',
     offlineSignInDays: 'Sign-in without the central service (days)',
     offlineSignInHint:

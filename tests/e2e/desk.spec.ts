@@ -220,6 +220,27 @@ test('settings: the office administrator saves them, an operator only reads them
   await expect(page.getByLabel('Conservazione dei dati (giorni)')).toBeDisabled();
 });
 
+test('settings out of bounds are named beside their fields with the bounds, and the first is focused (#21)', async ({ page, desk }) => {
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await page.getByLabel('Conservazione dei dati (giorni)').fill('');
+  await page.getByLabel(/Blocco per inattività/).fill('999');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByLabel('Conservazione dei dati (giorni)')).toBeFocused();
+  await expect(page.getByLabel('Conservazione dei dati (giorni)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#retention-days-error')).toHaveText(/^Inserire un numero intero da \d+ a \d+\.$/);
+  await expect(page.locator('#idle-lock-error')).toHaveText(/^Inserire un numero intero da \d+ a \d+\.$/);
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(/retentionDays|idleLockMinutes|Dati non validi/);
+  await saveScreenshot(page, 'settings-invalid-it');
+  await page.getByLabel('Conservazione dei dati (giorni)').fill('120');
+  await page.getByLabel(/Blocco per inattività/).fill('5');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toContainText('Impostazioni salvate.');
+  await expect(page.locator('#retention-days-error')).toHaveCount(0);
+});
+
 test('a second scan replaces the code in the field, it is not appended (#21)', async ({ page, desk }) => {
   const [first, second] = await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired);
   await desk.open(page);
