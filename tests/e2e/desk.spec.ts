@@ -241,6 +241,38 @@ test('settings out of bounds are named beside their fields with the bounds, and 
   await expect(page.locator('#retention-days-error')).toHaveCount(0);
 });
 
+test('moving back with Shift+Tab, the focused field is never under the sticky training banner (#21)', async ({ page, desk }) => {
+  await page.setViewportSize({ width: 1000, height: 500 });
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  // From the bottom of the page back up, field by field.
+  await page.locator('#erasure-code').focus();
+  const bannerBottom = async () =>
+    (await page.getByTestId('training-banner').boundingBox())!.y + (await page.getByTestId('training-banner').boundingBox())!.height;
+  for (let step = 0; step < 12; step++) {
+    await page.keyboard.press('Shift+Tab');
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      return element && element !== document.body
+        ? {
+            top: element.getBoundingClientRect().top,
+            what: `${element.tagName}#${element.id}.${element.className} ${element.textContent?.slice(0, 30)}`,
+          }
+        : null;
+    });
+    if (focused === null) continue;
+    // Scrolling may be smooth: wait for it to settle where it settles.
+    const limit = await bannerBottom();
+    await expect
+      .poll(async () => page.evaluate(() => (document.activeElement as HTMLElement).getBoundingClientRect().top), {
+        message: `step ${step}: ${focused.what}`,
+        timeout: 3000,
+      })
+      .toBeGreaterThanOrEqual(limit);
+  }
+});
+
 test('a second scan replaces the code in the field, it is not appended (#21)', async ({ page, desk }) => {
   const [first, second] = await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired);
   await desk.open(page);
