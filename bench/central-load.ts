@@ -24,7 +24,14 @@ import * as t from '../central/db/schema';
 import { encodeCursor } from '../central/server';
 import { CentralStore, hashPassword, type StoredRequest } from '../central/store';
 import { centralPaths, type IdentificationSubmission } from '../shared/contract/central-api';
-import { createRandom, syntheticContacts, syntheticIdentityCard, syntheticPerson, type Random } from '../shared/domain/synthetic-people';
+import {
+  createRandom,
+  personalFields,
+  syntheticContacts,
+  syntheticIdentityCard,
+  syntheticPerson,
+  type Random,
+} from '../shared/domain/synthetic-people';
 import { spawnCentral } from '../scripts/central-process';
 import { startPostgresCluster } from '../scripts/postgres-cluster';
 import { percentile, type Measurement } from './harness';
@@ -100,7 +107,7 @@ function client(maxSockets: number) {
 }
 
 /** The tuning a production PostgreSQL gets (a quarter of memory for buffers, WAL room between checkpoints); durability untouched. */
-export const productionSettings = ['shared_buffers=2GB', 'max_wal_size=8GB', 'checkpoint_timeout=15min', 'wal_buffers=64MB'];
+const productionSettings = ['shared_buffers=2GB', 'max_wal_size=8GB', 'checkpoint_timeout=15min', 'wal_buffers=64MB'];
 
 /**
  * A feed page's cursor and flag, read from its tail: the generator stands for 16,000
@@ -134,12 +141,7 @@ function syntheticRequest(random: Random, index: number, province: string, nowIs
     status: random() < 0.85 ? 'awaiting-identification' : 'enabled',
     identificationRequired: true,
     applicant: {
-      fiscalCode: person.fiscalCode,
-      surname: person.surname,
-      name: person.name,
-      sex: person.sex,
-      birthDate: person.birthDate,
-      birthPlaceCode: person.birthPlaceCode,
+      ...personalFields(person),
       email: contacts.email,
       mobile: contacts.mobile,
       homePhone: null,

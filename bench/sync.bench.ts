@@ -11,7 +11,7 @@ import { createMemoryLogger } from '../src-main/core/log';
 import { RequestsRepository } from '../src-main/core/requests/requests-repository';
 import { ready } from '../tests/fixtures/core';
 import { submissionFor } from '../tests/fixtures/outcomes';
-import { median, pairedMeasurement, percentile, repeatPaired, type BenchCase, type Paired } from './harness';
+import { median, pairedMeasurement, percentile, repeatPaired, type BenchCase } from './harness';
 
 /**
  * Store & sync figures (issue "Encrypted local store … exactly-once sync"):
@@ -261,14 +261,14 @@ export const drainOutbox: BenchCase = {
       const opIds: string[] = [];
       const first = await drainRound(central, pool.slice(needed - warmUp * 3), 1, warmUp);
       opIds.push(...first.subject.opIds, ...first.withFaults.opIds);
-      const faultRatios: Paired[] = [];
+      const faultRounds: Array<{ value: number; baseline: number }> = [];
       const clean = await repeatPaired(rounds, async (round) => {
         const result = await drainRound(central, pool.slice(round * sizes.drain * 3, (round + 1) * sizes.drain * 3), round);
         opIds.push(...result.subject.opIds, ...result.withFaults.opIds);
-        faultRatios.push({ value: result.withFaults.rate, baseline: result.subject.rate, ratio: 0, spread: 0, repeats: 1 });
+        faultRounds.push({ value: result.withFaults.rate, baseline: result.subject.rate });
         return { value: result.subject.rate, baseline: result.bareRate };
       });
-      const faulty = await repeatPaired(rounds, async (round) => faultRatios[round]!);
+      const faulty = await repeatPaired(rounds, async (round) => faultRounds[round]!);
       const effects = (await central.effects()).map((effect) => effect.key);
       const effectSet = new Set(effects);
       const lost = opIds.filter((id) => !effectSet.has(id)).length;

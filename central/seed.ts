@@ -2,6 +2,7 @@ import type { EnablementRequest, Office } from '../shared/contract/central-api';
 import { buildTd1 } from '../shared/domain/mrz';
 import {
   createRandom,
+  personalFields,
   syntheticContacts,
   syntheticHealthCardNumber,
   syntheticIdentityCard,
@@ -127,12 +128,7 @@ export async function seedCentral(store: CentralStore, options: SeedOptions): Pr
         status,
         identificationRequired: random() >= 0.05,
         applicant: {
-          fiscalCode: person.fiscalCode,
-          surname: person.surname,
-          name: person.name,
-          sex: person.sex,
-          birthDate: person.birthDate,
-          birthPlaceCode: person.birthPlaceCode,
+          ...personalFields(person),
           email: contacts.email,
           mobile: random() < 0.9 ? contacts.mobile : null,
           homePhone: random() < 0.2 ? `+39 06 0000 ${String(Math.floor(random() * 10000)).padStart(4, '0')}` : null,

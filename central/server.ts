@@ -309,38 +309,49 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return reply.type('application/json; charset=utf-8').send(`{"items":[${found.join(',')}],"serverTime":${JSON.stringify(nowIso())}}`);
   });
 
-  app.post(centralPaths.identifications, async (request, reply) => {
+  /** The session of an account that may identify, or null (the reply is sent). */
+  const identifying = async (request: FastifyRequest, reply: FastifyReply): Promise<StoredSession | null> => {
     const session = await authenticate(request, reply);
+    if (!session) return null;
+    if (session.canIdentify) return session;
+    void error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
+    return null;
+  };
+  // Who acted comes from the token: a body naming anyone else is refused, whatever its key.
+  const namesSession = (body: IdentificationSubmission, session: StoredSession) =>
+    body.operator.id === session.operator.id && body.officeCode === session.office.code && body.device.id === session.deviceId;
+  /** The injected fault: committed, but the client never hears (it must retry with the same keys). */
+  const droppedAfterCommit = (reply: FastifyReply): boolean => {
+    if (!roll(faults.dropAfterCommitRate)) return false;
+    reply.hijack();
+    reply.raw.socket?.destroy();
+    return true;
+  };
+
+  app.post(centralPaths.identifications, async (request, reply) => {
+    const session = await identifying(request, reply);
     if (!session) return reply;
-    if (!session.canIdentify) return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
     const key = request.headers[idempotencyKeyHeader];
     if (typeof key !== 'string' || !z.uuid().safeParse(key).success)
       return error(reply, 400, centralErrorCodes.idempotencyKeyMissing, 'Idempotency-Key must be a UUID');
     const parsed = identificationSubmissionSchema.safeParse(request.body);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
     const body = parsed.data;
-    // Who acted comes from the token: a body naming anyone else is refused, whatever its key.
-    if (body.operator.id !== session.operator.id || body.officeCode !== session.office.code || body.device.id !== session.deviceId)
+    if (!namesSession(body, session))
       return error(reply, 403, centralErrorCodes.identityMismatch, 'the body names another operator, office or device than the session');
     const raw = (request as FastifyRequest & { rawText?: string }).rawText ?? '';
     const result = await store.applyIdentification(session, key, raw, body, nowIso());
     if (result.kind === 'reused')
       return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
     if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
-    if (roll(faults.dropAfterCommitRate)) {
-      // Committed, but the client never hears: it must retry with the same key.
-      reply.hijack();
-      reply.raw.socket?.destroy();
-      return;
-    }
+    if (droppedAfterCommit(reply)) return;
     return result.answer;
   });
 
   // Several outcomes in one call: each item answered as the single endpoint would answer it.
   app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
-    const session = await authenticate(request, reply);
+    const session = await identifying(request, reply);
     if (!session) return reply;
-    if (!session.canIdentify) return error(reply, 403, centralErrorCodes.notPermitted, 'this account may not identify');
     const parsed = identificationBatchRequestSchema.safeParse(request.body);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation, issues(parsed.error));
     const answers: Array<IdentificationBatchItem | null> = [];
@@ -355,11 +366,9 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       }
       const submission = identificationSubmissionSchema.safeParse(json);
       if (!submission.success) return failed(400, centralErrorCodes.validation);
-      const body = submission.data;
-      if (body.operator.id !== session.operator.id || body.officeCode !== session.office.code || body.device.id !== session.deviceId)
-        return failed(403, centralErrorCodes.identityMismatch);
+      if (!namesSession(submission.data, session)) return failed(403, centralErrorCodes.identityMismatch);
       answers.push(null);
-      valid.push({ index, key: item.key, rawBody: item.body, submission: body });
+      valid.push({ index, key: item.key, rawBody: item.body, submission: submission.data });
     });
     const results = valid.length > 0 ? await store.applyIdentifications(session, valid, nowIso()) : [];
     valid.forEach((item, position) => {
@@ -371,11 +380,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
             ? { key: item.key, ok: false, status: 422, code: centralErrorCodes.idempotencyKeyReused }
             : { key: item.key, ok: false, status: 404, code: centralErrorCodes.notFound };
     });
-    if (roll(faults.dropAfterCommitRate)) {
-      reply.hijack();
-      reply.raw.socket?.destroy();
-      return;
-    }
+    if (droppedAfterCommit(reply)) return;
     // Every item has its answer now (an invalid one at once, the others from the store).
     return { items: answers as IdentificationBatchItem[] } satisfies IdentificationBatchAnswer;
   });

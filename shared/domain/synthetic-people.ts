@@ -90,6 +90,12 @@ export interface SyntheticPerson {
   foreignBorn: boolean;
 }
 
+/** What a request's applicant carries of a person (the contract's personal fields). */
+export function personalFields(person: SyntheticPerson) {
+  const { fiscalCode, surname, name, sex, birthDate, birthPlaceCode } = person;
+  return { fiscalCode, surname, name, sex, birthDate, birthPlaceCode };
+}
+
 export interface SyntheticPeopleOptions {
   /** Inclusive range of birth dates. Default 1950-01-01 .. 2006-12-31 (school staff). */
   bornFrom?: IsoDate;

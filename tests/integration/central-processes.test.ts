@@ -31,6 +31,14 @@ const database = await createTestDatabase();
 await database?.drop();
 
 describe.skipIf(!database)('two central service processes over one PostgreSQL database', () => {
+  /** A sign-in at the training office through one process, proven by the device. */
+  const signIn = (base: string, device: ReturnType<typeof testDevice>, username: string, password: string) =>
+    fetch(`${base}${centralPaths.sessions}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ officeCode: trainingOffice.code, username, password, ...device.prove(trainingOffice.code, username) }),
+    });
+
   /** Two processes over one fresh database (the first migrates and seeds), a signed-in desk, and requests to identify. */
   async function twoProcesses() {
     const { url, drop } = (await createTestDatabase())!;
@@ -43,17 +51,7 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
       (candidate) => candidate.status === 'awaiting-identification' && candidate.identificationRequired,
     );
     const device = testDevice();
-    const signIn = await fetch(`${first}${centralPaths.sessions}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        officeCode: trainingOffice.code,
-        username: 'segreteria',
-        password: 'prova-segreteria',
-        ...device.prove(trainingOffice.code, 'segreteria'),
-      }),
-    });
-    const { token } = (await signIn.json()) as { token: string };
+    const { token } = (await (await signIn(first, device, 'segreteria', 'prova-segreteria')).json()) as { token: string };
     return { first, second, store, awaiting, device, token };
   }
 
@@ -80,16 +78,7 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
     // Wrong passwords alternating between the processes meet one count.
     const statuses: number[] = [];
     for (let attempt = 0; attempt < throttlePolicy.accountFreeFailures + 2; attempt++) {
-      const response = await fetch(`${attempt % 2 ? first : second}${centralPaths.sessions}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          officeCode: trainingOffice.code,
-          username: 'dirigente',
-          password: 'sbagliata',
-          ...device.prove(trainingOffice.code, 'dirigente'),
-        }),
-      });
+      const response = await signIn(attempt % 2 ? first : second, device, 'dirigente', 'sbagliata');
       statuses.push(response.status);
     }
     expect(statuses.slice(0, throttlePolicy.accountFreeFailures)).toEqual(Array(throttlePolicy.accountFreeFailures).fill(401));
