@@ -67,6 +67,11 @@ export interface CentralOptions {
   adminPort?: number;
   /** Server clock; shifted by admin to simulate time passing. */
   now?: () => Date;
+  /**
+   * Called once outcomes are committed, before their answer is sent (awaited): the kill
+   * test stops the desk there, so the service has acted and the desk never hears.
+   */
+  afterCommit?: (keys: readonly string[]) => void | Promise<void>;
   /** Session lifetime in minutes. */
   sessionMinutes?: number;
   /**
@@ -344,6 +349,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (result.kind === 'reused')
       return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
     if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
+    await options.afterCommit?.([key]);
     if (droppedAfterCommit(reply)) return;
     return result.answer;
   });
@@ -380,6 +386,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
             ? { key: item.key, ok: false, status: 422, code: centralErrorCodes.idempotencyKeyReused }
             : { key: item.key, ok: false, status: 404, code: centralErrorCodes.notFound };
     });
+    const committed = valid.filter((_, position) => results[position]!.kind === 'answer').map((item) => item.key);
+    if (committed.length > 0) await options.afterCommit?.(committed);
     if (droppedAfterCommit(reply)) return;
     // Every item has its answer now (an invalid one at once, the others from the store).
     return { items: answers as IdentificationBatchItem[] } satisfies IdentificationBatchAnswer;
