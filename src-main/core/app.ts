@@ -16,7 +16,6 @@ import { documentHandlers } from './documents/handlers';
 import { DocumentService } from './documents/service';
 import { createEventHub } from './events';
 import { operatorsHandlers } from './operators/handlers';
-import { makePrivateDirectory } from './paths';
 import { identificationHandlers } from './identification/handlers';
 import { IdentificationDesk } from './identification/identification-desk';
 import { IdentificationsRepository } from './identification/identifications-repository';
@@ -34,7 +33,7 @@ import { settingsHandlers } from './settings/handlers';
 import { InstallationSettings } from './settings/installation-settings';
 import { openPreferences } from './settings/preferences';
 import { SettingsRepository } from './settings/settings-repository';
-import { DatabaseError, tryOpenLocalStore } from './store/database';
+import { DatabaseError, tryMakeDataFolder, tryOpenLocalStore } from './store/database';
 import { CentralClient } from './sync/central-client';
 import { SyncEngine } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
@@ -46,7 +45,7 @@ export const databaseFileName = 'desk.db';
 
 /** The composition root: opens the store (or says why not) and wires the features; behaviour lives in them. */
 export function createCore(options: CoreOptions): Core {
-  makePrivateDirectory(options.dataDirectory);
+  const folderError = tryMakeDataFolder(options.dataDirectory);
   const { logger } = options;
   const machine = options.machineConfig ?? { status: 'absent', path: '' };
   const common = {
@@ -64,7 +63,8 @@ export function createCore(options: CoreOptions): Core {
     const configError = { path: machine.path, problems: machine.problems };
     return createUnavailableCore({ ...common, storeError: null, configError }, failures.machineConfigInvalid(machine.path), logger);
   }
-  const store = tryOpenLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey });
+  const store =
+    folderError ?? tryOpenLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey, backup: true });
   if (store instanceof DatabaseError) {
     logger.error('store.open-failed', { code: store.code });
     const storeError = { code: store.code, message: store.message };

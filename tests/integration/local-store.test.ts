@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../scripts/embed-migrations';
-import { DatabaseError, openLocalStore, shippedSchemaVersion } from '../../src-main/core/store/database';
+import { backupPathFor, DatabaseError, openLocalStore, shippedSchemaVersion } from '../../src-main/core/store/database';
 import { outboxStatusSql } from '../../src-main/core/sync/outbox-repository';
 import { loadOrCreateKeyFile } from '../../src-main/core/store/key';
 import { migrations } from '../../src-main/core/store/migrations.generated';
@@ -87,6 +87,31 @@ describe('local store', () => {
       expect(plan.join('; ')).not.toMatch(/SCAN outbox/);
     }
     store.close();
+  });
+
+  it('keeps one backup copy, encrypted with the same key, refreshed at close when a day old, dropped after an erasure or purge', () => {
+    const path = join(tempDir(), 'desk.db');
+    const key = randomBytes(32);
+    const store = openLocalStore({ path, key, backup: true });
+    store.sqlite.prepare(`INSERT INTO settings (key, value) VALUES ('prova', 'uno')`).run();
+    store.close();
+    const backup = backupPathFor(path);
+    expect(readFileSync(backup).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+    const copy = openLocalStore({ path: backup, key });
+    expect(copy.sqlite.prepare(`SELECT value FROM settings WHERE key = 'prova'`).get()).toEqual({ value: 'uno' });
+    copy.close();
+    // A day has not passed: the next close leaves the copy as it was.
+    const taken = statSync(backup).mtimeMs;
+    const again = openLocalStore({ path, key, backup: true });
+    again.sqlite.prepare(`UPDATE settings SET value = 'due' WHERE key = 'prova'`).run();
+    again.close();
+    expect(statSync(backup).mtimeMs).toBe(taken);
+    // An erasure or a purge ends with a checkpoint: no copy keeps what was deleted.
+    const erasing = openLocalStore({ path, key, backup: true });
+    erasing.checkpoint();
+    expect(existsSync(backup)).toBe(false);
+    erasing.close();
+    expect(existsSync(backup)).toBe(true);
   });
 
   it('refuses a wrong key with a clear message and leaves the file untouched', () => {

@@ -49,6 +49,26 @@ async function setup(seed: number, randomSeed = 7) {
 
 const effectKeys = async (central: CentralService) => (await central.store.effects()).map((effect) => effect.key);
 
+/** Watches the desk's batch calls: how many outcomes each carried, and the most ever in flight at once. */
+function watchBatches() {
+  const watched = { sizes: [] as number[], inFlight: 0, maxInFlight: 0 };
+  const originalFetch = globalThis.fetch;
+  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    if (!String(input).endsWith('/v2/identification-batches')) return originalFetch(input, init);
+    watched.sizes.push((JSON.parse(String(init?.body)) as { items: unknown[] }).items.length);
+    watched.maxInFlight = Math.max(watched.maxInFlight, ++watched.inFlight);
+    try {
+      return await originalFetch(input, init);
+    } finally {
+      watched.inFlight--;
+    }
+  }) as typeof fetch;
+  cleanups.push(async () => {
+    globalThis.fetch = originalFetch;
+  });
+  return watched;
+}
+
 describe('drain fault semantics on an injected clock', () => {
   it('honours a 429 Retry-After to the second, for the whole queue', async () => {
     const { central, engine, awaiting, record, now, advance } = await setup(80);
@@ -180,17 +200,8 @@ describe('drain fault semantics on an injected clock', () => {
   });
 
   it('sends at most 50 outcomes per call', async () => {
-    const calls: number[] = [];
     const { central, engine, awaiting, record, advance } = await setup(700);
-    const originalFetch = globalThis.fetch;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      if (String(input).endsWith('/v2/identification-batches'))
-        calls.push((JSON.parse(String(init?.body)) as { items: unknown[] }).items.length);
-      return originalFetch(input, init);
-    }) as typeof fetch;
-    cleanups.push(async () => {
-      globalThis.fetch = originalFetch;
-    });
+    const calls = watchBatches().sizes;
     await central.setFaults({ down: true });
     const opIds = record(awaiting.slice(0, 120));
     expect(opIds).toHaveLength(120);
@@ -200,6 +211,45 @@ describe('drain fault semantics on an injected clock', () => {
     calls.length = 0;
     await engine.push();
     expect(calls).toEqual([50, 50, 20]);
+    expect(await effectKeys(central)).toEqual(opIds);
+  });
+
+  it('one call at a time: pushes asked for together, and outcomes recorded meanwhile, fold into one drain', async () => {
+    const { central, engine, awaiting, record, advance } = await setup(700);
+    const watched = watchBatches();
+    await central.setFaults({ down: true });
+    const opIds = record(awaiting.slice(0, 150));
+    await engine.push();
+    await central.setFaults({ down: false });
+    advance(backoff.capMs);
+    watched.sizes.length = 0;
+    const drains = [engine.push(), engine.push(), engine.push()];
+    opIds.push(...record(awaiting.slice(150, 160)));
+    await Promise.all([...drains, engine.push()]);
+    expect(watched.maxInFlight).toBe(1);
+    expect(watched.sizes.reduce((sum, size) => sum + size, 0)).toBe(160);
+    expect(await effectKeys(central)).toEqual(opIds);
+  });
+
+  it('a storm of 5xx for ten minutes: the queue backs off instead of hammering, nothing is parked, then all go in order, once', async () => {
+    const { central, engine, awaiting, record, advance } = await setup(700);
+    const watched = watchBatches();
+    await central.setFaults({ errorRate: 1 });
+    const opIds = record(awaiting.slice(0, 200));
+    // A wake-up every second for ten minutes of injected time (far more often than the timer would).
+    for (let second = 0; second < 600; second++) {
+      await engine.push();
+      advance(1_000);
+    }
+    // Backoff 1 s doubling to a 60-s cap, full jitter: a few dozen calls, not 600 (nor 600 × 4 batches).
+    expect(watched.sizes.length).toBeGreaterThan(5);
+    expect(watched.sizes.length).toBeLessThan(60);
+    expect(engine.outbox.counts()).toMatchObject({ dead: 0, conflict: 0, acked: 0 });
+    expect(await effectKeys(central)).toEqual([]);
+    await central.setFaults({ errorRate: 0 });
+    advance(backoff.capMs);
+    await engine.push();
+    expect(engine.status()).toMatchObject({ pending: 0, problems: 0 });
     expect(await effectKeys(central)).toEqual(opIds);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/contract';
 import type { Logger } from '../log';
 import { ServiceFailure } from './failures';
+import { storeFailureWhileWorking } from '../store/database';
 
 export type OperationHandler<N extends OperationName> = (
   input: z.output<(typeof operations)[N]['input']>,
@@ -53,6 +54,13 @@ export function createDispatcher(handlers: OperationHandlers, logger: Logger): D
       return { ok: true, value };
     } catch (error) {
       if (error instanceof ServiceFailure) return fail(error.code, error.message);
+      // The disk, the file or another process (full, read-only, locked): the transaction
+      // was rolled back; the person is told why, in words they can act on.
+      const stored = storeFailureWhileWorking(error);
+      if (stored) {
+        logger.error('operation.store-failed', { operation, error: stored.detail });
+        return fail(stored.code, stored.message);
+      }
       // The message may quote data (a constraint, a value): log only the kind and where.
       logger.error('operation.failed', {
         operation,

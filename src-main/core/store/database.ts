@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { makePrivateDirectory } from '../paths';
 import { migrations } from './migrations.generated';
 
 /**
@@ -21,8 +23,12 @@ export interface LocalStore {
    * a row found pending again goes out with its key, and the service replays its answer).
    */
   inTransaction<T>(work: () => T, options?: { durable?: boolean }): T;
-  /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL). */
+  /**
+   * Moves the WAL into the file and empties it, and drops the backup copy (after an
+   * erasure or a purge: no old page stays in the WAL or in a copy; the next close takes one).
+   */
   checkpoint(): void;
+  /** Closes; the app's store first refreshes its backup copy when it is a day old (`backup`). */
   close(): void;
 }
 
@@ -54,6 +60,29 @@ const messages: Record<DatabaseErrorCode, string> = {
   'disk-full': 'Spazio su disco esaurito: liberare spazio e riprovare.',
   'cannot-open': 'Impossibile aprire l’archivio locale: verificare che la cartella dei dati esista e sia scrivibile.',
 };
+
+/** The same causes met while working (the store was open): nothing of the operation was written. */
+const whileWorking: Record<DatabaseErrorCode, string> = {
+  'wrong-key': messages['wrong-key'],
+  'not-encrypted': messages['not-encrypted'],
+  'newer-version': messages['newer-version'],
+  corrupt:
+    'L’archivio locale risulta danneggiato: l’operazione non è stata registrata. Chiudere l’applicazione e rivolgersi all’assistenza informatica; il file non verrà modificato.',
+  'read-only':
+    'L’archivio locale è in sola lettura: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Verificare i permessi della cartella dei dati o rivolgersi all’assistenza informatica.',
+  locked:
+    'L’archivio locale è in uso da un’altra istanza dell’applicazione: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Chiudere l’altra istanza e riprovare.',
+  'disk-full':
+    'Spazio su disco esaurito: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Liberare spazio su disco e riprovare.',
+  'cannot-open':
+    'Errore di scrittura sull’archivio locale: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Riprovare; se il problema persiste, rivolgersi all’assistenza informatica.',
+};
+
+/** A SQLite failure met by an operation, as the person must read it; null when it is a bug. */
+export function storeFailureWhileWorking(error: unknown): DatabaseError | null {
+  const code = classifySqliteError(error);
+  return code ? new DatabaseError(code, whileWorking[code], (error as { code?: string }).code) : null;
+}
 
 export function databaseError(code: DatabaseErrorCode, detail?: string): DatabaseError {
   return new DatabaseError(code, messages[code], detail);
@@ -97,6 +126,53 @@ export interface OpenOptions {
   /** 32 random bytes from the host (Electron safeStorage, key file or environment). */
   key: Buffer;
   readonly?: boolean;
+  /** Keep a backup copy (the app's own store): see `backupPathFor`. */
+  backup?: boolean;
+}
+
+/**
+ * The backup copy: one encrypted file (same key) beside the store, in `backups/`, taken
+ * at close when the last is a day old, dropped after an erasure or a purge. It is what
+ * IT puts back in place of a damaged file; the screen that reports the damage names it.
+ */
+export function backupPathFor(path: string): string {
+  return join(dirname(path), 'backups', basename(path).replace(/\.db$/, '') + '-backup.db');
+}
+const backupEveryMs = 20 * 3_600_000;
+
+/**
+ * The tables holding what exists nowhere else (outcomes not yet sent, the audit chain,
+ * accounts, settings), checked page by page at every start; the requests cache is a
+ * copy of the service's and not read through here (a million rows would slow the start).
+ */
+const irreplaceableTables = [
+  'identifications',
+  'outbox',
+  'audit_log',
+  'audit_checkpoints',
+  'audit_anchors',
+  'operators',
+  'settings',
+  'sync_state',
+  'sign_in_failures',
+] as const;
+
+function checkIrreplaceable(sqlite: SqliteDatabase): void {
+  for (const table of irreplaceableTables) {
+    const rows = sqlite.pragma(`quick_check(${table})`) as Array<{ quick_check: string }>;
+    if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') throw databaseError('corrupt', `quick_check(${table})`);
+  }
+}
+
+/** The damage, where the file is and where its backup is: what IT needs to put it right. */
+function corruptMessage(path: string): string {
+  const backup = backupPathFor(path);
+  const at = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('it-IT', { ...options, timeZone: 'Europe/Rome' }).format(statSync(backup).mtime);
+  const copy = existsSync(backup)
+    ? `Ultima copia di sicurezza: ${backup}, del ${at({ day: '2-digit', month: '2-digit', year: 'numeric' })} alle ${at({ hour: '2-digit', minute: '2-digit' })}: l’assistenza informatica può metterla al posto del file danneggiato (le identificazioni registrate dopo quell’ora e non ancora inviate vanno ripetute).`
+    : 'Non c’è una copia di sicurezza: rivolgersi all’assistenza informatica.';
+  return `L’archivio locale risulta danneggiato e non è stato modificato (file: ${path}). ${copy}`;
 }
 
 export function openLocalStore(options: OpenOptions): LocalStore {
@@ -136,6 +212,7 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     sqlite.pragma('busy_timeout = 5000');
     if (!existed || !existsSync(keyCheckPath(path))) writeFileSync(keyCheckPath(path), keyCheck(key), { mode: 0o600 });
     if (!options.readonly) applyMigrations(sqlite);
+    if (options.backup) checkIrreplaceable(sqlite);
     else {
       const version = sqlite.pragma('user_version', { simple: true }) as number;
       if (version > migrations.length) throw databaseError('newer-version');
@@ -149,7 +226,12 @@ export function openLocalStore(options: OpenOptions): LocalStore {
   }
   let lightDepth = 0;
   // The database, its WAL and shared memory, and the key check: readable by this user only.
-  for (const file of [path, `${path}-wal`, `${path}-shm`, keyCheckPath(path)]) if (existsSync(file)) chmodSync(file, 0o600);
+  try {
+    for (const file of [path, `${path}-wal`, `${path}-shm`, keyCheckPath(path)]) if (existsSync(file)) chmodSync(file, 0o600);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   return {
     sqlite,
     path,
@@ -167,9 +249,41 @@ export function openLocalStore(options: OpenOptions): LocalStore {
         sqlite.pragma('synchronous = FULL');
       }
     },
-    checkpoint: () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'),
-    close: () => sqlite.close(),
+    checkpoint: () => {
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      if (options.backup) rmSync(backupPathFor(path), { force: true });
+    },
+    close: () => {
+      if (options.backup && !options.readonly) refreshBackup(sqlite, path);
+      sqlite.close();
+    },
   };
+}
+
+/** A new backup copy when the last is a day old: written whole to a side file, then moved in place. */
+function refreshBackup(sqlite: SqliteDatabase, path: string): void {
+  const target = backupPathFor(path);
+  if (existsSync(target) && Date.now() - statSync(target).mtimeMs < backupEveryMs) return;
+  const partial = `${target}.partial`;
+  try {
+    makePrivateDirectory(dirname(target));
+    rmSync(partial, { force: true });
+    // VACUUM INTO writes the copy encrypted with the store's own key.
+    sqlite.prepare('VACUUM INTO ?').run(partial);
+    chmodSync(partial, 0o600);
+    renameSync(partial, target);
+  } catch {
+    // A full or read-only disk must not stop the app from closing: the last copy stays.
+    rmSync(partial, { force: true });
+  }
+}
+
+/** The file system's refusals (a read-only or full disk, no permission), as the person must read them. */
+function fileSystemError(error: unknown): DatabaseError | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return databaseError('read-only', code);
+  if (code === 'ENOSPC') return databaseError('disk-full', code);
+  return null;
 }
 
 /** The store, or the reason the person must see (any other error is a bug and propagates). */
@@ -177,7 +291,23 @@ export function tryOpenLocalStore(options: OpenOptions): LocalStore | DatabaseEr
   try {
     return openLocalStore(options);
   } catch (error) {
+    if (error instanceof DatabaseError && error.code === 'corrupt' && options.backup)
+      return new DatabaseError('corrupt', corruptMessage(options.path), error.detail);
     if (error instanceof DatabaseError) return error;
+    const reason = fileSystemError(error);
+    if (reason) return reason;
+    throw error;
+  }
+}
+
+/** The data folder, private to this user; or why it cannot be (the desk then shows the reason). */
+export function tryMakeDataFolder(path: string): DatabaseError | null {
+  try {
+    makePrivateDirectory(path);
+    return null;
+  } catch (error) {
+    const reason = fileSystemError(error);
+    if (reason) return reason;
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import type { EnablementRequest } from '../../../shared/contract/central-api';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
-import type { CentralClient } from './central-client';
+import type { CentralClient, CentralFailure } from './central-client';
 import { payloadHash, type OutboxEntry, type OutboxRepository } from './outbox-repository';
 import { describeFailure, type DeadCode } from './problems';
 import type { SyncStatusTracker } from './status';
@@ -49,6 +49,8 @@ function entryResult(batch: Awaited<ReturnType<CentralClient['submitIdentificati
  */
 export class OutboxDrain {
   private pausedUntil = 0;
+  /** Calls the service refused in a row as overloaded or failing (429, 408, 5xx): the queue's backoff. */
+  private troubleInARow = 0;
   private pushing: Promise<void> | null = null;
   private pushAgain = false;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -133,7 +135,16 @@ export class OutboxDrain {
       status.emit();
       const results = await this.submit(token, batch);
       answered ||= results.some((result) => result.ok);
-      let stop = false;
+      // A service in trouble pauses the whole queue, with one backoff per call refused in
+      // a row: sending the other outcomes meanwhile would only add to its load.
+      const trouble = results.map((result) => (result.ok ? null : inTrouble(result.failure))).find((found) => found != null);
+      let troubleDelay = 0;
+      if (trouble !== undefined) {
+        this.troubleInARow++;
+        troubleDelay = this.retryDelay(this.troubleInARow, trouble.retryAfterMs);
+        this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
+      } else if (answered) this.troubleInARow = 0;
+      let stop = trouble !== undefined;
       // Not waiting for the disk: an answer lost to a power cut leaves its row to be sent
       // again with its key, and the service replays the answer (one fsync less per batch).
       this.parts.store.inTransaction(
@@ -141,7 +152,7 @@ export class OutboxDrain {
           // The requests as the service now has them, written once per batch.
           const requests: EnablementRequest[] = [];
           batch.forEach((entry, index) => {
-            if (this.recordResult(entry, results[index]!, requests)) stop = true;
+            if (this.recordResult(entry, results[index]!, requests, troubleDelay)) stop = true;
           });
           if (requests.length > 0) {
             this.parts.requests.upsert(requests);
@@ -183,7 +194,7 @@ export class OutboxDrain {
   }
 
   /** Records one answer (inside the caller's transaction); returns true when the drain should stop for now. */
-  private recordResult(entry: OutboxEntry, result: SubmitResult, answered: EnablementRequest[]): boolean {
+  private recordResult(entry: OutboxEntry, result: SubmitResult, answered: EnablementRequest[], troubleDelay: number): boolean {
     const { outbox, status, now } = this.parts;
     const attempts = entry.attempts;
     if (result.ok) {
@@ -214,16 +225,11 @@ export class OutboxDrain {
       status.unauthorized();
       return true;
     }
-    if (failure.status === 429 || failure.status === 408 || failure.status >= 500) {
-      const delay = this.retryDelay(attempts, failure.retryAfterMs);
-      outbox.markRetry(entry.opId, now() + delay, describeFailure(failure));
+    if (inTrouble(failure)) {
+      // The call's backoff (the queue waits as long), never sooner than Retry-After.
+      outbox.markRetry(entry.opId, now() + troubleDelay, describeFailure(failure));
       status.lastError = describeFailure(failure);
-      if (failure.status === 429) {
-        // Honour Retry-After for the whole queue, not just this row.
-        this.pausedUntil = Math.max(this.pausedUntil, now() + (failure.retryAfterMs ?? delay));
-        return true;
-      }
-      return false;
+      return true;
     }
     // Anything else is permanent: park it as dead with its reason, go on with the others.
     const code: DeadCode =
@@ -235,4 +241,10 @@ export class OutboxDrain {
     this.parts.logger.warn('sync.dead', { opId: entry.opId, status: failure.status, code });
     return false;
   }
+}
+
+/** The service refused the call as overloaded or failing: the failure, with its Retry-After; else null. */
+function inTrouble(failure: CentralFailure): (CentralFailure & { kind: 'http' }) | null {
+  if (failure.kind !== 'http') return null;
+  return failure.status === 429 || failure.status === 408 || failure.status >= 500 ? failure : null;
 }
