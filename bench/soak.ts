@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { testPostgresEnv } from '../tests/fixtures/central';
-import { killChain, killChainViolations, killPoints, type KillPoint } from '../tests/fixtures/kill-run';
+import { killChain, killChainTally, killChainViolations, killPoints, type KillPoint } from '../tests/fixtures/kill-run';
 import { postgresBinDirectory, startPostgresCluster } from '../tests/fixtures/postgres';
 
 const args = process.argv.slice(2);
@@ -29,6 +29,8 @@ let done = 0;
 let unkilled = 0;
 let outcomes = 0;
 let conflicts = 0;
+let lost = 0;
+let duplicated = 0;
 const violations: string[] = [];
 try {
   for (let chain = 0; done < runs; chain++) {
@@ -39,6 +41,9 @@ try {
     outcomes += result.outbox.length;
     conflicts += result.outbox.filter((row) => row.state === 'conflict').length;
     for (const point of killPoints) kills[point] += result.kills[point];
+    const tally = killChainTally(result);
+    lost += tally.lost;
+    duplicated += tally.duplicated;
     for (const violation of killChainViolations(result)) violations.push(`seed ${seed}: ${violation}`);
     process.stdout.write(
       `${done}/${runs} kills, ${Math.round((Date.now() - start) / 1000)} s${violations.length ? `, ${violations.length} violations` : ''}\n`,
@@ -50,8 +55,6 @@ try {
 }
 
 const seconds = Math.round((Date.now() - start) / 1000);
-const lost = violations.filter((v) => /lost|no effect|without/.test(v)).length;
-const duplicated = violations.filter((v) => /more than one|twice/.test(v)).length;
 const summary = {
   date: new Date().toISOString(),
   machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores`,

@@ -34,18 +34,24 @@ describe('kill during a WAL checkpoint', () => {
       });
       let killed = false;
       let finishedAfterKill = false;
+      let databaseBytes = 0;
       await new Promise<void>((resolve) => {
-        child.on('message', (message: { type: string; key?: string }) => {
+        child.on('message', (message: { type: string; key?: string; databaseBytes?: number }) => {
           if (message.type === 'acked') acknowledged.add(message.key!);
           else if (message.type === 'checkpointing' && !killed) {
-            killed = child.kill('SIGKILL');
+            databaseBytes = message.databaseBytes!;
+            killed = true;
+            // The checkpoint first waits for the WAL's fsync, then copies pages: kills spread
+            // over its first tens of milliseconds land in each part (a seeded placement).
+            setTimeout(() => child.kill('SIGKILL'), (attempt * 7) % 40);
           } else if (message.type === 'checkpointed' && killed) finishedAfterKill = true;
         });
         child.on('exit', () => resolve());
       });
-      // The checkpoint had not finished: its TRUNCATE would have emptied the WAL.
+      // Mid-checkpoint: it had started (pages copied: the file grew) and not finished (its
+      // TRUNCATE would have emptied the WAL).
       const walLeft = existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0;
-      if (killed && !finishedAfterKill && walLeft > 0) landed++;
+      if (killed && !finishedAfterKill && walLeft > 0 && statSync(path).size > databaseBytes) landed++;
 
       const store = openLocalStore({ path, key, backup: true });
       try {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestCentral } from '../fixtures/central';
 import { createTestCore, rawOpen, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
+import { backupPathFor } from '../../src-main/core/store/database';
 
 /**
  * #7 data protection: the retention purge removes what the central service acknowledged
@@ -123,7 +124,7 @@ describe('retention purge', () => {
 
 describe('erasure by fiscal code', () => {
   it('refuses while an outcome waits, then removes the applicant’s local data, audited', async () => {
-    const { service, open, awaiting } = await setup();
+    const { service, open, awaiting, dataDirectory, databaseKey } = await setup();
     const [request, other] = awaiting as [(typeof awaiting)[0], (typeof awaiting)[0]];
     const core = open();
     await core.call('session.signIn', dirigente);
@@ -171,6 +172,13 @@ describe('erasure by fiscal code', () => {
     expect(count(core, 'SELECT count(*) AS n FROM identifications')).toBe(0);
     expect(count(core, 'SELECT count(*) AS n FROM outbox')).toBe(0);
     expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?', request.applicant.fiscalCode)).toBe(0);
+    // The backup copy was taken again after the erasure: the person is in no copy either.
+    const copy = rawOpen(backupPathFor(join(dataDirectory, 'desk.db')), databaseKey);
+    expect(copy.prepare('SELECT count(*) AS n FROM identifications').get()).toEqual({ n: 0 });
+    expect(copy.prepare('SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?').get(request.applicant.fiscalCode)).toEqual({
+      n: 0,
+    });
+    copy.close();
     // The other applicant is untouched, draft included.
     expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?', other.applicant.fiscalCode)).toBe(1);
     expect(await core.call('drafts.get', { requestId: other.id })).toMatchObject({ ok: true, value: { requestId: other.id } });

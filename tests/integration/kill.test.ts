@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { killChain, killChainViolations, killPoints } from '../fixtures/kill-run';
+import { killChain, killChainTally, killChainViolations, killPoints } from '../fixtures/kill-run';
 
 /**
  * Reliability: a desk's process confirms applicants through the desk's confirm operation
@@ -16,6 +16,9 @@ describe('kill test: SIGKILL at each step of a push', () => {
   it(`keeps exactly-once over ${runs} kills`, { timeout: 30_000 + runs * 5_000 }, async () => {
     const result = await killChain(1, { runs });
     expect(killChainViolations(result)).toEqual([]);
+    expect(killChainTally(result)).toEqual({ lost: 0, duplicated: 0 });
+    // Every confirmation the operator saw answered is among the outcomes kept.
+    expect(result.told.length).toBeGreaterThan(0);
     // Every run killed its process, and at every point of the push.
     expect(result.unkilled).toBe(0);
     for (const point of killPoints) expect({ point, kills: result.kills[point] }).toEqual({ point, kills: runs / killPoints.length });

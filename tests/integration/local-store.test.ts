@@ -89,7 +89,7 @@ describe('local store', () => {
     store.close();
   });
 
-  it('keeps one backup copy, encrypted with the same key, refreshed at close when a day old, dropped after an erasure or purge', () => {
+  it('keeps one backup copy, encrypted with the same key, refreshed at close when 20 hours old, taken again after an erasure', () => {
     const path = join(tempDir(), 'desk.db');
     const key = randomBytes(32);
     const store = openLocalStore({ path, key, backup: true });
@@ -106,12 +106,19 @@ describe('local store', () => {
     again.sqlite.prepare(`UPDATE settings SET value = 'due' WHERE key = 'prova'`).run();
     again.close();
     expect(statSync(backup).mtimeMs).toBe(taken);
-    // An erasure or a purge ends with a checkpoint: no copy keeps what was deleted.
+    // An erasure renews the copy at once: what was deleted is in no copy.
     const erasing = openLocalStore({ path, key, backup: true });
+    erasing.sqlite.prepare(`DELETE FROM settings WHERE key = 'prova'`).run();
     erasing.checkpoint();
-    expect(existsSync(backup)).toBe(false);
+    erasing.renewBackup();
     erasing.close();
-    expect(existsSync(backup)).toBe(true);
+    const renewed = openLocalStore({ path: backup, key });
+    expect(renewed.sqlite.prepare(`SELECT value FROM settings WHERE key = 'prova'`).get()).toBeUndefined();
+    renewed.close();
+    // A copy cut short (a shutdown during VACUUM INTO) is removed at the next start.
+    writeFileSync(`${backup}.partial`, 'x');
+    openLocalStore({ path, key, backup: true }).close();
+    expect(existsSync(`${backup}.partial`)).toBe(false);
   });
 
   it('refuses a wrong key with a clear message and leaves the file untouched', () => {

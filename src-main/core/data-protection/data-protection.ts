@@ -127,6 +127,8 @@ export class DataProtection {
     const fiscalCode = readFiscalCodeInput(fiscalCodeInput, this.parts.now());
     const { requestIds, ...report } = this.parts.store.inTransaction(() => this.eraseRows(fiscalCode, operatorId));
     this.parts.store.checkpoint();
+    // The backup copy is taken again at once: no copy keeps the person erased.
+    this.parts.store.renewBackup();
     this.parts.onErased(requestIds);
     this.parts.logger.info('data.erased', { identifications: report.identifications, requests: report.requests });
     return report;

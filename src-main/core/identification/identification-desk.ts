@@ -192,7 +192,9 @@ export class IdentificationDesk {
   private async result(identificationId: string, opId: string, outcome: 'confirmed' | 'refused'): Promise<IdentificationResult> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise((resolve) => (timer = setTimeout(resolve, this.parts.sendWaitMs ?? 8000)));
-    await Promise.race([this.parts.sync.push(), waited]);
+    // The outcome is recorded already: a send that fails here (a full disk while it writes
+    // the answer) leaves it queued, and the person must hear that, not "nothing recorded".
+    await Promise.race([this.parts.sync.push().catch(() => undefined), waited]);
     clearTimeout(timer);
     const entry = this.parts.sync.outbox.get(opId)!;
     const delivery =

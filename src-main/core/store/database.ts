@@ -23,12 +23,14 @@ export interface LocalStore {
    * a row found pending again goes out with its key, and the service replays its answer).
    */
   inTransaction<T>(work: () => T, options?: { durable?: boolean }): T;
-  /**
-   * Moves the WAL into the file and empties it, and drops the backup copy (after an
-   * erasure or a purge: no old page stays in the WAL or in a copy; the next close takes one).
-   */
+  /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL). */
   checkpoint(): void;
-  /** Closes; the app's store first refreshes its backup copy when it is a day old (`backup`). */
+  /**
+   * After an erasure: the backup copy is dropped, then taken again from the store as it
+   * is now, so no copy keeps the person erased (no-op without `backup`).
+   */
+  renewBackup(): void;
+  /** Closes; the app's store first refreshes its backup copy when it is 20 hours old (`backup`). */
   close(): void;
 }
 
@@ -67,7 +69,7 @@ const whileWorking: Record<DatabaseErrorCode, string> = {
   'not-encrypted': messages['not-encrypted'],
   'newer-version': messages['newer-version'],
   corrupt:
-    'L’archivio locale risulta danneggiato: l’operazione non è stata registrata. Chiudere l’applicazione e rivolgersi all’assistenza informatica; il file non verrà modificato.',
+    'L’archivio locale risulta danneggiato: l’operazione non è stata registrata. Chiudere l’applicazione e rivolgersi all’assistenza informatica (all’avvio successivo l’applicazione lo controlla e indica dove è la copia di sicurezza).',
   'read-only':
     'L’archivio locale è in sola lettura: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Verificare i permessi della cartella dei dati o rivolgersi all’assistenza informatica.',
   locked:
@@ -158,7 +160,11 @@ const irreplaceableTables = [
 ] as const;
 
 function checkIrreplaceable(sqlite: SqliteDatabase): void {
-  for (const table of irreplaceableTables) {
+  // The tables this file has (one written by an older version may lack the newest).
+  const present = new Set(
+    (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name),
+  );
+  for (const table of irreplaceableTables.filter((name) => present.has(name))) {
     const rows = sqlite.pragma(`quick_check(${table})`) as Array<{ quick_check: string }>;
     if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') throw databaseError('corrupt', `quick_check(${table})`);
   }
@@ -211,8 +217,9 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     if (!existed || !existsSync(keyCheckPath(path))) writeFileSync(keyCheckPath(path), keyCheck(key), { mode: 0o600 });
-    if (!options.readonly) applyMigrations(sqlite);
+    // Checked before anything is written, migrations included: a damaged file stays as it was.
     if (options.backup) checkIrreplaceable(sqlite);
+    if (!options.readonly) applyMigrations(sqlite);
     else {
       const version = sqlite.pragma('user_version', { simple: true }) as number;
       if (version > migrations.length) throw databaseError('newer-version');
@@ -224,6 +231,8 @@ export function openLocalStore(options: OpenOptions): LocalStore {
     if (classified) throw databaseError(classified, (error as Error).message);
     throw error;
   }
+  // A copy cut short by a shutdown (personal data, not a usable copy) does not stay.
+  if (options.backup) rmSync(`${backupPathFor(path)}.partial`, { force: true });
   let lightDepth = 0;
   // The database, its WAL and shared memory, and the key check: readable by this user only.
   try {
@@ -249,9 +258,11 @@ export function openLocalStore(options: OpenOptions): LocalStore {
         sqlite.pragma('synchronous = FULL');
       }
     },
-    checkpoint: () => {
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      if (options.backup) rmSync(backupPathFor(path), { force: true });
+    checkpoint: () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'),
+    renewBackup: () => {
+      if (!options.backup || options.readonly) return;
+      rmSync(backupPathFor(path), { force: true });
+      refreshBackup(sqlite, path);
     },
     close: () => {
       if (options.backup && !options.readonly) refreshBackup(sqlite, path);
@@ -267,7 +278,7 @@ function refreshBackup(sqlite: SqliteDatabase, path: string): void {
   const partial = `${target}.partial`;
   try {
     makePrivateDirectory(dirname(target));
-    rmSync(partial, { force: true });
+    rmSync(partial, { force: true }); // a copy cut short (a shutdown) never stays behind
     // VACUUM INTO writes the copy encrypted with the store's own key.
     sqlite.prepare('VACUUM INTO ?').run(partial);
     chmodSync(partial, 0o600);

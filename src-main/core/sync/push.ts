@@ -63,7 +63,12 @@ export class OutboxDrain {
       this.pushAgain = true;
       return;
     }
-    this.pushing = this.drain().finally(() => {
+    // A drain that fails on the store (a full disk writing an answer) is logged, never left
+    // as an unhandled rejection of a timer's kick; its rows go again at the next wake-up.
+    const drained = this.drain().catch((error: unknown) => {
+      this.parts.logger.error('sync.drain-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
+    });
+    this.pushing = drained.finally(() => {
       this.pushing = null;
       if (this.pushAgain && this.parts.running()) {
         this.pushAgain = false;
@@ -137,14 +142,17 @@ export class OutboxDrain {
       answered ||= results.some((result) => result.ok);
       // A service in trouble pauses the whole queue, with one backoff per call refused in
       // a row: sending the other outcomes meanwhile would only add to its load.
-      const trouble = results.map((result) => (result.ok ? null : inTrouble(result.failure))).find((found) => found != null);
+      // The longest Retry-After any answer asked for (outcomes sent one by one may differ),
+      // capped: a service asking for a day would otherwise silence the desk for a day.
+      const troubles = results.flatMap((result) => (result.ok ? [] : [inTrouble(result.failure)].filter((found) => found !== null)));
       let troubleDelay = 0;
-      if (trouble !== undefined) {
+      if (troubles.length > 0) {
         this.troubleInARow++;
-        troubleDelay = this.retryDelay(this.troubleInARow, trouble.retryAfterMs);
+        const retryAfterMs = Math.max(...troubles.map((failure) => Math.min(failure.retryAfterMs ?? 0, maxRetryAfterMs)));
+        troubleDelay = this.retryDelay(this.troubleInARow, retryAfterMs || null);
         this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
       } else if (answered) this.troubleInARow = 0;
-      let stop = trouble !== undefined;
+      let stop = troubles.length > 0;
       // Not waiting for the disk: an answer lost to a power cut leaves its row to be sent
       // again with its key, and the service replays the answer (one fsync less per batch).
       this.parts.store.inTransaction(
@@ -242,6 +250,9 @@ export class OutboxDrain {
     return false;
   }
 }
+
+/** The longest Retry-After honoured (the service's own limit is an hour). */
+const maxRetryAfterMs = 3_600_000;
 
 /** The service refused the call as overloaded or failing: the failure, with its Retry-After; else null. */
 function inTrouble(failure: CentralFailure): (CentralFailure & { kind: 'http' }) | null {
