@@ -215,6 +215,7 @@ const en: MessageSchema = {
       goToStep: 'Go to: {step}',
       warnings: 'Warnings to check',
       acknowledge: 'I have checked: {message}',
+      tickWarnings: 'Tick each warning to say it has been checked, then confirm.',
       password: 'Operator password, to confirm',
       submit: 'Confirm the enablement',
       submitting: 'Confirming…',
@@ -283,7 +284,7 @@ const en: MessageSchema = {
       conflict: 'Not accepted',
       dead: 'Cannot be sent',
     },
-    counts: 'Today: {accepted} accepted, {queued} queued, {notAccepted} not accepted, {refused} refused at the desk',
+    counts: 'Today — accepted: {accepted} · queued: {queued} · not accepted: {notAccepted} · refused at the desk: {refused}',
   },
   operators: {
     title: 'Office operators',

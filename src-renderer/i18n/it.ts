@@ -218,6 +218,7 @@ const it = {
       goToStep: 'Vai a: {step}',
       warnings: 'Avvertenze da verificare',
       acknowledge: 'Ho verificato: {message}',
+      tickWarnings: 'Spuntare ogni avvertenza per dire di averla verificata, poi confermare.',
       password: 'Password dell’operatore, per confermare',
       submit: 'Conferma l’abilitazione',
       submitting: 'Conferma in corso…',
@@ -266,7 +267,7 @@ const it = {
     registerCsv: 'Registro della giornata (CSV)',
     reasons: 'Motivi: {reasons}',
     syncStates: syncStateWords,
-    counts: 'Oggi: {accepted} accettate, {queued} in coda, {notAccepted} non accettate, {refused} rifiutate allo sportello',
+    counts: 'Oggi — accettate: {accepted} · in coda: {queued} · non accettate: {notAccepted} · rifiutate allo sportello: {refused}',
   },
   operators: {
     title: 'Operatori dell’ufficio',

@@ -56,6 +56,8 @@ interface Refusal {
   /** What the operator still has to give before the refusal can be recorded. */
   missing: 'reason' | 'note' | null;
   error: AppError | null;
+  /** The reasons offered when it was opened (to tell the operator's own choice from them). */
+  suggested?: RefusalReasonCode[];
 }
 const closedRefusal = (): Refusal => ({ open: false, reasons: [], note: '', missing: null, error: null });
 
@@ -92,6 +94,8 @@ export const useWizardStore = defineStore('wizard', () => {
   const password = ref('');
   const submitting = ref(false);
   const submitError = ref<AppError | null>(null);
+  /** Confirm was asked with warnings not ticked: said beside them, before the password is sent. */
+  const unacknowledged = ref<string[]>([]);
   const result = ref<IdentificationResult | null>(null);
   const refusal = ref(closedRefusal());
 
@@ -133,6 +137,7 @@ export const useWizardStore = defineStore('wizard', () => {
     password.value = '';
     submitting.value = false;
     submitError.value = null;
+    unacknowledged.value = [];
     result.value = null;
     refusal.value = closedRefusal();
   }
@@ -268,6 +273,9 @@ export const useWizardStore = defineStore('wizard', () => {
   // means "an identification in progress"). One that failed leaves the draft saved as it is.
   async function confirm(): Promise<void> {
     if (!draft.value || submitting.value) return;
+    // Every warning ticked first: the person checks them before the password goes anywhere.
+    unacknowledged.value = (assessment.value?.warnings ?? []).map((w) => w.code).filter((code) => !acknowledged.value.includes(code));
+    if (unacknowledged.value.length > 0) return;
     cancelSave();
     submitError.value = null;
     submitting.value = true;
@@ -295,8 +303,22 @@ export const useWizardStore = defineStore('wizard', () => {
     assessment.value ? suggestedRefusalReasons(assessment.value) : new Map(),
   );
 
+  /**
+   * Opens the refusal form. Closed before (Esc, "Annulla") with a note typed or reasons
+   * chosen by hand, it opens as it was left: nothing typed is thrown away.
+   */
   function startRefusal() {
-    refusal.value = { ...closedRefusal(), open: true, reasons: [...refusalEvidence.value.keys()] };
+    const before = refusal.value;
+    const suggested = [...refusalEvidence.value.keys()];
+    const changed = before.note.trim() !== '' || before.reasons.join() !== (before.suggested ?? suggested).join();
+    refusal.value =
+      before.suggested && changed
+        ? { ...before, open: true, missing: null, error: null }
+        : { ...closedRefusal(), open: true, reasons: suggested, suggested };
+  }
+
+  function closeRefusal() {
+    refusal.value = { ...refusal.value, open: false, missing: null, error: null };
   }
 
   /** Records the refusal, or says what it still needs: a reason, or the note that describes "other". */
@@ -350,6 +372,8 @@ export const useWizardStore = defineStore('wizard', () => {
     goToStep,
     confirm,
     startRefusal,
+    closeRefusal,
     refuse,
+    unacknowledged,
   };
 });

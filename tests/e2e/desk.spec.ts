@@ -68,6 +68,8 @@ test('a barcode burst finds the request online; Enter opens it; the status is ex
   await page.getByRole('link', { name: 'Apri la richiesta' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${request.applicant.surname} ${request.applicant.name}`);
+  // Opened, the request's heading has the focus (not the page's body) (#21).
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await expect(page.getByTestId('applicant-data')).toContainText(request.applicant.fiscalCode);
   await expect(page.getByTestId('declared-document')).toContainText(request.declaredDocument.number);
   await expect(page.getByTestId('request-status')).toHaveText('In attesa di identificazione: si può procedere.');
@@ -169,12 +171,21 @@ test('a request annulled on the central side while queued shows up under Problem
   await saveScreenshot(page, 'problems-it');
   await page.getByRole('button', { name: 'Segna come gestito' }).click();
   await expect(page.getByLabel('Nota (obbligatoria)')).toBeFocused();
+  // Esc closes the form without throwing the note away; the button that opened it has the focus (#21).
+  await page.keyboard.type('Richiedente');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Segna come gestito' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Nota (obbligatoria)')).toHaveValue('Richiedente');
+  await page.getByLabel('Nota (obbligatoria)').fill('');
   await page.keyboard.press('Enter'); // textarea: Enter is a newline; submit with the button
   await page.getByRole('button', { name: 'Conferma' }).click();
   await expect(page.getByLabel('Nota (obbligatoria)')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Nota (obbligatoria)').fill('Richiedente avvisato per telefono');
   await page.getByRole('button', { name: 'Conferma' }).click();
   await expect(page.getByTestId('problems-none')).toBeVisible();
+  // The problem left the list: the page's heading has the focus, not the body.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await expect(page.getByTestId('sync-problems')).toHaveCount(0);
 });
 
@@ -191,6 +202,8 @@ test('the archive lists the day, reprints a receipt, and gives the office admini
   await expect(page.getByTestId('archive-row')).toHaveCount(1);
   await expect(page.getByTestId('archive-row')).toContainText(request.applicant.fiscalCode);
   await expect(page.getByTestId('archive-row')).toContainText(/Inviata|In coda/);
+  // The filters are drop-down lists that look like ones: the chevron is drawn (not `appearance: none`).
+  for (const select of ['#archive-outcome', '#archive-operator']) await expect(page.locator(select)).not.toHaveCSS('appearance', 'none');
   await saveScreenshot(page, 'archive-it');
   const receipt = page.waitForEvent('popup');
   await page.getByRole('button', { name: 'Ristampa la ricevuta' }).click();

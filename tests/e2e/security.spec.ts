@@ -49,6 +49,8 @@ test('locking hides the desk, a wrong password is refused, the right one resumes
   await page.keyboard.press('Enter');
   await expect(lock).toHaveCount(0);
   await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
+  // Unlocked, the wizard's step heading has the focus (#21).
+  await expect(page.locator('#step-heading')).toBeFocused();
   await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
   await expect(page.locator('#applicant-document-issuer')).toHaveValue('Comune di prova');
 });
@@ -69,12 +71,18 @@ test('the central service down: the operator who signed in online here gets in o
   await desk.central.setFaults({ down: false });
   await page.getByTestId('go-online').click();
   await expect(page.getByTestId('go-online-password')).toBeFocused();
+  // Esc closes the form and gives the focus back to its button (#21).
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('go-online')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('go-online-password')).toBeFocused();
   await expectAccessible(page, 'offline session, going online');
   await saveScreenshot(page, 'desk-go-online-it', { fullPage: false });
   await page.keyboard.type('prova-segreteria');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('offline-session')).toHaveCount(0);
-  await expect(page.getByTestId('fiscal-code-input')).toBeVisible();
+  // The banner went: the desk's next thing to do has the focus, not the page's body (#21).
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
   await page.getByRole('button', { name: 'Esci', exact: true }).click();
   await desk.central.setFaults({ down: true });
   // Someone who never signed in online on this PC cannot.
