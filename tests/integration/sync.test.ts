@@ -49,14 +49,19 @@ async function pullAll(engine: SyncEngine, central: CentralService, maxRounds = 
   throw new Error('pull did not complete');
 }
 
-/** Drains until nothing is pending, waiting for backoff timers. */
+/**
+ * Drains until nothing is pending, skipping the backoff (`retryNow`): these tests prove
+ * exactly-once through faults; the backoff's own timing is sync-faults.test.ts's, on an
+ * injected clock. Each round waits on the service's answers, never on a timer.
+ */
 async function drain(engine: SyncEngine, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     engine.retryNow();
     await engine.push();
     if (engine.status().pending === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Let the event loop run (sockets, the probe's timer) before the next round.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error(`outbox not drained: ${JSON.stringify(engine.outbox.counts())}`);
 }
