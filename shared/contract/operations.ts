@@ -197,6 +197,12 @@ export const operations = {
 
   /** The identifications recorded on a day (Italian calendar), oldest first. */
   'identifications.list': { access: 'operator', input: z.strictObject({ date: z.iso.date() }), output: z.array(archiveEntrySchema) },
+  /** What this computer already recorded for one request (shown when the applicant is looked up again). */
+  'identifications.ofRequest': {
+    access: 'operator',
+    input: z.strictObject({ requestId: z.string().min(1).max(64) }),
+    output: z.array(archiveEntrySchema),
+  },
   /** The day's register as CSV for the school's protocol (office administrators only). */
   'identifications.exportCsv': { access: 'office-admin', input: z.strictObject({ date: z.iso.date() }), output: csvExportSchema },
 

@@ -93,6 +93,8 @@ const en: MessageSchema = {
   },
   desk: {
     title: 'Desk',
+    history: 'Already handled on this computer:',
+    historyNote: 'Note: {note}',
     fiscalCodeLabel: 'Applicant’s fiscal code',
     fiscalCodeHint: 'Type it, or scan the barcode on the health card or on the back of the CIE; then Enter.',
     search: 'Search',

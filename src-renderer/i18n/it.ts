@@ -95,6 +95,8 @@ const it = {
   },
   desk: {
     title: 'Sportello',
+    history: 'Già trattata su questo computer:',
+    historyNote: 'Nota: {note}',
     fiscalCodeLabel: 'Codice fiscale del richiedente',
     fiscalCodeHint: 'Digitarlo, oppure leggere il codice a barre della tessera sanitaria o del retro della CIE; poi Invio.',
     search: 'Cerca',

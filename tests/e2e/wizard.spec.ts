@@ -76,6 +76,17 @@ test('an expired document is refused, with reasons and a refusal receipt', async
   const popup = page.waitForEvent('popup');
   await page.getByTestId('print-receipt').click();
   expect((await popup).url()).toMatch(/^blob:/);
+  // The applicant comes back: looked up again, the refusal shows with its reasons, on the card and the request (#21).
+  await page.getByRole('link', { name: 'Torna allo sportello' }).click();
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
+  await page.keyboard.type(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  const history = page.getByTestId(`history-${request.id}`);
+  await expect(history).toContainText('Rifiutata allo sportello');
+  await expect(history).toContainText('Documento scaduto il 31/01/2025');
+  await saveScreenshot(page, 'desk-history-it');
+  await page.getByRole('link', { name: 'Apri la richiesta' }).click();
+  await expect(page.getByTestId(`history-${request.id}`)).toContainText('Tornerà con la carta rinnovata.');
 });
 
 test('a fiscal-code card that differs from the request blocks', async ({ page, desk }) => {

@@ -25,30 +25,40 @@ export class Archive {
 
   /** The day's entries, for the register and the CSV (each audited as what it is). */
   list(day: string): ArchiveEntry[] {
-    return this.identifications.ofDay(day).flatMap((row) => {
-      const record = readIdentificationRecord(row);
-      if (!record) return [];
-      return [
-        {
-          identificationId: row.id,
-          at: row.createdAt,
-          requestId: row.requestId,
-          fiscalCode: record.request?.applicant.fiscalCode ?? row.fiscalCode,
-          surname: record.request?.applicant.surname ?? '',
-          name: record.request?.applicant.name ?? '',
-          outcome: row.outcome,
-          presenter: record.submission.presenter,
-          delegateName: record.delegateName,
-          operatorId: row.operatorId,
-          operatorName: record.submission.operator.displayName,
-          syncState: row.syncState,
-          status: outcomeStatus(row.outcome, row.syncState),
-          notAcceptedReason: notAcceptedReason(row),
-          refusalReasons: record.refusalReasonTexts,
-          refusalNote: record.submission.refusal?.note ?? '',
-        },
-      ];
-    });
+    return this.identifications.ofDay(day).flatMap((row) => this.entry(row));
+  }
+
+  /**
+   * What this computer already did for a request (a refusal yesterday, a confirmation not
+   * accepted), shown with the request when the applicant is looked up again.
+   */
+  ofRequest(requestId: string): ArchiveEntry[] {
+    return this.identifications.ofRequest(requestId).flatMap((row) => this.entry(row));
+  }
+
+  private entry(row: ReturnType<IdentificationsRepository['ofDay']>[number]): ArchiveEntry[] {
+    const record = readIdentificationRecord(row);
+    if (!record) return [];
+    return [
+      {
+        identificationId: row.id,
+        at: row.createdAt,
+        requestId: row.requestId,
+        fiscalCode: record.request?.applicant.fiscalCode ?? row.fiscalCode,
+        surname: record.request?.applicant.surname ?? '',
+        name: record.request?.applicant.name ?? '',
+        outcome: row.outcome,
+        presenter: record.submission.presenter,
+        delegateName: record.delegateName,
+        operatorId: row.operatorId,
+        operatorName: record.submission.operator.displayName,
+        syncState: row.syncState,
+        status: outcomeStatus(row.outcome, row.syncState),
+        notAcceptedReason: notAcceptedReason(row),
+        refusalReasons: record.refusalReasonTexts,
+        refusalNote: record.submission.refusal?.note ?? '',
+      },
+    ];
   }
 
   /** Semicolon-separated, UTF-8 with BOM (opens right in Italian spreadsheets); no formula injection. */

@@ -5,9 +5,10 @@ import type { Archive } from './archive';
 export function archiveHandlers(
   archive: Archive,
   session: SessionManager,
-): HandlersOf<'identifications.list' | 'identifications.exportCsv'> {
+): HandlersOf<'identifications.list' | 'identifications.ofRequest' | 'identifications.exportCsv'> {
   return {
     'identifications.list': ({ date }) => archive.read(date, session.operatorId()),
+    'identifications.ofRequest': ({ requestId }) => archive.ofRequest(requestId),
     'identifications.exportCsv': ({ date }) => archive.exportCsv(date, session.operatorId()),
   };
 }

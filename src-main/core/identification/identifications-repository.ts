@@ -80,4 +80,13 @@ export class IdentificationsRepository {
        WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
     ).all(...dayBoundsUtc(day)) as Array<IdentificationRow & Delivery>;
   }
+
+  /** Every outcome this computer recorded for one request, oldest first. */
+  ofRequest(requestId: string): Array<IdentificationRow & Delivery> {
+    return this.sql(
+      `SELECT ${columns}, outbox.state AS syncState, outbox.problem_code AS problemCode, outbox.last_error AS lastError
+       FROM identifications JOIN outbox ON outbox.identification_id = identifications.id
+       WHERE request_id = ? ORDER BY created_at`,
+    ).all(requestId) as Array<IdentificationRow & Delivery>;
+  }
 }
