@@ -4,7 +4,12 @@ import { declaredDocumentSchema, delegateSchema } from './central-api';
 /** Printed documents: what the renderer may ask for, and what it gets back. */
 
 export const documentRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('modulo-adesione'), requestId: z.string().min(1).max(64) }),
+  z.strictObject({
+    kind: z.literal('modulo-adesione'),
+    requestId: z.string().min(1).max(64),
+    /** Who comes to the desk: with a delegate the applicant signs before, not in front of the operator. */
+    presenter: z.enum(['applicant', 'delegate']).optional(),
+  }),
   z.strictObject({
     kind: z.literal('modulo-delega'),
     requestId: z.string().min(1).max(64),

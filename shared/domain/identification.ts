@@ -363,6 +363,7 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
           code: 'delegate-document-missing',
           message: 'Inserire i dati del documento di riconoscimento del delegato.',
           step: 'delegate',
+          field: 'kind',
         });
       } else {
         checkDocument(delegate.document, delegate.birthDate, on, input.documentOptions, 'delegate-', 'delegate', blocking, warnings);

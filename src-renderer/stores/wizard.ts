@@ -1,6 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { AppError, EnablementRequest, IdentificationDraft, IdentificationResult, IdentityDocumentInput } from '../../shared/contract';
+import {
+  documentRequestSchema,
+  type AppError,
+  type DocumentRequest,
+  type EnablementRequest,
+  type IdentificationDraft,
+  type IdentificationResult,
+  type IdentityDocumentInput,
+} from '../../shared/contract';
 import { todayIn } from '../../shared/domain/dates';
 import { parseFiscalCode } from '../../shared/domain/fiscal-code';
 import { assessDraft, type IdentificationFinding, type Presenter, type WizardStep } from '../../shared/domain/identification';
@@ -215,6 +223,18 @@ export const useWizardStore = defineStore('wizard', () => {
     delegate.birthPlaceCode = derived.birthPlaceCode;
   });
 
+  /**
+   * The modulo di delega with the delegate as typed so far: null until their data and
+   * document are complete enough to print (the form checks it as the core will).
+   */
+  const delegationForm = computed((): DocumentRequest | null => {
+    const delegate = draft.value?.delegate;
+    if (draft.value?.presenter !== 'delegate' || !delegate?.document) return null;
+    const request = { kind: 'modulo-delega', requestId: draft.value.requestId, delegate: { ...delegate, document: delegate.document } };
+    const parsed = documentRequestSchema.safeParse(JSON.parse(JSON.stringify(request)));
+    return parsed.success ? parsed.data : null;
+  });
+
   // --- MRZ ------------------------------------------------------------------------------
 
   const readMrz = (text: string): MrzData | null => {
@@ -355,6 +375,7 @@ export const useWizardStore = defineStore('wizard', () => {
     result,
     refusal,
     delegateCode,
+    delegationForm,
     assessment,
     requestProblems,
     steps,

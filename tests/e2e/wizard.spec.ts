@@ -247,3 +247,64 @@ test('from a stale card the wizard says at once that the applicant is already en
   await expect(page.locator('#step-heading')).toHaveText('Documento di riconoscimento');
   await saveScreenshot(page, 'wizard-stale-card-it');
 });
+
+test('delegate path: nothing flagged when the step opens, then each problem beside its field and once in the summary; the delega printable before its tick; the summary names the delegate and their document (#21)', async ({
+  page,
+  desk,
+}) => {
+  const request = await awaiting(desk, 8);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request, 'delegate');
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.getByTestId('wizard-next').click();
+  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
+  await page.getByTestId('wizard-next').click();
+  await expect(page.locator('#step-heading')).toHaveText('Delegato');
+  await expect(page.locator('.invalid-feedback:visible')).toHaveCount(0);
+  await expect(page.locator('[aria-invalid="true"]')).toHaveCount(0);
+  // Printed from the delegate's data: not before they are typed.
+  await expect(page.getByTestId('wizard-print-delega')).toBeDisabled();
+  await page.getByTestId('wizard-next').click();
+  for (const id of ['delegate-fiscal-code', 'delegate-surname', 'delegate-name', 'tick-delegation-form', 'tick-delegate-photocopies'])
+    await expect(page.locator(`#${id}`)).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#delegate-surname-error')).toHaveText('Cognome: Campo obbligatorio.');
+  // The document's own fields too (its number and issue date are required).
+  await expect(page.locator('#delegate-document-number')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#delegate-document-number-error')).toHaveText('Numero: Campo obbligatorio.');
+  await expect(page.locator('#tick-delegation-form-error')).toHaveText('Serve il modulo di delega firmato dal richiedente.');
+  // The fiscal code is named once in the summary, not as "required" and again as "invalid".
+  await expect(page.getByTestId('error-summary').getByRole('link', { name: /Codice fiscale del delegato/ })).toHaveCount(1);
+  await expect(page.locator('#delegate-fiscal-code')).toBeFocused();
+  await saveScreenshot(page, 'wizard-delegate-errors-it');
+  await page.locator('#delegate-fiscal-code').fill('RSSMRA80A01H501U');
+  await page.locator('#delegate-surname').fill('Rossi');
+  await page.locator('#delegate-name').fill('Mario');
+  await page.locator('#delegate-document-kind').selectOption('passport');
+  await fillDocument(page, 'delegate-document', {
+    number: 'YA1234567',
+    issuer: 'Questura di Roma',
+    issueDate: '2020-01-01',
+    expiryDate: '2030-01-01',
+  });
+  // The delega is what the applicant signs: it can be printed before it is ticked as handed in.
+  const delega = page.waitForEvent('popup');
+  await page.getByTestId('wizard-print-delega').click();
+  expect((await delega).url()).toMatch(/^blob:/);
+  await page.locator('label[for="tick-delegation-form"]').click();
+  await page.locator('label[for="tick-delegate-photocopies"]').click();
+  await page.getByTestId('wizard-next').click();
+  // Papers for an applicant who is not here: no "in my presence", no "if the applicant did not bring them".
+  await expect(page.getByTestId('papers-hint')).toHaveText(
+    'Stampare solo se il delegato non li ha portati: il modulo di adesione va firmato dal richiedente.',
+  );
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
+  await page.getByTestId('wizard-next').click();
+  const summary = page.getByTestId('confirm-summary');
+  await expect(summary).toContainText('Rossi Mario (delegato)');
+  await expect(summary).toContainText('Documento del delegato');
+  await expect(summary).toContainText('Documento del richiedente');
+  await expect(summary).toContainText('Passaporto YA1234567');
+  await saveScreenshot(page, 'wizard-delegate-summary-it');
+});

@@ -97,6 +97,17 @@ describe('printed documents', () => {
     expect(renderer.lastStats.overflows).toBe(0);
   });
 
+  it('the modulo for an applicant who sends a delegate asks for their signature before it is brought, not "in the operator\'s presence" (#21)', async () => {
+    const inPerson = pdfText((await renderer.moduloAdesione(request, office, operator, now)).bytes, 'adesione-presente');
+    expect(inPerson).toContain("in presenza dell'operatore");
+    const forDelegate = pdfText(
+      (await renderer.moduloAdesione(request, office, operator, now, { presenter: 'delegate' })).bytes,
+      'adesione-delegato',
+    );
+    expect(forDelegate).not.toContain('in presenza');
+    expect(forDelegate).toContain('Firma del richiedente (apposta prima della consegna al delegato)');
+  });
+
   it('modulo di delega, receipts and register carry their fields', async () => {
     const delega = await renderer.moduloDelega(request, delegate, now);
     expect(pdfText(delega.bytes, 'delega')).toEqual(expect.stringContaining('Modulo di delega'));

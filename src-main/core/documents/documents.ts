@@ -174,7 +174,13 @@ export class DocumentRenderer {
     ];
   }
 
-  async moduloAdesione(request: EnablementRequest, office: Office, operator: OperatorInfo, now: Date): Promise<RenderedDocument> {
+  async moduloAdesione(
+    request: EnablementRequest,
+    office: Office,
+    operator: OperatorInfo,
+    now: Date,
+    options: { presenter?: 'applicant' | 'delegate' } = {},
+  ): Promise<RenderedDocument> {
     const w = this.wording;
     const m = w.moduloAdesione;
     const a = request.applicant;
@@ -196,7 +202,7 @@ export class DocumentRenderer {
       for (const declaration of m.declarations) c.paragraph(declaration, { size: 9, bullet: true });
       c.sectionTitle(m.officeSection);
       c.fields(this.officeFields(office, operator, now.toISOString()), { columns: 3 });
-      c.signatures([m.applicantSignature, m.operatorSignature]);
+      c.signatures([options.presenter === 'delegate' ? m.applicantSignatureByDelegate : m.applicantSignature, m.operatorSignature]);
     });
     return { bytes, title: m.title, fileName: `modulo-adesione-${request.id}.pdf` };
   }

@@ -89,7 +89,9 @@ export class DocumentService {
     switch (input.kind) {
       case 'modulo-adesione': {
         const session = this.signedIn();
-        return renderer.moduloAdesione(this.request(input.requestId), session.office, session.operator, now);
+        return renderer.moduloAdesione(this.request(input.requestId), session.office, session.operator, now, {
+          presenter: input.presenter,
+        });
       }
       case 'modulo-delega':
         return renderer.moduloDelega(this.request(input.requestId), input.delegate, now);

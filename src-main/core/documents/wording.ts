@@ -14,6 +14,8 @@ export const wordingSchema = z.object({
     declarationsSection: text,
     declarations: z.array(text),
     applicantSignature: text,
+    /** The applicant is not at the desk: they sign before handing the modulo to their delegate. */
+    applicantSignatureByDelegate: text,
     officeSection: text,
     operatorSignature: text,
     qrCaption: text,

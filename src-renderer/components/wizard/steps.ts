@@ -48,10 +48,22 @@ export function documentFields(prefix: string, document: () => IdentityDocumentI
 export function useStepErrors(step: WizardStep, fields: StepFields, fallback: string): ComputedRef<StepError[]> {
   const wizard = useWizardStore();
   const { t } = useI18n();
-  return computed(() => [
-    ...Object.values(fields)
+  return computed(() => {
+    const missing = Object.values(fields)
       .filter((field) => field.required && !field.required()?.trim())
-      .map((field) => ({ id: field.id, message: `${t(field.label)}: ${t('wizard.required')}` })),
-    ...wizard.blockingOf(step).map((finding) => ({ id: fields[finding.field ?? '']?.id ?? fallback, message: finding.message })),
-  ]);
+      .map((field) => ({ id: field.id, message: `${t(field.label)}: ${t('wizard.required')}` }));
+    // A field left empty is named once: "required", not again as "invalid".
+    const empty = new Set(missing.map((error) => error.id));
+    const findings = wizard
+      .blockingOf(step)
+      .map((finding) => ({ id: fields[finding.field ?? '']?.id ?? fallback, message: finding.message }))
+      .filter((error) => !empty.has(error.id));
+    return [...missing, ...findings];
+  });
+}
+
+/** The first problem of one field, once Next has asked for them (shown beside the field). */
+export function errorOf(errors: ComputedRef<StepError[]>, id: string): string | undefined {
+  const wizard = useWizardStore();
+  return wizard.showErrors ? errors.value.find((error) => error.id === id)?.message : undefined;
 }
