@@ -362,6 +362,8 @@ const en: MessageSchema = {
     saved: 'Settings saved.',
     idleLockMinutes: 'Lock after inactivity (minutes)',
     wholeNumber: 'Enter a whole number from {min} to {max}.',
+    urlInvalid:
+      'Enter a full address starting with https:// (for example https://service.example.it), or leave it empty for training mode.',
     idleLockHint: 'Minutes without activity before the screen locks; the password resumes (from {min} to {max}).',
     offlineSignInDays: 'Sign-in without the central service (days)',
     offlineSignInHint:

@@ -343,6 +343,8 @@ const it = {
       'Dopo quanti giorni cancellare da questo computer le identificazioni già ricevute dal servizio centrale e le richieste in archivio (da 7 a 3650).',
     idleLockMinutes: 'Blocco per inattività (minuti)',
     wholeNumber: 'Inserire un numero intero da {min} a {max}.',
+    urlInvalid:
+      'Inserire un indirizzo completo che inizi con https:// (per esempio https://servizio.example.it), oppure lasciare vuoto per la modalità di prova.',
     idleLockHint: 'Dopo quanti minuti senza attività lo schermo si blocca; per riprendere serve la password (da {min} a {max}).',
     offlineSignInDays: 'Accesso senza collegamento (giorni)',
     offlineSignInHint:

@@ -308,3 +308,27 @@ test('the desk forgets the applicant after the outcome and at sign-out; the next
   await expect(page.getByTestId('lookup-result')).toHaveCount(0);
   expect(await page.content()).not.toContain(request.applicant.fiscalCode);
 });
+
+test('a central address that is not a web address is named beside its field, in words, focused, nothing sent (#21)', async ({
+  page,
+  desk,
+}) => {
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  const field = page.locator('#central-url');
+  await field.fill('servizio-centrale.example');
+  await page.getByTestId('settings-save').click();
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#central-url-error')).toHaveText(
+    'Inserire un indirizzo completo che inizi con https:// (per esempio https://servizio.example.it), oppure lasciare vuoto per la modalità di prova.',
+  );
+  await expect(page.locator('body')).not.toContainText(/centralUrl|Dati non validi/);
+  await expect(page.getByTestId('settings-saved')).toHaveCount(0);
+  await saveScreenshot(page, 'settings-url-invalid-it');
+  await field.fill('');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toContainText('Impostazioni salvate.');
+  await expect(page.locator('#central-url-error')).toHaveCount(0);
+});
