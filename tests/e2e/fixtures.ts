@@ -132,14 +132,19 @@ export async function fillDocument(
   await page.locator(`#${prefix}-expiry-date`).fill(document.expiryDate ?? '');
 }
 
-/** From the document step on, as at the desk: the applicant's fiscal-code card, both papers ticked, password, confirm. */
-export async function finishWizard(page: Page, request: EnablementRequest) {
+/** From the document step on, as at the desk: the applicant's fiscal-code card, both papers ticked; stops at the confirmation. */
+export async function toConfirmStep(page: Page, request: EnablementRequest) {
   await page.getByTestId('wizard-next').click();
   await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
   await page.getByTestId('wizard-next').click();
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();
   await page.getByTestId('wizard-next').click();
+}
+
+/** From the document step on: `toConfirmStep`, then the password and confirm. */
+export async function finishWizard(page: Page, request: EnablementRequest) {
+  await toConfirmStep(page, request);
   await page.locator('#operator-password').fill('prova-segreteria');
   await page.getByTestId('wizard-confirm').click();
 }

@@ -1,5 +1,5 @@
 import { ready } from '../fixtures/core';
-import { awaiting, expect, fillDocument, saveScreenshot, signIn, startWizard, test } from './fixtures';
+import { awaiting, expect, fillDocument, saveScreenshot, signIn, startWizard, test, toConfirmStep } from './fixtures';
 
 /** #21 item 8: after each action the focus lands on the next thing to do; Esc never throws typed text away. */
 
@@ -13,12 +13,7 @@ test('a warning left unticked is named beside the warnings before the password g
   await startWizard(page, request);
   // Another issuer than the declared one: a warning to check, not a block.
   await fillDocument(page, 'applicant-document', { ...request.declaredDocument, issuer: 'Comune di Altrove' });
-  await page.getByTestId('wizard-next').click();
-  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
-  await page.getByTestId('wizard-next').click();
-  await page.locator('label[for="tick-module-signed"]').click();
-  await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
+  await toConfirmStep(page, request);
   await expect(page.getByTestId('warnings')).toContainText('ente di rilascio');
   await page.locator('#operator-password').fill('prova-segreteria');
   await page.locator('#operator-password').press('Enter');

@@ -1,6 +1,8 @@
+import type { Page } from '@playwright/test';
+import type { EnablementRequest } from '../../shared/contract/central-api';
 import type { IdentificationDraft } from '../../shared/contract/identification';
 import { buildTd1 } from '../../shared/domain/mrz';
-import { awaiting, expect, fillDocument, finishWizard, saveScreenshot, signIn, startWizard, test } from './fixtures';
+import { awaiting, expect, fillDocument, finishWizard, saveScreenshot, signIn, startWizard, test, type DeskFixture } from './fixtures';
 
 test('happy path in person, keyboard only: confirmed and sent, receipt printable', async ({ page, desk }) => {
   const request = await awaiting(desk);
@@ -128,8 +130,8 @@ test('the wizard survives a reload of the window', async ({ page, desk }) => {
   await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
 });
 
-test('delegate path: the delegate’s own document and the delegation form are checked, then confirmed', async ({ page, desk }) => {
-  const request = await awaiting(desk, 6);
+/** Signed in, the wizard started with a delegate, the applicant's document and card filled: at the delegate's step. */
+async function toDelegateStep(page: Page, desk: DeskFixture, request: EnablementRequest) {
   await desk.open(page);
   await signIn(page);
   await startWizard(page, request, 'delegate');
@@ -138,6 +140,11 @@ test('delegate path: the delegate’s own document and the delegation form are c
   await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
   await page.getByTestId('wizard-next').click();
   await expect(page.locator('#step-heading')).toHaveText('Delegato');
+}
+
+test('delegate path: the delegate’s own document and the delegation form are checked, then confirmed', async ({ page, desk }) => {
+  const request = await awaiting(desk, 6);
+  await toDelegateStep(page, desk, request);
   await page.locator('#delegate-fiscal-code').fill('RSSMRA80A01H501U');
   await expect(page.locator('#delegate-code-hint')).toContainText('01/01/1980');
   await page.locator('#delegate-surname').fill('Rossi');
@@ -253,14 +260,7 @@ test('delegate path: nothing flagged when the step opens, then each problem besi
   desk,
 }) => {
   const request = await awaiting(desk, 8);
-  await desk.open(page);
-  await signIn(page);
-  await startWizard(page, request, 'delegate');
-  await fillDocument(page, 'applicant-document', request.declaredDocument);
-  await page.getByTestId('wizard-next').click();
-  await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
-  await page.getByTestId('wizard-next').click();
-  await expect(page.locator('#step-heading')).toHaveText('Delegato');
+  await toDelegateStep(page, desk, request);
   await expect(page.locator('.invalid-feedback:visible')).toHaveCount(0);
   await expect(page.locator('[aria-invalid="true"]')).toHaveCount(0);
   // Printed from the delegate's data: not before they are typed.
