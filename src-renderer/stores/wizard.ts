@@ -217,10 +217,10 @@ export const useWizardStore = defineStore('wizard', () => {
   });
   watch(delegateCode, (derived) => {
     const delegate = draft.value?.delegate;
-    if (!derived || !delegate) return;
-    delegate.sex = derived.sex;
-    delegate.birthDate = derived.birthDate;
-    delegate.birthPlaceCode = derived.birthPlaceCode;
+    if (!delegate) return;
+    // A code that stops reading right takes its sex, birth date and place with it.
+    const { sex, birthDate, birthPlaceCode } = derived ?? newDelegate();
+    Object.assign(delegate, { sex, birthDate, birthPlaceCode });
   });
 
   /**
@@ -229,7 +229,8 @@ export const useWizardStore = defineStore('wizard', () => {
    */
   const delegationForm = computed((): DocumentRequest | null => {
     const delegate = draft.value?.delegate;
-    if (draft.value?.presenter !== 'delegate' || !delegate?.document) return null;
+    // Only with a fiscal code that reads right: the delega prints the birth data it gives.
+    if (draft.value?.presenter !== 'delegate' || !delegate?.document || !delegateCode.value) return null;
     const request = { kind: 'modulo-delega', requestId: draft.value.requestId, delegate: { ...delegate, document: delegate.document } };
     const parsed = documentRequestSchema.safeParse(JSON.parse(JSON.stringify(request)));
     return parsed.success ? parsed.data : null;
@@ -281,6 +282,7 @@ export const useWizardStore = defineStore('wizard', () => {
   function goTo(index: number) {
     stepIndex.value = Math.max(0, Math.min(index, steps.value.length - 1));
     showErrors.value = false;
+    unacknowledged.value = [];
   }
   const advance = () => goTo(stepIndex.value + 1);
   const goBack = () => goTo(stepIndex.value - 1);
@@ -330,7 +332,8 @@ export const useWizardStore = defineStore('wizard', () => {
   function startRefusal() {
     const before = refusal.value;
     const suggested = [...refusalEvidence.value.keys()];
-    const changed = before.note.trim() !== '' || before.reasons.join() !== (before.suggested ?? suggested).join();
+    const sameReasons = (a: string[], b: string[]) => [...a].sort().join() === [...b].sort().join();
+    const changed = before.note.trim() !== '' || !sameReasons(before.reasons, before.suggested ?? suggested);
     refusal.value =
       before.suggested && changed
         ? { ...before, open: true, missing: null, error: null }

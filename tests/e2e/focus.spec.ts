@@ -15,12 +15,15 @@ test('a warning left unticked is named beside the warnings before the password g
   await fillDocument(page, 'applicant-document', { ...request.declaredDocument, issuer: 'Comune di Altrove' });
   await toConfirmStep(page, request);
   await expect(page.getByTestId('warnings')).toContainText('ente di rilascio');
+  const confirmCalls: string[] = [];
+  page.on('request', (sent) => sent.url().includes('/rpc/identifications.confirm') && confirmCalls.push(sent.url()));
   await page.locator('#operator-password').fill('prova-segreteria');
   await page.locator('#operator-password').press('Enter');
   await expect(page.getByTestId('warnings-error')).toHaveText('Spuntare ogni avvertenza per dire di averla verificata, poi confermare.');
   await expect(page.locator('#ack-document-issuer-differs')).toBeFocused();
   await saveScreenshot(page, 'wizard-warning-unticked-it');
-  // Nothing was recorded, and the password typed is still there.
+  // Nothing was sent (the password went nowhere), nothing recorded, and the password typed is still there.
+  expect(confirmCalls).toEqual([]);
   const outcomes = ready(desk.core).store.sqlite.prepare('SELECT count(*) AS n FROM identifications').get() as { n: number };
   expect(outcomes.n).toBe(0);
   await expect(page.locator('#operator-password')).toHaveValue('prova-segreteria');
@@ -48,4 +51,6 @@ test('Esc in the refusal form closes it keeping the note, and gives the focus ba
   // "Annulla" does the same.
   await page.getByRole('button', { name: 'Annulla' }).click();
   await expect(page.getByTestId('wizard-refuse')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#refusal-note')).toHaveValue('La persona non somiglia alla fotografia del documento');
 });

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { ready } from '../fixtures/core';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import type { IdentificationDraft } from '../../shared/contract/identification';
 import { buildTd1 } from '../../shared/domain/mrz';
@@ -238,6 +239,15 @@ test('annulled on the central side while confirming: the desk says not accepted,
   await expect(page.getByTestId('today-counts')).toHaveText(
     'Oggi — accettate: 0 · in coda: 0 · non accettate: 1 · rifiutate allo sportello: 0',
   );
+  // Looked up again, the request says what happened to that confirmation and why; that view is audited.
+  await page.keyboard.type(request.applicant.fiscalCode);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`history-${request.id}`)).toContainText('Conferma non accettata');
+  await expect(page.getByTestId(`history-${request.id}`)).toContainText('annullata');
+  const audited = ready(desk.core)
+    .store.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'view-history' AND subject = ?`)
+    .get(request.id) as { n: number };
+  expect(audited.n).toBeGreaterThan(0);
 });
 
 test('from a stale card the wizard says at once that the applicant is already enabled (#21)', async ({ page, desk }) => {
@@ -277,7 +287,10 @@ test('delegate path: nothing flagged when the step opens, then each problem besi
   await expect(page.getByTestId('error-summary').getByRole('link', { name: /Codice fiscale del delegato/ })).toHaveCount(1);
   await expect(page.locator('#delegate-fiscal-code')).toBeFocused();
   await saveScreenshot(page, 'wizard-delegate-errors-it');
-  await page.locator('#delegate-fiscal-code').fill('RSSMRA80A01H501U');
+  // With the issue date typed, an empty number is still named as missing beside it (the check's words wait).
+  await page.locator('#delegate-document-issue-date').fill('2020-01-01');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.locator('#delegate-document-number-error')).toHaveText('Numero: Campo obbligatorio.');
   await page.locator('#delegate-surname').fill('Rossi');
   await page.locator('#delegate-name').fill('Mario');
   await page.locator('#delegate-document-kind').selectOption('passport');
@@ -287,6 +300,10 @@ test('delegate path: nothing flagged when the step opens, then each problem besi
     issueDate: '2020-01-01',
     expiryDate: '2030-01-01',
   });
+  // A code with a wrong check character gives no birth data: no delega to print from it.
+  await page.locator('#delegate-fiscal-code').fill('RSSMRA80A01H501X');
+  await expect(page.getByTestId('wizard-print-delega')).toBeDisabled();
+  await page.locator('#delegate-fiscal-code').fill('RSSMRA80A01H501U');
   // The delega is what the applicant signs: it can be printed before it is ticked as handed in.
   const delega = page.waitForEvent('popup');
   await page.getByTestId('wizard-print-delega').click();

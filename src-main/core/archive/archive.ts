@@ -32,8 +32,11 @@ export class Archive {
    * What this computer already did for a request (a refusal yesterday, a confirmation not
    * accepted), shown with the request when the applicant is looked up again.
    */
-  ofRequest(requestId: string): ArchiveEntry[] {
-    return this.identifications.ofRequest(requestId).flatMap((row) => this.entry(row));
+  ofRequest(requestId: string, operatorId: string | null): ArchiveEntry[] {
+    const entries = this.identifications.ofRequest(requestId).flatMap((row) => this.entry(row));
+    // Audited like any view of an applicant's data (when there is something to see).
+    if (entries.length > 0) this.audit.append('view-history', { operatorId, fiscalCode: entries[0]!.fiscalCode, subject: requestId });
+    return entries;
   }
 
   private entry(row: ReturnType<IdentificationsRepository['ofDay']>[number]): ArchiveEntry[] {

@@ -8,7 +8,7 @@ export function archiveHandlers(
 ): HandlersOf<'identifications.list' | 'identifications.ofRequest' | 'identifications.exportCsv'> {
   return {
     'identifications.list': ({ date }) => archive.read(date, session.operatorId()),
-    'identifications.ofRequest': ({ requestId }) => archive.ofRequest(requestId),
+    'identifications.ofRequest': ({ requestId }) => archive.ofRequest(requestId, session.operatorId()),
     'identifications.exportCsv': ({ date }) => archive.exportCsv(date, session.operatorId()),
   };
 }

@@ -59,5 +59,12 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
     "statements": [
       "CREATE TABLE `audit_anchors` (\n\t`sequence` integer PRIMARY KEY NOT NULL,\n\t`hash` text NOT NULL,\n\t`anchored_at` text NOT NULL,\n\t`receipt` text NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0006_mature_nextwave",
+    "when": 1796051741616,
+    "statements": [
+      "CREATE INDEX `identifications_request_id` ON `identifications` (`request_id`);"
+    ]
   }
 ];

@@ -41,7 +41,12 @@ export const identifications = sqliteTable(
     /** Device time, informational. */
     createdAt: text('created_at').notNull(),
   },
-  (table) => [index('identifications_created_at').on(table.createdAt), index('identifications_fiscal_code').on(table.fiscalCode)],
+  (table) => [
+    index('identifications_created_at').on(table.createdAt),
+    index('identifications_fiscal_code').on(table.fiscalCode),
+    // What this computer recorded for one request (shown when the applicant comes back).
+    index('identifications_request_id').on(table.requestId),
+  ],
 );
 
 /** The transactional outbox: one row per outcome to push, exactly once. */

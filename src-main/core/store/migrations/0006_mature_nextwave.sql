@@ -1,0 +1,1 @@
+CREATE INDEX `identifications_request_id` ON `identifications` (`request_id`);
