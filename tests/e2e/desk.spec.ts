@@ -1,7 +1,7 @@
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
-import { expect, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
+import { expect, saveScreenshot, signIn, startWizard, test, type DeskFixture } from './fixtures';
 
 async function requestsWhere(desk: DeskFixture, predicate: (r: EnablementRequest) => boolean): Promise<EnablementRequest[]> {
   return (await desk.central.store.officeRequests('ZZIS00100A')).filter(predicate);
@@ -331,4 +331,28 @@ test('a central address that is not a web address is named beside its field, in 
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-saved')).toContainText('Impostazioni salvate.');
   await expect(page.locator('#central-url-error')).toHaveCount(0);
+});
+
+test('one left edge on every screen: the header, the menu and each page start at the same line (#21)', async ({ page, desk }) => {
+  const request = (await requestsWhere(desk, (r) => r.status === 'awaiting-identification' && r.identificationRequired))[3]!;
+  const left = async (selector: string) => Math.round((await page.locator(selector).first().boundingBox())!.x);
+  await desk.open(page);
+  await expect(page.locator('main h1')).toBeVisible();
+  const edges: Record<string, number> = { brand: await left('.it-brand-title'), 'sign-in': await left('main h1') };
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await expect(page.locator('main h1')).toHaveText('Sportello');
+  edges.menu = await left('.desk-nav .nav-link-item');
+  edges.desk = await left('main h1');
+  for (const [link, heading] of [
+    ['Archivio', 'Archivio'],
+    ['Impostazioni', 'Impostazioni'],
+  ] as const) {
+    await page.getByRole('link', { name: link, exact: true }).click();
+    await expect(page.locator('main h1')).toHaveText(heading);
+    edges[link] = await left('main h1');
+  }
+  await page.getByRole('link', { name: 'Sportello', exact: true }).click();
+  await startWizard(page, request);
+  edges.wizard = await left('main h1');
+  expect(new Set(Object.values(edges)).size, JSON.stringify(edges)).toBe(1);
 });
