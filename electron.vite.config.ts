@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { rendererMetaContentSecurityPolicy } from './src-main/core/content-security-policy';
+import { thirdPartyNotices } from './scripts/third-party-notices';
 
 /** The built page carries its Content Security Policy too (the hosts also send it as a header). */
 function contentSecurityPolicyMeta(): Plugin {
@@ -30,11 +31,13 @@ export default defineConfig({
     // and node-postgres (for symmetry with the service run on a server). drizzle's
     // driver imports `better-sqlite3` by name: it is the SQLCipher build.
     resolve: { alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' } },
+    plugins: [thirdPartyNotices('main', import.meta.dirname)],
     build: {
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-main/electron/main.ts') } },
     },
   },
   preload: {
+    plugins: [thirdPartyNotices('preload', import.meta.dirname)],
     build: {
       // Bundle everything: a sandboxed preload can require only a few Electron modules.
       externalizeDeps: false,
@@ -47,7 +50,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
-    plugins: [vue(), contentSecurityPolicyMeta()],
+    plugins: [vue(), contentSecurityPolicyMeta(), thirdPartyNotices('renderer', import.meta.dirname)],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },

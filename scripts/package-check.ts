@@ -104,9 +104,21 @@ try {
     '/out/renderer/index.html',
     '/resources/fonts/TitilliumWeb-Regular.ttf',
     '/resources/documents/wording.it.json',
+    '/out/renderer/third-party-notices.txt',
   ]) {
     check(files.has(required), `app.asar holds ${required}`);
   }
+  // The notices name the data's source and every package the main bundle holds (#18, item 8).
+  const notices = extractFile(asar, 'out/renderer/third-party-notices.txt').toString('utf8');
+  check(notices.includes("Fonte: ANPR – Ministero dell'Interno") && notices.includes('CC BY 4.0'), 'the notices credit ANPR (CC BY 4.0)');
+  const bundledInMain = JSON.parse(readFileSync(join(root, 'out/.bundled-packages-main.json'), 'utf8')) as string[];
+  const unnamed = bundledInMain
+    .map((dir) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name)
+    .filter((name) => !notices.includes(`- ${name} `));
+  check(
+    bundledInMain.length > 0 && unnamed.length === 0,
+    `the notices name the ${bundledInMain.length} packages bundled in out/main${unnamed.length ? ` (missing: ${unnamed.join(', ')})` : ''}`,
+  );
   check(
     [...files].some((path) => path.startsWith('/out/renderer/assets/') && path.endsWith('.js')),
     'app.asar holds the renderer bundle (out/renderer/assets/*.js)',

@@ -17,6 +17,7 @@ const contentTypes: Record<string, string> = {
   '.woff': 'font/woff',
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Must run before `app.ready`: the scheme behaves like https (standard, secure). */

@@ -432,6 +432,9 @@ const en: MessageSchema = {
     dataSources: 'Data sources',
     birthPlacesSource:
       'Comuni and foreign states of fiscal codes — Fonte: ANPR – Ministero dell’Interno (archive of comuni, table of foreign states), licence CC-BY 4.0.',
+    licences: 'Licences',
+    noticesSummary: 'Third-party notices and licences',
+    noticesFailed: 'The third-party notices file cannot be read.',
   },
 };
 

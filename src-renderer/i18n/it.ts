@@ -408,6 +408,9 @@ const it = {
     dataSources: 'Fonti dei dati',
     birthPlacesSource:
       'Comuni e stati esteri dei codici fiscali — Fonte: ANPR – Ministero dell’Interno (archivio storico dei comuni, tabella degli stati esteri), licenza CC-BY 4.0.',
+    licences: 'Licenze',
+    noticesSummary: 'Avvisi e licenze dei componenti di terze parti',
+    noticesFailed: 'Impossibile leggere il file degli avvisi di terze parti.',
   },
 };
 

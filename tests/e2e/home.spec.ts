@@ -21,6 +21,15 @@ test('app.info is shown on the about screen with the version', async ({ page, de
   await page.getByTestId('about-link').click();
   await expect(page.getByTestId('app-version')).toHaveText(version);
   await saveScreenshot(page, 'about-it');
+  // The third-party notices made at build (#18, item 8): the data's credit, each bundled package and its licence text.
+  await page.getByTestId('notices').locator('summary').click();
+  const notices = page.getByTestId('notices-text');
+  await expect(notices).toContainText("Fonte: ANPR – Ministero dell'Interno");
+  await expect(notices).toContainText('CC BY 4.0');
+  for (const bundled of ['vue-router', 'pinia', 'zod', 'drizzle-orm', 'better-sqlite3-multiple-ciphers', 'bootstrap-italia'])
+    await expect(notices).toContainText(`- ${bundled} `);
+  await expect(notices).toContainText('Permission is hereby granted');
+  await expect(notices).toContainText('SIL OPEN FONT LICENSE');
 });
 
 test('switching to English and back changes the interface and survives a reload', async ({ page, desk }) => {
