@@ -30,6 +30,7 @@ test('app.info is shown on the about screen with the version', async ({ page, de
     await expect(notices).toContainText(`- ${bundled} `);
   await expect(notices).toContainText('Permission is hereby granted');
   await expect(notices).toContainText('SIL OPEN FONT LICENSE');
+  await saveScreenshot(page, 'about-notices-it', { fullPage: false });
 });
 
 test('switching to English and back changes the interface and survives a reload', async ({ page, desk }) => {
