@@ -1,7 +1,21 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, net, powerMonitor, protocol, safeStorage, session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  crashReporter,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import electronUpdater from 'electron-updater';
 import { startTrainingCentral, trainingDataDirectory } from '../../central/training';
+import type { AppEvent, Locale } from '../../shared/contract';
 import { ipcEventChannel } from '../../shared/contract/bridge';
 import { productName } from '../core/application/handlers';
 import { createCore, type Core } from '../core/app';
@@ -15,7 +29,7 @@ import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
 import { registerOperationHandlers } from './ipc';
 import { localDataDirectory, moveDeskDataOnce } from './local-data';
-import { applicationMenuTemplate } from './menu';
+import { applicationMenuTemplate, type MenuCommands } from './menu';
 import { openPrintPreview } from './print-preview';
 import { appSchemePrivileges, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
@@ -118,7 +132,17 @@ if (!app.requestSingleInstanceLock()) {
     powerMonitor.on('suspend', () => core?.lockSession());
 
     denyAllPermissions(session.defaultSession);
-    Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, productName)));
+    // The menu speaks the app's language and follows it when it changes.
+    const menuCommands: MenuCommands = {
+      go: (to) => mainWindow?.webContents.send(ipcEventChannel, { name: 'app.navigate', payload: { to } } satisfies AppEvent),
+      lock: () => core?.lockSession(),
+      openLogFolder: () => void shell.openPath(join(dataDirectory, 'logs')),
+    };
+    const installMenu = (locale: Locale) =>
+      Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, productName, locale, menuCommands)));
+    const info = await core.call('app.info', {});
+    installMenu(info.ok ? info.value.locale : 'it');
+    core.events.subscribe((event) => event.name === 'app.localeChanged' && installMenu(event.payload.locale));
     serveRenderer(protocol, join(import.meta.dirname, '../renderer'));
     registerOperationHandlers(ipcMain, core.dispatch, isAppUrl, logger);
 

@@ -47,6 +47,35 @@ describe('Electron host (mocked electron module)', () => {
     expect(roles).toContain('"paste"');
   });
 
+  it('menu (#18, item 2): the desk’s commands and Aiuto, in Italian, in English under the English locale', async () => {
+    type Item = { label?: string; accelerator?: string; click?: () => void; submenu?: Item[] };
+    const menu = () => state.applicationMenu as unknown as Item[];
+    const find = (label: string): Item => {
+      const found = menu()
+        .flatMap((top) => [top, ...(top.submenu ?? [])])
+        .find((item) => item.label === label);
+      if (!found) throw new Error(`no menu item ${label}: ${JSON.stringify(menu().map((top) => top.label))}`);
+      return found;
+    };
+    expect(menu().map((top) => top.label)).toEqual(['File', 'Sportello', 'Modifica', 'Visualizza', 'Finestra', 'Aiuto']);
+    const window = FakeBrowserWindow.created[0]!;
+    // The desk's commands go to the page, which navigates as its own links do.
+    find('Archivio').click!();
+    expect(window.webContents.sent.at(-1)).toEqual(['event', { name: 'app.navigate', payload: { to: 'archive' } }]);
+    expect(find('Archivio').accelerator).toBe('CmdOrCtrl+2');
+    find('Informazioni').click!();
+    expect(window.webContents.sent.at(-1)).toEqual(['event', { name: 'app.navigate', payload: { to: 'about' } }]);
+    // Aiuto → the folder of the logs, opened in the system's file manager.
+    find('Apri la cartella dei log').click!();
+    expect(state.openedPaths.at(-1)).toMatch(/logs$/);
+    // Under the English locale, the same menu in English.
+    await state.handlers.get('op:app.setLocale')!(ourFrame, { locale: 'en' });
+    expect(menu().map((top) => top.label)).toEqual(['File', 'Desk', 'Edit', 'View', 'Window', 'Help']);
+    expect(find('Open the log folder')).toBeDefined();
+    await state.handlers.get('op:app.setLocale')!(ourFrame, { locale: 'it' });
+    expect(find('Apri la cartella dei log')).toBeDefined();
+  });
+
   it('pins Chromium to the app’s language, and keeps crash reports on this PC (#18)', () => {
     // Dates, the print dialog and the PDF viewer follow the app's language, not the OS's.
     expect(state.switches.get('lang')).toBe('it-IT');
