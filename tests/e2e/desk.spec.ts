@@ -356,3 +356,15 @@ test('one left edge on every screen: the header, the menu and each page start at
   edges.wizard = await left('main h1');
   expect(new Set(Object.values(edges)).size, JSON.stringify(edges)).toBe(1);
 });
+
+test('a problem that arrives while the Problems page is open shows at once, without leaving the page', async ({ page, desk }) => {
+  const annulled = (await requestsWhere(desk, (r) => r.status === 'annulled'))[0]!;
+  await desk.open(page);
+  await signIn(page);
+  await ready(desk.core).sync.pull();
+  await page.getByRole('link', { name: 'Problemi', exact: true }).click();
+  await expect(page.getByTestId('problems-none')).toBeVisible();
+  ready(desk.core).outcomes.record(submissionFor(annulled, 'confirmed', ready(desk.core).sync.state.clientId()));
+  await expect(page.getByTestId('problem')).toBeVisible();
+  await expect(page.getByTestId('problem-reason')).toContainText('annullata');
+});
