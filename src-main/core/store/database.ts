@@ -134,7 +134,7 @@ export interface OpenOptions {
 
 /**
  * The backup copy: one encrypted file (same key) beside the store, in `backups/`, taken
- * at close when the last is a day old, dropped after an erasure or a purge. It is what
+ * at close when the last is 20 hours old and again at once after an erasure. It is what
  * IT puts back in place of a damaged file; the screen that reports the damage names it.
  */
 export function backupPathFor(path: string): string {

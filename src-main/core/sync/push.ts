@@ -140,10 +140,9 @@ export class OutboxDrain {
       status.emit();
       const results = await this.submit(token, batch);
       answered ||= results.some((result) => result.ok);
-      // A service in trouble pauses the whole queue, with one backoff per call refused in
-      // a row: sending the other outcomes meanwhile would only add to its load.
-      // The longest Retry-After any answer asked for (outcomes sent one by one may differ),
-      // capped: a service asking for a day would otherwise silence the desk for a day.
+      // A service in trouble pauses the whole queue, with one backoff per call refused in a
+      // row (sending the other outcomes meanwhile would only add to its load), never sooner
+      // than the longest Retry-After its answers asked for, capped at an hour.
       const troubles = results.flatMap((result) => (result.ok ? [] : [inTrouble(result.failure)].filter((found) => found !== null)));
       let troubleDelay = 0;
       if (troubles.length > 0) {
