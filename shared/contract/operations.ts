@@ -124,6 +124,8 @@ export type AuditVerificationResult = z.infer<typeof auditVerificationSchema>;
 
 export const operations = {
   'app.info': { access: 'public', input: noInput, output: appInfoSchema },
+  /** "Copia diagnostica" for IT: version, system, settings, queue counts, the last log lines; no personal data. */
+  'app.diagnostics': { access: 'public', input: noInput, output: z.object({ text: z.string(), copied: z.boolean() }) },
   'app.setLocale': { access: 'public', input: z.strictObject({ locale: localeSchema }), output: appInfoSchema },
   /** Restarts into the downloaded update now; refused while an identification is in progress. */
   'app.installUpdate': { access: 'public', input: noInput, output: z.null() },

@@ -61,9 +61,11 @@ async function main() {
   // No central service configured: training mode with the embedded reference service.
   const training = configuredCentral || machine.status === 'invalid' ? null : await startTrainingCentral(baseDirectory);
   const dataDirectory = training ? trainingDataDirectory(baseDirectory) : baseDirectory;
-  const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
+  const logFile = join(dataDirectory, 'logs', 'browser-host.log');
+  const logger = createLogger({ file: logFile });
   const core = createCore({
     dataDirectory,
+    logFile,
     version,
     mode: training ? 'training' : 'production',
     logger,

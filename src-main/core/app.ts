@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ApplicantRequests } from './requests/applicant-requests';
-import { applicationHandlers } from './application/handlers';
+import { applicationHandlers, commonParts } from './application/handlers';
 import { createUnavailableCore } from './application/unavailable-core';
 import { Archive } from './archive/archive';
 import { archiveHandlers } from './archive/handlers';
@@ -14,7 +14,6 @@ import { RetentionRepository } from './data-protection/retention-repository';
 import { DocumentRenderer, loadFonts, loadWording } from './documents/documents';
 import { documentHandlers } from './documents/handlers';
 import { DocumentService } from './documents/service';
-import { createEventHub } from './events';
 import { operatorsHandlers } from './operators/handlers';
 import { identificationHandlers } from './identification/handlers';
 import { IdentificationDesk } from './identification/identification-desk';
@@ -31,7 +30,6 @@ import { OperatorsRepository, SignInFailuresRepository } from './session/operato
 import { SessionManager } from './session/session-manager';
 import { settingsHandlers } from './settings/handlers';
 import { InstallationSettings } from './settings/installation-settings';
-import { openPreferences } from './settings/preferences';
 import { SettingsRepository } from './settings/settings-repository';
 import { DatabaseError, tryMakeDataFolder, tryOpenLocalStore } from './store/database';
 import { CentralClient } from './sync/central-client';
@@ -48,15 +46,7 @@ export function createCore(options: CoreOptions): Core {
   const folderError = tryMakeDataFolder(options.dataDirectory);
   const { logger } = options;
   const machine = options.machineConfig ?? { status: 'absent', path: '' };
-  const common = {
-    version: options.version,
-    mode: options.mode,
-    dataDirectory: options.dataDirectory,
-    preferences: openPreferences(options.preferencesDirectory ?? options.dataDirectory, logger),
-    events: createEventHub(),
-    machineOffice: machine.status === 'valid' ? (machine.config.office ?? null) : null,
-    updates: options.updates,
-  };
+  const common = commonParts(options, machine, logger);
   if (machine.status === 'invalid') {
     // Not half a configuration: with an invalid machine-wide file nothing opens or syncs.
     logger.error('machine-config.invalid', { problems: machine.problems.length });
@@ -109,8 +99,9 @@ export function createCore(options: CoreOptions): Core {
   const protection = new DataProtection({ store, retention, audit, settings, operators, signInFailures, logger, now, onErased });
   const applicantRequests = new ApplicantRequests({ requests, lookup: (canonical) => sync.lookup(canonical), audit, now });
 
+  const live = () => ({ settings: { ...settings.view(null), centralUrl: options.centralUrl }, sync: sync.status() });
   const handlers: OperationHandlers = {
-    ...applicationHandlers({ ...common, storeError: null, configError: null, identificationInProgress: () => desk.hasDrafts() }),
+    ...applicationHandlers({ ...common, storeError: null, configError: null, identificationInProgress: () => desk.hasDrafts(), live }),
     ...sessionHandlers(session),
     ...requestsHandlers(applicantRequests, session),
     ...identificationHandlers(desk),

@@ -28,6 +28,10 @@ export interface CoreOptions {
   startSync?: boolean;
   /** Folder with fonts/ and documents/ (the app's resources). */
   resourcesDirectory: string;
+  /** The log file (its last lines go into "Copia diagnostica"). */
+  logFile?: string;
+  /** Electron: puts text on the system clipboard; absent in the browser host (the page copies). */
+  copyText?: (text: string) => void;
   /** Electron: opens a print preview; absent in the browser host (the renderer shows the PDF). */
   printDocument?: (document: RenderedDocument) => Promise<void>;
   /** The clock of documents, audit entries and "today". */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
+  clipboard,
   crashReporter,
   dialog,
   ipcMain,
@@ -96,7 +97,9 @@ if (!app.requestSingleInstanceLock()) {
     // No central service configured: training mode with the embedded reference service.
     const training = configuredCentral || machine.status === 'invalid' ? null : await startTrainingCentral(userData);
     const dataDirectory = training ? trainingDataDirectory(userData) : userData;
-    const logger = createLogger({ file: join(dataDirectory, 'logs', 'main.log') });
+    // Electron's own log folder (what IT looks for), one file per mode; rotated by size.
+    const logFile = join(app.getPath('logs'), training ? 'training.log' : 'main.log');
+    const logger = createLogger({ file: logFile });
     let updates: Updates | null = null;
     core = createCore({
       dataDirectory,
@@ -113,6 +116,8 @@ if (!app.requestSingleInstanceLock()) {
       // Fonts and document wording ship inside the app (asar); Electron's fs reads them there.
       resourcesDirectory: join(app.getAppPath(), 'resources'),
       preferencesDirectory: userData,
+      logFile,
+      copyText: (text) => clipboard.writeText(text),
       printDocument: async (document) => {
         openPrintPreview(BrowserWindow, document);
       },
@@ -136,7 +141,7 @@ if (!app.requestSingleInstanceLock()) {
     const menuCommands: MenuCommands = {
       go: (to) => mainWindow?.webContents.send(ipcEventChannel, { name: 'app.navigate', payload: { to } } satisfies AppEvent),
       lock: () => core?.lockSession(),
-      openLogFolder: () => void shell.openPath(join(dataDirectory, 'logs')),
+      openLogFolder: () => void shell.openPath(app.getPath('logs')),
     };
     const installMenu = (locale: Locale) =>
       Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, productName, locale, menuCommands)));

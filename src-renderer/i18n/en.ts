@@ -433,6 +433,10 @@ const en: MessageSchema = {
     birthPlacesSource:
       'Comuni and foreign states of fiscal codes — Fonte: ANPR – Ministero dell’Interno (archive of comuni, table of foreign states), licence CC-BY 4.0.',
     licences: 'Licences',
+    copyDiagnostics: 'Copy diagnostics',
+    copyDiagnosticsHint: 'For IT support: version, system, settings, sending state and the last log lines (no personal data).',
+    diagnosticsCopied: 'Diagnostics copied to the clipboard: paste them into the support request.',
+    diagnosticsByHand: 'The clipboard is not available: select and copy the text.',
     noticesSummary: 'Third-party notices and licences',
     noticesFailed: 'The third-party notices file cannot be read.',
   },

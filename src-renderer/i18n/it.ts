@@ -409,6 +409,11 @@ const it = {
     birthPlacesSource:
       'Comuni e stati esteri dei codici fiscali — Fonte: ANPR – Ministero dell’Interno (archivio storico dei comuni, tabella degli stati esteri), licenza CC-BY 4.0.',
     licences: 'Licenze',
+    copyDiagnostics: 'Copia diagnostica',
+    copyDiagnosticsHint:
+      'Per l’assistenza: versione, sistema, impostazioni, stato dell’invio e ultime righe del registro (nessun dato personale).',
+    diagnosticsCopied: 'Diagnostica copiata negli appunti: incollarla nella richiesta all’assistenza.',
+    diagnosticsByHand: 'Gli appunti non sono disponibili: selezionare e copiare il testo.',
     noticesSummary: 'Avvisi e licenze dei componenti di terze parti',
     noticesFailed: 'Impossibile leggere il file degli avvisi di terze parti.',
   },

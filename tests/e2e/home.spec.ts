@@ -31,6 +31,13 @@ test('app.info is shown on the about screen with the version', async ({ page, de
   await expect(notices).toContainText('Permission is hereby granted');
   await expect(notices).toContainText('SIL OPEN FONT LICENSE');
   await saveScreenshot(page, 'about-notices-it', { fullPage: false });
+  // "Copia diagnostica" (#18, item 3): on the clipboard, what IT needs.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy-diagnostics').click();
+  await expect(page.getByTestId('diagnostics-copied')).toBeVisible();
+  const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
+  expect(copied).toContain(`Sportello Identificazione ${version}`);
+  expect(copied).toContain('Ultime righe del registro');
 });
 
 test('switching to English and back changes the interface and survives a reload', async ({ page, desk }) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -65,15 +65,28 @@ describe('Electron host (mocked electron module)', () => {
     expect(find('Archivio').accelerator).toBe('CmdOrCtrl+2');
     find('Informazioni').click!();
     expect(window.webContents.sent.at(-1)).toEqual(['event', { name: 'app.navigate', payload: { to: 'about' } }]);
-    // Aiuto → the folder of the logs, opened in the system's file manager.
+    // Aiuto → the folder of the logs (Electron's own), opened in the system's file manager.
     find('Apri la cartella dei log').click!();
-    expect(state.openedPaths.at(-1)).toMatch(/logs$/);
+    expect(state.openedPaths.at(-1)).toBe(join(state.userData, 'logs'));
     // Under the English locale, the same menu in English.
     await state.handlers.get('op:app.setLocale')!(ourFrame, { locale: 'en' });
     expect(menu().map((top) => top.label)).toEqual(['File', 'Desk', 'Edit', 'View', 'Window', 'Help']);
     expect(find('Open the log folder')).toBeDefined();
     await state.handlers.get('op:app.setLocale')!(ourFrame, { locale: 'it' });
     expect(find('Apri la cartella dei log')).toBeDefined();
+  });
+
+  it('logs in Electron’s log folder; "Copia diagnostica" puts the text on the clipboard from the main process (#18, item 3)', async () => {
+    // The folder is Electron's (app.getPath('logs')), made private at start; the file comes with the first line.
+    expect(existsSync(join(state.userData, 'logs'))).toBe(true);
+    const answer = (await state.handlers.get('op:app.diagnostics')!(ourFrame, {})) as {
+      ok: boolean;
+      value: { text: string; copied: boolean };
+    };
+    expect(answer).toMatchObject({ ok: true, value: { copied: true } });
+    expect(state.clipboard).toBe(answer.value.text);
+    expect(state.clipboard).toContain('Ultime righe del registro');
+    expect(state.clipboard).toContain(join(state.userData, 'logs', 'training.log'));
   });
 
   it('pins Chromium to the app’s language, and keeps crash reports on this PC (#18)', () => {
