@@ -1,9 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EnablementRequest } from '../../shared/contract';
+import { diagnosticsText } from '../../src-main/core/application/diagnostics';
+import type { ApplicationParts } from '../../src-main/core/application/handlers';
+import { createEventHub } from '../../src-main/core/events';
 import { createLogger } from '../../src-main/core/log';
 import { startTestCentral } from '../fixtures/central';
 import { createTestCore, signedInDesk } from '../fixtures/core';
@@ -61,5 +64,50 @@ describe('diagnostics', () => {
     const answer = await broken.core.call('app.diagnostics', {});
     expect(answer.ok && answer.value.text).toContain('Archivio locale: non disponibile (wrong-key)');
     expect(answer.ok && answer.value.copied).toBe(false);
+  });
+
+  it('the last lines of a large log, the central address without credentials, the home folder as ~, and what cannot be read said', () => {
+    const logFile = join(mkdtempSync(join(tmpdir(), 'sportello-diag-')), 'main.log');
+    writeFileSync(logFile, Array.from({ length: 100_000 }, (_, n) => `{"event":"line ${n}"}`).join('\n') + '\n');
+    const sync = { online: true, pending: 0, problems: 0, lastSuccessAt: null, lastPullAt: null, lastPushAt: null, needsSignIn: false };
+    const parts = {
+      version: '1.2.3',
+      mode: 'production',
+      dataDirectory: join(homedir(), 'dati-sportello'),
+      preferences: { get: () => ({ locale: 'it' }) },
+      events: createEventHub(),
+      storeError: null,
+      configError: null,
+      machineOffice: null,
+      identificationInProgress: () => false,
+      logFile,
+      live: () => ({
+        settings: {
+          retentionDays: 90,
+          idleLockMinutes: 5,
+          offlineSignInDays: 7,
+          centralUrl: 'https://utente:segreto@servizio.example.it/api',
+        },
+        sync: { ...sync, lastError: null, cachedRequests: 0, awaitingOtherOperators: 0 },
+      }),
+    } as unknown as ApplicationParts;
+    const text = diagnosticsText(parts, new Date());
+    expect(text).toContain('{"event":"line 99999"}');
+    expect(text).toContain('{"event":"line 99960"}');
+    expect(text).not.toContain('{"event":"line 99959"}');
+    expect(text).toContain('Servizio centrale: https://servizio.example.it\n');
+    expect(text).not.toContain('segreto');
+    expect(text).toContain('Cartella dei dati: ~/dati-sportello');
+    const failing = diagnosticsText(
+      {
+        ...parts,
+        live: () => {
+          throw Object.assign(new Error('disk'), { code: 'SQLITE_FULL' });
+        },
+      },
+      new Date(),
+    );
+    expect(failing).toContain('Impostazioni e invio: non leggibile (SQLITE_FULL)');
+    expect(failing).toContain('{"event":"line 99999"}');
   });
 });
