@@ -270,6 +270,8 @@ describe('access policy', () => {
       .map(([name]) => name)
       .sort();
     expect(publicOperations).toEqual([
+      // IT's diagnostics: also when nobody can sign in (the store did not open); no personal data (diagnostics.test.ts).
+      'app.diagnostics',
       'app.info',
       'app.installUpdate',
       'app.setLocale',
