@@ -69,8 +69,8 @@ interface Refusal {
 }
 const closedRefusal = (): Refusal => ({ open: false, reasons: [], note: '', missing: null, error: null });
 
-/** A plain copy of the draft for the API (never the reactive proxy). */
-const snapshot = (draft: IdentificationDraft): IdentificationDraft => JSON.parse(JSON.stringify(draft)) as IdentificationDraft;
+/** A plain copy for the API or a schema (never the reactive proxy). */
+const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** A complete MRZ fills the document it was read from (number, expiry, kind). */
 function fillFromMrz(document: IdentityDocumentInput, read: MrzData) {
@@ -232,7 +232,7 @@ export const useWizardStore = defineStore('wizard', () => {
     // Only with a fiscal code that reads right: the delega prints the birth data it gives.
     if (draft.value?.presenter !== 'delegate' || !delegate?.document || !delegateCode.value) return null;
     const request = { kind: 'modulo-delega', requestId: draft.value.requestId, delegate: { ...delegate, document: delegate.document } };
-    const parsed = documentRequestSchema.safeParse(JSON.parse(JSON.stringify(request)));
+    const parsed = documentRequestSchema.safeParse(snapshot(request));
     return parsed.success ? parsed.data : null;
   });
 

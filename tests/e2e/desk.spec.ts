@@ -1,7 +1,7 @@
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
-import { expect, saveScreenshot, signIn, startWizard, test, type DeskFixture } from './fixtures';
+import { expect, openSettingsAsHeadTeacher, saveScreenshot, signIn, startWizard, test, type DeskFixture } from './fixtures';
 
 async function requestsWhere(desk: DeskFixture, predicate: (r: EnablementRequest) => boolean): Promise<EnablementRequest[]> {
   return (await desk.central.store.officeRequests('ZZIS00100A')).filter(predicate);
@@ -217,9 +217,7 @@ test('the archive lists the day, reprints a receipt, and gives the office admini
 });
 
 test('settings: the office administrator saves them, an operator only reads them', async ({ page, desk }) => {
-  await desk.open(page);
-  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
-  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await openSettingsAsHeadTeacher(page, desk);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Impostazioni');
   await page.getByLabel('Conservazione dei dati (giorni)').fill('120');
   await page.getByTestId('settings-save').click();
@@ -234,9 +232,7 @@ test('settings: the office administrator saves them, an operator only reads them
 });
 
 test('settings out of bounds are named beside their fields with the bounds, and the first is focused (#21)', async ({ page, desk }) => {
-  await desk.open(page);
-  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
-  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await openSettingsAsHeadTeacher(page, desk);
   await page.getByLabel('Conservazione dei dati (giorni)').fill('');
   await page.getByLabel(/Blocco per inattività/).fill('999');
   await page.getByTestId('settings-save').click();
@@ -256,9 +252,7 @@ test('settings out of bounds are named beside their fields with the bounds, and 
 
 test('moving back with Shift+Tab, the focused field is never under the sticky training banner (#21)', async ({ page, desk }) => {
   await page.setViewportSize({ width: 1000, height: 500 });
-  await desk.open(page);
-  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
-  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await openSettingsAsHeadTeacher(page, desk);
   // From the bottom of the page back up, field by field.
   await page.locator('#erasure-code').focus();
   const banner = (await page.getByTestId('training-banner').boundingBox())!;
@@ -313,9 +307,7 @@ test('a central address that is not a web address is named beside its field, in 
   page,
   desk,
 }) => {
-  await desk.open(page);
-  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
-  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await openSettingsAsHeadTeacher(page, desk);
   const field = page.locator('#central-url');
   await field.fill('servizio-centrale.example');
   await page.getByTestId('settings-save').click();

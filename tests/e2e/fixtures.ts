@@ -70,6 +70,13 @@ export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string |
 });
 
 /** Signs in with the training operator, with the keyboard only, and waits for the desk. */
+/** The desk opened, the head teacher signed in, on the settings page. */
+export async function openSettingsAsHeadTeacher(page: Page, desk: DeskFixture): Promise<void> {
+  await desk.open(page);
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+}
+
 export async function signIn(page: Page, options: { username?: string; password?: string } = {}): Promise<void> {
   await page.getByLabel('Codice meccanografico').fill('');
   await page.getByLabel('Codice meccanografico').focus();

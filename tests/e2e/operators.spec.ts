@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { ready } from '../fixtures/core';
-import { expectAccessible, saveScreenshot, signIn, test } from './fixtures';
+import { expectAccessible, openSettingsAsHeadTeacher, saveScreenshot, signIn, test } from './fixtures';
 
 /** #15 at the desk: the head teacher manages operators, a new operator changes the temporary password, offline lookups say what the copy holds. */
 
@@ -8,9 +8,7 @@ test('the head teacher creates an operator, who changes the temporary password a
   page,
   desk,
 }) => {
-  await desk.open(page);
-  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
-  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await openSettingsAsHeadTeacher(page, desk);
   await page.getByTestId('operators-link').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Operatori dell’ufficio');
   await expect(page.getByTestId('operator-row')).toHaveCount(2);
