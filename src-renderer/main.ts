@@ -5,6 +5,7 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { i18n } from './i18n';
+import { sayPlugin } from './i18n/say';
 import { router } from './router';
 
-createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');
+createApp(App).use(createPinia()).use(router).use(i18n).use(sayPlugin).mount('#app');

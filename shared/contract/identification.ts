@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { refusalReasonCodes } from '../domain/refusal-reasons';
 import { delegateSchema, identityDocumentKindSchema } from './central-api';
+import { messageSchema } from './result';
 
 /** The identification wizard's data as the renderer collects it; the core re-checks everything. */
 
@@ -42,8 +44,10 @@ export const identificationResultSchema = z.object({
   outcome: z.enum(['confirmed', 'refused']),
   /** `sent`: acknowledged by the central service; `queued`: waiting for the connection; `conflict`/`dead`: see Problems. */
   delivery: z.enum(['sent', 'queued', 'conflict', 'dead']),
-  /** Conflict or failure reason in plain Italian, when not sent. */
+  /** Conflict or failure reason in plain Italian, when not sent… */
   reason: z.string().nullable(),
+  /** …and as a message the renderer words in the person's language. */
+  reasonText: messageSchema.nullable(),
 });
 export type IdentificationResult = z.infer<typeof identificationResultSchema>;
 
@@ -82,7 +86,10 @@ export const archiveEntrySchema = z.object({
   status: outcomeStatusSchema,
   /** Why the central service did not accept it (Italian), when `not-accepted`. */
   notAcceptedReason: z.string().nullable(),
+  notAcceptedReasonText: messageSchema.nullable(),
+  /** The receipt's words for the reasons of a refusal (Italian), and their codes in the catalogue. */
   refusalReasons: z.array(z.string()),
+  refusalReasonCodes: z.array(z.enum(refusalReasonCodes)),
   refusalNote: z.string(),
 });
 export type ArchiveEntry = z.infer<typeof archiveEntrySchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { managedSettingsSchema } from './machine-config';
 import { settingsLimits } from './settings-limits';
 import { refusalReasonCodes } from '../domain/refusal-reasons';
+import { messageSchema } from './result';
 import {
   createOperatorRequestSchema,
   createOperatorResponseSchema,
@@ -35,7 +36,7 @@ export const appInfoSchema = z.object({
   dataDirectory: z.string(),
   locale: localeSchema,
   /** The local store could not be opened: what the person must know (Italian). */
-  storeError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  storeError: z.object({ code: z.string(), message: z.string(), text: messageSchema.optional() }).nullable(),
   /** The machine-wide configuration file is invalid: the app does not start (Italian problems, field by field). */
   configError: z.object({ path: z.string(), problems: z.array(z.string()) }).nullable(),
   /** The office this PC is configured for by IT (sign-in is limited to it). */

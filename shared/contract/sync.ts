@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enablementRequestSchema, officeSchema, operatorSchema } from './central-api';
+import { messageSchema } from './result';
 
 /** What the renderer sees of the sync engine and the signed-in session. */
 
@@ -37,6 +38,8 @@ export const syncProblemSchema = z.object({
   code: z.string(),
   /** Plain Italian: what happened and what to do. */
   reason: z.string(),
+  /** The same, as a message the renderer words in the person's language. */
+  reasonText: messageSchema,
   lastError: z.string().nullable(),
   attempts: z.number().int(),
   createdAt: z.string(),

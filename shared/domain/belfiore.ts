@@ -1,5 +1,5 @@
 import { belfioreDatasetInfo, belfiorePlacesText } from './belfiore-places.generated';
-import { formatItalianDate, type IsoDate } from './dates';
+import type { IsoDate } from './dates';
 
 /**
  * Belfiore codes (codici catastali) of Italian comuni and, with a leading Z, of foreign
@@ -70,15 +70,4 @@ export function birthPlacesValidOn(date: IsoDate, kind?: BirthPlace['kind']): Bi
 export function describeBirthPlace(place: BirthPlace, on?: IsoDate): string {
   const period = (on && birthPlacePeriodOn(place, on)) || place;
   return place.kind === 'comune' ? `${period.name} (${period.area})` : period.name;
-}
-
-/** The periods in words, for a refusal: "dal 26/07/1936 al 31/12/2016". */
-export function describeBirthPlacePeriods(place: BirthPlace): string {
-  return place.periods
-    .map((period) =>
-      period.validTo === null
-        ? `dal ${formatItalianDate(period.validFrom)}`
-        : `dal ${formatItalianDate(period.validFrom)} al ${formatItalianDate(period.validTo)}`,
-    )
-    .join(', ');
 }

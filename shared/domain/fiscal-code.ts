@@ -1,7 +1,8 @@
-import { describeBirthPlacePeriods, findBirthPlace, isBirthPlaceValidOn, type BirthPlace } from './belfiore';
-import { formatIsoDate, formatItalianDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
+import type { Message } from '../i18n/messages';
+import { findBirthPlace, isBirthPlaceValidOn, type BirthPlace } from './belfiore';
+import { formatIsoDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
 import { normalizeFiscalCode } from './fiscal-code-text';
-import type { DomainResult } from './result';
+import { refuse, type DomainResult } from './result';
 
 /**
  * Codice fiscale of natural persons (DM 23/12/1976): 16 characters
@@ -87,19 +88,7 @@ export function fiscalCodeCheckCharacter(first15: string): string {
 
 export { normalizeFiscalCode };
 
-const errorMessages: Record<FiscalCodeErrorCode, string> = {
-  empty: 'Inserire il codice fiscale.',
-  length: 'Il codice fiscale deve avere 16 caratteri.',
-  format: 'Il codice fiscale contiene caratteri non ammessi nella loro posizione.',
-  'check-character': 'Il carattere di controllo del codice fiscale non è corretto: verificare di averlo scritto bene.',
-  'birth-date': 'Il codice fiscale indica una data di nascita inesistente.',
-  'birth-place': 'Il codice fiscale indica un luogo di nascita (codice catastale) inesistente o non valido alla data di nascita.',
-};
-
-const fail = (code: FiscalCodeErrorCode, detail?: string): DomainResult<never, FiscalCodeErrorCode> => ({
-  ok: false,
-  error: { code, message: detail ? `${errorMessages[code]} ${detail}` : errorMessages[code] },
-});
+const fail = (code: FiscalCodeErrorCode, text: Message): DomainResult<never, FiscalCodeErrorCode> => refuse(code, text);
 
 const isLetter = (c: string) => c >= 'A' && c <= 'Z';
 const isDigit = (c: string) => c >= '0' && c <= '9';
@@ -157,16 +146,9 @@ function resolveYear(yy: number, month: number, day: number, on: IsoDate): numbe
 }
 
 /** "Codice A012 (Abetone) valido fino al 31/12/2016: non esisteva il 01/01/2017." */
-function birthPlaceRefusal(place: BirthPlace, birthDate: IsoDate): string {
-  const first = place.periods[0]!;
-  const last = place.periods[place.periods.length - 1]!;
-  const when =
-    last.validTo !== null && birthDate > last.validTo && place.periods.length === 1
-      ? `valido fino al ${formatItalianDate(last.validTo)}`
-      : birthDate < first.validFrom && place.periods.length === 1
-        ? `valido dal ${formatItalianDate(first.validFrom)}`
-        : `valido ${describeBirthPlacePeriods(place)}`;
-  return `Codice ${place.code} (${place.name}) ${when}: non esisteva il ${formatItalianDate(birthDate)}.`;
+function birthPlaceRefusal(place: BirthPlace, birthDate: IsoDate): Message {
+  const periods = place.periods.map((period) => ({ from: period.validFrom, to: period.validTo }));
+  return { key: 'fiscal-code.birth-place-not-then', params: { place: place.code, name: place.name, birthDate, periods } };
 }
 
 /**
@@ -176,23 +158,24 @@ function birthPlaceRefusal(place: BirthPlace, birthDate: IsoDate): string {
 export function parseFiscalCode(text: string, options: { on?: IsoDate } = {}): DomainResult<ParsedFiscalCode, FiscalCodeErrorCode> {
   const on = options.on ?? todayIn();
   const code = normalizeFiscalCode(typeof text === 'string' ? text : '');
-  if (code === '') return fail('empty');
-  if (code.length !== 16) return fail('length', `Ne ha ${code.length}.`);
+  if (code === '') return fail('empty', { key: 'fiscal-code.empty' });
+  if (code.length !== 16) return fail('length', { key: 'fiscal-code.length', params: { length: code.length } });
   const badPosition = firstFormatError(code);
-  if (badPosition >= 0) return fail('format', `Controllare il carattere in posizione ${badPosition + 1}.`);
-  if (fiscalCodeCheckCharacter(code) !== code[15]) return fail('check-character');
+  if (badPosition >= 0) return fail('format', { key: 'fiscal-code.format', params: { position: badPosition + 1 } });
+  if (fiscalCodeCheckCharacter(code) !== code[15]) return fail('check-character', { key: 'fiscal-code.check-character' });
 
   const fields = decodeFields(code);
   const dayField = Number(fields.restored.slice(9, 11));
   // Men 01–31, women 41–71; nothing else exists.
-  if (dayField === 0 || (dayField > 31 && dayField < 41) || dayField > 71) return fail('birth-date');
+  const wrongDate: Message = { key: 'fiscal-code.birth-date' };
+  if (dayField === 0 || (dayField > 31 && dayField < 41) || dayField > 71) return fail('birth-date', wrongDate);
   const year = resolveYear(fields.yy, fields.month, fields.day, on);
-  if (!isValidDate(year, fields.month, fields.day)) return fail('birth-date');
+  if (!isValidDate(year, fields.month, fields.day)) return fail('birth-date', wrongDate);
   const birthDate = formatIsoDate(year, fields.month, fields.day);
 
   const birthPlaceCode = fields.restored.slice(11, 15);
   const place = findBirthPlace(birthPlaceCode);
-  if (!place) return fail('birth-place', `Codice ${birthPlaceCode} sconosciuto.`);
+  if (!place) return fail('birth-place', { key: 'fiscal-code.birth-place-unknown', params: { place: birthPlaceCode } });
   if (!isBirthPlaceValidOn(place, birthDate)) return fail('birth-place', birthPlaceRefusal(place, birthDate));
 
   const canonicalBody = fields.restored.slice(0, 15);
@@ -329,12 +312,3 @@ export function fiscalCodeMismatches(code: string, person: FiscalCodePerson): Fi
   if (fields.restored.slice(11, 15) !== person.birthPlaceCode.toUpperCase()) mismatches.push('birthPlaceCode');
   return mismatches;
 }
-
-export const fiscalCodeFieldLabels: Record<FiscalCodeField, string> = {
-  fiscalCode: 'codice fiscale',
-  surname: 'cognome',
-  name: 'nome',
-  sex: 'sesso',
-  birthDate: 'data di nascita',
-  birthPlaceCode: 'luogo di nascita',
-};

@@ -1,6 +1,6 @@
 import { parseFiscalCode, type FiscalCodeErrorCode, type ParsedFiscalCode } from './fiscal-code';
 import type { IsoDate } from './dates';
-import type { DomainResult } from './result';
+import { refuse, type DomainResult } from './result';
 
 /**
  * Tessera sanitaria (TS-CNS): card number of 20 digits starting with 80380 (the
@@ -29,18 +29,11 @@ export function luhnCheckDigit(body: string): string {
 
 export function validateHealthCardNumber(text: string): DomainResult<string, HealthCardNumberErrorCode> {
   const number = (typeof text === 'string' ? text : '').replace(/\s+/g, '');
-  if (number === '') return { ok: false, error: { code: 'empty', message: 'Inserire il numero della tessera sanitaria.' } };
-  if (!/^\d+$/.test(number))
-    return { ok: false, error: { code: 'format', message: 'Il numero della tessera sanitaria contiene solo cifre.' } };
-  if (number.length !== 20)
-    return { ok: false, error: { code: 'length', message: `Il numero della tessera sanitaria ha 20 cifre (ne ha ${number.length}).` } };
-  if (!number.startsWith('80380'))
-    return { ok: false, error: { code: 'prefix', message: 'Il numero della tessera sanitaria inizia con 80380.' } };
-  if (!luhnValid(number))
-    return {
-      ok: false,
-      error: { code: 'check-digit', message: 'La cifra di controllo del numero della tessera sanitaria non è corretta.' },
-    };
+  if (number === '') return refuse('empty', { key: 'health-card.empty' });
+  if (!/^\d+$/.test(number)) return refuse('format', { key: 'health-card.format' });
+  if (number.length !== 20) return refuse('length', { key: 'health-card.length', params: { length: number.length } });
+  if (!number.startsWith('80380')) return refuse('prefix', { key: 'health-card.prefix' });
+  if (!luhnValid(number)) return refuse('check-digit', { key: 'health-card.check-digit' });
   return { ok: true, value: number };
 }
 

@@ -1,15 +1,15 @@
 import type { IsoDate } from './dates';
-import { fiscalCodeFieldLabels, fiscalCodeMismatches, parseFiscalCode, type Sex } from './fiscal-code';
+import type { Message } from '../i18n/messages';
+import { fiscalCodeMismatches, parseFiscalCode, type Sex } from './fiscal-code';
 import { readFiscalCodeBarcode, validateHealthCardNumber } from './health-card';
 import {
   documentStatus,
-  identityDocumentLabels,
   normalizeDocumentNumber,
   validateDocumentNumber,
   type DocumentStatusOptions,
   type IdentityDocumentKind,
 } from './identity-document';
-import type { Finding } from './result';
+import { domainError, type Finding } from './result';
 
 /**
  * The heart of the desk: given everything the staff member has seen and ticked, which
@@ -137,16 +137,17 @@ export interface IdentificationAssessment {
 
 const requestStatusFindings: Record<
   Exclude<EnablementRequestStatus, 'awaiting-identification'>,
-  { code: IdentificationFindingCode; message: string }
+  { code: IdentificationFindingCode; text: Message }
 > = {
-  'awaiting-code-confirmation': {
-    code: 'request-code-not-confirmed',
-    message: 'Il richiedente deve prima confermare online il codice personale temporaneo ricevuto per email.',
-  },
-  enabled: { code: 'request-already-enabled', message: 'Il richiedente risulta già abilitato.' },
-  annulled: { code: 'request-annulled', message: 'La richiesta di abilitazione è stata annullata.' },
-  expired: { code: 'request-expired', message: 'La richiesta di abilitazione è scaduta: il richiedente deve presentarne una nuova.' },
+  'awaiting-code-confirmation': { code: 'request-code-not-confirmed', text: { key: 'check.request-code-not-confirmed' } },
+  enabled: { code: 'request-already-enabled', text: { key: 'check.request-already-enabled' } },
+  annulled: { code: 'request-annulled', text: { key: 'check.request-annulled' } },
+  expired: { code: 'request-expired', text: { key: 'check.request-expired' } },
 };
+
+function finding(code: IdentificationFindingCode, text: Message, step: WizardStep, field?: string): IdentificationFinding {
+  return field ? { ...domainError(code, text), step, field } : { ...domainError(code, text), step };
+}
 
 const normalizeText = (text: string) => text.trim().replace(/\s+/g, ' ').toLocaleLowerCase('it');
 
@@ -160,34 +161,19 @@ function checkDocument(
   blocking: IdentificationFinding[],
   warnings: IdentificationFinding[],
 ): boolean {
-  const who = prefix ? ' del delegato' : '';
+  const problem = (reason: Message): Message => ({ key: 'check.document-problem', params: { delegate: prefix !== '', reason } });
   const number = validateDocumentNumber(document.kind, document.number);
   if (!number.ok) {
-    blocking.push({
-      code: `${prefix}document-number-invalid` as IdentificationFindingCode,
-      message: `Documento${who}: ${number.error.message}`,
-      step,
-      field: 'number',
-    });
+    blocking.push(finding(`${prefix}document-number-invalid`, problem(number.error.text), step, 'number'));
   }
   const status = documentStatus(document, { holderBirthDate }, on, options);
-  if (status.status !== 'valid') {
-    const code = `${prefix}document-${status.status}` as IdentificationFindingCode;
-    const reason = status.reasons[0]?.message ?? '';
-    blocking.push({
-      code,
-      message: `Documento${who}: ${reason}`,
-      step,
-      field: status.reasons[0]?.code === 'issue-date-in-future' ? 'issueDate' : 'expiryDate',
-    });
+  const reason = status.reasons[0];
+  if (status.status !== 'valid' && reason) {
+    const field = reason.code === 'issue-date-in-future' ? 'issueDate' : 'expiryDate';
+    blocking.push(finding(`${prefix}document-${status.status}`, problem(reason.text), step, field));
   }
   for (const warning of status.warnings) {
-    warnings.push({
-      code: `${prefix}document-expiry-not-on-birthday` as IdentificationFindingCode,
-      message: `Documento${who}: ${warning.message}`,
-      step,
-      field: 'expiryDate',
-    });
+    warnings.push(finding(`${prefix}document-expiry-not-on-birthday`, problem(warning.text), step, 'expiryDate'));
   }
   return number.ok;
 }
@@ -200,127 +186,79 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
 
   // 1. The request exists and is ready.
   if (request.status !== 'awaiting-identification') {
-    const finding = requestStatusFindings[request.status];
-    blocking.push({ ...finding, step: 'request' });
+    const status = requestStatusFindings[request.status];
+    blocking.push(finding(status.code, status.text, 'request'));
   }
   if (!request.identificationRequired) {
-    blocking.push({
-      code: 'identification-not-required',
-      message: "Per questa richiesta l'identificazione in presenza non è necessaria (ad esempio accesso con SPID).",
-      step: 'request',
-    });
+    blocking.push(finding('identification-not-required', { key: 'check.identification-not-required' }, 'request'));
   }
   // 4. Consistency of the request's own fiscal code with its personal data.
   const applicantCode = parseFiscalCode(applicant.fiscalCode, { on });
   if (!applicantCode.ok) {
-    blocking.push({
-      code: 'request-fiscal-code-invalid',
-      message: `Codice fiscale della richiesta: ${applicantCode.error.message}`,
-      step: 'request',
-    });
+    const text: Message = { key: 'check.request-fiscal-code-invalid', params: { reason: applicantCode.error.text } };
+    blocking.push(finding('request-fiscal-code-invalid', text, 'request'));
   } else {
     const mismatches = fiscalCodeMismatches(applicant.fiscalCode, applicant);
     if (mismatches.length > 0) {
-      blocking.push({
-        code: 'fiscal-code-data-mismatch',
-        message: `Il codice fiscale non corrisponde ai dati anagrafici della richiesta (${mismatches.map((field) => fiscalCodeFieldLabels[field]).join(', ')}).`,
-        step: 'request',
-      });
+      blocking.push(
+        finding('fiscal-code-data-mismatch', { key: 'check.fiscal-code-data-mismatch', params: { fields: mismatches } }, 'request'),
+      );
     }
   }
 
   // 2. The identity document: valid, and the one declared in the request.
   if (!input.document) {
-    blocking.push({ code: 'document-missing', message: 'Inserire i dati del documento di riconoscimento presentato.', step: 'document' });
+    blocking.push(finding('document-missing', { key: 'check.document-missing' }, 'document'));
   } else {
     const presented = input.document;
     const declared = request.declaredDocument;
     const numberOk = checkDocument(presented, applicant.birthDate, on, input.documentOptions, '', 'document', blocking, warnings);
     if (presented.kind !== declared.kind) {
-      blocking.push({
-        code: 'document-kind-mismatch',
-        message: `Il documento presentato (${identityDocumentLabels[presented.kind]}) non è quello dichiarato nella richiesta (${identityDocumentLabels[declared.kind]}).`,
-        step: 'document',
-        field: 'kind',
-      });
+      const text: Message = { key: 'check.document-kind-mismatch', params: { presented: presented.kind, declared: declared.kind } };
+      blocking.push(finding('document-kind-mismatch', text, 'document', 'kind'));
     }
     if (numberOk && normalizeDocumentNumber(presented.number) !== normalizeDocumentNumber(declared.number)) {
-      blocking.push({
-        code: 'document-number-mismatch',
-        message: `Il numero del documento presentato (${normalizeDocumentNumber(presented.number)}) è diverso da quello dichiarato (${normalizeDocumentNumber(declared.number)}).`,
-        step: 'document',
-        field: 'number',
-      });
+      const numbers = { presented: normalizeDocumentNumber(presented.number), declared: normalizeDocumentNumber(declared.number) };
+      blocking.push(finding('document-number-mismatch', { key: 'check.document-number-mismatch', params: numbers }, 'document', 'number'));
     }
     if (normalizeText(presented.issuer) !== normalizeText(declared.issuer)) {
-      warnings.push({
-        code: 'document-issuer-differs',
-        message: "L'ente di rilascio è diverso da quello dichiarato nella richiesta.",
-        step: 'document',
-        field: 'issuer',
-      });
+      warnings.push(finding('document-issuer-differs', { key: 'check.document-issuer-differs' }, 'document', 'issuer'));
     }
     if (presented.issueDate !== declared.issueDate) {
-      warnings.push({
-        code: 'document-issue-date-differs',
-        message: 'La data di rilascio è diversa da quella dichiarata nella richiesta.',
-        step: 'document',
-        field: 'issueDate',
-      });
+      warnings.push(finding('document-issue-date-differs', { key: 'check.document-issue-date-differs' }, 'document', 'issueDate'));
     }
     if (declared.expiryDate && presented.expiryDate && presented.expiryDate !== declared.expiryDate) {
-      warnings.push({
-        code: 'document-expiry-date-differs',
-        message: 'La data di scadenza è diversa da quella dichiarata nella richiesta.',
-        step: 'document',
-        field: 'expiryDate',
-      });
+      warnings.push(finding('document-expiry-date-differs', { key: 'check.document-expiry-date-differs' }, 'document', 'expiryDate'));
     }
   }
 
   // 3. The fiscal-code card carries the request's code.
   const card = input.fiscalCodeCard;
   if (!card || card.fiscalCode.trim() === '') {
-    blocking.push({
-      code: 'fiscal-code-card-missing',
-      message: 'Leggere o inserire il codice fiscale dalla tessera sanitaria o dal tesserino.',
-      step: 'fiscal-code-card',
-      field: 'fiscalCode',
-    });
+    blocking.push(finding('fiscal-code-card-missing', { key: 'check.fiscal-code-card-missing' }, 'fiscal-code-card', 'fiscalCode'));
   } else {
     const read = readFiscalCodeBarcode(card.fiscalCode, { on });
     if (!read.ok) {
-      blocking.push({
-        code: 'fiscal-code-card-invalid',
-        message: `Codice fiscale della tessera: ${read.error.message}`,
-        step: 'fiscal-code-card',
-        field: 'fiscalCode',
-      });
+      const text: Message = { key: 'check.fiscal-code-card-invalid', params: { reason: read.error.text } };
+      blocking.push(finding('fiscal-code-card-invalid', text, 'fiscal-code-card', 'fiscalCode'));
     } else if (applicantCode.ok && read.value.code !== applicantCode.value.code) {
       // DM 23/12/1976: an omocode variant is the code the Agenzia delle Entrate gives to
       // *another* person whose data yield the same code. The card must carry exactly the request's.
       const variant = read.value.canonical === applicantCode.value.canonical;
-      blocking.push({
-        code: variant ? 'fiscal-code-card-omocode-variant' : 'fiscal-code-card-mismatch',
-        message: variant
-          ? `La tessera riporta il codice ${read.value.code}, una variante per omocodia di quello della richiesta (${applicantCode.value.code}): appartiene a un’altra persona, non al richiedente.`
-          : `Il codice fiscale della tessera (${read.value.code}) è diverso da quello della richiesta (${applicantCode.value.code}).`,
-        step: 'fiscal-code-card',
-        field: 'fiscalCode',
-      });
+      const codes = { card: read.value.code, request: applicantCode.value.code };
+      const text: Message = variant
+        ? { key: 'check.fiscal-code-card-omocode-variant', params: codes }
+        : { key: 'check.fiscal-code-card-mismatch', params: codes };
+      blocking.push(
+        finding(variant ? 'fiscal-code-card-omocode-variant' : 'fiscal-code-card-mismatch', text, 'fiscal-code-card', 'fiscalCode'),
+      );
     }
     if (card.kind === 'health-card' && card.cardNumber) {
       const number = validateHealthCardNumber(card.cardNumber);
-      if (!number.ok)
-        blocking.push({ code: 'health-card-number-invalid', message: number.error.message, step: 'fiscal-code-card', field: 'cardNumber' });
+      if (!number.ok) blocking.push(finding('health-card-number-invalid', number.error.text, 'fiscal-code-card', 'cardNumber'));
     }
     if (card.expiryDate && card.expiryDate < on) {
-      warnings.push({
-        code: 'fiscal-code-card-expired',
-        message: 'La tessera è scaduta: il codice fiscale resta leggibile, ma annotarlo.',
-        step: 'fiscal-code-card',
-        field: 'expiryDate',
-      });
+      warnings.push(finding('fiscal-code-card-expired', { key: 'check.fiscal-code-card-expired' }, 'fiscal-code-card', 'expiryDate'));
     }
   }
 
@@ -328,84 +266,45 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
   if (input.presenter === 'delegate') {
     const delegate = input.delegate;
     if (!delegate) {
-      blocking.push({ code: 'delegate-missing', message: 'Inserire i dati del delegato.', step: 'delegate' });
+      blocking.push(finding('delegate-missing', { key: 'check.delegate-missing' }, 'delegate'));
     } else {
       const delegateCode = parseFiscalCode(delegate.fiscalCode, { on });
       if (!delegateCode.ok) {
-        blocking.push({
-          code: 'delegate-fiscal-code-invalid',
-          message: `Codice fiscale del delegato: ${delegateCode.error.message}`,
-          step: 'delegate',
-          field: 'fiscalCode',
-        });
+        const text: Message = { key: 'check.delegate-fiscal-code-invalid', params: { reason: delegateCode.error.text } };
+        blocking.push(finding('delegate-fiscal-code-invalid', text, 'delegate', 'fiscalCode'));
       } else {
         const mismatches = fiscalCodeMismatches(delegate.fiscalCode, delegate);
         if (mismatches.length > 0) {
-          blocking.push({
-            code: 'delegate-fiscal-code-data-mismatch',
-            message: `Il codice fiscale del delegato non corrisponde ai suoi dati (${mismatches.map((field) => fiscalCodeFieldLabels[field]).join(', ')}).`,
-            step: 'delegate',
-            field: 'fiscalCode',
-          });
+          const text: Message = { key: 'check.delegate-fiscal-code-data-mismatch', params: { fields: mismatches } };
+          blocking.push(finding('delegate-fiscal-code-data-mismatch', text, 'delegate', 'fiscalCode'));
         }
         // Only the very same code is the applicant: an omocode variant is another person.
         if (applicantCode.ok && delegateCode.value.code === applicantCode.value.code) {
-          blocking.push({
-            code: 'delegate-is-applicant',
-            message: 'Il delegato non può essere il richiedente stesso.',
-            step: 'delegate',
-            field: 'fiscalCode',
-          });
+          blocking.push(finding('delegate-is-applicant', { key: 'check.delegate-is-applicant' }, 'delegate', 'fiscalCode'));
         }
       }
       if (!delegate.document) {
-        blocking.push({
-          code: 'delegate-document-missing',
-          message: 'Inserire i dati del documento di riconoscimento del delegato.',
-          step: 'delegate',
-          field: 'kind',
-        });
+        blocking.push(finding('delegate-document-missing', { key: 'check.delegate-document-missing' }, 'delegate', 'kind'));
       } else {
         checkDocument(delegate.document, delegate.birthDate, on, input.documentOptions, 'delegate-', 'delegate', blocking, warnings);
       }
     }
     if (!input.ticks.delegationFormSigned) {
-      blocking.push({
-        code: 'delegation-form-missing',
-        message: 'Serve il modulo di delega firmato dal richiedente.',
-        step: 'delegate',
-        field: 'delegationFormSigned',
-      });
+      blocking.push(finding('delegation-form-missing', { key: 'check.delegation-form-missing' }, 'delegate', 'delegationFormSigned'));
     }
     if (!input.ticks.delegatePhotocopiesCollected) {
-      blocking.push({
-        code: 'delegate-photocopies-missing',
-        message: 'Raccogliere le fotocopie (fronte e retro) del documento e del codice fiscale del delegato.',
-        step: 'delegate',
-        field: 'delegatePhotocopiesCollected',
-      });
+      const text: Message = { key: 'check.delegate-photocopies-missing' };
+      blocking.push(finding('delegate-photocopies-missing', text, 'delegate', 'delegatePhotocopiesCollected'));
     }
   }
 
   // 5. Papers.
   if (!input.ticks.moduleSigned) {
-    blocking.push({
-      code: 'module-not-signed',
-      message:
-        input.presenter === 'applicant'
-          ? 'Il modulo di adesione va firmato dal richiedente in presenza dell’operatore.'
-          : 'Il delegato deve consegnare il modulo di adesione compilato e firmato dal richiedente.',
-      step: 'papers',
-      field: 'moduleSigned',
-    });
+    const text: Message = { key: input.presenter === 'applicant' ? 'check.module-not-signed' : 'check.module-not-signed-delegate' };
+    blocking.push(finding('module-not-signed', text, 'papers', 'moduleSigned'));
   }
   if (!input.ticks.photocopiesCollected) {
-    blocking.push({
-      code: 'photocopies-missing',
-      message: 'Raccogliere le fotocopie (fronte e retro) del documento di riconoscimento e del codice fiscale del richiedente.',
-      step: 'papers',
-      field: 'photocopiesCollected',
-    });
+    blocking.push(finding('photocopies-missing', { key: 'check.photocopies-missing' }, 'papers', 'photocopiesCollected'));
   }
 
   return { blocking, warnings, canConfirm: blocking.length === 0 };

@@ -1,5 +1,6 @@
-import { formatItalianDate, parseIsoDate, type IsoDate } from './dates';
-import type { DomainError, DomainResult } from './result';
+import { italianLabels } from '../i18n/messages';
+import { parseIsoDate, type IsoDate } from './dates';
+import { domainError, refuse, type DomainError, type DomainResult } from './result';
 
 /**
  * Identity documents accepted at the desk: DPR 445/2000 art. 35 c. 2 ("equipollenti").
@@ -19,18 +20,8 @@ export const identityDocumentKinds = [
 ] as const;
 export type IdentityDocumentKind = (typeof identityDocumentKinds)[number];
 
-export const identityDocumentLabels: Record<IdentityDocumentKind, string> = {
-  cie: "Carta d'identità elettronica (CIE 3.0)",
-  'cie-2': "Carta d'identità elettronica (CIE 2.0)",
-  'paper-id-card': "Carta d'identità cartacea",
-  passport: 'Passaporto',
-  'driving-licence': 'Patente di guida',
-  'nautical-licence': 'Patente nautica',
-  'firearms-licence': "Porto d'armi",
-  'state-employee-card': 'Tessera di riconoscimento (Mod. AT/BT)',
-  'pension-book': 'Libretto di pensione',
-  'heating-plant-licence': 'Patentino di abilitazione alla conduzione di impianti termici',
-};
+/** The kinds' Italian names (the catalogue's: a finding names a kind in the person's language). */
+export const identityDocumentLabels: Record<IdentityDocumentKind, string> = italianLabels.documentKind;
 
 export const identityCardKinds: ReadonlyArray<IdentityDocumentKind> = ['cie', 'cie-2', 'paper-id-card'];
 
@@ -61,20 +52,14 @@ export type DocumentNumberErrorCode = 'empty' | 'format';
 
 export function validateDocumentNumber(kind: IdentityDocumentKind, text: string): DomainResult<string, DocumentNumberErrorCode> {
   const number = normalizeDocumentNumber(typeof text === 'string' ? text : '');
-  if (number === '') return { ok: false, error: { code: 'empty', message: 'Inserire il numero del documento.' } };
+  if (number === '') return refuse('empty', { key: 'document-number.empty' });
   const rule = numberRules[kind];
   if (rule) {
     if (rule.patterns.some((pattern) => pattern.test(number))) return { ok: true, value: number };
-    return {
-      ok: false,
-      error: {
-        code: 'format',
-        message: `Numero non valido per ${identityDocumentLabels[kind].toLowerCase()}: formato atteso come ${rule.example}.`,
-      },
-    };
+    return refuse('format', { key: 'document-number.kind-format', params: { kind, example: rule.example } });
   }
   if (freeFormPattern.test(number)) return { ok: true, value: number };
-  return { ok: false, error: { code: 'format', message: 'Numero non valido: da 4 a 20 lettere o cifre.' } };
+  return refuse('format', { key: 'document-number.format' });
 }
 
 export type DocumentStatus = 'valid' | 'expired' | 'not-yet-valid' | 'not-accepted';
@@ -129,51 +114,43 @@ export function documentStatus(
   const result = (status: DocumentStatus): DocumentStatusResult => ({ status, reasons, warnings });
 
   if (!parseIsoDate(document.issueDate) || (document.expiryDate && !parseIsoDate(document.expiryDate))) {
-    reasons.push({ code: 'invalid-date', message: 'Data di rilascio o di scadenza non valida.' });
+    reasons.push(domainError('invalid-date', { key: 'document.invalid-date' }));
     return result('not-accepted');
   }
   const cutoff = options.paperIdCardCutoff ?? defaultPaperIdCardCutoff;
   if (document.kind === 'paper-id-card' && on >= cutoff) {
-    reasons.push({
-      code: 'paper-id-card-withdrawn',
-      message: `La carta d'identità cartacea non è più valida dal ${formatItalianDate(cutoff)} (Reg. UE 2019/1157): serve la CIE o un altro documento.`,
-    });
+    reasons.push(domainError('paper-id-card-withdrawn', { key: 'document.paper-id-card-withdrawn', params: { cutoff } }));
     return result('not-accepted');
   }
   if (document.expiryDate && document.expiryDate < document.issueDate) {
-    reasons.push({ code: 'expiry-before-issue', message: 'La data di scadenza è precedente a quella di rilascio: verificare le date.' });
+    reasons.push(domainError('expiry-before-issue', { key: 'document.expiry-before-issue' }));
     return result('not-accepted');
   }
   if (!document.expiryDate && !kindsWithoutExpiry.includes(document.kind)) {
-    reasons.push({ code: 'expiry-missing', message: 'Inserire la data di scadenza del documento.' });
+    reasons.push(domainError('expiry-missing', { key: 'document.expiry-missing' }));
     return result('not-accepted');
   }
   if (document.issueDate > on) {
-    reasons.push({
-      code: 'issue-date-in-future',
-      message: `La data di rilascio (${formatItalianDate(document.issueDate)}) è successiva a oggi: verificare.`,
-    });
+    reasons.push(domainError('issue-date-in-future', { key: 'document.issue-date-in-future', params: { issueDate: document.issueDate } }));
     return result('not-yet-valid');
   }
   if (document.expiryDate && document.expiryDate < on) {
-    reasons.push({ code: 'expired', message: `Documento scaduto il ${formatItalianDate(document.expiryDate)}.` });
+    reasons.push(domainError('expired', { key: 'document.expired', params: { expiryDate: document.expiryDate } }));
     return result('expired');
   }
 
   const ruleFrom = options.birthdayRuleFrom ?? birthdayRuleFrom;
   if (identityCardKinds.includes(document.kind) && document.issueDate >= ruleFrom && document.expiryDate && holder.holderBirthDate) {
     if (!expiresOnBirthday(document.expiryDate, holder.holderBirthDate)) {
-      warnings.push({
-        code: 'expiry-not-on-birthday',
-        message:
-          "Per le carte d'identità rilasciate dal 10/02/2012 la scadenza cade nel giorno del compleanno del titolare (DL 5/2012 art. 7): verificare la data di scadenza.",
-      });
+      warnings.push(domainError('expiry-not-on-birthday', { key: 'document.expiry-not-on-birthday' }));
     }
   }
-  reasons.push({
-    code: 'valid-through',
-    message: document.expiryDate ? `Valido fino al ${formatItalianDate(document.expiryDate)} compreso.` : 'Documento senza scadenza.',
-  });
+  reasons.push(
+    domainError(
+      'valid-through',
+      document.expiryDate ? { key: 'document.valid-through', params: { expiryDate: document.expiryDate } } : { key: 'document.no-expiry' },
+    ),
+  );
   return result('valid');
 }
 

@@ -2,7 +2,8 @@ import { parse as parseMrzLines } from 'mrz';
 import { formatIsoDate, isValidDate, parseIsoDate, todayIn, type IsoDate } from './dates';
 import { nameLetters, type Sex } from './fiscal-code';
 import { normalizeDocumentNumber } from './identity-document';
-import type { DomainResult } from './result';
+import type { Message } from '../i18n/messages';
+import { domainError, refuse, type DomainError, type DomainResult } from './result';
 
 /**
  * Machine-readable zones (ICAO 9303): TD1 on the CIE (3 lines × 30), TD3 on passports
@@ -90,23 +91,19 @@ function mrzDate(
 
 export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainResult<MrzData, MrzErrorCode> {
   const on = options.on ?? todayIn();
-  if (typeof text !== 'string' || text.trim() === '')
-    return { ok: false, error: { code: 'empty', message: 'Inserire o leggere la zona a lettura ottica (MRZ).' } };
+  if (typeof text !== 'string' || text.trim() === '') return refuse('empty', { key: 'mrz.empty' });
   const lines = mrzLines(text);
   if (!lines || !/^[A-Z0-9<]+$/.test(lines.join(''))) {
-    return {
-      ok: false,
-      error: { code: 'format', message: 'MRZ non riconosciuta: servono 3 righe da 30 caratteri (CIE) o 2 righe da 44 (passaporto).' },
-    };
+    return refuse('format', { key: 'mrz.lines' });
   }
   let parsed;
   try {
     parsed = parseMrzLines(lines);
   } catch {
-    return { ok: false, error: { code: 'format', message: 'MRZ non riconosciuta: controllare di averla letta per intero.' } };
+    return refuse('format', { key: 'mrz.unreadable' });
   }
   const format = parsed.format === 'TD1' ? 'TD1' : parsed.format === 'TD3' ? 'TD3' : null;
-  if (!format) return { ok: false, error: { code: 'format', message: 'Formato MRZ non supportato.' } };
+  if (!format) return refuse('format', { key: 'mrz.unsupported' });
   const valid = (field: string) => parsed.details.some((detail) => detail.field === field && detail.valid);
   // The raw characters of a field, for fields the library nulls when invalid.
   const raw = (field: string) =>
@@ -146,10 +143,8 @@ export function parseMrz(text: string, options: { on?: IsoDate } = {}): DomainRe
 export type MrzMismatchCode =
   'mrz-check-digit' | 'mrz-document-number' | 'mrz-birth-date' | 'mrz-sex' | 'mrz-expiry-date' | 'mrz-surname' | 'mrz-name';
 
-export interface MrzMismatch {
-  code: MrzMismatchCode;
+export interface MrzMismatch extends DomainError<MrzMismatchCode> {
   field: string;
-  message: string;
 }
 
 export interface MrzComparisonSubject {
@@ -157,48 +152,22 @@ export interface MrzComparisonSubject {
   document: { number: string; expiryDate?: IsoDate | null };
 }
 
-const checkDigitLabels: Record<keyof MrzData['checks'], string> = {
-  documentNumber: 'numero del documento',
-  birthDate: 'data di nascita',
-  expiryDate: 'data di scadenza',
-  personalNumber: 'numero personale',
-  composite: 'controllo complessivo',
-};
+const checkDigitNames: Array<keyof MrzData['checks']> = ['documentNumber', 'birthDate', 'expiryDate', 'personalNumber', 'composite'];
+const mismatch = (code: MrzMismatchCode, field: string, text: Message): MrzMismatch => ({ ...domainError(code, text), field });
 
 /** Named differences between what the MRZ says and the request and presented document. */
 export function compareMrz(mrz: MrzData, subject: MrzComparisonSubject): MrzMismatch[] {
   const mismatches: MrzMismatch[] = [];
-  const failedChecks = (Object.keys(checkDigitLabels) as Array<keyof MrzData['checks']>).filter((name) => mrz.checks[name] === false);
-  if (failedChecks.length > 0) {
-    mismatches.push({
-      code: 'mrz-check-digit',
-      field: 'mrz',
-      message: `Cifre di controllo della MRZ che non tornano (${failedChecks.map((name) => checkDigitLabels[name]).join(', ')}): rileggere la MRZ o controllare il documento.`,
-    });
-  }
+  const failedChecks = checkDigitNames.filter((name) => mrz.checks[name] === false);
+  if (failedChecks.length > 0)
+    mismatches.push(mismatch('mrz-check-digit', 'mrz', { key: 'mrz.check-digit', params: { checks: failedChecks } }));
   if (normalizeDocumentNumber(mrz.documentNumber) !== normalizeDocumentNumber(subject.document.number)) {
-    mismatches.push({
-      code: 'mrz-document-number',
-      field: 'number',
-      message: `Il numero nella MRZ (${mrz.documentNumber}) è diverso da quello inserito.`,
-    });
+    mismatches.push(mismatch('mrz-document-number', 'number', { key: 'mrz.document-number', params: { number: mrz.documentNumber } }));
   }
-  if (mrz.birthDate !== subject.person.birthDate) {
-    mismatches.push({
-      code: 'mrz-birth-date',
-      field: 'birthDate',
-      message: 'La data di nascita nella MRZ è diversa da quella della richiesta.',
-    });
-  }
-  if (mrz.sex !== null && mrz.sex !== subject.person.sex) {
-    mismatches.push({ code: 'mrz-sex', field: 'sex', message: 'Il sesso nella MRZ è diverso da quello della richiesta.' });
-  }
+  if (mrz.birthDate !== subject.person.birthDate) mismatches.push(mismatch('mrz-birth-date', 'birthDate', { key: 'mrz.birth-date' }));
+  if (mrz.sex !== null && mrz.sex !== subject.person.sex) mismatches.push(mismatch('mrz-sex', 'sex', { key: 'mrz.sex' }));
   if (subject.document.expiryDate && mrz.expiryDate !== subject.document.expiryDate) {
-    mismatches.push({
-      code: 'mrz-expiry-date',
-      field: 'expiryDate',
-      message: 'La data di scadenza nella MRZ è diversa da quella inserita.',
-    });
+    mismatches.push(mismatch('mrz-expiry-date', 'expiryDate', { key: 'mrz.expiry-date' }));
   }
   // The MRZ drops accents and apostrophes: compare bare letters. ICAO 9303 truncates a
   // name too long for a full line: then the MRZ's letters need only begin the person's.
@@ -206,10 +175,10 @@ export function compareMrz(mrz: MrzData, subject: MrzComparisonSubject): MrzMism
   const fullName = nameLetters(subject.person.surname) + nameLetters(subject.person.name);
   const truncated = mrz.nameFieldFull && mrzName.length < fullName.length && fullName.startsWith(mrzName);
   if (!truncated && nameLetters(mrz.surname) !== nameLetters(subject.person.surname)) {
-    mismatches.push({ code: 'mrz-surname', field: 'surname', message: 'Il cognome nella MRZ è diverso da quello della richiesta.' });
+    mismatches.push(mismatch('mrz-surname', 'surname', { key: 'mrz.surname' }));
   }
   if (!truncated && nameLetters(mrz.givenNames) !== nameLetters(subject.person.name)) {
-    mismatches.push({ code: 'mrz-name', field: 'name', message: 'Il nome nella MRZ è diverso da quello della richiesta.' });
+    mismatches.push(mismatch('mrz-name', 'name', { key: 'mrz.name' }));
   }
   return mismatches;
 }

@@ -17,6 +17,8 @@ export const refusalReasonCodes = [
 ] as const;
 export type RefusalReasonCode = (typeof refusalReasonCodes)[number];
 
+export const isRefusalReasonCode = (code: string): code is RefusalReasonCode => (refusalReasonCodes as readonly string[]).includes(code);
+
 /** The receipt's words (Italian: the receipt is an Italian document). */
 export const refusalReasonTexts: Record<RefusalReasonCode, string> = {
   'document-invalid': 'Il documento di riconoscimento è scaduto o non ancora valido.',

@@ -57,7 +57,7 @@ export function createCore(options: CoreOptions): Core {
     folderError ?? tryOpenLocalStore({ path: join(options.dataDirectory, databaseFileName), key: options.databaseKey, backup: true });
   if (store instanceof DatabaseError) {
     logger.error('store.open-failed', { code: store.code });
-    const storeError = { code: store.code, message: store.message };
+    const storeError = { code: store.code, message: store.message, text: store.text };
     return createUnavailableCore({ ...common, storeError, configError: null }, failures.storeUnavailable(store), logger);
   }
   const { events, preferences } = common;

@@ -1,6 +1,7 @@
 import {
   bridgeGlobalName,
   events as eventSchemas,
+  failWith,
   transportErrorCodes,
   type AppEvent,
   type DeskBridge,
@@ -10,6 +11,7 @@ import {
   type OperationOutput,
   type Result,
 } from '../../shared/contract';
+import { worded } from '../../shared/i18n/messages';
 
 /** What views and stores use; the same whether the Electron bridge or HTTP is behind it. */
 export interface DeskApi {
@@ -18,10 +20,7 @@ export interface DeskApi {
 }
 
 function unreachable(): Result<never> {
-  return {
-    ok: false,
-    error: { code: transportErrorCodes.unreachable, message: 'Applicazione non raggiungibile: riavviarla e riprovare.' },
-  };
+  return failWith(transportErrorCodes.unreachable, worded({ key: 'transport.unreachable' }));
 }
 
 /**
@@ -131,13 +130,7 @@ function createHttpApi(): DeskApi {
           response = token ? await send(token) : null;
         }
         if (!response) {
-          return {
-            ok: false,
-            error: {
-              code: transportErrorCodes.unauthorized,
-              message: 'Sessione non valida: aprire l’indirizzo mostrato all’avvio dell’applicazione.',
-            },
-          };
+          return failWith(transportErrorCodes.unauthorized, worded({ key: 'transport.browser-session-invalid' }));
         }
         return (await response.json()) as Result<never>;
       } catch {

@@ -203,7 +203,8 @@ const en: MessageSchema = {
       delegationFormSigned: 'Delegation form signed by the applicant handed in',
       delegatePhotocopiesCollected: 'Photocopies (front and back) of the delegate’s document and fiscal code collected',
       printDelega: 'Print the delegation form',
-      printDelegaHint: 'Printed with the delegate’s and their document’s data, for the applicant to sign.',
+      printDelegaHint:
+        'Printed with the delegate’s and their document’s data, if they did not bring it: the applicant, who is not at the desk, signs it, and the delegate comes back with it signed.',
     },
     papers: {
       printModule: 'Print the adhesion module',

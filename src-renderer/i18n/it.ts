@@ -206,7 +206,8 @@ const it = {
       delegationFormSigned: 'Modulo di delega firmato dal richiedente consegnato',
       delegatePhotocopiesCollected: 'Fotocopie (fronte e retro) del documento e del codice fiscale del delegato raccolte',
       printDelega: 'Stampa il modulo di delega',
-      printDelegaHint: 'Si stampa con i dati del delegato e del suo documento, da far firmare al richiedente.',
+      printDelegaHint:
+        'Si stampa con i dati del delegato e del suo documento, se non l’ha portato: la firma il richiedente, che non è allo sportello, e il delegato torna con il modulo firmato.',
     },
     papers: {
       printModule: 'Stampa il modulo di adesione',

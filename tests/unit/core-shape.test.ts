@@ -58,7 +58,7 @@ describe('the core by feature', () => {
       failures.requestNotFound(),
       failures.problemNotFound(),
       failures.storeUnavailable(null),
-      failures.storeUnavailable({ code: 'wrong-key', message: 'm' }),
+      failures.storeUnavailable({ code: 'wrong-key', text: { key: 'store.wrong-key' } }),
     ];
     for (const failure of made) {
       expect(serviceErrorCodes as readonly string[]).toContain(failure.code);

@@ -31,7 +31,7 @@ describe('dispatcher', () => {
     const { dispatch } = dispatcherWith({});
     expect(await dispatch('app.nope', {})).toEqual({
       ok: false,
-      error: { code: 'unknown-operation', message: 'Operazione sconosciuta.' },
+      error: { code: 'unknown-operation', message: 'Operazione sconosciuta.', text: { key: 'transport.unknown-operation' } },
     });
     expect(await dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
   });
@@ -64,12 +64,16 @@ describe('dispatcher', () => {
   it('passes a ServiceFailure through as a business error with its Italian message', async () => {
     const { dispatch } = dispatcherWith({
       'app.info': () => {
-        throw new ServiceFailure('central-unreachable', 'Servizio centrale non raggiungibile.');
+        throw new ServiceFailure('central-unreachable', { key: 'service.central-unreachable', params: { offlineDays: 7 } });
       },
     });
     expect(await dispatch('app.info', {})).toEqual({
       ok: false,
-      error: { code: 'central-unreachable', message: 'Servizio centrale non raggiungibile.' },
+      error: {
+        code: 'central-unreachable',
+        message: expect.stringMatching(/^Servizio centrale non raggiungibile\. .* ultimi 7 giorni/),
+        text: { key: 'service.central-unreachable', params: { offlineDays: 7 } },
+      },
     });
   });
 });

@@ -2,7 +2,8 @@ import type { ArchiveEntry } from '../../../shared/contract/identification';
 import type { AuditLog } from '../audit/audit-log';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import { readIdentificationRecord } from '../identification/outcomes';
-import { notAcceptedReason } from '../sync/problems';
+import { notAcceptedReason, notAcceptedText } from '../sync/problems';
+import { isRefusalReasonCode } from '../../../shared/domain/refusal-reasons';
 import { outcomeStatusWords, syncStateWords } from '../../../shared/domain/outcome-words';
 import { outcomeStatus } from '../../../shared/contract/identification';
 
@@ -58,7 +59,10 @@ export class Archive {
         syncState: row.syncState,
         status: outcomeStatus(row.outcome, row.syncState),
         notAcceptedReason: notAcceptedReason(row),
+        notAcceptedReasonText: notAcceptedText(row),
         refusalReasons: record.refusalReasonTexts,
+        // Older records may hold codes no longer in the catalogue: only the catalogue's are worded.
+        refusalReasonCodes: (record.submission.refusal?.reasons ?? []).filter(isRefusalReasonCode),
         refusalNote: record.submission.refusal?.note ?? '',
       },
     ];

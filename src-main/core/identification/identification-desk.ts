@@ -99,9 +99,9 @@ export class IdentificationDesk {
     if (this.parts.session.operatorId() !== before) throw failures.notSignedIn();
     const request = this.request(draft.requestId);
     const assessment = this.assess(draft, request);
-    if (!assessment.canConfirm) throw failures.identificationBlocked(assessment.blocking.map((finding) => finding.message));
+    if (!assessment.canConfirm) throw failures.identificationBlocked(assessment.blocking.map((finding) => finding.text));
     const missing = assessment.warnings.filter((warning) => !acknowledgedWarnings.includes(warning.code));
-    if (missing.length > 0) throw failures.warningsNotAcknowledged(missing.map((warning) => warning.message));
+    if (missing.length > 0) throw failures.warningsNotAcknowledged(missing.map((warning) => warning.text));
     return this.record(draft, {
       ...this.submission(draft, request, 'confirmed'),
       refusal: null,
@@ -199,7 +199,7 @@ export class IdentificationDesk {
     const entry = this.parts.sync.outbox.get(opId)!;
     const delivery =
       entry.state === 'acked' ? 'sent' : entry.state === 'conflict' ? 'conflict' : entry.state === 'dead' ? 'dead' : 'queued';
-    const reason = delivery === 'conflict' || delivery === 'dead' ? this.parts.sync.describe(entry).reason : null;
-    return { identificationId, outcome, delivery, reason };
+    const problem = delivery === 'conflict' || delivery === 'dead' ? this.parts.sync.describe(entry) : null;
+    return { identificationId, outcome, delivery, reason: problem?.reason ?? null, reasonText: problem?.reasonText ?? null };
   }
 }

@@ -9,7 +9,7 @@ import type { RequestsRepository } from './requests-repository';
 /** A fiscal code typed or read from the Code 39 barcode (asterisks included), canonical (omocodia resolved). */
 export function readFiscalCodeInput(input: string, now: Date): string {
   const parsed = readFiscalCodeBarcode(input, { on: todayIn('Europe/Rome', now) });
-  if (!parsed.ok) throw failures.fiscalCode(`fiscal-code-${parsed.error.code}`, parsed.error.message);
+  if (!parsed.ok) throw failures.fiscalCode(`fiscal-code-${parsed.error.code}`, parsed.error.text);
   return parsed.value.canonical;
 }
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  fail,
+  failWith,
   isOperationName,
   operations,
   transportErrorCodes,
@@ -8,6 +8,7 @@ import {
   type OperationOutput,
   type Result,
 } from '../../../shared/contract';
+import { worded } from '../../../shared/i18n/messages';
 import type { Logger } from '../log';
 import { ServiceFailure } from './failures';
 import { storeFailureWhileWorking } from '../store/database';
@@ -40,26 +41,26 @@ export function issuePath(path: ReadonlyArray<PropertyKey>): string {
 export function createDispatcher(handlers: OperationHandlers, logger: Logger): Dispatch {
   return async (operation, input) => {
     if (typeof operation !== 'string' || !isOperationName(operation)) {
-      return fail(transportErrorCodes.unknownOperation, 'Operazione sconosciuta.');
+      return failWith(transportErrorCodes.unknownOperation, worded({ key: 'transport.unknown-operation' }));
     }
     const spec = operations[operation];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
       const paths = [...new Set(parsed.error.issues.map((issue) => issuePath(issue.path)))];
-      return fail(transportErrorCodes.validation, `Dati non validi: ${paths.join(', ')}.`, paths);
+      return failWith(transportErrorCodes.validation, worded({ key: 'transport.validation', params: { paths } }), paths);
     }
     try {
       const handler = handlers[operation] as (value: unknown) => unknown;
       const value = await handler(parsed.data);
       return { ok: true, value };
     } catch (error) {
-      if (error instanceof ServiceFailure) return fail(error.code, error.message);
+      if (error instanceof ServiceFailure) return failWith(error.code, { message: error.message, text: error.text });
       // The disk, the file or another process (full, read-only, locked): the transaction
       // was rolled back; the person is told why, in words they can act on.
       const stored = storeFailureWhileWorking(error);
       if (stored) {
         logger.error('operation.store-failed', { operation, error: stored.detail });
-        return fail(stored.code, stored.message);
+        return failWith(stored.code, { message: stored.message, text: stored.text });
       }
       // The message may quote data (a constraint, a value): log only the kind and where.
       logger.error('operation.failed', {
@@ -67,10 +68,7 @@ export function createDispatcher(handlers: OperationHandlers, logger: Logger): D
         error: error instanceof Error ? error.name : typeof error,
         at: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).join(' | ').trim() : undefined,
       });
-      return fail(
-        transportErrorCodes.internal,
-        'Errore interno dell’applicazione. Riprovare; se il problema persiste, rivolgersi all’assistenza.',
-      );
+      return failWith(transportErrorCodes.internal, worded({ key: 'transport.internal' }));
     }
   };
 }

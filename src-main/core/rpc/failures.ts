@@ -1,157 +1,104 @@
 import type { FiscalCodeServiceErrorCode, ServiceErrorCode } from '../../../shared/contract';
+import {
+  worded,
+  type ManagedSetting,
+  type Message,
+  type PasswordCheck,
+  type WrongPasswordCost as CostInWords,
+} from '../../../shared/i18n/messages';
 import type { DatabaseErrorCode } from '../store/database';
 
+export type { PasswordCheck };
+
 /**
- * A failure the core means to report to the person (Italian message, stable code from
- * the contract's `serviceErrorCodes`). Anything else thrown by a service is a bug:
- * logged, and answered as `internal`.
+ * A failure the core means to report to the person: a stable code from the contract's
+ * `serviceErrorCodes`, what happened as a message (`text`, worded in the person's
+ * language by the renderer) and its Italian words. Anything else thrown by a service is
+ * a bug: logged, and answered as `internal`.
  */
 export class ServiceFailure extends Error {
+  readonly text: Message;
   constructor(
     readonly code: ServiceErrorCode,
-    message: string,
+    text: Message,
   ) {
+    const { message } = worded(text);
     super(message);
     this.name = 'ServiceFailure';
+    this.text = text;
   }
 }
 
-const seconds = (ms: number) => Math.ceil(ms / 1000);
-const fail = (code: ServiceErrorCode, message: string) => new ServiceFailure(code, message);
+const fail = (code: ServiceErrorCode, text: Message) => new ServiceFailure(code, text);
 
 /** What a wrong password costs now: the attempts left before a wait, or the wait. */
 export type WrongPasswordCost = { waitMs: number } | { attemptsLeft: number } | null;
 
-function costOf(cost: WrongPasswordCost): string {
-  if (!cost) return '';
-  if ('waitMs' in cost) return ` Troppi tentativi errati: il prossimo sarà possibile tra ${seconds(cost.waitMs)} secondi.`;
-  return ` Ancora ${cost.attemptsLeft} tentativi prima di un’attesa.`;
+/** …as the messages carry it (whole seconds). */
+function inSeconds(cost: WrongPasswordCost): CostInWords {
+  if (!cost || !('waitMs' in cost)) return cost;
+  return { waitSeconds: Math.ceil(cost.waitMs / 1000) };
 }
 
-/** Where a password was asked again, for what a wrong one means there. */
-export type PasswordCheck = 'unlock' | 'confirm';
-const wrongPasswordConsequence: Record<PasswordCheck, string> = {
-  unlock: 'la sessione resta bloccata.',
-  confirm: 'la conferma non è stata registrata.',
-};
-
-/** The error catalogue: one constructor, and one Italian message, per code. */
+/** The error catalogue: one constructor per failure; the words are shared/i18n's. */
 export const failures = {
-  notSignedIn: () => fail('not-signed-in', 'Nessun operatore collegato: accedere per continuare.'),
-  sessionLocked: () => fail('session-locked', 'Sessione bloccata: inserire la password per continuare.'),
-  forbidden: () => fail('forbidden', 'Operazione riservata al dirigente scolastico o al DSGA.'),
+  notSignedIn: () => fail('not-signed-in', { key: 'service.not-signed-in' }),
+  sessionLocked: () => fail('session-locked', { key: 'service.session-locked' }),
+  forbidden: () => fail('forbidden', { key: 'service.forbidden' }),
 
   invalidCredentials: (cost: WrongPasswordCost) =>
-    fail('invalid-credentials', `Codice meccanografico, nome utente o password non corretti.${costOf(cost)}`),
+    fail('invalid-credentials', { key: 'service.invalid-credentials', params: { cost: inSeconds(cost) } }),
   wrongPassword: (check: PasswordCheck, cost: WrongPasswordCost) =>
-    fail('wrong-password', `Password non corretta: ${wrongPasswordConsequence[check]}${costOf(cost)}`),
-  signInDelayed: (waitMs: number) =>
-    fail(
-      'sign-in-delayed',
-      `Troppi tentativi con password errata: riprovare tra ${seconds(waitMs)} secondi. L’attesa cresce a ogni nuovo errore.`,
-    ),
+    fail('wrong-password', { key: 'service.wrong-password', params: { check, cost: inSeconds(cost) } }),
+  signInDelayed: (waitMs: number) => fail('sign-in-delayed', { key: 'service.sign-in-delayed', params: { waitMs } }),
   /** `offlineDays`: at sign-in, the offline window; null: an offline session that stays offline. */
   centralUnreachable: (offlineDays: number | null) =>
     fail(
       'central-unreachable',
       offlineDays === null
-        ? 'Il servizio centrale non risponde ancora: si resta senza collegamento, gli esiti restano in coda.'
-        : `Servizio centrale non raggiungibile. Senza collegamento può accedere solo chi ha già effettuato l’accesso in linea su questo computer negli ultimi ${offlineDays} giorni: verificare la connessione e riprovare.`,
+        ? { key: 'service.central-unreachable-offline' }
+        : { key: 'service.central-unreachable', params: { offlineDays } },
     ),
-  notPermitted: () =>
-    fail(
-      'not-permitted',
-      'Questo account non è abilitato a identificare (abilitazione revocata o account disattivato): rivolgersi al dirigente scolastico o al DSGA.',
-    ),
-  deviceNotRecognised: () =>
-    fail(
-      'device-not-recognised',
-      'Il servizio centrale non riconosce questo computer: il suo identificativo risulta registrato con un’altra chiave o per un altro ufficio. Rivolgersi all’amministratore di sistema.',
-    ),
-  cannotIdentify: () =>
-    fail(
-      'not-permitted',
-      'Questo account non è abilitato a identificare i richiedenti (può gestire gli operatori): chiedere l’abilitazione al dirigente scolastico o al DSGA.',
-    ),
-  passwordChangeRequired: () =>
-    fail(
-      'password-change-required',
-      'Primo accesso con la password temporanea: sceglierne una nuova (almeno 10 caratteri) per continuare.',
-    ),
-  passwordRejected: (reason: string) => fail('password-rejected', `La nuova password non è stata accettata: ${reason}`),
-  usernameTaken: (username: string) =>
-    fail('username-taken', `Il nome utente «${username}» esiste già in questo ufficio: sceglierne un altro.`),
-  operatorsOffline: () =>
-    fail(
-      'central-unreachable',
-      'La gestione degli operatori richiede il collegamento al servizio centrale: accedere in linea e riprovare.',
-    ),
-  notOnYourself: () =>
-    fail('forbidden', 'Il proprio account non si modifica da qui: chiedere all’altro amministratore dell’ufficio (dirigente o DSGA).'),
-  operatorNotFound: () => fail('operator-not-found', 'Operatore non trovato in questo ufficio: aggiornare l’elenco.'),
-  centralRefused: () =>
-    fail('central-refused', 'Il servizio centrale non ha accettato la richiesta: riprovare; se si ripete, rivolgersi all’assistenza.'),
-  centralError: () => fail('central-error', 'Il servizio centrale non ha accettato l’accesso: riprovare più tardi.'),
-  offlineClock: () =>
-    fail(
-      'offline-clock',
-      'L’orologio di questo computer è indietro rispetto all’ultimo accesso in linea: l’accesso senza collegamento non è possibile. Verificare data e ora, o attendere il ritorno della connessione.',
-    ),
-  offlineExpired: (offlineDays: number) =>
-    fail(
-      'offline-expired',
-      `Servizio centrale non raggiungibile, e l’ultimo accesso in linea su questo computer risale a più di ${offlineDays} giorni fa: serve un accesso in linea.`,
-    ),
-  sessionActive: (displayName: string) =>
-    fail(
-      'session-active',
-      `${displayName} ha una sessione aperta su questo computer: deve uscire (o si esce dalla schermata di blocco con «Esci») prima che un altro operatore acceda.`,
-    ),
+  notPermitted: () => fail('not-permitted', { key: 'service.not-permitted' }),
+  deviceNotRecognised: () => fail('device-not-recognised', { key: 'service.device-not-recognised' }),
+  cannotIdentify: () => fail('not-permitted', { key: 'service.cannot-identify' }),
+  passwordChangeRequired: () => fail('password-change-required', { key: 'service.password-change-required' }),
+  /** The central service refused the new password (too short, or the temporary one). */
+  passwordRejected: () => fail('password-rejected', { key: 'service.password-rejected' }),
+  usernameTaken: (username: string) => fail('username-taken', { key: 'service.username-taken', params: { username } }),
+  operatorsOffline: () => fail('central-unreachable', { key: 'service.operators-offline' }),
+  notOnYourself: () => fail('forbidden', { key: 'service.not-on-yourself' }),
+  operatorNotFound: () => fail('operator-not-found', { key: 'service.operator-not-found' }),
+  centralRefused: () => fail('central-refused', { key: 'service.central-refused' }),
+  centralError: () => fail('central-error', { key: 'service.central-error' }),
+  offlineClock: () => fail('offline-clock', { key: 'service.offline-clock' }),
+  offlineExpired: (offlineDays: number) => fail('offline-expired', { key: 'service.offline-expired', params: { offlineDays } }),
+  sessionActive: (displayName: string) => fail('session-active', { key: 'service.session-active', params: { displayName } }),
   storeOfficeMismatch: (storeOffice: string) =>
-    fail(
-      'store-office-mismatch',
-      `Su questo computer l’archivio locale è dell’ufficio ${storeOffice}: i dati di un ufficio non si mescolano con quelli di un altro, quindi qui non si può accedere per un altro ufficio. Per un secondo ufficio serve un’altra postazione o un altro utente del computer: rivolgersi all’amministratore di sistema.`,
-    ),
+    fail('store-office-mismatch', { key: 'service.store-office-mismatch', params: { storeOffice } }),
   officeNotAllowed: (office: { code: string; name: string }) =>
-    fail(
-      'office-not-allowed',
-      `Questo computer è configurato per l’ufficio ${office.code} (${office.name}): non si può accedere per un altro ufficio.`,
-    ),
+    fail('office-not-allowed', { key: 'service.office-not-allowed', params: { code: office.code, name: office.name } }),
 
-  machineConfigInvalid: (path: string) =>
-    fail(
-      'machine-config-invalid',
-      `La configurazione di questo computer (${path}) non è valida: rivolgersi all’amministratore di sistema.`,
-    ),
+  machineConfigInvalid: (path: string) => fail('machine-config-invalid', { key: 'service.machine-config-invalid', params: { path } }),
   /** The store could not be opened: its own code and message (src-main/core/store/database.ts). */
-  storeUnavailable: (error: { code: DatabaseErrorCode; message: string } | null) =>
-    error ? fail(error.code, error.message) : fail('store-unavailable', 'Archivio locale non disponibile.'),
+  storeUnavailable: (error: { code: DatabaseErrorCode; text: Message } | null) =>
+    error ? fail(error.code, error.text) : fail('store-unavailable', { key: 'service.store-unavailable' }),
 
-  identificationInProgress: () =>
-    fail(
-      'identification-in-progress',
-      'C’è un’identificazione iniziata e non conclusa: confermarla o rifiutarla (oppure uscire con «Esci») prima di riavviare. L’aggiornamento si installa comunque alla chiusura dell’applicazione.',
-    ),
-  noUpdate: () => fail('no-update', 'Nessun aggiornamento pronto da installare.'),
+  identificationInProgress: () => fail('identification-in-progress', { key: 'service.identification-in-progress' }),
+  noUpdate: () => fail('no-update', { key: 'service.no-update' }),
 
-  fiscalCode: (reason: FiscalCodeServiceErrorCode, message: string) => fail(reason, message),
-  requestNotFound: () => fail('request-not-found', 'Richiesta non trovata sul computer: cercarla di nuovo.'),
-  identificationNotFound: () => fail('identification-not-found', 'Identificazione non trovata.'),
-  identificationUnreadable: () => fail('identification-unreadable', 'I dati di questa identificazione non sono leggibili.'),
-  identificationBlocked: (findings: string[]) => fail('identification-blocked', `Conferma non possibile: ${findings.join(' ')}`),
-  warningsNotAcknowledged: (warnings: string[]) =>
-    fail('warnings-not-acknowledged', `Prendere visione delle avvertenze: ${warnings.join(' ')}`),
-  refusalNoteNeeded: () => fail('refusal-note-needed', 'Scrivere nella nota il motivo del rifiuto.'),
-  problemNotFound: () => fail('problem-not-found', 'Problema non trovato o già gestito.'),
+  fiscalCode: (reason: FiscalCodeServiceErrorCode, text: Message) => fail(reason, text),
+  requestNotFound: () => fail('request-not-found', { key: 'service.request-not-found' }),
+  identificationNotFound: () => fail('identification-not-found', { key: 'service.identification-not-found' }),
+  identificationUnreadable: () => fail('identification-unreadable', { key: 'service.identification-unreadable' }),
+  identificationBlocked: (findings: Message[]) =>
+    fail('identification-blocked', { key: 'service.identification-blocked', params: { findings } }),
+  warningsNotAcknowledged: (warnings: Message[]) =>
+    fail('warnings-not-acknowledged', { key: 'service.warnings-not-acknowledged', params: { warnings } }),
+  refusalNoteNeeded: () => fail('refusal-note-needed', { key: 'service.refusal-note-needed' }),
+  problemNotFound: () => fail('problem-not-found', { key: 'service.problem-not-found' }),
 
-  managedSetting: (field: string, path: string) =>
-    fail(
-      'managed-setting',
-      `${field}: stabilito dalla configurazione di questo computer (${path}); lo può cambiare solo l’amministratore di sistema.`,
-    ),
-  erasurePending: (waiting: number) =>
-    fail(
-      'erasure-pending',
-      `Per questo codice fiscale ${waiting === 1 ? 'c’è un esito' : `ci sono ${waiting} esiti`} non ancora accettati dal servizio centrale o un problema da gestire: la cancellazione sarà possibile dopo l’invio (o dopo aver gestito il problema). Nulla è stato cancellato.`,
-    ),
+  managedSetting: (setting: ManagedSetting, path: string) =>
+    fail('managed-setting', { key: 'service.managed-setting', params: { setting, path } }),
+  erasurePending: (waiting: number) => fail('erasure-pending', { key: 'service.erasure-pending', params: { waiting } }),
 } as const;

@@ -204,8 +204,7 @@ export class SessionManager {
       if (!newPassword) throw failures.passwordChangeRequired();
       const changed = await this.options.client.changePassword(signedIn.token, password, newPassword);
       if (!changed.ok) {
-        if (changed.failure.kind === 'http' && changed.failure.status === 400)
-          throw failures.passwordRejected('deve essere lunga almeno 10 caratteri e diversa da quella temporanea.');
+        if (changed.failure.kind === 'http' && changed.failure.status === 400) throw failures.passwordRejected();
         throw failures.centralError();
       }
       this.options.audit.append('password-changed', { subject: key });

@@ -70,10 +70,8 @@ export class InstallationSettings {
     const { centralUrl, retentionDays, idleLockMinutes, offlineSignInDays } = change;
     const config = this.machineConfig;
     const path = this.parts.machine.path;
-    if (config?.centralUrl !== undefined && centralUrl !== config.centralUrl)
-      throw failures.managedSetting('Indirizzo del servizio centrale', path);
-    if (config?.retentionDays !== undefined && retentionDays !== config.retentionDays)
-      throw failures.managedSetting('Conservazione dei dati', path);
+    if (config?.centralUrl !== undefined && centralUrl !== config.centralUrl) throw failures.managedSetting('central-url', path);
+    if (config?.retentionDays !== undefined && retentionDays !== config.retentionDays) throw failures.managedSetting('retention', path);
     if (config?.centralUrl === undefined) this.parts.preferences.update({ centralUrl });
     const { repository } = this.parts;
     if (config?.retentionDays === undefined) repository.set('retentionDays', String(retentionDays));

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { worded, type Message } from '../../../shared/i18n/messages';
 import { makePrivateDirectory } from '../paths';
 import { migrations } from './migrations.generated';
 
@@ -37,57 +38,28 @@ export interface LocalStore {
 export type DatabaseErrorCode =
   'wrong-key' | 'corrupt' | 'not-encrypted' | 'newer-version' | 'read-only' | 'locked' | 'disk-full' | 'cannot-open';
 
-/** A store problem the person must see, with a way out, in Italian. */
+/** A store problem the person must see, with a way out (words: shared/i18n's `store.*`). */
 export class DatabaseError extends Error {
+  readonly text: Message;
   constructor(
     readonly code: DatabaseErrorCode,
-    message: string,
+    text: Message,
     readonly detail?: string,
   ) {
-    super(message);
+    super(worded(text).message);
     this.name = 'DatabaseError';
+    this.text = text;
   }
 }
 
-const messages: Record<DatabaseErrorCode, string> = {
-  'wrong-key':
-    'Impossibile aprire l’archivio locale: la chiave di cifratura non corrisponde. Il file non è stato modificato. Rivolgersi all’assistenza informatica.',
-  corrupt:
-    'L’archivio locale risulta danneggiato. Il file non è stato modificato: l’assistenza informatica può ripristinarlo da una copia.',
-  'not-encrypted': 'Il file dell’archivio locale non è cifrato: non verrà usato. Rivolgersi all’assistenza informatica.',
-  'newer-version':
-    'L’archivio locale è stato creato da una versione più recente dell’applicazione: aggiornare l’applicazione. Il file non è stato modificato.',
-  'read-only': 'L’archivio locale è in sola lettura: verificare i permessi della cartella dei dati.',
-  locked: 'L’archivio locale è in uso da un’altra istanza dell’applicazione: chiuderla e riprovare.',
-  'disk-full': 'Spazio su disco esaurito: liberare spazio e riprovare.',
-  'cannot-open': 'Impossibile aprire l’archivio locale: verificare che la cartella dei dati esista e sia scrivibile.',
-};
-
-/** The same causes met while working (the store was open): nothing of the operation was written. */
-const whileWorking: Record<DatabaseErrorCode, string> = {
-  'wrong-key': messages['wrong-key'],
-  'not-encrypted': messages['not-encrypted'],
-  'newer-version': messages['newer-version'],
-  corrupt:
-    'L’archivio locale risulta danneggiato: l’operazione non è stata registrata. Chiudere l’applicazione e rivolgersi all’assistenza informatica (all’avvio successivo l’applicazione lo controlla e indica dove è la copia di sicurezza).',
-  'read-only':
-    'L’archivio locale è in sola lettura: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Verificare i permessi della cartella dei dati o rivolgersi all’assistenza informatica.',
-  locked:
-    'L’archivio locale è in uso da un’altra istanza dell’applicazione: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Chiudere l’altra istanza e riprovare.',
-  'disk-full':
-    'Spazio su disco esaurito: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Liberare spazio su disco e riprovare.',
-  'cannot-open':
-    'Errore di scrittura sull’archivio locale: l’operazione non è stata registrata e i dati inseriti restano nel modulo. Riprovare; se il problema persiste, rivolgersi all’assistenza informatica.',
-};
-
-/** A SQLite failure met by an operation, as the person must read it; null when it is a bug. */
+/** A SQLite failure met by an operation, as the person must read it (nothing of it was written); null when it is a bug. */
 export function storeFailureWhileWorking(error: unknown): DatabaseError | null {
   const code = classifySqliteError(error);
-  return code ? new DatabaseError(code, whileWorking[code], (error as { code?: string }).code) : null;
+  return code ? new DatabaseError(code, { key: `store-working.${code}` }, (error as { code?: string }).code) : null;
 }
 
 export function databaseError(code: DatabaseErrorCode, detail?: string): DatabaseError {
-  return new DatabaseError(code, messages[code], detail);
+  return new DatabaseError(code, { key: `store.${code}` }, detail);
 }
 
 /** Maps a SQLite error to a code the person can act on, or null when it is a bug. */
@@ -171,14 +143,17 @@ function checkIrreplaceable(sqlite: SqliteDatabase): void {
 }
 
 /** The damage, where the file is and where its backup is: what IT needs to put it right. */
-function corruptMessage(path: string): string {
+function corruptMessage(path: string): Message {
   const backup = backupPathFor(path);
+  if (!existsSync(backup)) return { key: 'store.corrupt-at', params: { path, backup: null } };
   const at = (options: Intl.DateTimeFormatOptions) =>
     new Intl.DateTimeFormat('it-IT', { ...options, timeZone: 'Europe/Rome' }).format(statSync(backup).mtime);
-  const copy = existsSync(backup)
-    ? `Ultima copia di sicurezza: ${backup}, del ${at({ day: '2-digit', month: '2-digit', year: 'numeric' })} alle ${at({ hour: '2-digit', minute: '2-digit' })}: l’assistenza informatica può metterla al posto del file danneggiato (le identificazioni registrate dopo quell’ora e non ancora inviate vanno ripetute).`
-    : 'Non c’è una copia di sicurezza: rivolgersi all’assistenza informatica.';
-  return `L’archivio locale risulta danneggiato e non è stato modificato (file: ${path}). ${copy}`;
+  const copy = {
+    path: backup,
+    day: at({ day: '2-digit', month: '2-digit', year: 'numeric' }),
+    time: at({ hour: '2-digit', minute: '2-digit' }),
+  };
+  return { key: 'store.corrupt-at', params: { path, backup: copy } };
 }
 
 export function openLocalStore(options: OpenOptions): LocalStore {

@@ -3,6 +3,7 @@ import { useI18n } from 'vue-i18n';
 import type { IdentityDocumentInput } from '../../../shared/contract';
 import type { WizardStep } from '../../../shared/domain/identification';
 import { useWizardStore } from '../../stores/wizard';
+import { say } from '../../i18n/say';
 
 /** The i18n key of a step's title ("request" in the domain's terms is the confirmation). */
 export const stepTitleKey = (step: WizardStep) => `wizard.steps.${step === 'request' ? 'confirm' : step}`;
@@ -56,7 +57,7 @@ export function useStepErrors(step: WizardStep, fields: StepFields, fallback: st
     const empty = new Set(missing.map((error) => error.id));
     const findings = wizard
       .blockingOf(step)
-      .map((finding) => ({ id: fields[finding.field ?? '']?.id ?? fallback, message: finding.message }))
+      .map((finding) => ({ id: fields[finding.field ?? '']?.id ?? fallback, message: say(finding) }))
       .filter((error) => !empty.has(error.id));
     return [...missing, ...findings];
   });
