@@ -79,12 +79,11 @@ export const italianLabels: CatalogueLabels = {
 
 const L = italianLabels;
 const d = L.formatDate;
-const seconds = (ms: number) => Math.ceil(ms / 1000);
 
 function cost(c: WrongPasswordCost): string {
   if (!c) return '';
   if ('waitSeconds' in c) return ` Troppi tentativi errati: il prossimo sarà possibile tra ${c.waitSeconds} secondi.`;
-  return ` Ancora ${c.attemptsLeft} tentativi prima di un’attesa.`;
+  return c.attemptsLeft === 1 ? ' Ancora 1 tentativo prima di un’attesa.' : ` Ancora ${c.attemptsLeft} tentativi prima di un’attesa.`;
 }
 
 /** "valido fino al 31/12/2016", "valido dal …", or every period. */
@@ -126,6 +125,10 @@ export const italianMessages = {
   'fiscal-code.birth-place-unknown': (p: { place: string }) => `${fiscalCodeWords.birthPlace} Codice ${p.place} sconosciuto.`,
   'fiscal-code.birth-place-not-then': (p: { place: string; name: string; birthDate: IsoDate; periods: PlacePeriod[] }) =>
     `${fiscalCodeWords.birthPlace} Codice ${p.place} (${p.name}) ${placeValidity(p.periods, p.birthDate)}: non esisteva il ${d(p.birthDate)}.`,
+
+  // Dates typed at the desk (shared/domain/typed-date.ts)
+  'date.incomplete': () => 'Data incompleta: scriverla come gg/mm/aaaa, ad esempio 27/11/2019.',
+  'date.impossible': (p: { date: string }) => `La data ${p.date} non esiste: controllarla.`,
 
   // The tessera sanitaria's number (shared/domain/health-card.ts)
   'health-card.empty': () => 'Inserire il numero della tessera sanitaria.',
@@ -213,6 +216,17 @@ export const italianMessages = {
   // …and the renderer's side of it (src-renderer/api/client.ts)
   'transport.unreachable': () => 'Applicazione non raggiungibile: riavviarla e riprovare.',
   'transport.browser-session-invalid': () => 'Sessione non valida: aprire l’indirizzo mostrato all’avvio dell’applicazione.',
+  // …and the hosts' (src-main/browser-host/server.ts, src-main/electron/ipc.ts)
+  'transport.address-refused': () => 'Richiesta rifiutata: indirizzo non riconosciuto.',
+  'transport.origin-refused': () => 'Richiesta rifiutata: origine non consentita.',
+  'transport.not-from-app': () => 'Richiesta rifiutata: non proviene dall’applicazione.',
+  'transport.session-invalid': () => 'Sessione non valida: riaprire l’applicazione dall’indirizzo indicato all’avvio.',
+  'transport.payload-too-large': () => 'Richiesta troppo grande.',
+  'transport.not-json': () => 'Formato della richiesta non supportato: serve JSON.',
+  'transport.json-unreadable': () => 'Richiesta non leggibile: JSON non valido.',
+  'transport.host-error': () => 'Errore interno dell’applicazione.',
+  'transport.launch-code-invalid': () => 'Codice di avvio non valido o già usato: riavviare l’host e usare il nuovo indirizzo.',
+  'transport.too-many-streams': () => 'Troppe finestre aperte su questa sessione: chiuderne qualcuna.',
 
   // The core's answers (src-main/core/rpc/failures.ts)
   'service.not-signed-in': () => 'Nessun operatore collegato: accedere per continuare.',
@@ -222,8 +236,8 @@ export const italianMessages = {
     `Codice meccanografico, nome utente o password non corretti.${cost(p.cost)}`,
   'service.wrong-password': (p: { check: PasswordCheck; cost: WrongPasswordCost }) =>
     `Password non corretta: ${p.check === 'unlock' ? 'la sessione resta bloccata.' : 'la conferma non è stata registrata.'}${cost(p.cost)}`,
-  'service.sign-in-delayed': (p: { waitMs: number }) =>
-    `Troppi tentativi con password errata: riprovare tra ${seconds(p.waitMs)} secondi. L’attesa cresce a ogni nuovo errore.`,
+  'service.sign-in-delayed': (p: { waitSeconds: number }) =>
+    `Troppi tentativi con password errata: riprovare tra ${p.waitSeconds} secondi. L’attesa cresce a ogni nuovo errore.`,
   'service.central-unreachable-offline': () =>
     'Il servizio centrale non risponde ancora: si resta senza collegamento, gli esiti restano in coda.',
   'service.central-unreachable': (p: { offlineDays: number }) =>
@@ -322,6 +336,7 @@ export const italianMessages = {
   'conflict.identification-not-required': () => 'Per questa richiesta il servizio centrale non richiede l’identificazione in presenza.',
   'conflict.stale-version': () =>
     'La richiesta è cambiata sul servizio centrale dopo i controlli allo sportello (ad esempio il documento dichiarato): ricontrollarla e ripetere l’identificazione.',
+  'conflict.unknown': (p: { code: string }) => `Il servizio centrale non ha accettato l’esito (codice ${p.code}): contattare l’assistenza.`,
   'dead.request-not-found': () => 'Il servizio centrale non conosce questa richiesta.',
   'dead.idempotency-key-reused': () =>
     'Il servizio centrale ha già ricevuto un esito diverso con lo stesso identificativo: contattare l’assistenza.',

@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import { isIP } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { fail, transportErrorCodes, type AppEvent, type Result } from '../../shared/contract';
+import { failWith, transportErrorCodes, type AppEvent, type Result } from '../../shared/contract';
+import { worded } from '../../shared/i18n/messages';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/log';
 import { rendererContentSecurityPolicy } from '../core/content-security-policy';
@@ -127,11 +128,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // where the browser sends an Origin, it must be ours.
   app.addHook('onRequest', async (request, reply) => {
     if (!allowedHosts.has(String(request.headers.host ?? ''))) {
-      return reject(reply, 403, fail(transportErrorCodes.forbiddenOrigin, 'Richiesta rifiutata: indirizzo non riconosciuto.'));
+      return reject(reply, 403, failWith(transportErrorCodes.forbiddenOrigin, worded({ key: 'transport.address-refused' })));
     }
     const requestOrigin = request.headers.origin;
     if (requestOrigin !== undefined && requestOrigin !== origin) {
-      return reject(reply, 403, fail(transportErrorCodes.forbiddenOrigin, 'Richiesta rifiutata: origine non consentita.'));
+      return reject(reply, 403, failWith(transportErrorCodes.forbiddenOrigin, worded({ key: 'transport.origin-refused' })));
     }
   });
 
@@ -151,21 +152,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return key;
   };
   const unauthorised = (reply: FastifyReply) =>
-    reject(
-      reply,
-      401,
-      fail(transportErrorCodes.unauthorized, 'Sessione non valida: riaprire l’applicazione dall’indirizzo indicato all’avvio.'),
-    );
+    reject(reply, 401, failWith(transportErrorCodes.unauthorized, worded({ key: 'transport.session-invalid' })));
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status === 413) return reject(reply, 413, fail(transportErrorCodes.payloadTooLarge, 'Richiesta troppo grande.'));
+    if (status === 413)
+      return reject(reply, 413, failWith(transportErrorCodes.payloadTooLarge, worded({ key: 'transport.payload-too-large' })));
     if (status === 415)
-      return reject(reply, 415, fail(transportErrorCodes.unsupportedMediaType, 'Formato della richiesta non supportato: serve JSON.'));
+      return reject(reply, 415, failWith(transportErrorCodes.unsupportedMediaType, worded({ key: 'transport.not-json' })));
     if (status >= 400 && status < 500)
-      return reject(reply, 400, fail(transportErrorCodes.validation, 'Richiesta non leggibile: JSON non valido.', ['(radice)']));
+      return reject(reply, 400, failWith(transportErrorCodes.validation, worded({ key: 'transport.json-unreadable' }), ['(radice)']));
     logger.error('browser-host.error', { code: error.code, status });
-    return reject(reply, 500, fail(transportErrorCodes.internal, 'Errore interno dell’applicazione.'));
+    return reject(reply, 500, failWith(transportErrorCodes.internal, worded({ key: 'transport.host-error' })));
   });
 
   // The token is checked as soon as the headers are in, before any body is read or parsed.
@@ -181,11 +179,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const code = typeof body?.code === 'string' ? body.code : '';
     const key = sha256(code);
     if (!code || !launchCodes.delete(key)) {
-      return reject(
-        reply,
-        401,
-        fail(transportErrorCodes.unauthorized, 'Codice di avvio non valido o già usato: riavviare l’host e usare il nuovo indirizzo.'),
-      );
+      return reject(reply, 401, failWith(transportErrorCodes.unauthorized, worded({ key: 'transport.launch-code-invalid' })));
     }
     return issueToPage(reply);
   });
@@ -234,7 +228,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (!tokenKey) return unauthorised(reply);
     const streams = [...openStreams.values()].filter((stream) => stream.tokenKey === tokenKey).length;
     if (streams >= maxStreamsPerToken) {
-      return reject(reply, 429, fail(transportErrorCodes.tooManyStreams, 'Troppe finestre aperte su questa sessione: chiuderne qualcuna.'));
+      return reject(reply, 429, failWith(transportErrorCodes.tooManyStreams, worded({ key: 'transport.too-many-streams' })));
     }
     reply.hijack();
     const raw = reply.raw;

@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { ipcOperationChannel, operationNames } from '../../shared/contract';
-import { fail, transportErrorCodes } from '../../shared/contract/result';
+import { failWith, transportErrorCodes } from '../../shared/contract/result';
+import { worded } from '../../shared/i18n/messages';
 import type { Dispatch } from '../core/rpc/dispatcher';
 import type { Logger } from '../core/log';
 
@@ -20,7 +21,7 @@ export function registerOperationHandlers(
       const frameUrl = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(frameUrl)) {
         logger.warn('ipc.refused', { operation });
-        return fail(transportErrorCodes.forbiddenOrigin, 'Richiesta rifiutata: non proviene dall’applicazione.');
+        return failWith(transportErrorCodes.forbiddenOrigin, worded({ key: 'transport.not-from-app' }));
       }
       return dispatch(operation, input);
     });

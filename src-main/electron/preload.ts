@@ -7,15 +7,21 @@ import type { AppEvent } from '../../shared/contract/events';
  * pushed events. No ipcRenderer, no generic channel. (Kept free of zod: the main side
  * validates everything.)
  */
+/** Words and key as the dispatcher gives them (shared/i18n's `transport.unknown-operation`; the preload stays small). */
+const unknownOperation = {
+  ok: false,
+  error: { code: 'unknown-operation', message: 'Operazione sconosciuta.', text: { key: 'transport.unknown-operation' } },
+} as const;
+
 const bridge: DeskBridge = {
   async invoke(operation, input) {
     if (typeof operation !== 'string') {
-      return { ok: false, error: { code: 'unknown-operation', message: 'Operazione sconosciuta.' } };
+      return unknownOperation;
     }
     try {
       return await ipcRenderer.invoke(ipcOperationChannel(operation), input);
     } catch {
-      return { ok: false, error: { code: 'unknown-operation', message: 'Operazione sconosciuta.' } };
+      return unknownOperation;
     }
   },
   subscribe(listener) {

@@ -30,6 +30,9 @@ const en: MessageSchema = {
     it: 'Italiano',
     en: 'English',
   },
+  dates: {
+    placeholder: 'dd/mm/yyyy',
+  },
   nav: {
     desk: 'Desk',
     archive: 'Archive',
@@ -210,7 +213,7 @@ const en: MessageSchema = {
       printModule: 'Print the adhesion module',
       printDelega: 'Print the delegation form',
       printHint: 'Print only if the applicant did not bring them.',
-      printHintDelegate: 'Print only if the delegate did not bring them: the applicant signs the adhesion form.',
+      printHintDelegate: 'Print only if the delegate did not bring them: the applicant signs the adhesion module.',
       moduleSignedApplicant: 'The applicant signed the adhesion module in my presence',
       moduleSignedDelegate: 'The delegate handed in the adhesion module signed by the applicant',
       photocopiesCollected: 'Photocopies (front and back) of the applicant’s document and fiscal code collected',
@@ -250,7 +253,7 @@ const en: MessageSchema = {
         'document-differs': 'The document presented is not the one given in the request.',
         'photo-mismatch': 'The person at the desk does not match the photo on the document.',
         'card-of-another-person': 'The fiscal-code card presented carries a code other than the request’s.',
-        'module-not-signed': 'The modulo di adesione was not signed.',
+        'module-not-signed': 'The adhesion module was not signed.',
         'delegation-incomplete': 'The delegation or the delegate’s documents are incomplete or not valid.',
         other: 'Other reason (see the notes).',
       },

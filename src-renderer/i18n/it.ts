@@ -32,6 +32,9 @@ const it = {
     it: 'Italiano',
     en: 'English',
   },
+  dates: {
+    placeholder: 'gg/mm/aaaa',
+  },
   nav: {
     desk: 'Sportello',
     archive: 'Archivio',

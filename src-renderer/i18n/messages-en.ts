@@ -38,7 +38,7 @@ const d = labels.formatDate;
 function cost(c: WrongPasswordCost): string {
   if (!c) return '';
   if ('waitSeconds' in c) return ` Too many wrong attempts: the next one is possible in ${c.waitSeconds} seconds.`;
-  return ` ${c.attemptsLeft} more attempts before a wait.`;
+  return c.attemptsLeft === 1 ? ' 1 more attempt before a wait.' : ` ${c.attemptsLeft} more attempts before a wait.`;
 }
 
 function placeValidity(periods: PlacePeriod[], birthDate: string): string {
@@ -72,6 +72,9 @@ export const englishMessages: MessageCatalogue = {
   'fiscal-code.birth-place-not-then': (p) =>
     `${fiscalCode.birthPlace} Code ${p.place} (${p.name}) ${placeValidity(p.periods, p.birthDate)}: it did not exist on ${d(p.birthDate)}.`,
 
+  'date.incomplete': () => 'Incomplete date: write it as dd/mm/yyyy, for example 27/11/2019.',
+  'date.impossible': (p) => `The date ${p.date} does not exist: check it.`,
+
   'health-card.empty': () => 'Enter the health card number.',
   'health-card.format': () => 'The health card number has digits only.',
   'health-card.length': (p) => `The health card number has 20 digits (this one has ${p.length}).`,
@@ -80,7 +83,7 @@ export const englishMessages: MessageCatalogue = {
 
   'document-number.empty': () => 'Enter the document number.',
   'document-number.kind-format': (p) =>
-    `Number not valid for a ${labels.documentKind[p.kind].toLowerCase()}: expected a format like ${p.example}.`,
+    `Number not valid for this document (${labels.documentKind[p.kind]}): expected a format like ${p.example}.`,
   'document-number.format': () => 'Number not valid: 4 to 20 letters or digits.',
   'document.invalid-date': () => 'Issue or expiry date not valid.',
   'document.paper-id-card-withdrawn': (p) =>
@@ -136,8 +139,8 @@ export const englishMessages: MessageCatalogue = {
   'check.delegate-document-missing': () => 'Enter the data of the delegate’s identity document.',
   'check.delegation-form-missing': () => 'The delegation form signed by the applicant is needed.',
   'check.delegate-photocopies-missing': () => 'Collect the photocopies (front and back) of the delegate’s document and fiscal code.',
-  'check.module-not-signed': () => 'The applicant must sign the modulo di adesione in front of the operator.',
-  'check.module-not-signed-delegate': () => 'The delegate must hand in the modulo di adesione filled in and signed by the applicant.',
+  'check.module-not-signed': () => 'The applicant must sign the adhesion module in front of the operator.',
+  'check.module-not-signed-delegate': () => 'The delegate must hand in the adhesion module filled in and signed by the applicant.',
   'check.photocopies-missing': () => 'Collect the photocopies (front and back) of the applicant’s identity document and fiscal code.',
 
   'transport.unknown-operation': () => 'Unknown operation.',
@@ -145,6 +148,16 @@ export const englishMessages: MessageCatalogue = {
   'transport.internal': () => 'Internal error of the application. Try again; if the problem persists, contact support.',
   'transport.unreachable': () => 'Application not reachable: restart it and try again.',
   'transport.browser-session-invalid': () => 'Session not valid: open the address shown when the application started.',
+  'transport.address-refused': () => 'Request refused: address not recognised.',
+  'transport.origin-refused': () => 'Request refused: origin not allowed.',
+  'transport.not-from-app': () => 'Request refused: it does not come from the application.',
+  'transport.session-invalid': () => 'Session not valid: open the application again from the address shown when it started.',
+  'transport.payload-too-large': () => 'Request too large.',
+  'transport.not-json': () => 'Request format not supported: JSON is needed.',
+  'transport.json-unreadable': () => 'Request not readable: invalid JSON.',
+  'transport.host-error': () => 'Internal error of the application.',
+  'transport.launch-code-invalid': () => 'Launch code not valid or already used: restart the host and use the new address.',
+  'transport.too-many-streams': () => 'Too many windows open on this session: close some of them.',
 
   'service.not-signed-in': () => 'No operator signed in: sign in to continue.',
   'service.session-locked': () => 'Session locked: enter the password to continue.',
@@ -153,7 +166,7 @@ export const englishMessages: MessageCatalogue = {
   'service.wrong-password': (p) =>
     `Wrong password: ${p.check === 'unlock' ? 'the session stays locked.' : 'the confirmation was not recorded.'}${cost(p.cost)}`,
   'service.sign-in-delayed': (p) =>
-    `Too many attempts with a wrong password: try again in ${Math.ceil(p.waitMs / 1000)} seconds. The wait grows with each new error.`,
+    `Too many attempts with a wrong password: try again in ${p.waitSeconds} seconds. The wait grows with each new error.`,
   'service.central-unreachable-offline': () =>
     'The central service is still not answering: you stay offline, and outcomes stay in the queue.',
   'service.central-unreachable': (p) =>
@@ -241,6 +254,7 @@ export const englishMessages: MessageCatalogue = {
   'conflict.identification-not-required': () => 'The central service does not require in-person identification for this request.',
   'conflict.stale-version': () =>
     'The request changed on the central service after the checks at the desk (for example the declared document): check it again and repeat the identification.',
+  'conflict.unknown': (p) => `The central service did not accept the outcome (code ${p.code}): contact support.`,
   'dead.request-not-found': () => 'The central service does not know this request.',
   'dead.idempotency-key-reused': () =>
     'The central service already received a different outcome with the same identifier: contact support.',

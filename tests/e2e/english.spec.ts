@@ -96,7 +96,7 @@ test('English on every screen of the walk: no Italian domain or service message 
   // The papers, not ticked: the instructions, in English.
   await expect(page.locator('#tick-module-signed')).toBeAttached();
   await page.getByTestId('wizard-next').click();
-  await expect(page.getByTestId('error-summary')).toContainText('The applicant must sign the modulo di adesione in front of the operator.');
+  await expect(page.getByTestId('error-summary')).toContainText('The applicant must sign the adhesion module in front of the operator.');
   await expectNoItalian(page, 'wizard: papers');
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();

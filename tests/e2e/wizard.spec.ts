@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { ready } from '../fixtures/core';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import type { IdentificationDraft } from '../../shared/contract/identification';
+import { formatItalianDate } from '../../shared/domain/dates';
 import { buildTd1 } from '../../shared/domain/mrz';
 import { awaiting, expect, fillDocument, finishWizard, saveScreenshot, signIn, startWizard, test, type DeskFixture } from './fixtures';
 
@@ -206,7 +207,7 @@ test('an MRZ read fills the document and names what does not match the request',
   });
   await page.locator('#mrz').fill(mrz.join('\n'));
   await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
-  await expect(page.locator('#applicant-document-expiry-date')).toHaveValue(request.declaredDocument.expiryDate!);
+  await expect(page.locator('#applicant-document-expiry-date')).toHaveValue(formatItalianDate(request.declaredDocument.expiryDate!));
   await expect(page.getByTestId('mrz-mismatches')).toContainText('La data di nascita nella MRZ è diversa da quella della richiesta.');
   await saveScreenshot(page, 'wizard-mrz-it');
 });

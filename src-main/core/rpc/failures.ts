@@ -50,7 +50,8 @@ export const failures = {
     fail('invalid-credentials', { key: 'service.invalid-credentials', params: { cost: inSeconds(cost) } }),
   wrongPassword: (check: PasswordCheck, cost: WrongPasswordCost) =>
     fail('wrong-password', { key: 'service.wrong-password', params: { check, cost: inSeconds(cost) } }),
-  signInDelayed: (waitMs: number) => fail('sign-in-delayed', { key: 'service.sign-in-delayed', params: { waitMs } }),
+  signInDelayed: (waitMs: number) =>
+    fail('sign-in-delayed', { key: 'service.sign-in-delayed', params: { waitSeconds: Math.ceil(waitMs / 1000) } }),
   /** `offlineDays`: at sign-in, the offline window; null: an offline session that stays offline. */
   centralUnreachable: (offlineDays: number | null) =>
     fail(

@@ -1,4 +1,4 @@
-import type { ConflictCode } from '../../../shared/contract/central-api';
+import { conflictCodeSchema, type ConflictCode } from '../../../shared/contract/central-api';
 import { italian, type Message } from '../../../shared/i18n/messages';
 import type { SyncProblem } from '../../../shared/contract/sync';
 import type { IdentificationRow } from '../identification/identifications-repository';
@@ -14,14 +14,7 @@ import type { OutboxEntry } from './outbox-repository';
 export type DeadCode =
   'request-not-found' | 'idempotency-key-reused' | 'payload-corrupt' | 'rejected' | 'not-permitted' | 'identity-mismatch';
 
-const conflictCodes: ReadonlyArray<ConflictCode> = [
-  'already-enabled',
-  'request-annulled',
-  'request-expired',
-  'code-not-confirmed',
-  'identification-not-required',
-  'stale-version',
-];
+const conflictCodes: ReadonlyArray<ConflictCode> = conflictCodeSchema.options;
 const deadCodes: ReadonlyArray<DeadCode> = [
   'request-not-found',
   'idempotency-key-reused',
@@ -53,7 +46,9 @@ export function notAcceptedText(delivery: { syncState: string; problemCode: stri
   const code = delivery.problemCode ?? 'unknown';
   if (delivery.syncState === 'conflict' && conflictCodes.includes(code as ConflictCode)) return { key: `conflict.${code as ConflictCode}` };
   if (delivery.syncState === 'dead' && deadCodes.includes(code as DeadCode)) return { key: `dead.${code as DeadCode}` };
-  if (delivery.syncState === 'conflict' || delivery.syncState === 'dead') return { key: 'dead.unknown', params: { code } };
+  // A code this version does not know (a newer one wrote it): said with the code, for support.
+  if (delivery.syncState === 'conflict') return { key: 'conflict.unknown', params: { code } };
+  if (delivery.syncState === 'dead') return { key: 'dead.unknown', params: { code } };
   return null;
 }
 

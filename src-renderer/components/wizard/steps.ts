@@ -4,6 +4,7 @@ import type { IdentityDocumentInput } from '../../../shared/contract';
 import type { WizardStep } from '../../../shared/domain/identification';
 import { useWizardStore } from '../../stores/wizard';
 import { say } from '../../i18n/say';
+import { typedDateProblems } from '../../composables/datesTyped';
 
 /** The i18n key of a step's title ("request" in the domain's terms is the confirmation). */
 export const stepTitleKey = (step: WizardStep) => `wizard.steps.${step === 'request' ? 'confirm' : step}`;
@@ -50,16 +51,21 @@ export function useStepErrors(step: WizardStep, fields: StepFields, fallback: st
   const wizard = useWizardStore();
   const { t } = useI18n();
   return computed(() => {
+    // A date typed that does not read is named as such, not as "required" or by a check.
+    const unread = Object.values(fields).flatMap((field) => {
+      const problem = typedDateProblems.of(field.id);
+      return problem ? [{ id: field.id, message: `${t(field.label)}: ${say(problem)}` }] : [];
+    });
     const missing = Object.values(fields)
-      .filter((field) => field.required && !field.required()?.trim())
+      .filter((field) => field.required && !field.required()?.trim() && !typedDateProblems.of(field.id))
       .map((field) => ({ id: field.id, message: `${t(field.label)}: ${t('wizard.required')}` }));
     // A field left empty is named once: "required", not again as "invalid".
-    const empty = new Set(missing.map((error) => error.id));
+    const empty = new Set([...unread, ...missing].map((error) => error.id));
     const findings = wizard
       .blockingOf(step)
       .map((finding) => ({ id: fields[finding.field ?? '']?.id ?? fallback, message: say(finding) }))
       .filter((error) => !empty.has(error.id));
-    return [...missing, ...findings];
+    return [...unread, ...missing, ...findings];
   });
 }
 

@@ -15,7 +15,7 @@ describe('the message catalogues (#21: domain and service messages through the l
     const it_ = wordedSamples(italian);
     const en = wordedSamples(englishMessages);
     expect(Object.keys(englishMessages).sort()).toEqual([...messageKeys].sort());
-    for (const key of messageKeys) {
+    for (const key of it_.keys()) {
       const [italianWords, englishWords] = [it_.get(key), en.get(key)];
       expect(italianWords, key).toBeTruthy();
       expect(englishWords, key).toBeTruthy();
@@ -32,7 +32,18 @@ describe('the message catalogues (#21: domain and service messages through the l
     expect(italianFragments().length).toBeGreaterThan(100);
   });
 
-  it('words a nested message in the same language', () => {
+  it('keeps the Italian words as they are (the receipt, the tests and the people at the desk know them)', () => {
+    expect(Object.fromEntries(wordedSamples(italian))).toMatchSnapshot();
+  });
+
+  it('words a message and the one nested in it in the same language', () => {
+    const nested = {
+      key: 'check.document-problem',
+      params: { delegate: true, reason: { key: 'document.expired', params: { expiryDate: '2020-01-02' } } },
+    };
+    expect(wordMessage(englishMessages, nested)).toBe('Delegate’s document: Document expired on 02/01/2020.');
+    expect(wordMessage(italian, nested)).toBe('Documento del delegato: Documento scaduto il 02/01/2020.');
+
     const parsed = parseFiscalCode('RSSMRA80A01H501');
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;

@@ -1,0 +1,77 @@
+import { formatItalianDate } from '../../shared/domain/dates';
+import { awaiting, expect, saveScreenshot, signIn, startWizard, test } from './fixtures';
+
+/**
+ * #17, item 1: dates typed gg/mm/aaaa whatever the browser's language. The browser here
+ * speaks American English: a `type="date"` field would read and show mm/dd/yyyy.
+ */
+test.use({ locale: 'en-US' });
+
+test('dates are typed gg/mm/aaaa in every form: slashes as one types, pasted forms read, impossible dates named (#17)', async ({
+  page,
+  desk,
+}) => {
+  const request = await awaiting(desk, 7);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await expect(page.locator('input[type="date"]')).toHaveCount(0);
+
+  // Typed digit by digit: the slashes come by themselves; Backspace takes digits away.
+  const issue = page.locator('#applicant-document-issue-date');
+  await expect(issue).toHaveAttribute('placeholder', 'gg/mm/aaaa');
+  await issue.click();
+  await page.keyboard.type('2711201', { delay: 5 });
+  await expect(issue).toHaveValue('27/11/201');
+  await page.keyboard.type('9');
+  await expect(issue).toHaveValue('27/11/2019');
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Backspace');
+  await expect(issue).toHaveValue('27/1');
+
+  // Pasted in any of the usual ways, it reads the same (the declared expiry is then typed).
+  for (const pasted of ['27/11/2019', '27.11.2019', '27-11-2019', '27112019', '2019-11-27']) {
+    await issue.fill(pasted);
+    await expect(issue, pasted).toHaveValue('27/11/2019');
+  }
+
+  // An impossible date is named at once, beside the field, and stops Next.
+  await issue.fill('');
+  await page.keyboard.type('31022019');
+  await expect(issue).toHaveValue('31/02/2019');
+  await expect(page.locator('#applicant-document-issue-error')).toHaveText('La data 31/02/2019 non esiste: controllarla.');
+  await expect(issue).toHaveAttribute('aria-invalid', 'true');
+  // An incomplete one once the field is left.
+  const expiry = page.locator('#applicant-document-expiry-date');
+  await expiry.click();
+  await page.keyboard.type('1209');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#applicant-document-expiry-error')).toContainText('Data incompleta: scriverla come gg/mm/aaaa');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('error-summary')).toContainText('Data di rilascio: La data 31/02/2019 non esiste');
+  await expect(page.getByTestId('error-summary')).toContainText('Data di scadenza: Data incompleta');
+  await saveScreenshot(page, 'dates-typed-it');
+
+  // The declared dates typed as at the desk: the step passes.
+  await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
+  await page.locator('#applicant-document-issuer').fill(request.declaredDocument.issuer);
+  await issue.fill('');
+  await issue.pressSequentially(formatItalianDate(request.declaredDocument.issueDate).replaceAll('/', ''));
+  await expiry.fill('');
+  await expiry.pressSequentially(formatItalianDate(request.declaredDocument.expiryDate!).replaceAll('/', ''));
+  await expect(page.getByTestId('document-validity')).toContainText(
+    `Valido fino al ${formatItalianDate(request.declaredDocument.expiryDate!)}`,
+  );
+  await page.getByTestId('wizard-next').click();
+  await expect(page.locator('#card-fiscal-code')).toBeVisible();
+
+  // The archive's day, typed the same way.
+  await page.goto(`${desk.host.origin}/#/archivio`);
+  const day = page.locator('#archive-day');
+  await expect(day).toHaveValue(formatItalianDate(new Date().toISOString().slice(0, 10)));
+  await day.fill('');
+  await page.keyboard.type('30022026');
+  await expect(page.locator('#archive-day-error')).toHaveText('La data 30/02/2026 non esiste: controllarla.');
+  await day.fill('01/01/2020');
+  await expect(page.locator('#archive-day-error')).toBeHidden();
+  await expect(page.getByTestId('archive-none')).toBeVisible();
+});
