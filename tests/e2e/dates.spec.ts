@@ -1,4 +1,4 @@
-import { formatItalianDate } from '../../shared/domain/dates';
+import { formatItalianDate, todayIn } from '../../shared/domain/dates';
 import { awaiting, expect, saveScreenshot, signIn, startWizard, test } from './fixtures';
 
 /**
@@ -67,7 +67,7 @@ test('dates are typed gg/mm/aaaa in every form: slashes as one types, pasted for
   // The archive's day, typed the same way.
   await page.goto(`${desk.host.origin}/#/archivio`);
   const day = page.locator('#archive-day');
-  await expect(day).toHaveValue(formatItalianDate(new Date().toISOString().slice(0, 10)));
+  await expect(day).toHaveValue(formatItalianDate(todayIn()));
   await day.fill('');
   await page.keyboard.type('30022026');
   await expect(page.locator('#archive-day-error')).toHaveText('La data 30/02/2026 non esiste: controllarla.');
