@@ -11,6 +11,8 @@ import { settingsLimits } from './settings-limits';
  * read-only. Unknown fields are refused (a typo must not be silently ignored).
  */
 const httpUrl = z.url({ protocol: /^https?$/ }).max(500);
+/** Updates only over https: an installer is code. */
+const httpsUrl = z.url({ protocol: /^https$/, error: 'serve un indirizzo https://' }).max(500);
 
 export const machineConfigSchema = z.strictObject({
   /** Central service; absent: the user's setting (or training mode). */
@@ -22,7 +24,7 @@ export const machineConfigSchema = z.strictObject({
       /** false: never check for updates (IT deploys new versions itself). */
       enabled: z.boolean().default(true),
       /** A generic electron-updater feed (IT's own mirror); absent: the one built into the app. */
-      feedUrl: httpUrl.optional(),
+      feedUrl: httpsUrl.optional(),
     })
     .optional(),
   /** Outbound connections: the system's proxy (default), none, or fixed rules (Chromium syntax). */

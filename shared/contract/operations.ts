@@ -29,6 +29,26 @@ export type Locale = z.infer<typeof localeSchema>;
 export const appModeSchema = z.enum(['training', 'production']);
 export type AppMode = z.infer<typeof appModeSchema>;
 
+/**
+ * How a copy gets new versions: it updates itself (`self`; an AppImage only after checking
+ * the signature against the pinned key: `self-verified`), IT installs them (`by-it`: MSI,
+ * NSIS for all users, an app in a folder only administrators write), the package manager
+ * does (`package-manager`: deb), or it does not update itself (`disabled-by-it` by the
+ * configuration, `not-verifiable`: no key to check an AppImage with, `insecure-feed`: a feed
+ * that is not https, `not-installed`: a development run or the browser host).
+ */
+export const updateModeSchema = z.enum([
+  'self',
+  'self-verified',
+  'by-it',
+  'package-manager',
+  'disabled-by-it',
+  'not-verifiable',
+  'insecure-feed',
+  'not-installed',
+]);
+export type UpdateMode = z.infer<typeof updateModeSchema>;
+
 export const appInfoSchema = z.object({
   productName: z.string(),
   version: z.string(),
@@ -43,6 +63,8 @@ export const appInfoSchema = z.object({
   machineOffice: z.object({ code: z.string(), name: z.string() }).nullable(),
   /** A downloaded update waiting for a restart (its version), or null. */
   updateReady: z.string().nullable(),
+  /** How this copy gets new versions (src-main/electron/updates.ts), for the About screen. */
+  updateMode: updateModeSchema,
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

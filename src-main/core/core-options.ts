@@ -1,4 +1,4 @@
-import type { AppMode, OperationInput, OperationName, OperationOutput, Result } from '../../shared/contract';
+import type { AppMode, OperationInput, OperationName, OperationOutput, Result, UpdateMode } from '../../shared/contract';
 import type { RenderedDocument } from './documents/documents';
 import type { EventHub } from './events';
 import type { OutcomeRecorder } from './identification/outcomes';
@@ -46,7 +46,7 @@ export interface CoreOptions {
   /** The machine-wide configuration as the host read it (default: none). Invalid: nothing starts. */
   machineConfig?: MachineConfigState;
   /** Electron: the updater (absent in the browser host and in development). */
-  updates?: { ready(): string | null; install(): boolean };
+  updates?: { ready(): string | null; install(): boolean; mode(): UpdateMode };
 }
 
 interface CoreBase {

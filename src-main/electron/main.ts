@@ -24,7 +24,8 @@ import { createLogger } from '../core/log';
 import { chooseCentralUrl, machineConfigPath, readMachineConfig } from '../core/settings/machine-config';
 import { readPreferences } from '../core/settings/preferences';
 import { applyProxy } from './proxy';
-import { startUpdates, updatePolicy, type Updates } from './updates';
+import { builtInFeedUrl, startUpdates, updatePolicy, type Updates } from './updates';
+import { readInstallFacts } from './install-kind';
 import { electronDatabaseKey } from './database-key';
 import { appEntryUrl, appOrigin } from './constants';
 import { denyAllPermissions, installWebContentsGuards } from './hardening';
@@ -109,7 +110,11 @@ if (!app.requestSingleInstanceLock()) {
       // With an invalid machine-wide file the core opens nothing and never calls this address.
       centralUrl: training?.url ?? configuredCentral ?? 'http://127.0.0.1:9',
       machineConfig: machine,
-      updates: { ready: () => updates?.ready() ?? null, install: () => updates?.install() ?? false },
+      updates: {
+        ready: () => updates?.ready() ?? null,
+        install: () => updates?.install() ?? false,
+        mode: () => updates?.mode() ?? 'not-installed',
+      },
       databaseKey: electronDatabaseKey(safeStorage, join(dataDirectory, 'desk.key.enc'), join(dataDirectory, 'desk.key'), logger),
       // Electron's net: the system proxy and the OS certificate store.
       fetch: (input, init) => net.fetch(input, init),
@@ -124,9 +129,11 @@ if (!app.requestSingleInstanceLock()) {
     });
     app.on('will-quit', () => void training?.close());
     if (machine.status !== 'invalid') {
+      const installFacts = readInstallFacts({ packaged: app.isPackaged, productName });
       updates = startUpdates({
         updater: () => electronUpdater.autoUpdater,
-        policy: updatePolicy(machineConfig, app.isPackaged, process.platform, process.arch),
+        policy: updatePolicy({ config: machineConfig, ...installFacts, builtInFeed: builtInFeedUrl(installFacts.appUpdateYml) }),
+        fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
         logger,
         onReady: (version) => core?.events.publish({ name: 'app.updateReady', payload: { version } }),
       });

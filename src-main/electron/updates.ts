@@ -1,8 +1,20 @@
+import { basename } from 'node:path';
+import type { UpdateMode } from '../../shared/contract';
 import type { MachineConfig } from '../../shared/contract/machine-config';
 import type { Logger } from '../core/log';
+import type { InstallKind } from './install-kind';
+import { sha512OfFile, signatureMatches } from './update-signature';
 
 /**
- * Updates with electron-updater, on IT's terms:
+ * Updates with electron-updater, on IT's terms and by how the copy was installed
+ * (docs/it-admin.md, "Aggiornamenti"):
+ * - it updates itself only where the person can replace it without elevation: NSIS
+ *   installed for one user, a macOS app in a folder the user writes; an MSI, an NSIS
+ *   install for all users, an app in a protected folder are updated by IT (GPO, SCCM,
+ *   Intune, Jamf…), a deb by apt;
+ * - an AppImage only with a detached signature checked against the key pinned in the
+ *   app (update-signature.ts): without a pinned key it does not update itself;
+ * - https only: a feed that is not https is refused, the built-in one as IT's mirror;
  * - a generic feed: the one built into the app (electron-builder.yml `publish`), or IT's
  *   mirror from the machine-wide configuration (`updates.feedUrl`, laid out as
  *   `<feed>/<os>/<arch>/latest.yml` like the release);
@@ -16,6 +28,15 @@ import type { Logger } from '../core/log';
  *   same Developer ID; staged rollouts follow `stagingPercentage` in the feed's latest.yml.
  */
 
+/** What electron-updater says about a downloaded update (the fields this module reads). */
+export interface DownloadedUpdate {
+  version: string;
+  /** Where it was saved (electron-updater's cache). */
+  downloadedFile?: string;
+  /** The feed's files, relative to it (latest-linux.yml `files[].url`). */
+  files?: Array<{ url: string }>;
+}
+
 /** The part of electron-updater's AppUpdater this module uses (a fake in tests). */
 export interface Updater {
   autoDownload: boolean;
@@ -25,25 +46,61 @@ export interface Updater {
   setFeedURL(options: { provider: 'generic'; url: string; channel?: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
-  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(event: 'update-downloaded', listener: (info: DownloadedUpdate) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 export const updateCheckIntervalMs = 12 * 60 * 60 * 1000;
 export const firstCheckDelayMs = 30_000;
 
-export type UpdatePolicy = { enabled: false; reason: 'policy' | 'development' } | { enabled: true; feedUrl: string | null };
+export type UpdatePolicy =
+  | { enabled: false; mode: Exclude<UpdateMode, 'self' | 'self-verified'> }
+  | {
+      enabled: true;
+      mode: 'self' | 'self-verified';
+      /** IT's mirror for this os/arch; null: the feed built into the app. */
+      feedUrl: string | null;
+      /** Where the files of the feed in use are (for an AppImage's signature). */
+      feedBase: string;
+      /** The pinned public key an AppImage's signature is checked with. */
+      signingKey: string | null;
+    };
 
 /** electron-builder's `${os}` for this platform. */
 function feedOs(platform: NodeJS.Platform): string {
   return platform === 'win32' ? 'win' : platform === 'darwin' ? 'mac' : 'linux';
 }
 
-export function updatePolicy(config: MachineConfig | null, packaged: boolean, platform: NodeJS.Platform, arch: string): UpdatePolicy {
-  if (!packaged) return { enabled: false, reason: 'development' };
-  if (config?.updates?.enabled === false) return { enabled: false, reason: 'policy' };
-  const feed = config?.updates?.feedUrl;
-  return { enabled: true, feedUrl: feed ? `${feed.replace(/\/+$/, '')}/${feedOs(platform)}/${arch}` : null };
+/** The feed built into the app: `url` in app-update.yml (electron-builder writes it from `publish`). */
+export function builtInFeedUrl(appUpdateYml: string | null): string | null {
+  const match = appUpdateYml ? /^url:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(appUpdateYml) : null;
+  return match ? match[1]! : null;
+}
+
+export interface UpdateFacts {
+  config: MachineConfig | null;
+  install: InstallKind;
+  platform: NodeJS.Platform;
+  arch: string;
+  /** builtInFeedUrl(app-update.yml), null when the app has none. */
+  builtInFeed: string | null;
+  /** resources/update-signing-key.pem, null when the build pinned none. */
+  signingKey: string | null;
+}
+
+export function updatePolicy(facts: UpdateFacts): UpdatePolicy {
+  const { config, install } = facts;
+  if (install === 'not-packaged') return { enabled: false, mode: 'not-installed' };
+  if (config?.updates?.enabled === false) return { enabled: false, mode: 'disabled-by-it' };
+  if (install === 'msi' || install === 'nsis-per-machine' || install === 'mac-protected') return { enabled: false, mode: 'by-it' };
+  if (install === 'deb') return { enabled: false, mode: 'package-manager' };
+  if (install === 'appimage' && !facts.signingKey) return { enabled: false, mode: 'not-verifiable' };
+  const mirror = config?.updates?.feedUrl ? `${config.updates.feedUrl.replace(/\/+$/, '')}/${feedOs(facts.platform)}/${facts.arch}` : null;
+  const feedBase = mirror ?? facts.builtInFeed;
+  if (!feedBase || !feedBase.startsWith('https://')) return { enabled: false, mode: 'insecure-feed' };
+  return install === 'appimage'
+    ? { enabled: true, mode: 'self-verified', feedUrl: mirror, feedBase, signingKey: facts.signingKey }
+    : { enabled: true, mode: 'self', feedUrl: mirror, feedBase, signingKey: null };
 }
 
 export interface UpdatesOptions {
@@ -53,27 +110,50 @@ export interface UpdatesOptions {
   logger: Logger;
   /** Tells the renderer an update is ready (it decides when to restart). */
   onReady: (version: string) => void;
+  /** Fetches an AppImage's signature (Electron's net: the system's proxy and certificates). */
+  fetch?: typeof fetch;
   setInterval?: (callback: () => void, ms: number) => { unref?(): void };
   setTimeout?: (callback: () => void, ms: number) => { unref?(): void };
 }
 
 export interface Updates {
-  /** The downloaded version, if any. */
+  /** The downloaded version, if any (for an AppImage: once its signature checked out). */
   ready(): string | null;
   /** Restarts into the downloaded update now (the caller checked nothing is in progress). */
   install(): boolean;
+  /** How this copy is updated (the About screen says it). */
+  mode(): UpdateMode;
+}
+
+/** The AppImage downloaded is the one the team signed: its `.sig` beside it in the feed, checked with the pinned key. */
+async function signedByTheTeam(
+  info: DownloadedUpdate,
+  policy: UpdatePolicy & { enabled: true },
+  fetchSignature: typeof fetch,
+): Promise<boolean> {
+  const file = info.downloadedFile;
+  const name = info.files?.[0]?.url ?? (file ? basename(file) : null);
+  if (!file || !name || !policy.signingKey) return false;
+  const response = await fetchSignature(new URL(`${encodeURIComponent(name)}.sig`, `${policy.feedBase.replace(/\/+$/, '')}/`), {
+    redirect: 'error',
+  });
+  if (!response.ok) return false;
+  const signature = (await response.text()).slice(0, 200);
+  return signatureMatches(await sha512OfFile(file), signature, policy.signingKey);
 }
 
 export function startUpdates(options: UpdatesOptions): Updates {
   const { policy, logger } = options;
   let downloaded: string | null = null;
   if (!policy.enabled) {
-    logger.info('updates.disabled', { reason: policy.reason });
-    return { ready: () => null, install: () => false };
+    logger.info('updates.disabled', { reason: policy.mode });
+    return { ready: () => null, install: () => false, mode: () => policy.mode };
   }
   const updater = options.updater();
+  const verified = policy.mode === 'self-verified';
   updater.autoDownload = true;
-  updater.autoInstallOnAppQuit = true;
+  // An AppImage installs only once its signature is checked (then on quit, or on "restart now").
+  updater.autoInstallOnAppQuit = !verified;
   updater.allowDowngrade = false;
   // electron-updater's own messages may carry URLs and paths, never personal data; keep them short in our log.
   updater.logger = {
@@ -82,10 +162,20 @@ export function startUpdates(options: UpdatesOptions): Updates {
     error: (message) => logger.error('updates.error', { message: String(message).slice(0, 200) }),
   };
   if (policy.feedUrl) updater.setFeedURL({ provider: 'generic', url: policy.feedUrl, channel: 'latest' });
+  const announce = (version: string) => {
+    downloaded = version;
+    logger.info('updates.downloaded', { version });
+    options.onReady(version);
+  };
   updater.on('update-downloaded', (info) => {
-    downloaded = info.version;
-    logger.info('updates.downloaded', { version: info.version });
-    options.onReady(info.version);
+    if (!verified) return announce(info.version);
+    signedByTheTeam(info, policy, options.fetch ?? fetch)
+      .catch(() => false)
+      .then((signed) => {
+        if (!signed) return logger.error('updates.signature-refused', { version: info.version });
+        updater.autoInstallOnAppQuit = true;
+        announce(info.version);
+      });
   });
   updater.on('error', (error) => logger.error('updates.failed', { error: error.name }));
 
@@ -104,5 +194,6 @@ export function startUpdates(options: UpdatesOptions): Updates {
       updater.quitAndInstall(false, true);
       return true;
     },
+    mode: () => policy.mode,
   };
 }

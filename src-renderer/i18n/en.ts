@@ -432,6 +432,19 @@ const en: MessageSchema = {
     version: 'Version',
     mode: 'Mode',
     dataDirectory: 'Data folder',
+    updates: 'Updates',
+    updateModes: {
+      self: 'Updates itself: downloads new versions and installs them when closed (or with “Restart now”).',
+      'self-verified':
+        'Updates itself, only with versions signed by the development team (signature checked with the key in the application).',
+      'by-it': 'New versions are installed by the system administrator (installed for all users): the application does not update itself.',
+      'package-manager': 'Updated with the system’s package manager (apt), by the system administrator.',
+      'disabled-by-it': 'Automatic updates turned off by this computer’s configuration: the system administrator installs them.',
+      'not-verifiable':
+        'Does not update itself: this copy has no key to check the updates’ signature with. The system administrator installs new versions.',
+      'insecure-feed': 'Does not update itself: the configured update server does not use https. Contact the system administrator.',
+      'not-installed': 'Not an installed copy (development or use in the browser): it does not update.',
+    },
     locale: 'Language',
     dataSources: 'Data sources',
     birthPlacesSource:

@@ -408,6 +408,22 @@ const it = {
     version: 'Versione',
     mode: 'Modalità',
     dataDirectory: 'Cartella dei dati',
+    updates: 'Aggiornamenti',
+    updateModes: {
+      self: 'Si aggiorna da sola: scarica le nuove versioni e le installa alla chiusura (o con «Riavvia ora»).',
+      'self-verified':
+        'Si aggiorna da sola, solo con versioni firmate dal team di sviluppo (firma verificata con la chiave inclusa nell’applicazione).',
+      'by-it':
+        'Le nuove versioni le installa l’amministratore di sistema (installazione per tutti gli utenti): l’applicazione non si aggiorna da sola.',
+      'package-manager': 'Si aggiorna con il gestore dei pacchetti del sistema (apt), a cura dell’amministratore di sistema.',
+      'disabled-by-it':
+        'Aggiornamenti automatici disattivati dalla configurazione di questo computer: li installa l’amministratore di sistema.',
+      'not-verifiable':
+        'Non si aggiorna da sola: questa copia non include la chiave per verificare la firma degli aggiornamenti. Le nuove versioni le installa l’amministratore di sistema.',
+      'insecure-feed':
+        'Non si aggiorna da sola: il server degli aggiornamenti configurato non usa https. Rivolgersi all’amministratore di sistema.',
+      'not-installed': 'Copia non installata (sviluppo o uso nel browser): non si aggiorna.',
+    },
     locale: 'Lingua',
     dataSources: 'Fonti dei dati',
     birthPlacesSource:

@@ -20,6 +20,8 @@ test('app.info is shown on the about screen with the version', async ({ page, de
   await desk.open(page);
   await page.getByTestId('about-link').click();
   await expect(page.getByTestId('app-version')).toHaveText(version);
+  // How this copy is updated (#18, item 5): the browser host is no installed copy.
+  await expect(page.getByTestId('update-mode')).toHaveText('Copia non installata (sviluppo o uso nel browser): non si aggiorna.');
   await saveScreenshot(page, 'about-it');
   // The third-party notices made at build (#18, item 8): the data's credit, each bundled package and its licence text.
   await page.getByTestId('notices').locator('summary').click();

@@ -90,13 +90,13 @@ describe('the core under a machine-wide configuration', () => {
     const test = createTestCore({
       machineConfig,
       centralUrl: central.url,
-      updates: { ready: () => '0.2.0', install: () => (installs++, true) },
+      updates: { ready: () => '0.2.0', install: () => (installs++, true), mode: () => 'self' },
     });
     cleanups.push(test.cleanup);
     const { core } = test;
     expect(await core.call('app.info', {})).toMatchObject({
       ok: true,
-      value: { machineOffice: { code: 'ZZIS00100A', name: 'Istituto di prova' }, updateReady: '0.2.0' },
+      value: { machineOffice: { code: 'ZZIS00100A', name: 'Istituto di prova' }, updateReady: '0.2.0', updateMode: 'self' },
     });
     expect(await core.call('session.signIn', { ...dirigente, officeCode: 'ZZIS00200B' })).toMatchObject({
       ok: false,

@@ -15,6 +15,7 @@ const info = {
   configError: null,
   machineOffice: null,
   updateReady: null,
+  updateMode: 'not-installed' as const,
 };
 
 function dispatcherWith(overrides: Partial<OperationHandlers>) {
@@ -100,6 +101,7 @@ describe('core: app.info and app.setLocale', () => {
         configError: null,
         machineOffice: null,
         updateReady: null,
+        updateMode: 'not-installed' as const,
       },
     });
     expect(await test.core.dispatch('app.setLocale', { locale: 'en' })).toMatchObject({ ok: true, value: { locale: 'en' } });

@@ -1,10 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcEventChannel, ipcOperationChannel, operationNames } from '../../shared/contract';
 import { startTestCentral } from '../fixtures/central';
-import { app, dialog, fakeUpdater, FakeBrowserWindow, FakeWebContents, powerMonitor, session, state } from '../fixtures/electron-mock';
+import { signatureOf } from '../../scripts/sign-update';
+import { app, dialog, fakeUpdater, FakeBrowserWindow, FakeWebContents, net, powerMonitor, session, state } from '../fixtures/electron-mock';
 import { draftFor } from '../fixtures/outcomes';
 
 vi.mock('electron', () => import('../fixtures/electron-mock'));
@@ -22,6 +24,14 @@ writeFileSync(
   }),
 );
 process.env.SPORTELLO_MACHINE_CONFIG = machineConfigFile;
+
+// A Linux AppImage of a release build: the team's public key beside the app (#18, item 5).
+const team = generateKeyPairSync('ed25519');
+const resources = mkdtempSync(join(tmpdir(), 'sportello-resources-'));
+writeFileSync(join(resources, 'update-signing-key.pem'), team.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+(process as { resourcesPath?: string }).resourcesPath = resources;
+process.env.APPIMAGE = join(resources, 'Sportello Identificazione-0.1.0.AppImage');
+const linux = process.platform === 'linux';
 
 const ourFrame = { senderFrame: { url: 'app://desk/index.html' } };
 
@@ -141,21 +151,43 @@ describe('Electron host (mocked electron module)', () => {
       url: `https://mirror.example.invalid/sportello/${os}/${process.arch}`,
       channel: 'latest',
     });
-    expect(fakeUpdater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: false });
+    // An AppImage installs only once its signature checked out.
+    expect(fakeUpdater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: !linux, allowDowngrade: false });
     expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({
       ok: true,
       value: { machineOffice: { code: 'ZZIS00100A', name: 'Istituto di prova' }, configError: null, updateReady: null },
     });
+    if (linux) expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ value: { updateMode: 'self-verified' } });
     expect(
       await state.handlers.get('op:session.signIn')!(ourFrame, { officeCode: 'ZZIS00100B', username: 'segreteria', password: 'x' }),
     ).toMatchObject({ ok: false, error: { code: 'office-not-allowed' } });
   });
 
-  it('tells the renderer when an update is ready, and installs only when asked', async () => {
+  it('tells the renderer when an update is ready (an AppImage: signed by the team), and installs only when asked', async () => {
     expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toMatchObject({ ok: false, error: { code: 'no-update' } });
-    fakeUpdater.emit('update-downloaded', { version: '0.2.0' });
+    const name = 'Sportello Identificazione-0.2.0.AppImage';
+    const downloaded = join(resources, name);
+    writeFileSync(downloaded, 'the AppImage of 0.2.0');
+    const signature = await signatureOf(downloaded, team.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    // Electron's net (mocked: the mirror does not exist here) serves the signature beside the file.
+    const fetched: string[] = [];
+    const centralFetch = net.fetch;
+    net.fetch = async (input: string, init?: RequestInit) => {
+      if (!String(input).endsWith('.sig')) return centralFetch(input, init);
+      fetched.push(String(input));
+      return String(input).endsWith(`/${encodeURIComponent(name)}.sig`) ? new Response(signature) : new Response('', { status: 404 });
+    };
+    fakeUpdater.emit('update-downloaded', { version: '0.2.0', downloadedFile: downloaded, files: [{ url: name }] });
     const [window] = FakeBrowserWindow.created;
-    expect(window!.webContents.sent).toContainEqual([ipcEventChannel, { name: 'app.updateReady', payload: { version: '0.2.0' } }]);
+    try {
+      await vi.waitFor(() =>
+        expect(window!.webContents.sent).toContainEqual([ipcEventChannel, { name: 'app.updateReady', payload: { version: '0.2.0' } }]),
+      );
+    } finally {
+      net.fetch = centralFetch;
+    }
+    if (linux) expect(fetched).toEqual([`https://mirror.example.invalid/sportello/linux/${process.arch}/${encodeURIComponent(name)}.sig`]);
+    expect(fakeUpdater.autoInstallOnAppQuit).toBe(true);
     expect(fakeUpdater.installs).toEqual([]);
     expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ ok: true, value: { updateReady: '0.2.0' } });
     expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toEqual({ ok: true, value: null });

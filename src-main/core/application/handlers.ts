@@ -1,4 +1,4 @@
-import type { AppInfo, AppMode } from '../../../shared/contract';
+import type { AppInfo, AppMode, UpdateMode } from '../../../shared/contract';
 import type { CoreOptions } from '../core-options';
 import { createEventHub, type EventHub } from '../events';
 import type { Logger } from '../log';
@@ -21,7 +21,8 @@ export interface ApplicationParts {
   configError: AppInfo['configError'];
   machineOffice: AppInfo['machineOffice'];
   /** Electron: the updater (absent in the browser host and in development). */
-  updates?: { ready(): string | null; install(): boolean };
+  /** The host's updates: what is downloaded, installing it, and how this copy is updated (absent: not an installed copy). */
+  updates?: { ready(): string | null; install(): boolean; mode(): UpdateMode };
   /** Whether a wizard holds an identification not yet confirmed or refused. */
   identificationInProgress: () => boolean;
   /** The log file whose last lines go into the diagnostics. */
@@ -61,6 +62,7 @@ export function applicationHandlers(
     configError: parts.configError,
     machineOffice: parts.machineOffice,
     updateReady: parts.updates?.ready() ?? null,
+    updateMode: parts.updates?.mode() ?? 'not-installed',
   });
   return {
     'app.info': () => info(),
