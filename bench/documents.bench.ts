@@ -1,5 +1,5 @@
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument } from 'pdf-lib';
+import fontkit from '@cantoo/fontkit';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import { startCentral } from '../central/server';
 import { DocumentRenderer, loadFonts, loadWording, type RegisterRow } from '../src-main/core/documents/documents';
 import { createMemoryLogger } from '../src-main/core/log';

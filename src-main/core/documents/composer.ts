@@ -13,7 +13,7 @@ import {
   type PDFFont,
   type PDFPage,
   type RGB,
-} from 'pdf-lib';
+} from '@cantoo/pdf-lib';
 import QRCode from 'qrcode';
 import { cachedFontkit, characterSet, WidthCache, type FontBytes, type FontWeight } from './fonts';
 import { emboldening, TextMeasure } from './text-measure';
@@ -89,7 +89,7 @@ export class Composer {
     doc.setAuthor(metadata.author);
     if (metadata.subject) doc.setSubject(metadata.subject);
     doc.setCreator('Sportello Identificazione');
-    doc.setProducer('Sportello Identificazione (pdf-lib)');
+    doc.setProducer('Sportello Identificazione (@cantoo/pdf-lib)');
     doc.setLanguage(metadata.language ?? 'it-IT');
     doc.setCreationDate(metadata.createdAt);
     doc.setModificationDate(metadata.createdAt);

@@ -1,5 +1,5 @@
-import fontkit from '@pdf-lib/fontkit';
-import type { PDFDocument, PDFFont } from 'pdf-lib';
+import fontkit, { type Font } from '@cantoo/fontkit';
+import type { PDFDocument, PDFFont } from '@cantoo/pdf-lib';
 
 /** The document font: parsed once per process, its character set and text widths remembered. */
 
@@ -11,7 +11,6 @@ export interface FontBytes {
 export type FontWeight = 'regular' | 'semibold' | 'bold';
 
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
-type FontkitFont = ReturnType<Fontkit['create']>;
 
 const characterSets = new WeakMap<object, Set<number>>();
 /** The code points a font can draw (computed once per parsed font). */
@@ -30,15 +29,18 @@ export function characterSet(font: PDFFont): Set<number> {
  * shaping of each string (labels repeat on every page and every document). The font
  * object is read-only to pdf-lib: each document still makes its own subset.
  */
-const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+const parsedFonts = new WeakMap<Uint8Array, Font>();
 export const cachedFontkit: Fontkit = {
   create(bytes: Uint8Array) {
     let font = parsedFonts.get(bytes);
     if (!font) {
-      font = fontkit.create(bytes);
-      const layout = font.layout.bind(font);
-      const shaped = new Map<string, ReturnType<FontkitFont['layout']>>();
-      font.layout = (text, features) => {
+      const parsed = fontkit.create(bytes);
+      // The app's fonts are single TrueType faces, never collections.
+      if (!('layout' in parsed)) throw new TypeError('a font collection is not a document font');
+      const single: Font = parsed;
+      const layout = single.layout.bind(single);
+      const shaped = new Map<string, ReturnType<Font['layout']>>();
+      single.layout = ((text: string, features?: Parameters<Font['layout']>[1]) => {
         const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
         let run = shaped.get(key);
         if (!run) {
@@ -47,8 +49,9 @@ export const cachedFontkit: Fontkit = {
           shaped.set(key, run);
         }
         return run;
-      };
-      parsedFonts.set(bytes, font);
+      }) as Font['layout'];
+      parsedFonts.set(bytes, single);
+      font = single;
     }
     return font;
   },

@@ -1,4 +1,4 @@
-import type { PDFFont } from 'pdf-lib';
+import type { PDFFont } from '@cantoo/pdf-lib';
 import type { FontWeight, WidthCache } from './fonts';
 
 export interface FittedText {

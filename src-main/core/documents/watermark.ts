@@ -1,4 +1,4 @@
-import { degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { degrees, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 
 /**
  * A large diagonal mark across the page (training mode: "PROVA — FAC-SIMILE"), light
