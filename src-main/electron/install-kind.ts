@@ -8,10 +8,23 @@ import { dirname, join, relative, isAbsolute } from 'node:path';
  *   none (Windows Installer keeps it); NSIS for one user lives under %LOCALAPPDATA%.
  * - macOS: the app bundle the user may replace (Squirrel.Mac swaps it) or one in a folder
  *   only an administrator writes.
- * - Linux: an AppImage runs with $APPIMAGE set; otherwise the deb package (apt).
+ * - Linux: the deb package carries resources/package-type (electron-builder writes it;
+ *   electron-updater reads it too), and is updated by apt; an AppImage runs with $APPIMAGE
+ *   set (a variable a parent process could pass on: the package type is read first), and
+ *   replaces itself only in a folder the user writes.
+ * An NSIS install for one user in a folder they chose outside %LOCALAPPDATA% reads as one
+ * for all users: it is then left to IT (the safe side), and the About screen says so.
  */
 export type InstallKind =
-  'nsis-per-user' | 'nsis-per-machine' | 'msi' | 'mac-replaceable' | 'mac-protected' | 'appimage' | 'deb' | 'not-packaged';
+  | 'nsis-per-user'
+  | 'nsis-per-machine'
+  | 'msi'
+  | 'mac-replaceable'
+  | 'mac-protected'
+  | 'appimage'
+  | 'appimage-protected'
+  | 'deb'
+  | 'not-packaged';
 
 export interface InstallFacts {
   packaged: boolean;
@@ -20,6 +33,8 @@ export interface InstallFacts {
   executable: string;
   productName: string;
   env: { APPIMAGE?: string; LOCALAPPDATA?: string };
+  /** resources/package-type, written by electron-builder for the deb (null: none). */
+  packageType: string | null;
   exists(path: string): boolean;
   writable(path: string): boolean;
 }
@@ -39,16 +54,21 @@ export function installKindOf(facts: InstallFacts): InstallKind {
     return facts.env.LOCALAPPDATA && inside(facts.env.LOCALAPPDATA, folder) ? 'nsis-per-user' : 'nsis-per-machine';
   }
   if (facts.platform === 'darwin') {
-    const bundle = facts.executable.slice(0, facts.executable.indexOf('.app/') + 4);
-    return bundle.endsWith('.app') && facts.writable(bundle) && facts.writable(dirname(bundle)) ? 'mac-replaceable' : 'mac-protected';
+    const at = facts.executable.lastIndexOf('.app/Contents/MacOS/');
+    const bundle = at < 0 ? null : facts.executable.slice(0, at + 4);
+    return bundle && facts.writable(bundle) && facts.writable(dirname(bundle)) ? 'mac-replaceable' : 'mac-protected';
   }
-  return facts.env.APPIMAGE ? 'appimage' : 'deb';
+  if (facts.packageType !== null || !facts.env.APPIMAGE) return 'deb';
+  const image = facts.env.APPIMAGE;
+  return facts.writable(image) && facts.writable(dirname(image)) ? 'appimage' : 'appimage-protected';
 }
 
 /** This copy's facts, read from the disk (the part of the policy's input that is not IT's configuration). */
 export function readInstallFacts(options: { packaged: boolean; productName: string }) {
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
   const kind = installKindOf({
     packaged: options.packaged,
+    packageType: options.packaged ? read(join(process.resourcesPath, 'package-type')) : null,
     platform: process.platform,
     executable: process.execPath,
     productName: options.productName,
@@ -63,7 +83,6 @@ export function readInstallFacts(options: { packaged: boolean; productName: stri
       }
     },
   });
-  const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
   return {
     install: kind,
     platform: process.platform,

@@ -130,10 +130,15 @@ if (!app.requestSingleInstanceLock()) {
     app.on('will-quit', () => void training?.close());
     if (machine.status !== 'invalid') {
       const installFacts = readInstallFacts({ packaged: app.isPackaged, productName });
+      // https only, redirects included: electron-updater's requests (its own session) never go out over http.
+      session
+        .fromPartition('electron-updater')
+        .webRequest.onBeforeRequest({ urls: ['http://*/*'] }, (_details, callback) => callback({ cancel: true }));
       updates = startUpdates({
         updater: () => electronUpdater.autoUpdater,
         policy: updatePolicy({ config: machineConfig, ...installFacts, builtInFeed: builtInFeedUrl(installFacts.appUpdateYml) }),
         fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
+        onQuit: (listener) => app.on('quit', (_event, exitCode) => listener(exitCode)),
         logger,
         onReady: (version) => core?.events.publish({ name: 'app.updateReady', payload: { version } }),
       });

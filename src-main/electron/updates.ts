@@ -3,7 +3,7 @@ import type { UpdateMode } from '../../shared/contract';
 import type { MachineConfig } from '../../shared/contract/machine-config';
 import type { Logger } from '../core/log';
 import type { InstallKind } from './install-kind';
-import { sha512OfFile, signatureMatches } from './update-signature';
+import { sha512OfFile, signatureMatches, updateStatement } from './update-signature';
 
 /**
  * Updates with electron-updater, on IT's terms and by how the copy was installed
@@ -46,6 +46,10 @@ export interface Updater {
   setFeedURL(options: { provider: 'generic'; url: string; channel?: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
+  /** Installs what was downloaded (BaseUpdater, as the AppImage updater is: its quit handler calls it; so does ours). */
+  install?(isSilent?: boolean, isForceRunAfter?: boolean): boolean;
+  /** The file electron-updater would install now (BaseUpdater's getter). */
+  readonly installerPath?: string | null;
   on(event: 'update-downloaded', listener: (info: DownloadedUpdate) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
@@ -71,6 +75,14 @@ function feedOs(platform: NodeJS.Platform): string {
   return platform === 'win32' ? 'win' : platform === 'darwin' ? 'mac' : 'linux';
 }
 
+function isHttps(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** The feed built into the app: `url` in app-update.yml (electron-builder writes it from `publish`). */
 export function builtInFeedUrl(appUpdateYml: string | null): string | null {
   const match = appUpdateYml ? /^url:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(appUpdateYml) : null;
@@ -92,12 +104,13 @@ export function updatePolicy(facts: UpdateFacts): UpdatePolicy {
   const { config, install } = facts;
   if (install === 'not-packaged') return { enabled: false, mode: 'not-installed' };
   if (config?.updates?.enabled === false) return { enabled: false, mode: 'disabled-by-it' };
-  if (install === 'msi' || install === 'nsis-per-machine' || install === 'mac-protected') return { enabled: false, mode: 'by-it' };
+  if (install === 'msi' || install === 'nsis-per-machine' || install === 'mac-protected' || install === 'appimage-protected')
+    return { enabled: false, mode: 'by-it' };
   if (install === 'deb') return { enabled: false, mode: 'package-manager' };
   if (install === 'appimage' && !facts.signingKey) return { enabled: false, mode: 'not-verifiable' };
   const mirror = config?.updates?.feedUrl ? `${config.updates.feedUrl.replace(/\/+$/, '')}/${feedOs(facts.platform)}/${facts.arch}` : null;
   const feedBase = mirror ?? facts.builtInFeed;
-  if (!feedBase || !feedBase.startsWith('https://')) return { enabled: false, mode: 'insecure-feed' };
+  if (!feedBase || !isHttps(feedBase)) return { enabled: false, mode: 'insecure-feed' };
   return install === 'appimage'
     ? { enabled: true, mode: 'self-verified', feedUrl: mirror, feedBase, signingKey: facts.signingKey }
     : { enabled: true, mode: 'self', feedUrl: mirror, feedBase, signingKey: null };
@@ -112,6 +125,8 @@ export interface UpdatesOptions {
   onReady: (version: string) => void;
   /** Fetches an AppImage's signature (Electron's net: the system's proxy and certificates). */
   fetch?: typeof fetch;
+  /** Registers a listener for the app's quit (Electron: `app.on('quit')`), with its exit code. */
+  onQuit?: (listener: (exitCode: number) => void) => void;
   setInterval?: (callback: () => void, ms: number) => { unref?(): void };
   setTimeout?: (callback: () => void, ms: number) => { unref?(): void };
 }
@@ -125,21 +140,51 @@ export interface Updates {
   mode(): UpdateMode;
 }
 
-/** The AppImage downloaded is the one the team signed: its `.sig` beside it in the feed, checked with the pinned key. */
+/** At most this much of a `.sig` is read (a base64 Ed25519 signature is 88 characters). */
+const signatureLimit = 1024;
+
+async function readLimited(response: Response): Promise<string | null> {
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > signatureLimit || !response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > signatureLimit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The feed's entry for the file downloaded (latest-linux.yml also lists the deb). */
+function feedEntryOf(info: DownloadedUpdate): string | null {
+  const downloaded = info.downloadedFile ? basename(info.downloadedFile) : null;
+  const names = (info.files ?? []).map((file) => file.url).filter((url) => !/^[a-z]+:/i.test(url) && !url.includes('/'));
+  return names.find((name) => name === downloaded) ?? names.find((name) => name.endsWith('.AppImage')) ?? null;
+}
+
+/** The AppImage downloaded is the one the team signed for this version: its `.sig` beside it in the feed, checked with the pinned key. */
 async function signedByTheTeam(
   info: DownloadedUpdate,
   policy: UpdatePolicy & { enabled: true },
   fetchSignature: typeof fetch,
 ): Promise<boolean> {
   const file = info.downloadedFile;
-  const name = info.files?.[0]?.url ?? (file ? basename(file) : null);
+  const name = feedEntryOf(info);
   if (!file || !name || !policy.signingKey) return false;
   const response = await fetchSignature(new URL(`${encodeURIComponent(name)}.sig`, `${policy.feedBase.replace(/\/+$/, '')}/`), {
     redirect: 'error',
   });
-  if (!response.ok) return false;
-  const signature = (await response.text()).slice(0, 200);
-  return signatureMatches(await sha512OfFile(file), signature, policy.signingKey);
+  const signature = response.ok ? await readLimited(response) : null;
+  if (!signature) return false;
+  const statement = updateStatement({ version: info.version, fileName: name, sha512: await sha512OfFile(file) });
+  return signatureMatches(statement, signature, policy.signingKey);
 }
 
 export function startUpdates(options: UpdatesOptions): Updates {
@@ -152,7 +197,8 @@ export function startUpdates(options: UpdatesOptions): Updates {
   const updater = options.updater();
   const verified = policy.mode === 'self-verified';
   updater.autoDownload = true;
-  // An AppImage installs only once its signature is checked (then on quit, or on "restart now").
+  // An AppImage is never installed by electron-updater's own quit handler (it would install
+  // whatever it downloaded last): only the file whose signature checked out, by this module.
   updater.autoInstallOnAppQuit = !verified;
   updater.allowDowngrade = false;
   // electron-updater's own messages may carry URLs and paths, never personal data; keep them short in our log.
@@ -167,17 +213,31 @@ export function startUpdates(options: UpdatesOptions): Updates {
     logger.info('updates.downloaded', { version });
     options.onReady(version);
   };
+  /** The AppImage whose signature checked out; installable while it is still what electron-updater would install. */
+  let verifiedFile: string | null = null;
+  const installable = () => !verified || (verifiedFile !== null && updater.installerPath === verifiedFile);
   updater.on('update-downloaded', (info) => {
     if (!verified) return announce(info.version);
+    // A new download replaces the earlier one: nothing is installable until it checks out.
+    downloaded = null;
+    verifiedFile = null;
     signedByTheTeam(info, policy, options.fetch ?? fetch)
       .catch(() => false)
       .then((signed) => {
-        if (!signed) return logger.error('updates.signature-refused', { version: info.version });
-        updater.autoInstallOnAppQuit = true;
+        if (!signed || !info.downloadedFile || updater.installerPath !== info.downloadedFile)
+          return logger.error('updates.signature-refused', { version: info.version });
+        verifiedFile = info.downloadedFile;
         announce(info.version);
       });
   });
   updater.on('error', (error) => logger.error('updates.failed', { error: error.name }));
+  // The verified AppImage installs when the app closes normally, as the others do.
+  if (verified)
+    options.onQuit?.((exitCode) => {
+      if (exitCode !== 0 || !downloaded || !installable()) return;
+      logger.info('updates.installing', { version: downloaded });
+      updater.install?.(true, false);
+    });
 
   const check = () => {
     updater
@@ -189,7 +249,7 @@ export function startUpdates(options: UpdatesOptions): Updates {
   return {
     ready: () => downloaded,
     install: () => {
-      if (!downloaded) return false;
+      if (!downloaded || !installable()) return false;
       logger.info('updates.installing', { version: downloaded });
       updater.quitAndInstall(false, true);
       return true;

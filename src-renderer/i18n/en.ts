@@ -437,7 +437,8 @@ const en: MessageSchema = {
       self: 'Updates itself: downloads new versions and installs them when closed (or with “Restart now”).',
       'self-verified':
         'Updates itself, only with versions signed by the development team (signature checked with the key in the application).',
-      'by-it': 'New versions are installed by the system administrator (installed for all users): the application does not update itself.',
+      'by-it':
+        'New versions are installed by the system administrator (installed for all users or in a protected folder): the application does not update itself.',
       'package-manager': 'Updated with the system’s package manager (apt), by the system administrator.',
       'disabled-by-it': 'Automatic updates turned off by this computer’s configuration: the system administrator installs them.',
       'not-verifiable':

@@ -31,6 +31,7 @@ const resources = mkdtempSync(join(tmpdir(), 'sportello-resources-'));
 writeFileSync(join(resources, 'update-signing-key.pem'), team.publicKey.export({ type: 'spki', format: 'pem' }).toString());
 (process as { resourcesPath?: string }).resourcesPath = resources;
 process.env.APPIMAGE = join(resources, 'Sportello Identificazione-0.1.0.AppImage');
+writeFileSync(process.env.APPIMAGE, 'the running AppImage, in a folder the user writes');
 const linux = process.platform === 'linux';
 
 const ourFrame = { senderFrame: { url: 'app://desk/index.html' } };
@@ -145,14 +146,16 @@ describe('Electron host (mocked electron module)', () => {
       proxyRules: 'http=proxy.example.invalid:3128',
       proxyBypassRules: '<local>',
     });
-    const os = process.platform === 'win32' ? 'win' : process.platform === 'darwin' ? 'mac' : 'linux';
-    expect(fakeUpdater.feed).toEqual({
-      provider: 'generic',
-      url: `https://mirror.example.invalid/sportello/${os}/${process.arch}`,
-      channel: 'latest',
-    });
-    // An AppImage installs only once its signature checked out.
-    expect(fakeUpdater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: !linux, allowDowngrade: false });
+    // Here the copy is a Linux AppImage with the team's key (see above): it updates itself from IT's mirror.
+    if (linux) {
+      expect(fakeUpdater.feed).toEqual({
+        provider: 'generic',
+        url: `https://mirror.example.invalid/sportello/linux/${process.arch}`,
+        channel: 'latest',
+      });
+      // An AppImage is never installed by electron-updater's own quit handler.
+      expect(fakeUpdater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: false, allowDowngrade: false });
+    }
     expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({
       ok: true,
       value: { machineOffice: { code: 'ZZIS00100A', name: 'Istituto di prova' }, configError: null, updateReady: null },
@@ -163,35 +166,51 @@ describe('Electron host (mocked electron module)', () => {
     ).toMatchObject({ ok: false, error: { code: 'office-not-allowed' } });
   });
 
-  it('tells the renderer when an update is ready (an AppImage: signed by the team), and installs only when asked', async () => {
-    expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toMatchObject({ ok: false, error: { code: 'no-update' } });
-    const name = 'Sportello Identificazione-0.2.0.AppImage';
-    const downloaded = join(resources, name);
-    writeFileSync(downloaded, 'the AppImage of 0.2.0');
-    const signature = await signatureOf(downloaded, team.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    // Electron's net (mocked: the mirror does not exist here) serves the signature beside the file.
-    const fetched: string[] = [];
-    const centralFetch = net.fetch;
-    net.fetch = async (input: string, init?: RequestInit) => {
-      if (!String(input).endsWith('.sig')) return centralFetch(input, init);
-      fetched.push(String(input));
-      return String(input).endsWith(`/${encodeURIComponent(name)}.sig`) ? new Response(signature) : new Response('', { status: 404 });
-    };
-    fakeUpdater.emit('update-downloaded', { version: '0.2.0', downloadedFile: downloaded, files: [{ url: name }] });
-    const [window] = FakeBrowserWindow.created;
-    try {
-      await vi.waitFor(() =>
-        expect(window!.webContents.sent).toContainEqual([ipcEventChannel, { name: 'app.updateReady', payload: { version: '0.2.0' } }]),
-      );
-    } finally {
-      net.fetch = centralFetch;
-    }
-    if (linux) expect(fetched).toEqual([`https://mirror.example.invalid/sportello/linux/${process.arch}/${encodeURIComponent(name)}.sig`]);
-    expect(fakeUpdater.autoInstallOnAppQuit).toBe(true);
-    expect(fakeUpdater.installs).toEqual([]);
-    expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ ok: true, value: { updateReady: '0.2.0' } });
-    expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toEqual({ ok: true, value: null });
-    expect(fakeUpdater.installs).toEqual([[false, true]]);
+  // The host runs here as a Linux AppImage (CI's machine); elsewhere the copy's install kind differs.
+  it.runIf(linux)(
+    'tells the renderer when an update is ready (an AppImage: signed by the team), and installs only when asked',
+    async () => {
+      expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toMatchObject({ ok: false, error: { code: 'no-update' } });
+      const name = 'Sportello Identificazione-0.2.0.AppImage';
+      const downloaded = join(resources, name);
+      writeFileSync(downloaded, 'the AppImage of 0.2.0');
+      const signature = await signatureOf(downloaded, '0.2.0', team.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      // Electron's net (mocked: the mirror does not exist here) serves the signature beside the file.
+      const fetched: string[] = [];
+      const centralFetch = net.fetch;
+      net.fetch = async (input: string, init?: RequestInit) => {
+        if (!String(input).endsWith('.sig')) return centralFetch(input, init);
+        fetched.push(String(input));
+        return String(input).endsWith(`/${encodeURIComponent(name)}.sig`) ? new Response(signature) : new Response('', { status: 404 });
+      };
+      fakeUpdater.installerPath = downloaded;
+      fakeUpdater.emit('update-downloaded', { version: '0.2.0', downloadedFile: downloaded, files: [{ url: name }] });
+      const [window] = FakeBrowserWindow.created;
+      try {
+        await vi.waitFor(() =>
+          expect(window!.webContents.sent).toContainEqual([ipcEventChannel, { name: 'app.updateReady', payload: { version: '0.2.0' } }]),
+        );
+      } finally {
+        net.fetch = centralFetch;
+      }
+      expect(fetched).toEqual([`https://mirror.example.invalid/sportello/linux/${process.arch}/${encodeURIComponent(name)}.sig`]);
+      // Never electron-updater's own quit handler: the verified file is installed by the host when the app quits.
+      expect(fakeUpdater.autoInstallOnAppQuit).toBe(false);
+      expect(fakeUpdater.installs).toEqual([]);
+      expect(await state.handlers.get('op:app.info')!(ourFrame, {})).toMatchObject({ ok: true, value: { updateReady: '0.2.0' } });
+      app.emit('quit', {}, 0);
+      expect(fakeUpdater.installedOnQuit).toEqual([[true, false]]);
+      expect(await state.handlers.get('op:app.installUpdate')!(ourFrame, {})).toEqual({ ok: true, value: null });
+      expect(fakeUpdater.installs).toEqual([[false, true]]);
+    },
+  );
+
+  it.runIf(linux)('https only: electron-updater’s session cancels any http request, redirects included', () => {
+    const filters = session.partitions.get('electron-updater') ?? [];
+    expect(filters.map((filter) => filter.urls)).toEqual([['http://*/*']]);
+    let answer: { cancel: boolean } | null = null;
+    filters[0]!.listener({ url: 'http://mirror.example.invalid/sportello/linux/x64/latest-linux.yml' }, (response) => (answer = response));
+    expect(answer).toEqual({ cancel: true });
   });
 
   it('registers one IPC handler for every contract operation, and nothing else', () => {

@@ -40,6 +40,7 @@ describe('how each kind of install is updated (#18, item 5)', () => {
     executable,
     productName: 'Sportello Identificazione',
     env: { LOCALAPPDATA: 'C:\\Users\\segreteria\\AppData\\Local' },
+    packageType: null,
     exists: (path) => uninstaller && path.endsWith('Uninstall Sportello Identificazione.exe'),
     writable: () => true,
   });
@@ -60,6 +61,7 @@ describe('how each kind of install is updated (#18, item 5)', () => {
       executable: '/Applications/Sportello Identificazione.app/Contents/MacOS/Sportello Identificazione',
       productName: 'Sportello Identificazione',
       env: {},
+      packageType: null,
       exists: () => true,
       writable: () => writable,
     });
@@ -67,6 +69,9 @@ describe('how each kind of install is updated (#18, item 5)', () => {
     expect(installKindOf(mac(false))).toBe('mac-protected');
     const linux = { ...mac(true), platform: 'linux' as const, executable: '/opt/Sportello Identificazione/sportello-identificazione' };
     expect(installKindOf({ ...linux, env: { APPIMAGE: '/home/s/Sportello.AppImage' } })).toBe('appimage');
+    expect(installKindOf({ ...linux, env: { APPIMAGE: '/opt/Sportello.AppImage' }, writable: () => false })).toBe('appimage-protected');
+    // $APPIMAGE passed on by a parent process does not make the deb an AppImage.
+    expect(installKindOf({ ...linux, env: { APPIMAGE: '/home/s/Sportello.AppImage' }, packageType: 'deb' })).toBe('deb');
     expect(installKindOf(linux)).toBe('deb');
     expect(installKindOf({ ...linux, packaged: false })).toBe('not-packaged');
   });
@@ -77,6 +82,10 @@ describe('how each kind of install is updated (#18, item 5)', () => {
     expect(updatePolicy(facts({ install: 'msi' }))).toEqual({ enabled: false, mode: 'by-it' });
     expect(updatePolicy(facts({ install: 'nsis-per-machine' }))).toEqual({ enabled: false, mode: 'by-it' });
     expect(updatePolicy(facts({ install: 'mac-protected', platform: 'darwin' }))).toEqual({ enabled: false, mode: 'by-it' });
+    expect(updatePolicy(facts({ install: 'appimage-protected', platform: 'linux', signingKey: 'PEM' }))).toEqual({
+      enabled: false,
+      mode: 'by-it',
+    });
     expect(updatePolicy(facts({ install: 'deb', platform: 'linux' }))).toEqual({ enabled: false, mode: 'package-manager' });
     expect(updatePolicy(facts({ install: 'not-packaged' }))).toEqual({ enabled: false, mode: 'not-installed' });
     expect(updatePolicy(facts({ config: { updates: { enabled: false } } }))).toEqual({ enabled: false, mode: 'disabled-by-it' });
@@ -169,49 +178,101 @@ describe('an AppImage downloaded is installed only with the team’s signature (
     rmSync(folder, { recursive: true, force: true });
   });
 
-  /** Starts the updates on a downloaded AppImage; resolves with the version announced, or null when refused. */
-  async function download(
-    signWith: typeof team.privateKey | null,
-    tamper = false,
-  ): Promise<{ announced: string | null; updater: FakeUpdater; install: boolean }> {
-    const name = 'Sportello Identificazione-0.2.0.AppImage';
-    const file = join(folder, name);
-    writeFileSync(file, 'the AppImage of 0.2.0');
-    if (signWith) signatures.set(`/linux/x64/${name}.sig`, await signatureOf(file, privatePem(signWith)));
-    if (tamper) writeFileSync(file, 'the AppImage of 0.2.0, changed on the way');
+  const name = 'Sportello Identificazione-0.2.0-x86_64.AppImage';
+
+  /** A running copy whose updates are on (an AppImage with the team's key), with its quit listener. */
+  function running() {
     const updater = new FakeUpdater();
     const logger = createMemoryLogger();
     const policy: UpdatePolicy = { enabled: true, mode: 'self-verified', feedUrl: null, feedBase: base, signingKey: pem(team.publicKey) };
-    const announced = new Promise<string | null>((resolve) => {
-      const error = logger.error.bind(logger);
-      logger.error = (event, fields) => {
-        error(event, fields);
-        if (event === 'updates.signature-refused') resolve(null);
-      };
-      const updates = startUpdates({
-        updater: () => updater as unknown as Updater,
-        policy,
-        logger,
-        onReady: (version) => resolve(version),
-        setTimeout: () => ({}),
-        setInterval: () => ({}),
-      });
-      expect(updater.autoInstallOnAppQuit).toBe(false);
-      updater.emit('update-downloaded', { version: '0.2.0', downloadedFile: file, files: [{ url: name }] });
-      void updates;
+    let quit: (exitCode: number) => void = () => {};
+    const outcomes: Array<(version: string | null) => void> = [];
+    const error = logger.error.bind(logger);
+    logger.error = (event, fields) => {
+      error(event, fields);
+      if (event === 'updates.signature-refused') outcomes.shift()?.(null);
+    };
+    const updates = startUpdates({
+      updater: () => updater as unknown as Updater,
+      policy,
+      logger,
+      onReady: (version) => outcomes.shift()?.(version),
+      onQuit: (listener) => (quit = listener),
+      setTimeout: () => ({}),
+      setInterval: () => ({}),
     });
-    const version = await announced;
-    return { announced: version, updater, install: updater.autoInstallOnAppQuit };
+    // electron-updater's own quit handler never installs an AppImage.
+    expect(updater.autoInstallOnAppQuit).toBe(false);
+    /** electron-updater downloaded `file` for `version`: resolves with the version announced, or null when refused. */
+    const downloaded = (file: string, version: string, files = [{ url: name }]) =>
+      new Promise<string | null>((resolve) => {
+        outcomes.push(resolve);
+        updater.installerPath = file;
+        updater.emit('update-downloaded', { version, downloadedFile: file, files });
+      });
+    return { updater, updates, downloaded, quit: (exitCode: number) => quit(exitCode) };
   }
 
-  it('signed by the team: announced, and installed on quit', async () => {
-    const result = await download(team.privateKey);
-    expect(result).toMatchObject({ announced: '0.2.0', install: true });
+  async function appImage(content: string, options: { version?: string; signWith?: typeof team.privateKey | null } = {}) {
+    const file = join(folder, name);
+    writeFileSync(file, content);
+    const signWith = options.signWith === undefined ? team.privateKey : options.signWith;
+    if (signWith) signatures.set(`/linux/x64/${name}.sig`, await signatureOf(file, options.version ?? '0.2.0', privatePem(signWith)));
+    else signatures.delete(`/linux/x64/${name}.sig`);
+    return file;
+  }
+
+  it('signed by the team for this version: announced, installed when the app closes normally or on "restart now"', async () => {
+    const copy = running();
+    const file = await appImage('the AppImage of 0.2.0');
+    expect(await copy.downloaded(file, '0.2.0')).toBe('0.2.0');
+    expect(copy.updates.ready()).toBe('0.2.0');
+    copy.quit(1);
+    expect(copy.updater.installedOnQuit).toEqual([]);
+    copy.quit(0);
+    expect(copy.updater.installedOnQuit).toEqual([[true, false]]);
+    expect(copy.updates.install()).toBe(true);
+    expect(copy.updater.installs).toEqual([[false, true]]);
   });
 
-  it('signed by another key, not signed, or changed after signing: never announced, never installed', async () => {
-    expect(await download(someoneElse.privateKey)).toMatchObject({ announced: null, install: false });
-    expect(await download(null)).toMatchObject({ announced: null, install: false });
-    expect(await download(team.privateKey, true)).toMatchObject({ announced: null, install: false });
+  it('signed by another key, not signed, changed after signing, or signed for another version: never announced, never installed', async () => {
+    for (const [content, options, change] of [
+      ['a', { signWith: someoneElse.privateKey }, null],
+      ['b', { signWith: null }, null],
+      ['c', {}, 'changed on the way'],
+      // An old AppImage the team once signed, served as a new version.
+      ['d', { version: '0.1.0' }, null],
+    ] as const) {
+      const copy = running();
+      const file = await appImage(content, options);
+      if (change) writeFileSync(file, change);
+      expect(await copy.downloaded(file, '0.2.0'), content).toBeNull();
+      expect(copy.updates.ready()).toBeNull();
+      expect(copy.updates.install()).toBe(false);
+      copy.quit(0);
+      expect(copy.updater.installedOnQuit).toEqual([]);
+    }
+  });
+
+  it('a download after a verified one is not installed until it checks out itself', async () => {
+    const copy = running();
+    expect(await copy.downloaded(await appImage('the AppImage of 0.2.0'), '0.2.0')).toBe('0.2.0');
+    // Twelve hours later the feed serves another file, not signed.
+    const other = join(folder, 'other.AppImage');
+    writeFileSync(other, 'not the team’s');
+    expect(await copy.downloaded(other, '0.3.0', [{ url: 'other.AppImage' }])).toBeNull();
+    expect(copy.updates.install()).toBe(false);
+    copy.quit(0);
+    expect(copy.updater.installedOnQuit).toEqual([]);
+  });
+
+  it('finds the AppImage among the feed’s files (the deb is listed too), and reads no more than a signature', async () => {
+    const copy = running();
+    const file = await appImage('the AppImage of 0.2.0');
+    const files = [{ url: 'sportello-identificazione_0.2.0_amd64.deb' }, { url: name }];
+    expect(await copy.downloaded(file, '0.2.0', files)).toBe('0.2.0');
+    const huge = running();
+    signatures.set(`/linux/x64/${name}.sig`, 'A'.repeat(100_000));
+    expect(await huge.downloaded(file, '0.2.0')).toBeNull();
   });
 });
