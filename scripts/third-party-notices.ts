@@ -91,6 +91,10 @@ export function noticesText(packageDirs: Iterable<string>, projectRoot: string):
     'CARATTERI',
     'Titillium Web — SIL Open Font License 1.1 (testo in fondo).',
     '',
+    'PROFILO COLORE',
+    'sRGB.icc (registro giornaliero PDF/A) — ICC Profiles Free (Kai-Uwe Behrmann, Marti Maria, Photogamut,',
+    'Graeme Gill, ColorSolutions), licenza Zlib (testo in fondo).',
+    '',
     `COMPONENTI SOFTWARE INCLUSI (${sorted.length})`,
     ...sorted.map((notice) => `- ${notice.name} ${notice.version} — ${notice.license}`),
     '',
@@ -105,6 +109,11 @@ export function noticesText(packageDirs: Iterable<string>, projectRoot: string):
     'Titillium Web — SIL Open Font License 1.1',
     '='.repeat(78),
     font,
+    '',
+    '='.repeat(78),
+    'sRGB.icc — Zlib',
+    '='.repeat(78),
+    readFileSync(join(projectRoot, 'resources/color/sRGB.icc.LICENSE.txt'), 'utf8').trim(),
     '',
   ].join('\n');
 }

@@ -246,6 +246,56 @@ describe('printed documents', () => {
     }
   });
 
+  it('the daily register is PDF/A-2b: XMP with its identification, an sRGB output intent, every font embedded, a file ID (#18, item 9)', async () => {
+    const rows: RegisterRow[] = [
+      {
+        at: now.toISOString(),
+        requestId: request.id,
+        fiscalCode: request.applicant.fiscalCode,
+        surname: request.applicant.surname,
+        name: request.applicant.name,
+        status: 'accepted',
+        presenter: 'applicant',
+        operator: operator.displayName,
+        syncState: 'Inviato',
+      },
+    ];
+    const { bytes } = await renderer.dailyRegister('2026-11-22', office, rows, now);
+    const file = join(directory, 'registro-pdfa.pdf');
+    writeFileSync(file, bytes);
+    // poppler reads the XMP as any reader does: PDF/A-2, conformance B, and the same title and dates as the Info dictionary.
+    const xmp = execFileSync('pdfinfo', ['-meta', file], { encoding: 'utf8' });
+    expect(xmp).toMatch(/<pdfaid:part>2<\/pdfaid:part>/);
+    expect(xmp).toMatch(/<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    expect(xmp).toContain('<rdf:li xml:lang="x-default">Registro giornaliero delle identificazioni</rdf:li>');
+    expect(xmp).toContain('<xmp:CreateDate>2026-11-22T09:30:00Z</xmp:CreateDate>');
+    const info = execFileSync('pdfinfo', ['-isodates', file], { encoding: 'utf8' });
+    expect(info).toMatch(/Title:\s+Registro giornaliero delle identificazioni/);
+    expect(info).toMatch(/CreationDate:\s+2026-11-22T09:30:00Z/);
+    // Every font embedded (pdffonts: the "emb" column), none left to the reader's machine.
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) expect(font.split(/\s+/).at(-5), font).toBe('yes');
+    // The objects themselves (pdf-lib's parser): the output intent with its ICC profile, the file ID, an uncompressed XMP stream.
+    const { PDFDocument, PDFName, PDFArray, PDFDict, PDFStream } = await import('@cantoo/pdf-lib');
+    const parsed = await PDFDocument.load(bytes, { updateMetadata: false });
+    const intents = parsed.catalog.lookup(PDFName.of('OutputIntents'), PDFArray);
+    const intent = intents.lookup(0, PDFDict);
+    expect(intent.get(PDFName.of('S'))?.toString()).toBe('/GTS_PDFA1');
+    expect(intent.lookup(PDFName.of('OutputConditionIdentifier'))?.toString()).toContain('sRGB');
+    const profile = intent.lookup(PDFName.of('DestOutputProfile'), PDFStream);
+    expect(profile.dict.get(PDFName.of('N'))?.toString()).toBe('3');
+    const metadata = parsed.catalog.lookup(PDFName.of('Metadata'), PDFStream);
+    expect(metadata.dict.get(PDFName.of('Filter'))).toBeUndefined();
+    expect(metadata.dict.get(PDFName.of('Subtype'))?.toString()).toBe('/XML');
+    const id = parsed.context.trailerInfo.ID;
+    expect(id).toBeInstanceOf(PDFArray);
+    expect(id instanceof PDFArray && id.size()).toBe(2);
+    expect(readFileSync(file).subarray(0, 15).toString('latin1')).toMatch(/^%PDF-1\.7\n%[\x80-\xff]{4}/);
+    expect(Buffer.from(bytes).includes('/Encrypt')).toBe(false);
+    expect(Buffer.from(bytes).includes('/JavaScript')).toBe(false);
+  });
+
   it('is deterministic for the same inputs and clock', async () => {
     const first = await renderer.moduloAdesione(request, office, operator, now);
     const second = await renderer.moduloAdesione(request, office, operator, now);

@@ -21,7 +21,10 @@ export { loadWording, type Wording } from './wording';
 
 export function loadFonts(resourcesDirectory: string): FontBytes {
   const font = (name: string) => new Uint8Array(readFileSync(join(resourcesDirectory, 'fonts', name)));
-  return { regular: font('TitilliumWeb-Regular.ttf') };
+  return {
+    regular: font('TitilliumWeb-Regular.ttf'),
+    srgbProfile: new Uint8Array(readFileSync(join(resourcesDirectory, 'color', 'sRGB.icc'))),
+  };
 }
 
 /** `{name}` placeholders. */
@@ -122,7 +125,13 @@ export class DocumentRenderer {
     const watermark = this.mode === 'training' ? w.trainingWatermark : null;
     const composer = await Composer.create(
       this.fonts,
-      { title, author: 'Sportello Identificazione', createdAt },
+      // The register is filed in the school's protocol: PDF/A-2b.
+      {
+        title,
+        author: 'Sportello Identificazione',
+        createdAt,
+        pdfA: kind === 'daily-register' ? { srgbProfile: this.fonts.srgbProfile } : undefined,
+      },
       (page, pages) => `${watermark ? `${watermark} · ` : ''}${w.generatedBy} · ${title} · ${fill(w.page!, { page, pages })}`,
       this.widths,
     );

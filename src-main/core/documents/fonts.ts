@@ -6,6 +6,8 @@ import type { PDFDocument, PDFFont } from '@cantoo/pdf-lib';
 /** Titillium Web Regular (TrueType); heavier weights are drawn from it (see `text`). */
 export interface FontBytes {
   regular: Uint8Array;
+  /** The sRGB ICC profile a PDF/A document declares as its output intent (resources/color). */
+  srgbProfile: Uint8Array;
 }
 
 export type FontWeight = 'regular' | 'semibold' | 'bold';
