@@ -30,6 +30,8 @@ describe('third-party notices', () => {
     pkg(join(root, 'node_modules/shipped/node_modules/inner'), { name: 'inner', version: '2.0.0', license: 'ISC' });
     mkdirSync(join(root, 'resources/fonts'), { recursive: true });
     writeFileSync(join(root, 'resources/fonts/OFL.txt'), 'SIL OPEN FONT LICENSE text');
+    mkdirSync(join(root, 'resources/color'), { recursive: true });
+    writeFileSync(join(root, 'resources/color/sRGB.icc.LICENSE.txt'), 'Zlib licence text of the colour profile');
     const dirs = shippedDependencyDirs(root);
     expect(dirs.sort()).toEqual([join(root, 'node_modules/shipped'), join(root, 'node_modules/shipped/node_modules/inner')].sort());
     const text = noticesText(dirs, root);
@@ -39,5 +41,8 @@ describe('third-party notices', () => {
     expect(text).toContain('MIT text');
     expect(text).toContain('licenza dichiarata ISC');
     expect(text).toContain('SIL OPEN FONT LICENSE text');
+    // The PDF/A register's colour profile (#18, item 9) is credited with its licence.
+    expect(text).toContain('sRGB.icc (registro giornaliero PDF/A)');
+    expect(text).toContain('Zlib licence text of the colour profile');
   });
 });
