@@ -15,6 +15,7 @@ export const router = createRouter({
     { path: '/impostazioni', name: 'settings', component: () => import('./views/SettingsView.vue') },
     { path: '/impostazioni/operatori', name: 'operators', component: () => import('./views/OperatorsView.vue') },
     { path: '/informazioni', name: 'about', component: () => import('./views/HomeView.vue'), meta: { public: true } },
+    { path: '/guida', name: 'guide', component: () => import('./views/GuideView.vue'), meta: { public: true } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

@@ -7,7 +7,7 @@ export const events = {
   /** The interface language changed (from this or another window). */
   'app.localeChanged': z.object({ locale: localeSchema }),
   /** The menu asked for one of the desk's places (the renderer navigates as its own links do). */
-  'app.navigate': z.object({ to: z.enum(['desk', 'archive', 'problems', 'settings', 'about']) }),
+  'app.navigate': z.object({ to: z.enum(['desk', 'archive', 'problems', 'settings', 'about', 'guide']) }),
   /** An update was downloaded: the renderer offers a restart when nothing is in progress. */
   'app.updateReady': z.object({ version: z.string() }),
   /** Anything a person would see of the sync engine changed. */

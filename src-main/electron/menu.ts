@@ -2,7 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { Locale } from '../../shared/contract';
 
 /** Where the menu's desk commands take the page (the renderer navigates as its own links do). */
-export type MenuDestination = 'desk' | 'archive' | 'problems' | 'settings' | 'about';
+export type MenuDestination = 'desk' | 'archive' | 'problems' | 'settings' | 'about' | 'guide';
 
 export interface MenuCommands {
   go(to: MenuDestination): void;
@@ -41,6 +41,7 @@ const words = {
     window: 'Finestra',
     minimize: 'Riduci a icona',
     help: 'Aiuto',
+    guide: 'Guida',
     information: 'Informazioni',
     logFolder: 'Apri la cartella dei log',
   },
@@ -74,6 +75,7 @@ const words = {
     window: 'Window',
     minimize: 'Minimize',
     help: 'Help',
+    guide: 'Guide',
     information: 'About',
     logFolder: 'Open the log folder',
   },
@@ -150,6 +152,7 @@ export function applicationMenuTemplate(
     {
       label: w.help,
       submenu: [
+        { label: w.guide, accelerator: 'F1', click: go('guide') },
         { label: w.information, click: go('about') },
         { label: w.logFolder, click: () => commands?.openLogFolder() },
       ],

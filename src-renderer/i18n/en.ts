@@ -33,6 +33,68 @@ const en: MessageSchema = {
   dates: {
     placeholder: 'dd/mm/yyyy',
   },
+  guide: {
+    title: 'Guide',
+    footerLink: 'Guide (F1)',
+    intro:
+      'How to identify an applicant for the Istanze OnLine enablement, what the application checks and what to do when something does not add up. F1 opens this page from anywhere; an identification under way stays as it was.',
+    back: 'Back to where you were',
+    procedureTitle: 'The procedure',
+    procedure: {
+      find: 'Find the request: scan the barcode of the health card with the reader (or type the fiscal code) and press Enter.',
+      presenter:
+        'Start the identification and say who is at the desk: the applicant in person, or a delegate with the delegation form signed by the applicant.',
+      document:
+        'Check the identity document presented: it must be valid and the one declared in the request (kind and number). The machine-readable zone (MRZ) can be scanned with the reader.',
+      card: 'Scan the fiscal code from the health card or the fiscal-code card: it must be the request’s.',
+      papers:
+        'Adhesion module signed (by the applicant in front of the operator; with a delegate, already signed by the applicant) and photocopies, front and back, of the document and the fiscal code. The application prints the module if it is missing.',
+      confirm:
+        'Confirm with your own password: the outcome goes to the central service (at once, or as soon as the connection returns) and the receipt is printed. If something is wrong, “Refuse the identification” with the reason.',
+    },
+    checksTitle: 'The checks',
+    checks: {
+      document: {
+        title: 'A valid document',
+        text: 'Not expired, already issued, one of those accepted; identity cards issued from 10/02/2012 expire on the holder’s birthday (another date is to be checked). Paper identity cards are no longer valid from 03/08/2026.',
+      },
+      declared: {
+        title: 'The declared document',
+        text: 'Kind and number must be those given in the request; a different issuer or date is a warning to check, not a stop.',
+      },
+      card: {
+        title: 'The fiscal-code card',
+        text: 'The code read must be exactly the request’s: an omocodia variant belongs to another person.',
+      },
+      delegate: {
+        title: 'The delegate',
+        text: 'Their fiscal code must match their data, they cannot be the applicant, and their document is checked like the applicant’s. The signed delegation form and photocopies of both people’s documents are needed.',
+      },
+      papers: {
+        title: 'Forms and photocopies',
+        text: 'Without the signed adhesion module and the photocopies, confirming is not possible.',
+      },
+      request: {
+        title: 'The request',
+        text: 'Only a request awaiting identification is identified, with the temporary personal code already confirmed online by the applicant.',
+      },
+    },
+    problemsTitle: 'Problems and what to do',
+    problemsIntro:
+      'An outcome the central service does not accept appears under “Problems”, with the reason. These are the reasons, with what to do:',
+    shortcutsTitle: 'Keyboard',
+    key: 'Key',
+    action: 'What it does',
+    shortcuts: {
+      help: { key: 'F1', action: 'Opens this guide (from anywhere).' },
+      next: { key: 'Enter', action: 'Looks up the fiscal code; in the identification, goes to the next step.' },
+      scan: { key: 'Barcode reader', action: 'Types the fiscal code into the search field, which is emptied at each new scan.' },
+      escape: { key: 'Esc', action: 'Closes the refusal form (asks first if a note is written); from a request, goes back to the desk.' },
+      lock: { key: 'Ctrl+Shift+L', action: 'Locks the desk (resume with the password).' },
+      places: { key: 'Ctrl+1, Ctrl+2, Ctrl+3, Ctrl+,', action: 'Desk, Archive, Problems, Settings (in the installed application).' },
+      tab: { key: 'Tab / Shift+Tab', action: 'Moves to the next or previous field; in error summaries, each item leads to its field.' },
+    },
+  },
   nav: {
     desk: 'Desk',
     archive: 'Archive',

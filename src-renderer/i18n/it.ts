@@ -35,6 +35,77 @@ const it = {
   dates: {
     placeholder: 'gg/mm/aaaa',
   },
+  guide: {
+    title: 'Guida',
+    footerLink: 'Guida (F1)',
+    intro:
+      'Come si identifica un richiedente per l’abilitazione a Istanze OnLine, che cosa controlla l’applicazione e che cosa fare quando qualcosa non torna. F1 apre questa pagina da ovunque; un’identificazione iniziata resta com’era.',
+    back: 'Torna dov’eri',
+    procedureTitle: 'La procedura',
+    procedure: {
+      find: 'Cercare la richiesta: leggere con il lettore il codice a barre della tessera sanitaria (o digitare il codice fiscale) e premere Invio.',
+      presenter:
+        'Avviare l’identificazione e indicare chi è allo sportello: il richiedente in persona o un delegato con il modulo di delega firmato dal richiedente.',
+      document:
+        'Controllare il documento di riconoscimento presentato: deve essere valido e quello dichiarato nella richiesta (tipo e numero). La zona a lettura ottica (MRZ) si può leggere con il lettore.',
+      card: 'Leggere il codice fiscale dalla tessera sanitaria o dal tesserino: deve essere quello della richiesta.',
+      papers:
+        'Modulo di adesione firmato (dal richiedente davanti all’operatore; con un delegato, già firmato dal richiedente) e fotocopie fronte e retro di documento e codice fiscale. Il modulo si stampa dall’applicazione se manca.',
+      confirm:
+        'Confermare con la propria password: l’esito va al servizio centrale (subito, o appena torna la connessione) e si stampa la ricevuta. Se qualcosa non va, «Rifiuta l’identificazione» con il motivo.',
+    },
+    checksTitle: 'I controlli',
+    checks: {
+      document: {
+        title: 'Documento valido',
+        text: 'Non scaduto, già rilasciato, tra quelli accettati; le carte d’identità rilasciate dal 10/02/2012 scadono nel giorno del compleanno (una data diversa va verificata). La carta d’identità cartacea non vale più dal 03/08/2026.',
+      },
+      declared: {
+        title: 'Il documento dichiarato',
+        text: 'Tipo e numero devono essere quelli indicati nella richiesta; un ente di rilascio o una data diversi sono avvertenze da verificare, non blocchi.',
+      },
+      card: {
+        title: 'La tessera del codice fiscale',
+        text: 'Il codice letto deve essere esattamente quello della richiesta: una variante per omocodia appartiene a un’altra persona.',
+      },
+      delegate: {
+        title: 'Il delegato',
+        text: 'Il suo codice fiscale deve corrispondere ai suoi dati, non può essere il richiedente, e il suo documento è controllato come quello del richiedente. Servono il modulo di delega firmato e le fotocopie dei documenti di entrambi.',
+      },
+      papers: { title: 'Moduli e fotocopie', text: 'Senza modulo di adesione firmato e fotocopie la conferma non è possibile.' },
+      request: {
+        title: 'La richiesta',
+        text: 'Si identifica solo una richiesta in attesa di identificazione, con il codice personale temporaneo già confermato online dal richiedente.',
+      },
+    },
+    problemsTitle: 'I problemi e che cosa fare',
+    problemsIntro:
+      'Un esito che il servizio centrale non accetta compare in «Problemi», con il motivo. Questi sono i motivi, con che cosa fare:',
+    shortcutsTitle: 'Tastiera',
+    key: 'Tasto',
+    action: 'Che cosa fa',
+    shortcuts: {
+      help: { key: 'F1', action: 'Apre questa guida (da ovunque).' },
+      next: { key: 'Invio', action: 'Cerca il codice fiscale; nell’identificazione, passa al passo successivo.' },
+      scan: {
+        key: 'Lettore di codici a barre',
+        action: 'Scrive il codice fiscale nel campo di ricerca, che si svuota a ogni nuova lettura.',
+      },
+      escape: {
+        key: 'Esc',
+        action: 'Chiude il modulo di rifiuto (chiede conferma se c’è una nota scritta); dalla richiesta torna allo sportello.',
+      },
+      lock: { key: 'Ctrl+Maiusc+L', action: 'Blocca lo sportello (si riprende con la password).' },
+      places: {
+        key: 'Ctrl+1, Ctrl+2, Ctrl+3, Ctrl+,',
+        action: 'Sportello, Archivio, Problemi, Impostazioni (nell’applicazione installata).',
+      },
+      tab: {
+        key: 'Tab / Maiusc+Tab',
+        action: 'Passa al campo successivo o precedente; nei riepiloghi degli errori, ogni voce porta al suo campo.',
+      },
+    },
+  },
   nav: {
     desk: 'Sportello',
     archive: 'Archivio',

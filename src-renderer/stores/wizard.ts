@@ -184,6 +184,11 @@ export const useWizardStore = defineStore('wizard', () => {
     reset();
   }
 
+  /** Off to the guide (F1): what was typed is saved now, and the wizard stays as it is for the way back. */
+  function keep() {
+    if (saveTimer) saveNow();
+  }
+
   /**
    * The session locked: the wizard's screen leaves the page, its state stays here (the
    * core refuses a save while locked: what is pending is saved on resuming).
@@ -386,6 +391,7 @@ export const useWizardStore = defineStore('wizard', () => {
     refusalEvidence,
     load,
     leave,
+    keep,
     suspend,
     resume,
     readMrz,

@@ -346,6 +346,9 @@ test('one left edge on every screen: the header, the menu and each page start at
   await page.getByRole('link', { name: 'Sportello', exact: true }).click();
   await startWizard(page, request);
   edges.wizard = await left('main h1');
+  await page.getByTestId('guide-link').click();
+  await expect(page.locator('main h1')).toHaveText('Guida');
+  edges.guide = await left('main h1');
   expect(new Set(Object.values(edges)).size, JSON.stringify(edges)).toBe(1);
 });
 

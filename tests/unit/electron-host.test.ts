@@ -76,6 +76,10 @@ describe('Electron host (mocked electron module)', () => {
     expect(find('Archivio').accelerator).toBe('CmdOrCtrl+2');
     find('Informazioni').click!();
     expect(window.webContents.sent.at(-1)).toEqual(['event', { name: 'app.navigate', payload: { to: 'about' } }]);
+    // Aiuto → Guida, also with F1 (#18, item 2; the guide of #17).
+    expect(find('Guida').accelerator).toBe('F1');
+    find('Guida').click!();
+    expect(window.webContents.sent.at(-1)).toEqual(['event', { name: 'app.navigate', payload: { to: 'guide' } }]);
     // Aiuto → the folder of the logs (Electron's own), opened in the system's file manager.
     find('Apri la cartella dei log').click!();
     expect(state.openedPaths.at(-1)).toBe(join(state.userData, 'logs'));
@@ -83,6 +87,7 @@ describe('Electron host (mocked electron module)', () => {
     await state.handlers.get('op:app.setLocale')!(ourFrame, { locale: 'en' });
     expect(menu().map((top) => top.label)).toEqual(['File', 'Desk', 'Edit', 'View', 'Window', 'Help']);
     expect(find('Open the log folder')).toBeDefined();
+    expect(find('Guide').accelerator).toBe('F1');
     await state.handlers.get('op:app.setLocale')!(ourFrame, { locale: 'it' });
     expect(find('Apri la cartella dei log')).toBeDefined();
   });

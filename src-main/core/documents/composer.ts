@@ -14,7 +14,9 @@ import {
   type PDFPage,
   type RGB,
 } from '@cantoo/pdf-lib';
-import { declarePdfA2b } from './pdfa';
+import { describeDocument, type DocumentMetadata } from './metadata';
+
+export type { DocumentMetadata };
 import QRCode from 'qrcode';
 import { cachedFontkit, characterSet, WidthCache, type FontBytes, type FontWeight } from './fonts';
 import { emboldening, TextMeasure } from './text-measure';
@@ -29,20 +31,6 @@ export { WidthCache } from './fonts';
  * box and never overflows. A character the font lacks is replaced by "?" (visible) and
  * counted, never a crash.
  */
-
-export interface DocumentMetadata {
-  title: string;
-  author: string;
-  subject?: string;
-  /** Fixed for determinism: the same inputs and clock give the same bytes. */
-  createdAt: Date;
-  language?: string;
-  /** PDF/A-2b (the daily register, filed in the protocol): the sRGB profile of its output intent. */
-  pdfA?: { srgbProfile: Uint8Array };
-}
-
-const creator = 'Sportello Identificazione';
-const producer = 'Sportello Identificazione (@cantoo/pdf-lib)';
 
 export const a4 = { width: 595.28, height: 841.89 };
 const margin = { top: 48, bottom: 56, left: 48, right: 48 };
@@ -91,19 +79,7 @@ export class Composer {
     // is the dearest part of drawing text.
     const features = { kern: false, liga: false, clig: false, calt: false };
     const regular = await doc.embedFont(fontBytes.regular, { subset: true, customName: 'TitilliumWeb-Regular', features });
-    doc.setTitle(metadata.title, { showInWindowTitleBar: true });
-    doc.setAuthor(metadata.author);
-    if (metadata.subject) doc.setSubject(metadata.subject);
-    doc.setCreator(creator);
-    doc.setProducer(producer);
-    doc.setLanguage(metadata.language ?? 'it-IT');
-    doc.setCreationDate(metadata.createdAt);
-    doc.setModificationDate(metadata.createdAt);
-    if (metadata.pdfA) {
-      const { title, author, subject, createdAt } = metadata;
-      const language = metadata.language ?? 'it-IT';
-      declarePdfA2b(doc, { title, author, subject, creator, producer, createdAt, language }, metadata.pdfA.srgbProfile);
-    }
+    describeDocument(doc, metadata);
     // One embedded font keeps documents small and quick: heavier weights are drawn with
     // the regular outlines filled and stroked (a thin stroke of the text's own colour).
     return new Composer(doc, regular, footer, widths);

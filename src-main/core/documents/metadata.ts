@@ -1,6 +1,38 @@
 import { createHash } from 'node:crypto';
 import { PDFHexString, PDFName, PDFString, type PDFDocument } from '@cantoo/pdf-lib';
 
+/** What every document says about itself (the Info dictionary), and, for the register, PDF/A-2b. */
+export interface DocumentMetadata {
+  title: string;
+  author: string;
+  subject?: string;
+  /** Fixed for determinism: the same inputs and clock give the same bytes. */
+  createdAt: Date;
+  language?: string;
+  /** PDF/A-2b (the daily register, filed in the protocol): the sRGB profile of its output intent. */
+  pdfA?: { srgbProfile: Uint8Array };
+}
+
+const creator = 'Sportello Identificazione';
+const producer = 'Sportello Identificazione (@cantoo/pdf-lib)';
+
+/** The Info dictionary, and PDF/A-2b when the document asks for it. */
+export function describeDocument(doc: PDFDocument, metadata: DocumentMetadata): void {
+  const language = metadata.language ?? 'it-IT';
+  doc.setTitle(metadata.title, { showInWindowTitleBar: true });
+  doc.setAuthor(metadata.author);
+  if (metadata.subject) doc.setSubject(metadata.subject);
+  doc.setCreator(creator);
+  doc.setProducer(producer);
+  doc.setLanguage(language);
+  doc.setCreationDate(metadata.createdAt);
+  doc.setModificationDate(metadata.createdAt);
+  if (metadata.pdfA) {
+    const { title, author, subject, createdAt } = metadata;
+    declarePdfA2b(doc, { title, author, subject, creator, producer, createdAt, language }, metadata.pdfA.srgbProfile);
+  }
+}
+
 /**
  * PDF/A-2b (ISO 19005-2, level B) for the daily register, the paper filed in the school's
  * protocol. What level B asks of this document, and how it is met:

@@ -1,0 +1,36 @@
+import { awaiting, expect, expectAccessible, saveScreenshot, signIn, startWizard, test } from './fixtures';
+
+/** #17, item 5 (and the menu's Aiuto → Guida, #18): F1 from anywhere, and back to the work as it was. */
+test('F1 from the wizard opens the guide; going back finds the identification as it was left (#17)', async ({ page, desk }) => {
+  const request = await awaiting(desk, 8);
+  await desk.open(page);
+  await signIn(page);
+  await startWizard(page, request);
+  await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
+  await page.locator('#applicant-document-issuer').fill('Comune di prova');
+
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeFocused();
+  await expect(page.getByTestId('guide-title')).toHaveText('Guida');
+  // What each problem means and what to do: the Problems screen's own words.
+  await expect(page.getByTestId('guide-problems')).toContainText(
+    'La richiesta è stata annullata sul servizio centrale prima che la conferma arrivasse: il richiedente deve presentare una nuova richiesta.',
+  );
+  await expect(page.getByTestId('guide-shortcuts')).toContainText('F1');
+  await expectAccessible(page, 'guide');
+  await saveScreenshot(page, 'guide-it');
+  // F1 again changes nothing; "back" returns to the step, with what was typed.
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeVisible();
+  await page.getByTestId('guide-back').click();
+  await expect(page.locator('#applicant-document-number')).toHaveValue(request.declaredDocument.number);
+  await expect(page.locator('#applicant-document-issuer')).toHaveValue('Comune di prova');
+
+  // From the footer too, and in English.
+  await page.getByTestId('guide-link').click();
+  await page.getByTestId('locale-en').click();
+  await expect(page.getByTestId('guide-title')).toHaveText('Guide');
+  await expect(page.getByTestId('guide-problems')).toContainText('The request was annulled on the central service');
+  await expectAccessible(page, 'guide (en)');
+  await saveScreenshot(page, 'guide-en');
+});
