@@ -64,7 +64,7 @@ const en: MessageSchema = {
       },
       card: {
         title: 'The fiscal-code card',
-        text: 'The code read must be exactly the request’s: an omocodia variant belongs to another person.',
+        text: 'The code read must be exactly the request’s: an omocodia variant belongs to another person. The health card proves the fiscal code, not the identity: it is not an identity document.',
       },
       delegate: {
         title: 'The delegate',
@@ -76,7 +76,7 @@ const en: MessageSchema = {
       },
       request: {
         title: 'The request',
-        text: 'Only a request awaiting identification is identified, with the temporary personal code already confirmed online by the applicant.',
+        text: 'Only a request awaiting identification is identified, with the temporary personal code already confirmed online by the applicant, and a fiscal code that matches the personal data (the place of birth included, as it was on the date of birth).',
       },
     },
     problemsTitle: 'Problems and what to do',
@@ -87,9 +87,17 @@ const en: MessageSchema = {
     action: 'What it does',
     shortcuts: {
       help: { key: 'F1', action: 'Opens this guide (from anywhere).' },
-      next: { key: 'Enter', action: 'Looks up the fiscal code; in the identification, goes to the next step.' },
+      next: {
+        key: 'Enter',
+        action:
+          'Looks up the fiscal code; in the identification goes to the next step and, at the last one, with the password typed, confirms the enablement.',
+      },
       scan: { key: 'Barcode reader', action: 'Types the fiscal code into the search field, which is emptied at each new scan.' },
-      escape: { key: 'Esc', action: 'Closes the refusal form (asks first if a note is written); from a request, goes back to the desk.' },
+      escape: {
+        key: 'Esc',
+        action:
+          'Closes the refusal form (the note written stays); in the identification goes back one step; from a request, goes back to the desk.',
+      },
       lock: { key: 'Ctrl+Shift+L', action: 'Locks the desk (resume with the password).' },
       places: { key: 'Ctrl+1, Ctrl+2, Ctrl+3, Ctrl+,', action: 'Desk, Archive, Problems, Settings (in the installed application).' },
       tab: { key: 'Tab / Shift+Tab', action: 'Moves to the next or previous field; in error summaries, each item leads to its field.' },

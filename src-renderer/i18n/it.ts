@@ -66,7 +66,7 @@ const it = {
       },
       card: {
         title: 'La tessera del codice fiscale',
-        text: 'Il codice letto deve essere esattamente quello della richiesta: una variante per omocodia appartiene a un’altra persona.',
+        text: 'Il codice letto deve essere esattamente quello della richiesta: una variante per omocodia appartiene a un’altra persona. La tessera sanitaria prova il codice fiscale, non l’identità: non è un documento di riconoscimento.',
       },
       delegate: {
         title: 'Il delegato',
@@ -75,7 +75,7 @@ const it = {
       papers: { title: 'Moduli e fotocopie', text: 'Senza modulo di adesione firmato e fotocopie la conferma non è possibile.' },
       request: {
         title: 'La richiesta',
-        text: 'Si identifica solo una richiesta in attesa di identificazione, con il codice personale temporaneo già confermato online dal richiedente.',
+        text: 'Si identifica solo una richiesta in attesa di identificazione, con il codice personale temporaneo già confermato online dal richiedente, e con un codice fiscale che corrisponde ai dati anagrafici (compreso il luogo di nascita, com’era alla data di nascita).',
       },
     },
     problemsTitle: 'I problemi e che cosa fare',
@@ -86,14 +86,19 @@ const it = {
     action: 'Che cosa fa',
     shortcuts: {
       help: { key: 'F1', action: 'Apre questa guida (da ovunque).' },
-      next: { key: 'Invio', action: 'Cerca il codice fiscale; nell’identificazione, passa al passo successivo.' },
+      next: {
+        key: 'Invio',
+        action:
+          'Cerca il codice fiscale; nell’identificazione passa al passo successivo e, all’ultimo, con la password scritta, conferma l’abilitazione.',
+      },
       scan: {
         key: 'Lettore di codici a barre',
         action: 'Scrive il codice fiscale nel campo di ricerca, che si svuota a ogni nuova lettura.',
       },
       escape: {
         key: 'Esc',
-        action: 'Chiude il modulo di rifiuto (chiede conferma se c’è una nota scritta); dalla richiesta torna allo sportello.',
+        action:
+          'Chiude il modulo di rifiuto (la nota scritta resta); nell’identificazione torna al passo precedente; dalla richiesta torna allo sportello.',
       },
       lock: { key: 'Ctrl+Maiusc+L', action: 'Blocca lo sportello (si riprende con la password).' },
       places: {

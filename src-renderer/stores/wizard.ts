@@ -184,9 +184,10 @@ export const useWizardStore = defineStore('wizard', () => {
     reset();
   }
 
-  /** Off to the guide (F1): what was typed is saved now, and the wizard stays as it is for the way back. */
+  /** Off to the guide (F1): what was typed is saved now, and the wizard stays as it is for the way back (not the password). */
   function keep() {
     if (saveTimer) saveNow();
+    password.value = '';
   }
 
   /**

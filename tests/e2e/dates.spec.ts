@@ -34,19 +34,33 @@ test('dates are typed gg/mm/aaaa in every form: slashes as one types, pasted for
     await expect(issue, pasted).toHaveValue('27/11/2019');
   }
 
+  // An edit in the middle: a digit of the month taken out leaves room for the right one;
+  // Delete before a slash takes the digit after it, never sticks.
+  await issue.fill('27/11/2019');
+  await issue.press('End');
+  for (let i = 0; i < 5; i++) await issue.press('ArrowLeft');
+  await issue.press('Backspace');
+  await expect(issue).toHaveValue('27/1/2019');
+  await page.keyboard.type('0');
+  await expect(issue).toHaveValue('27/10/2019');
+  await issue.press('Home');
+  await issue.press('ArrowRight');
+  await issue.press('ArrowRight');
+  await issue.press('Delete');
+  await expect(issue).toHaveValue('27/0/2019');
+
   // An impossible date is named at once, beside the field, and stops Next.
   await issue.fill('');
   await page.keyboard.type('31022019');
   await expect(issue).toHaveValue('31/02/2019');
   await expect(page.locator('#applicant-document-issue-error')).toHaveText('La data 31/02/2019 non esiste: controllarla.');
   await expect(issue).toHaveAttribute('aria-invalid', 'true');
-  // An incomplete one once the field is left.
+  // An incomplete one once the field is left, or on Enter, which goes on (not as "missing").
   const expiry = page.locator('#applicant-document-expiry-date');
   await expiry.click();
   await page.keyboard.type('1209');
-  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
   await expect(page.locator('#applicant-document-expiry-error')).toContainText('Data incompleta: scriverla come gg/mm/aaaa');
-  await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('error-summary')).toContainText('Data di rilascio: La data 31/02/2019 non esiste');
   await expect(page.getByTestId('error-summary')).toContainText('Data di scadenza: Data incompleta');
   await saveScreenshot(page, 'dates-typed-it');

@@ -275,7 +275,21 @@ describe('printed documents', () => {
     // Every font embedded (pdffonts: the "emb" column), none left to the reader's machine.
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
     expect(fonts.length).toBeGreaterThan(0);
-    for (const font of fonts) expect(font.split(/\s+/).at(-5), font).toBe('yes');
+    for (const font of fonts) {
+      expect(font.split(/\s+/).at(-5), font).toBe('yes');
+      // A subset, named as one (tag and "+").
+      expect(font.split(/\s+/).at(-4), font).toBe('yes');
+      expect(font).toMatch(/^[A-Z]{6}\+/);
+    }
+    // The Info dictionary and the XMP say the same: author, creator tool, producer, dates.
+    expect(info).toMatch(/Author:\s+Sportello Identificazione\n/);
+    expect(info).toMatch(/Creator:\s+Sportello Identificazione\n/);
+    expect(info).toMatch(/Producer:\s+Sportello Identificazione \(@cantoo\/pdf-lib\)\n/);
+    expect(info).toMatch(/ModDate:\s+2026-11-22T09:30:00Z/);
+    expect(xmp).toContain('<rdf:li>Sportello Identificazione</rdf:li>');
+    expect(xmp).toContain('<xmp:CreatorTool>Sportello Identificazione</xmp:CreatorTool>');
+    expect(xmp).toContain('<pdf:Producer>Sportello Identificazione (@cantoo/pdf-lib)</pdf:Producer>');
+    expect(xmp).toContain('<xmp:ModifyDate>2026-11-22T09:30:00Z</xmp:ModifyDate>');
     // The objects themselves (pdf-lib's parser): the output intent with its ICC profile, the file ID, an uncompressed XMP stream.
     const { PDFDocument, PDFName, PDFArray, PDFDict, PDFStream } = await import('@cantoo/pdf-lib');
     const parsed = await PDFDocument.load(bytes, { updateMetadata: false });
@@ -294,6 +308,15 @@ describe('printed documents', () => {
     expect(readFileSync(file).subarray(0, 15).toString('latin1')).toMatch(/^%PDF-1\.7\n%[\x80-\xff]{4}/);
     expect(Buffer.from(bytes).includes('/Encrypt')).toBe(false);
     expect(Buffer.from(bytes).includes('/JavaScript')).toBe(false);
+    // Another office's register of the same second has another file ID.
+    const other = await renderer.dailyRegister('2026-11-22', { ...office, code: 'ZZIS00200B' }, rows, now);
+    const otherId = (await PDFDocument.load(other.bytes, { updateMetadata: false })).context.trailerInfo.ID;
+    expect(String(otherId)).not.toBe(String(id));
+    // In training mode (the mark is drawn with transparency, allowed in PDF/A-2) it is PDF/A too.
+    const training = new DocumentRenderer(loadFonts(projectResources), loadWording(projectResources), logger, 'training');
+    const practice = join(directory, 'registro-prova.pdf');
+    writeFileSync(practice, (await training.dailyRegister('2026-11-22', office, rows, now)).bytes);
+    expect(execFileSync('pdfinfo', ['-meta', practice], { encoding: 'utf8' })).toMatch(/<pdfaid:part>2<\/pdfaid:part>/);
   });
 
   it('is deterministic for the same inputs and clock', async () => {

@@ -78,7 +78,8 @@ export class Composer {
     // ligatures off: pdf-lib draws glyphs at their plain advances anyway, and shaping them
     // is the dearest part of drawing text.
     const features = { kern: false, liga: false, clig: false, calt: false };
-    const regular = await doc.embedFont(fontBytes.regular, { subset: true, customName: 'TitilliumWeb-Regular', features });
+    // A subset's name carries a tag (ISO 32000-1 § 9.6.4: six capitals and "+"), fixed for determinism.
+    const regular = await doc.embedFont(fontBytes.regular, { subset: true, customName: 'SPIDEN+TitilliumWeb-Regular', features });
     describeDocument(doc, metadata);
     // One embedded font keeps documents small and quick: heavier weights are drawn with
     // the regular outlines filled and stroked (a thin stroke of the text's own colour).

@@ -100,6 +100,10 @@ export interface LayoutStats {
 export type DocumentKind =
   'modulo-adesione' | 'modulo-delega' | 'identification-receipt' | 'refusal-receipt' | 'not-accepted-notice' | 'daily-register';
 
+/** What makes a register this one: the office, the day and each row (its file ID, PDF/A). */
+const registerIdentity = (office: Office, day: string, rows: RegisterRow[]) =>
+  [office.code, day, ...rows.map((row) => `${row.at} ${row.requestId} ${row.status} ${row.syncState}`)].join('\n');
+
 export class DocumentRenderer {
   constructor(
     private readonly fonts: FontBytes,
@@ -119,6 +123,8 @@ export class DocumentRenderer {
     title: string,
     createdAt: Date,
     build: (composer: Composer) => Promise<void> | void,
+    /** The register (PDF/A): what makes it this one (office, day, rows), for its file ID. */
+    identity = '',
   ): Promise<Uint8Array> {
     const w = this.wording.common;
     // Training: the mark across every page, and in the footer too (in the text layer, for search and tests).
@@ -130,7 +136,7 @@ export class DocumentRenderer {
         title,
         author: 'Sportello Identificazione',
         createdAt,
-        pdfA: kind === 'daily-register' ? { srgbProfile: this.fonts.srgbProfile } : undefined,
+        pdfA: kind === 'daily-register' ? { srgbProfile: this.fonts.srgbProfile, identity } : undefined,
       },
       (page, pages) => `${watermark ? `${watermark} · ` : ''}${w.generatedBy} · ${title} · ${fill(w.page!, { page, pages })}`,
       this.widths,
@@ -312,46 +318,55 @@ export class DocumentRenderer {
   async dailyRegister(day: string, office: Office, rows: RegisterRow[], now: Date): Promise<RenderedDocument> {
     const w = this.wording;
     const r = w.dailyRegister;
-    const bytes = await this.compose('daily-register', r.title, now, async (c) => {
-      await c.masthead([`${office.name} (${office.comune}) · ${office.code}`, fill(r.subtitle, { date: formatItalianDate(day) })], r.title);
-      if (rows.length === 0) {
-        c.paragraph(r.empty, { size: 11 });
-        return;
-      }
-      const col = r.columns;
-      c.table(
-        [
-          { header: col.number!, width: 4, align: 'right' },
-          { header: col.time!, width: 5 },
-          { header: col.request!, width: 11 },
-          { header: col.fiscalCode!, width: 16 },
-          { header: col.person!, width: 21 },
-          { header: col.outcome!, width: 10 },
-          { header: col.presenter!, width: 10 },
-          { header: col.operator!, width: 13 },
-          { header: col.sync!, width: 9 },
-        ],
-        rows.map((row, index) => [
-          String(index + 1),
-          italianTime(row.at),
-          row.requestId,
-          row.fiscalCode,
-          `${row.surname} ${row.name}`,
-          r.outcomes[row.status],
-          row.presenter === 'applicant' ? r.presenterApplicant : r.presenterDelegate,
-          row.operator,
-          r.syncStates[row.syncState] ?? row.syncState,
-        ]),
-      );
-      const count = (status: OutcomeStatus) => rows.filter((row) => row.status === status).length;
-      const totals = {
-        accepted: count('accepted'),
-        queued: count('queued'),
-        notAccepted: count('not-accepted'),
-        refused: count('refused'),
-      };
-      c.paragraph(fill(r.totals, { total: rows.length, ...totals }), { size: 10.5, weight: 'bold' });
-    });
+    const bytes = await this.compose(
+      'daily-register',
+      r.title,
+      now,
+      async (c) => {
+        await c.masthead(
+          [`${office.name} (${office.comune}) · ${office.code}`, fill(r.subtitle, { date: formatItalianDate(day) })],
+          r.title,
+        );
+        if (rows.length === 0) {
+          c.paragraph(r.empty, { size: 11 });
+          return;
+        }
+        const col = r.columns;
+        c.table(
+          [
+            { header: col.number!, width: 4, align: 'right' },
+            { header: col.time!, width: 5 },
+            { header: col.request!, width: 11 },
+            { header: col.fiscalCode!, width: 16 },
+            { header: col.person!, width: 21 },
+            { header: col.outcome!, width: 10 },
+            { header: col.presenter!, width: 10 },
+            { header: col.operator!, width: 13 },
+            { header: col.sync!, width: 9 },
+          ],
+          rows.map((row, index) => [
+            String(index + 1),
+            italianTime(row.at),
+            row.requestId,
+            row.fiscalCode,
+            `${row.surname} ${row.name}`,
+            r.outcomes[row.status],
+            row.presenter === 'applicant' ? r.presenterApplicant : r.presenterDelegate,
+            row.operator,
+            r.syncStates[row.syncState] ?? row.syncState,
+          ]),
+        );
+        const count = (status: OutcomeStatus) => rows.filter((row) => row.status === status).length;
+        const totals = {
+          accepted: count('accepted'),
+          queued: count('queued'),
+          notAccepted: count('not-accepted'),
+          refused: count('refused'),
+        };
+        c.paragraph(fill(r.totals, { total: rows.length, ...totals }), { size: 10.5, weight: 'bold' });
+      },
+      registerIdentity(office, day, rows),
+    );
     return { bytes, title: r.title, fileName: `registro-${day}.pdf` };
   }
 }

@@ -9,8 +9,8 @@ export interface DocumentMetadata {
   /** Fixed for determinism: the same inputs and clock give the same bytes. */
   createdAt: Date;
   language?: string;
-  /** PDF/A-2b (the daily register, filed in the protocol): the sRGB profile of its output intent. */
-  pdfA?: { srgbProfile: Uint8Array };
+  /** PDF/A-2b (the daily register, filed in the protocol): the sRGB profile of its output intent, and what the document is (its file ID). */
+  pdfA?: { srgbProfile: Uint8Array; identity: string };
 }
 
 const creator = 'Sportello Identificazione';
@@ -29,7 +29,8 @@ export function describeDocument(doc: PDFDocument, metadata: DocumentMetadata): 
   doc.setModificationDate(metadata.createdAt);
   if (metadata.pdfA) {
     const { title, author, subject, createdAt } = metadata;
-    declarePdfA2b(doc, { title, author, subject, creator, producer, createdAt, language }, metadata.pdfA.srgbProfile);
+    const { srgbProfile, identity } = metadata.pdfA;
+    declarePdfA2b(doc, { title, author, subject, creator, producer, createdAt, language, identity }, srgbProfile);
   }
 }
 
@@ -57,6 +58,8 @@ export interface PdfAMetadata {
   producer: string;
   createdAt: Date;
   language: string;
+  /** What makes this document this one (for the file ID): office, day, rows. */
+  identity: string;
 }
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -113,9 +116,9 @@ export function declarePdfA2b(doc: PDFDocument, meta: PdfAMetadata, srgbProfile:
     DestOutputProfile: context.register(profile),
   });
   catalog.set(PDFName.of('OutputIntents'), context.obj([intent]));
-  // Same document, same identifier (the register is rendered deterministically).
+  // Same document, same identifier (rendered deterministically); another office, day or row, another one.
   const id = createHash('md5')
-    .update(`${meta.title}\n${meta.createdAt.toISOString()}\n${meta.subject ?? ''}`)
+    .update(`${meta.title}\n${meta.createdAt.toISOString()}\n${meta.subject ?? ''}\n${meta.identity}`)
     .digest('hex');
   context.trailerInfo.ID = context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
 }

@@ -7,7 +7,7 @@ function typeKeys(keys: string): string[] {
   let value = '';
   for (const key of keys) {
     value = key === '\b' ? value.slice(0, -1) : value + key;
-    value = maskDateEntry(value);
+    value = maskDateEntry(value, 'typing');
     shown.push(value);
   }
   return shown;
@@ -30,6 +30,17 @@ describe('dates typed gg/mm/aaaa (#17)', () => {
     expect(typeKeys('1/2/2019').at(-1)).toBe('01/02/2019');
     expect(maskDateEntry('1.2.2019')).toBe('01/02/2019');
     expect(maskDateEntry('/1/2/2019')).toBe('01/02/2019');
+  });
+
+  it('an edit in the middle keeps each part where it is: a digit taken out of the month leaves room for the right one', () => {
+    expect(maskDateEntry('27/1/2019', 'typing')).toBe('27/1/2019');
+    expect(maskDateEntry('27/10/2019', 'typing')).toBe('27/10/2019');
+    expect(maskDateEntry('2/11/2019', 'typing')).toBe('2/11/2019');
+    // What overflows a part flows on; a date typed with its slashes is the same.
+    expect(maskDateEntry('27/112', 'typing')).toBe('27/11/2');
+    expect(maskDateEntry('27/1/', 'typing')).toBe('27/01/');
+    // …and reads as the date it says (the field shows it whole once left).
+    expect(readTypedDate('27/1/2019')).toEqual({ ok: true, value: '2019-01-27' });
   });
 
   it.each(['27/11/2019', '27.11.2019', '27-11-2019', '27112019', '2019-11-27', ' 27 11 2019 '])('reads %s as 2019-11-27', (pasted) => {
