@@ -56,6 +56,19 @@ function renderPages(bytes: Uint8Array, name: string): number {
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** A register row of the request's applicant, accepted and sent. */
+const registerRow = (at: string, requestId: string): RegisterRow => ({
+  at,
+  requestId,
+  fiscalCode: request.applicant.fiscalCode,
+  surname: request.applicant.surname,
+  name: request.applicant.name,
+  status: 'accepted',
+  presenter: 'applicant',
+  operator: operator.displayName,
+  syncState: 'acked',
+});
+
 describe('printed documents', () => {
   it('in training mode every page says PROVA — FAC-SIMILE; in production none does (#21)', async () => {
     const training = new DocumentRenderer(loadFonts(projectResources), loadWording(projectResources), logger, 'training');
@@ -179,17 +192,9 @@ describe('printed documents', () => {
   });
 
   it('a register of 500 rows paginates with its header on every page', async () => {
-    const rows: RegisterRow[] = Array.from({ length: 500 }, (_, i) => ({
-      at: new Date(now.getTime() + i * 30_000).toISOString(),
-      requestId: `REQ-${String(i).padStart(7, '0')}`,
-      fiscalCode: request.applicant.fiscalCode,
-      surname: request.applicant.surname,
-      name: request.applicant.name,
-      status: 'accepted',
-      presenter: 'applicant',
-      operator: operator.displayName,
-      syncState: 'acked',
-    }));
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      registerRow(new Date(now.getTime() + i * 30_000).toISOString(), `REQ-${String(i).padStart(7, '0')}`),
+    );
     const rendered = await renderer.dailyRegister('2026-11-22', office, rows, now);
     const pages = renderPages(rendered.bytes, 'registro500');
     expect(pages).toBeGreaterThan(10);
@@ -247,19 +252,7 @@ describe('printed documents', () => {
   });
 
   it('the daily register is PDF/A-2b: XMP with its identification, an sRGB output intent, every font embedded, a file ID (#18, item 9)', async () => {
-    const rows: RegisterRow[] = [
-      {
-        at: now.toISOString(),
-        requestId: request.id,
-        fiscalCode: request.applicant.fiscalCode,
-        surname: request.applicant.surname,
-        name: request.applicant.name,
-        status: 'accepted',
-        presenter: 'applicant',
-        operator: operator.displayName,
-        syncState: 'Inviato',
-      },
-    ];
+    const rows = [registerRow(now.toISOString(), request.id)];
     const { bytes } = await renderer.dailyRegister('2026-11-22', office, rows, now);
     const file = join(directory, 'registro-pdfa.pdf');
     writeFileSync(file, bytes);
