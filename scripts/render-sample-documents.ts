@@ -79,6 +79,7 @@ const documents = {
     now,
   ),
   'registro-giornaliero': await renderer.dailyRegister('2026-11-22', office, rows, now),
+  'informativa-privacy': await renderer.informativaPrivacy(office, 120, now),
 };
 for (const [name, document] of Object.entries(documents)) {
   const pdf = join(work, `${name}.pdf`);

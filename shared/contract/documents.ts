@@ -17,6 +17,8 @@ export const documentRequestSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('receipt'), identificationId: z.uuid() }),
   z.strictObject({ kind: z.literal('daily-register'), date: z.iso.date() }),
+  /** The informativa on personal data (art. 13 GDPR) to hand to the applicant. */
+  z.strictObject({ kind: z.literal('informativa-privacy') }),
 ]);
 export type DocumentRequest = z.infer<typeof documentRequestSchema>;
 

@@ -93,7 +93,7 @@ export function createCore(options: CoreOptions): Core {
   const archive = new Archive(identifications, audit);
   const { printDocument, resourcesDirectory: resources } = options;
   const renderer = new DocumentRenderer(loadFonts(resources), loadWording(resources), logger, options.mode);
-  const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, printDocument });
+  const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, settings, printDocument });
   const retention = new RetentionRepository(store);
   const onErased = (requestIds: readonly string[]) => desk.dropDrafts(requestIds);
   const protection = new DataProtection({ store, retention, audit, settings, operators, signInFailures, logger, now, onErased });

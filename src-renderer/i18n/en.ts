@@ -82,6 +82,15 @@ const en: MessageSchema = {
     problemsTitle: 'Problems and what to do',
     problemsIntro:
       'An outcome the central service does not accept appears under “Problems”, with the reason. These are the reasons, with what to do:',
+    informativaTitle: 'Privacy notice for the applicant',
+    informativaText:
+      'The adhesion module makes the applicant declare they read the notice on the processing of personal data (art. 13 of Regulation (EU) 2016/679): if they have not, print it from here or from the “Forms and photocopies” step, with the school as controller and the retention period of the settings.',
+    auditTitle: 'The activity log',
+    auditText:
+      'Every sign-in and every operation done with your account (lookups, views, confirmations, refusals, prints, erasures) is recorded in the office’s activity log: who, when, what and on which request. The log is protected against changes (each entry is chained to the one before) and the head teacher or the DSGA check its integrity from Settings.',
+    accessibilityTitle: 'Accessibility statement',
+    accessibilityText:
+      'The application is built to WCAG 2.1 level AA (standard EN 301 549): it can be used entirely from the keyboard and every screen is checked with automated tools in both languages. Known limits: the printed PDF documents are not yet tagged (PDF/UA) and screen readers read them poorly. To report an accessibility problem, contact the school’s system administrator.',
     shortcutsTitle: 'Keyboard',
     key: 'Key',
     action: 'What it does',
@@ -138,6 +147,7 @@ const en: MessageSchema = {
     username: 'Username',
     password: 'Password',
     submit: 'Sign in',
+    auditNotice: 'What is done at the desk is recorded under the name of whoever signs in, in the office’s activity log (who, when, what).',
     submitting: 'Signing in…',
     trainingHint:
       'Training mode: office {office}, user {user}, password {password} (operator) or {adminUser} / {adminPassword} (head teacher).',
@@ -282,6 +292,7 @@ const en: MessageSchema = {
     papers: {
       printModule: 'Print the adhesion module',
       printDelega: 'Print the delegation form',
+      printInformativa: 'Print the privacy notice',
       printHint: 'Print only if the applicant did not bring them.',
       printHintDelegate: 'Print only if the delegate did not bring them: the applicant signs the adhesion module.',
       moduleSignedApplicant: 'The applicant signed the adhesion module in my presence',

@@ -81,6 +81,15 @@ const it = {
     problemsTitle: 'I problemi e che cosa fare',
     problemsIntro:
       'Un esito che il servizio centrale non accetta compare in «Problemi», con il motivo. Questi sono i motivi, con che cosa fare:',
+    informativaTitle: 'Informativa per il richiedente',
+    informativaText:
+      'Il modulo di adesione fa dichiarare al richiedente di aver letto l’informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679): se non l’ha letta, si stampa da qui o dal passo «Moduli e fotocopie», con l’istituto come titolare e il periodo di conservazione delle impostazioni.',
+    auditTitle: 'Il registro delle attività',
+    auditText:
+      'Ogni accesso e ogni operazione svolta con il proprio account (ricerche, consultazioni, conferme, rifiuti, stampe, cancellazioni) è registrata nel registro delle attività dell’ufficio: chi, quando, che cosa e su quale richiesta. Il registro è protetto da modifiche (ogni voce è legata alla precedente) e il dirigente scolastico o il DSGA ne verificano l’integrità dalle Impostazioni.',
+    accessibilityTitle: 'Dichiarazione di accessibilità',
+    accessibilityText:
+      'L’applicazione è realizzata secondo le WCAG 2.1 di livello AA (norma EN 301 549): si usa interamente da tastiera e ogni schermata è verificata con strumenti automatici nelle due lingue. Limiti noti: i documenti PDF stampati non sono ancora «tagged» (PDF/UA) e i lettori di schermo li leggono male. Per segnalare un problema di accessibilità, rivolgersi all’amministratore di sistema dell’istituto.',
     shortcutsTitle: 'Tastiera',
     key: 'Tasto',
     action: 'Che cosa fa',
@@ -145,6 +154,8 @@ const it = {
     username: 'Nome utente',
     password: 'Password',
     submit: 'Accedi',
+    auditNotice:
+      'Le operazioni svolte allo sportello sono registrate a nome di chi accede nel registro delle attività dell’ufficio (chi, quando, che cosa).',
     submitting: 'Accesso in corso…',
     trainingHint:
       'Modalità di prova: ufficio {office}, utente {user}, password {password} (operatore) oppure {adminUser} / {adminPassword} (dirigente).',
@@ -291,6 +302,7 @@ const it = {
     papers: {
       printModule: 'Stampa il modulo di adesione',
       printDelega: 'Stampa il modulo di delega',
+      printInformativa: 'Stampa l’informativa privacy',
       printHint: 'Stampare solo se il richiedente non li ha portati.',
       printHintDelegate: 'Stampare solo se il delegato non li ha portati: il modulo di adesione va firmato dal richiedente.',
       moduleSignedApplicant: 'Il richiedente ha firmato il modulo di adesione in mia presenza',

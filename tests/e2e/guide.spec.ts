@@ -4,6 +4,8 @@ import { awaiting, expect, expectAccessible, saveScreenshot, signIn, startWizard
 test('F1 from the wizard opens the guide; going back finds the identification as it was left (#17)', async ({ page, desk }) => {
   const request = await awaiting(desk, 8);
   await desk.open(page);
+  // Operators are told, before they sign in, that what they do is logged.
+  await expect(page.getByTestId('audit-notice')).toContainText('registro delle attività');
   await signIn(page);
   await startWizard(page, request);
   await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
@@ -17,6 +19,13 @@ test('F1 from the wizard opens the guide; going back finds the identification as
     'La richiesta è stata annullata sul servizio centrale prima che la conferma arrivasse: il richiedente deve presentare una nuova richiesta.',
   );
   await expect(page.getByTestId('guide-shortcuts')).toContainText('F1');
+  await expect(page.getByTestId('guide-audit')).toContainText('registro delle attività');
+  await expect(page.getByTestId('guide-accessibility')).toContainText('WCAG 2.1');
+  // The informativa for the applicant (art. 13 GDPR), printed from here.
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('guide-print-informativa').click();
+  await (await popup).close();
+  await expect(page.getByTestId('document-error')).toHaveCount(0);
   await expectAccessible(page, 'guide');
   await saveScreenshot(page, 'guide-it');
   // F1 again changes nothing; "back" returns to the step, with what was typed.

@@ -312,6 +312,22 @@ describe('printed documents', () => {
     expect(execFileSync('pdfinfo', ['-meta', practice], { encoding: 'utf8' })).toMatch(/<pdfaid:part>2<\/pdfaid:part>/);
   });
 
+  it('the informativa on personal data (art. 13 GDPR) names the school as controller and the desk’s retention, on one page (#17)', async () => {
+    const rendered = await renderer.informativaPrivacy(office, 120, now);
+    expect(rendered.fileName).toBe('informativa-privacy.pdf');
+    expect(renderPages(rendered.bytes, 'informativa')).toBe(1);
+    const text = pdfText(rendered.bytes, 'informativa');
+    for (const expected of [
+      'Informativa sul trattamento dei dati personali',
+      'art. 13 del Regolamento (UE) 2016/679',
+      `Il titolare del trattamento dei dati raccolti allo sportello è ${office.name}, ${office.comune} (codice meccanografico ${office.code})`,
+      'conservati per 120 giorni',
+      "Ministero dell'Istruzione e del Merito",
+      'Garante per la protezione dei dati personali',
+    ])
+      expect(text, expected).toContain(expected);
+  });
+
   it('is deterministic for the same inputs and clock', async () => {
     const first = await renderer.moduloAdesione(request, office, operator, now);
     const second = await renderer.moduloAdesione(request, office, operator, now);

@@ -8,10 +8,11 @@ import type { PersonData } from '../../../shared/domain/identification';
 import { identityDocumentLabels } from '../../../shared/domain/identity-document';
 import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
-import type { Wording } from './wording';
+import { fill, type Wording } from './wording';
+import { layoutInformativa } from './informativa';
 import type { AppMode } from '../../../shared/contract';
 
-export { loadWording, type Wording } from './wording';
+export { fill, loadWording, type Wording } from './wording';
 
 /**
  * The papers of the desk: modulo di adesione, modulo di delega, identification and
@@ -25,11 +26,6 @@ export function loadFonts(resourcesDirectory: string): FontBytes {
     regular: font('TitilliumWeb-Regular.ttf'),
     srgbProfile: new Uint8Array(readFileSync(join(resourcesDirectory, 'color', 'sRGB.icc'))),
   };
-}
-
-/** `{name}` placeholders. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
 }
 
 const timeFormat = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
@@ -98,7 +94,13 @@ export interface LayoutStats {
 }
 
 export type DocumentKind =
-  'modulo-adesione' | 'modulo-delega' | 'identification-receipt' | 'refusal-receipt' | 'not-accepted-notice' | 'daily-register';
+  | 'modulo-adesione'
+  | 'modulo-delega'
+  | 'identification-receipt'
+  | 'refusal-receipt'
+  | 'not-accepted-notice'
+  | 'daily-register'
+  | 'informativa-privacy';
 
 /** What makes a register this one: the office, the day and each row (its file ID, PDF/A). */
 const registerIdentity = (office: Office, day: string, rows: RegisterRow[]) =>
@@ -313,6 +315,13 @@ export class DocumentRenderer {
       for (const step of n.nextSteps) c.paragraph(step, { size: 10, bullet: true });
     });
     return { bytes, title: n.title, fileName: `avviso-non-accettata-${data.request.id}.pdf` };
+  }
+
+  /** The informativa (art. 13 GDPR) for the applicant: the school as controller, the desk's retention. */
+  async informativaPrivacy(office: Office, retentionDays: number, now: Date): Promise<RenderedDocument> {
+    const words = this.wording.informativaPrivacy;
+    const bytes = await this.compose('informativa-privacy', words.title, now, (c) => layoutInformativa(c, words, office, retentionDays));
+    return { bytes, title: words.title, fileName: 'informativa-privacy.pdf' };
   }
 
   async dailyRegister(day: string, office: Office, rows: RegisterRow[], now: Date): Promise<RenderedDocument> {

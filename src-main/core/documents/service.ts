@@ -19,6 +19,8 @@ export interface DocumentServiceParts {
   archive: Archive;
   audit: AuditLog;
   now: () => Date;
+  /** How long the desk keeps the data (the informativa says it). */
+  settings: { number(key: 'retentionDays'): number };
   /** Electron: opens a print preview; absent in the browser host (the renderer shows the PDF). */
   printDocument?: (document: RenderedDocument) => Promise<void>;
 }
@@ -33,6 +35,8 @@ function documentSubject(input: DocumentRequest): string {
       return `receipt ${input.identificationId}`;
     case 'daily-register':
       return `daily-register ${input.date}`;
+    case 'informativa-privacy':
+      return 'informativa-privacy';
   }
 }
 
@@ -134,6 +138,8 @@ export class DocumentService {
         }));
         return renderer.dailyRegister(input.date, session.office, rows, now);
       }
+      case 'informativa-privacy':
+        return renderer.informativaPrivacy(this.signedIn().office, this.parts.settings.number('retentionDays'), now);
     }
   }
 }

@@ -40,6 +40,11 @@ export const wordingSchema = z.object({
     nextStepsTitle: text,
     nextSteps: z.array(text),
   }),
+  informativaPrivacy: z.object({
+    title: text,
+    subtitle: text,
+    sections: z.array(z.object({ heading: text, text })).min(1),
+  }),
   notAcceptedNotice: z.object({
     title: text,
     outcome: text,
@@ -72,4 +77,9 @@ export type Wording = z.infer<typeof wordingSchema>;
 
 export function loadWording(resourcesDirectory: string): Wording {
   return wordingSchema.parse(JSON.parse(readFileSync(join(resourcesDirectory, 'documents', 'wording.it.json'), 'utf8')));
+}
+
+/** `{name}` placeholders. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
 }
