@@ -25,6 +25,8 @@ export const syncStatusSchema = z.object({
    * signs in online again.
    */
   awaitingOtherOperators: z.number().int().nonnegative(),
+  /** Requests received so far by the pull in progress (a first sync can bring thousands); null when none runs. */
+  pullReceived: z.number().int().nonnegative().nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 

@@ -127,6 +127,9 @@ const en: MessageSchema = {
     offline: 'Offline',
     pending: 'No outcome queued | 1 outcome queued | {n} outcomes queued',
     problems: 'No problems | 1 problem | {n} problems',
+    pulling: 'Updating the local copy: {n} requests received',
+    copyAsOf: 'Local copy of the requests updated on {date}.',
+    copyNever: 'The local copy of the requests has not been downloaded yet: offline, a lookup finds nothing.',
     needsSignIn: 'Sign in again to send',
     label: 'Synchronisation status',
     awaitingOthers:

@@ -136,6 +136,9 @@ const it = {
     pending: 'Nessun esito in coda | 1 esito in coda | {n} esiti in coda',
     problems: 'Nessun problema | 1 problema | {n} problemi',
     needsSignIn: 'Accedere di nuovo per inviare',
+    pulling: 'Aggiornamento della copia locale: {n} richieste ricevute',
+    copyAsOf: 'Copia locale delle richieste aggiornata al {date}.',
+    copyNever: 'La copia locale delle richieste non è ancora stata scaricata: senza collegamento la ricerca non trova nulla.',
     label: 'Stato della sincronizzazione',
     awaitingOthers:
       '{n} esito registrato da un altro operatore partirà quando quell’operatore accederà in linea. | {n} esiti registrati da altri operatori partiranno quando quegli operatori accederanno in linea.',

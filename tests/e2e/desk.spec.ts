@@ -18,6 +18,8 @@ test('sign-in refuses a wrong password in Italian, then lets the operator in wit
   await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
   await expect(page.getByTestId('operator-name')).toHaveText('Assistente di prova');
   await expect(page.getByTestId('sync-online')).toHaveText('In linea');
+  // How fresh the local copy is (#17, item 6): the pull at sign-in brought it up to date.
+  await expect(page.getByTestId('copy-freshness')).toContainText(/^Copia locale delle richieste aggiornata al \d{2}\/\d{2}\/\d{4}/);
   await saveScreenshot(page, 'desk-empty-it');
 });
 

@@ -102,6 +102,27 @@ describe('sync engine against the reference central service', () => {
     expect(engine.requests.findById(target.id)?.status).toBe('annulled');
   });
 
+  it('a long pull shows on the status how many requests it has received so far, and nothing once done (#17, freshness)', async () => {
+    let engineRef: SyncEngine | null = null;
+    const seenAtEachPage: Array<number | null> = [];
+    // Each request for a page of changes: what the status said at that moment.
+    const fetchVia: typeof fetch = (input, init) => {
+      if (engineRef && String(input).includes('/changes')) seenAtEachPage.push(engineRef.status().pullReceived);
+      return fetch(input, init);
+    };
+    const { central, engine } = await setup(1500, 100, fetchVia);
+    engineRef = engine;
+    const total = await central.store.requestCount(await officeScope(central));
+    expect(total).toBeGreaterThan(300);
+    await engine.pull();
+    expect(engine.requests.count()).toBe(total);
+    // The first page is asked for at 0; each next one after the pages before it, counted.
+    expect(seenAtEachPage[0]).toBe(0);
+    expect(seenAtEachPage.slice(1)).toEqual(seenAtEachPage.slice(1).map((_, i) => (i + 1) * 100));
+    expect(seenAtEachPage.length).toBeGreaterThan(3);
+    expect(engine.status().pullReceived).toBeNull();
+  });
+
   it('re-fetches everything into a fresh table and swaps it in when the cursor is refused (410)', async () => {
     const { central, engine } = await setup(250, 100);
     await pullAll(engine, central);

@@ -31,6 +31,7 @@ export class ChangesPull {
   pull(): Promise<void> {
     this.pulling ??= this.pullPages().finally(() => {
       this.pulling = null;
+      this.parts.status.pullReceived = null;
       this.parts.status.emit();
     });
     return this.pulling;
@@ -46,6 +47,8 @@ export class ChangesPull {
     const token = status.token();
     if (!token) return;
     let refetching = state.get('refetching') === '1';
+    // How far a long pull has come, for the badge (a first sync brings the whole scope).
+    status.pullReceived = 0;
     let next = client.changes(token, refetching ? state.get('refetchCursor') : state.get('cursor'), pageSize);
     for (;;) {
       const result = await next;
@@ -75,6 +78,7 @@ export class ChangesPull {
       }
       status.reachable();
       const page = result.value;
+      status.pullReceived = (status.pullReceived ?? 0) + page.items.length;
       // Ask for the next page while this one is written; its cursor is saved only with
       // the page itself, so a crash in between just fetches it again.
       if (page.hasMore) next = client.changes(token, page.nextCursor, pageSize);

@@ -36,6 +36,8 @@ export class SyncStatusTracker {
   unreachableAt: number | null = null;
   needsSignIn = false;
   lastError: string | null = null;
+  /** Requests received by the pull in progress (null: no pull). */
+  pullReceived: number | null = null;
   /**
    * Queued outcomes other operators recorded (they leave with their own sign-in).
    * Counted when a drain ends, not at every status: the count joins the queue.
@@ -62,6 +64,7 @@ export class SyncStatusTracker {
       lastError: this.lastError,
       cachedRequests: this.parts.requests.count(),
       awaitingOtherOperators: this.awaitingOthers,
+      pullReceived: this.pullReceived,
     };
   }
 
