@@ -18,7 +18,11 @@ export const documentRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('receipt'), identificationId: z.uuid() }),
   z.strictObject({ kind: z.literal('daily-register'), date: z.iso.date() }),
   /** The informativa on personal data (art. 13 GDPR) to hand to the applicant. */
-  z.strictObject({ kind: z.literal('informativa-privacy') }),
+  z.strictObject({
+    kind: z.literal('informativa-privacy'),
+    /** The request it is handed over for, when printed in the wizard (the audit trail says so). */
+    requestId: z.string().min(1).max(64).optional(),
+  }),
 ]);
 export type DocumentRequest = z.infer<typeof documentRequestSchema>;
 

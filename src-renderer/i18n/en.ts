@@ -90,7 +90,7 @@ const en: MessageSchema = {
       'Every sign-in and every operation done with your account (lookups, views, confirmations, refusals, prints, erasures) is recorded in the office’s activity log: who, when, what and on which request. The log is protected against changes (each entry is chained to the one before) and the head teacher or the DSGA check its integrity from Settings.',
     accessibilityTitle: 'Accessibility statement',
     accessibilityText:
-      'The application is built to WCAG 2.1 level AA (standard EN 301 549): it can be used entirely from the keyboard and every screen is checked with automated tools in both languages. Known limits: the printed PDF documents are not yet tagged (PDF/UA) and screen readers read them poorly. To report an accessibility problem, contact the school’s system administrator.',
+      'Status: partially compliant with WCAG 2.1 level AA (standard EN 301 549). The application can be used entirely from the keyboard and every screen is checked with automated tools (no serious or critical violation). Known limits: the printed PDF documents are not yet tagged (PDF/UA) and screen readers read them poorly. To report an accessibility problem, contact the school’s system administrator; if the answer is not satisfactory, you can turn to AgID’s Digital Ombudsman (Difensore civico per il digitale, Law 4/2004).',
     shortcutsTitle: 'Keyboard',
     key: 'Key',
     action: 'What it does',
@@ -127,7 +127,7 @@ const en: MessageSchema = {
     offline: 'Offline',
     pending: 'No outcome queued | 1 outcome queued | {n} outcomes queued',
     problems: 'No problems | 1 problem | {n} problems',
-    pulling: 'Updating the local copy: {n} requests received',
+    pulling: 'Updating the local copy: {n} request received | Updating the local copy: {n} requests received',
     copyAsOf: 'Local copy of the requests updated on {date}.',
     copyNever: 'The local copy of the requests has not been downloaded yet: offline, a lookup finds nothing.',
     needsSignIn: 'Sign in again to send',

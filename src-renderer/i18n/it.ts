@@ -89,7 +89,7 @@ const it = {
       'Ogni accesso e ogni operazione svolta con il proprio account (ricerche, consultazioni, conferme, rifiuti, stampe, cancellazioni) è registrata nel registro delle attività dell’ufficio: chi, quando, che cosa e su quale richiesta. Il registro è protetto da modifiche (ogni voce è legata alla precedente) e il dirigente scolastico o il DSGA ne verificano l’integrità dalle Impostazioni.',
     accessibilityTitle: 'Dichiarazione di accessibilità',
     accessibilityText:
-      'L’applicazione è realizzata secondo le WCAG 2.1 di livello AA (norma EN 301 549): si usa interamente da tastiera e ogni schermata è verificata con strumenti automatici nelle due lingue. Limiti noti: i documenti PDF stampati non sono ancora «tagged» (PDF/UA) e i lettori di schermo li leggono male. Per segnalare un problema di accessibilità, rivolgersi all’amministratore di sistema dell’istituto.',
+      'Stato: parzialmente conforme alle WCAG 2.1 di livello AA (norma EN 301 549). L’applicazione si usa interamente da tastiera e ogni schermata è verificata con strumenti automatici (nessuna violazione grave o critica). Limiti noti: i documenti PDF stampati non sono ancora «tagged» (PDF/UA) e i lettori di schermo li leggono male. Per segnalare un problema di accessibilità, rivolgersi all’amministratore di sistema dell’istituto; se la risposta non è soddisfacente, si può ricorrere al Difensore civico per il digitale presso AgID (Legge 4/2004).',
     shortcutsTitle: 'Tastiera',
     key: 'Tasto',
     action: 'Che cosa fa',
@@ -136,7 +136,7 @@ const it = {
     pending: 'Nessun esito in coda | 1 esito in coda | {n} esiti in coda',
     problems: 'Nessun problema | 1 problema | {n} problemi',
     needsSignIn: 'Accedere di nuovo per inviare',
-    pulling: 'Aggiornamento della copia locale: {n} richieste ricevute',
+    pulling: 'Aggiornamento della copia locale: {n} richiesta ricevuta | Aggiornamento della copia locale: {n} richieste ricevute',
     copyAsOf: 'Copia locale delle richieste aggiornata al {date}.',
     copyNever: 'La copia locale delle richieste non è ancora stata scaricata: senza collegamento la ricerca non trova nulla.',
     label: 'Stato della sincronizzazione',

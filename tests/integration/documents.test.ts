@@ -321,7 +321,9 @@ describe('printed documents', () => {
       'Informativa sul trattamento dei dati personali',
       'art. 13 del Regolamento (UE) 2016/679',
       `Il titolare del trattamento dei dati raccolti allo sportello è ${office.name}, ${office.comune} (codice meccanografico ${office.code})`,
-      'conservati per 120 giorni',
+      'i dati sono cancellati 120 giorni dopo che la richiesta si è chiusa',
+      // What goes to the Ministry, as the submission carries it (shared/contract/central-api.ts).
+      'il codice fiscale letto dalla tessera; i dati del delegato',
       "Ministero dell'Istruzione e del Merito",
       'Garante per la protezione dei dati personali',
     ])

@@ -105,9 +105,13 @@ describe('sync engine against the reference central service', () => {
   it('a long pull shows on the status how many requests it has received so far, and nothing once done (#17, freshness)', async () => {
     let engineRef: SyncEngine | null = null;
     const seenAtEachPage: Array<number | null> = [];
+    const asOfAtEachPage: Array<string | null> = [];
     // Each request for a page of changes: what the status said at that moment.
     const fetchVia: typeof fetch = (input, init) => {
-      if (engineRef && String(input).includes('/changes')) seenAtEachPage.push(engineRef.status().pullReceived);
+      if (engineRef && String(input).includes('/changes')) {
+        seenAtEachPage.push(engineRef.status().pullReceived);
+        asOfAtEachPage.push(engineRef.status().lastPullAt);
+      }
       return fetch(input, init);
     };
     const { central, engine } = await setup(1500, 100, fetchVia);
@@ -116,11 +120,18 @@ describe('sync engine against the reference central service', () => {
     expect(total).toBeGreaterThan(300);
     await engine.pull();
     expect(engine.requests.count()).toBe(total);
-    // The first page is asked for at 0; each next one after the pages before it, counted.
-    expect(seenAtEachPage[0]).toBe(0);
+    // Nothing shown before a page says more follow; then each page asked for after the pages before it, counted.
+    expect(seenAtEachPage[0]).toBeNull();
     expect(seenAtEachPage.slice(1)).toEqual(seenAtEachPage.slice(1).map((_, i) => (i + 1) * 100));
     expect(seenAtEachPage.length).toBeGreaterThan(3);
     expect(engine.status().pullReceived).toBeNull();
+    // "Up to date as of" only once caught up: never while the first sync is half done.
+    expect(new Set(asOfAtEachPage)).toEqual(new Set([null]));
+    expect(engine.status().lastPullAt).not.toBeNull();
+    // A routine pull of one page shows no count at all.
+    seenAtEachPage.length = 0;
+    await engine.pull();
+    expect(seenAtEachPage).toEqual([null]);
   });
 
   it('re-fetches everything into a fresh table and swaps it in when the cursor is refused (410)', async () => {

@@ -36,7 +36,7 @@ function documentSubject(input: DocumentRequest): string {
     case 'daily-register':
       return `daily-register ${input.date}`;
     case 'informativa-privacy':
-      return 'informativa-privacy';
+      return input.requestId ? `informativa-privacy ${input.requestId}` : 'informativa-privacy';
   }
 }
 

@@ -47,8 +47,9 @@ export class ChangesPull {
     const token = status.token();
     if (!token) return;
     let refetching = state.get('refetching') === '1';
-    // How far a long pull has come, for the badge (a first sync brings the whole scope).
-    status.pullReceived = 0;
+    // How far a long pull has come, for the badge (a first sync brings the whole scope):
+    // shown once a page says more follow, so a routine pull of one page does not flash.
+    let received = 0;
     let next = client.changes(token, refetching ? state.get('refetchCursor') : state.get('cursor'), pageSize);
     for (;;) {
       const result = await next;
@@ -67,6 +68,8 @@ export class ChangesPull {
             state.set('refetching', '1');
             state.set('refetchCursor', null);
           });
+          // Everything again: the count starts over.
+          received = 0;
           this.parts.logger.info('sync.refetch');
           refetching = true;
           next = client.changes(token, null, pageSize);
@@ -78,7 +81,8 @@ export class ChangesPull {
       }
       status.reachable();
       const page = result.value;
-      status.pullReceived = (status.pullReceived ?? 0) + page.items.length;
+      received += page.items.length;
+      if (page.hasMore || status.pullReceived !== null) status.pullReceived = received;
       // Ask for the next page while this one is written; its cursor is saved only with
       // the page itself, so a crash in between just fetches it again.
       if (page.hasMore) next = client.changes(token, page.nextCursor, pageSize);
@@ -96,7 +100,9 @@ export class ChangesPull {
         } else {
           state.set('cursor', page.nextCursor);
         }
-        state.set('lastPullAt', page.serverTime);
+        // "Up to date as of": only once the copy has caught up (a partial first sync or
+        // refetch is not a copy as of anything).
+        if (!page.hasMore) state.set('lastPullAt', page.serverTime);
         state.set('serverClockOffsetMs', String(Date.parse(page.serverTime) - this.parts.now()));
       });
       if (page.items.length > 0) status.emit();
