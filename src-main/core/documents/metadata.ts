@@ -66,7 +66,7 @@ const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 /** XMP dates as the Info dictionary's (pdf-lib writes them in UTC, to the second). */
 const xmpDate = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 
-export function xmpPacket(meta: PdfAMetadata): string {
+function xmpPacket(meta: PdfAMetadata): string {
   const date = xmpDate(meta.createdAt);
   const description = meta.subject
     ? `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(meta.subject)}</rdf:li></rdf:Alt></dc:description>`
