@@ -294,7 +294,7 @@ export function evaluateIdentification(input: IdentificationInput): Identificati
     }
     if (!input.ticks.delegatePhotocopiesCollected) {
       const text: Message = { key: 'check.delegate-photocopies-missing' };
-      blocking.push(finding('delegate-photocopies-missing', text, 'delegate', 'delegatePhotocopiesCollected'));
+      blocking.push(finding('delegate-photocopies-missing', text, 'papers', 'delegatePhotocopiesCollected'));
     }
   }
 

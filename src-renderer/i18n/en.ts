@@ -41,12 +41,12 @@ const en: MessageSchema = {
     back: 'Back to where you were',
     procedureTitle: 'The procedure',
     procedure: {
-      find: 'Find the request: scan the barcode of the health card with the reader (or type the fiscal code) and press Enter.',
+      find: 'Find the request: scan the barcode of the health card with the reader (or type the fiscal code) and press Enter. Scanning the adhesion module’s QR code opens its request.',
       presenter:
         'Start the identification and say who is at the desk: the applicant in person, or a delegate with the delegation form signed by the applicant.',
       document:
         'Check the identity document presented: it must be valid and the one declared in the request (kind and number). The machine-readable zone (MRZ) can be scanned with the reader.',
-      card: 'Scan the fiscal code from the health card or the fiscal-code card: it must be the request’s.',
+      card: 'Scan the fiscal code from the health card or the fiscal-code card: it must be the request’s. If the search was made by scanning the card, this step is already done (it can be undone by going back).',
       papers:
         'Adhesion module signed (by the applicant in front of the operator; with a delegate, already signed by the applicant) and photocopies, front and back, of the document and the fiscal code. The application prints the module if it is missing.',
       confirm:
@@ -84,7 +84,7 @@ const en: MessageSchema = {
       'An outcome the central service does not accept appears under “Problems”, with the reason. These are the reasons, with what to do:',
     informativaTitle: 'Privacy notice for the applicant',
     informativaText:
-      'The adhesion module makes the applicant declare they read the notice on the processing of personal data (art. 13 of Regulation (EU) 2016/679): if they have not, print it from here or from the “Forms and photocopies” step, with the school as controller and the retention period of the settings.',
+      'The adhesion module makes the applicant declare they read the notice on the processing of personal data (art. 13 of Regulation (EU) 2016/679): if they have not, print it from here or from the “Forms, photocopies and confirmation” step, with the school as controller and the retention period of the settings.',
     auditTitle: 'The activity log',
     auditText:
       'Every sign-in and every operation done with your account (lookups, views, confirmations, refusals, prints, erasures) is recorded in the office’s activity log: who, when, what and on which request. The log is protected against changes (each entry is chained to the one before) and the head teacher or the DSGA check its integrity from Settings.',
@@ -182,7 +182,10 @@ const en: MessageSchema = {
     history: 'Already handled on this computer:',
     historyNote: 'Note: {note}',
     fiscalCodeLabel: 'Applicant’s fiscal code',
-    fiscalCodeHint: 'Type it, or scan the barcode on the health card or on the back of the CIE; then Enter.',
+    fiscalCodeHint:
+      'Type it, or scan the barcode on the health card or on the back of the CIE, or the adhesion module’s QR code; then Enter.',
+    cardRead: 'Card read with the reader: {code}. In the identification the “Fiscal-code card” step is already done.',
+    moduloNotFound: 'The module read belongs to request {id}, which is not among the requests of fiscal code {code}.',
     search: 'Search',
     searching: 'Searching…',
     sourceOnline: 'Data just fetched from the central service.',
@@ -245,7 +248,7 @@ const en: MessageSchema = {
       'fiscal-code-card': 'Fiscal-code card',
       delegate: 'Delegate',
       papers: 'Forms and photocopies',
-      confirm: 'Confirm',
+      confirm: 'Forms, photocopies and confirmation',
     },
     stepOf: 'Step {n} of {total}',
     next: 'Next',
@@ -278,6 +281,10 @@ const en: MessageSchema = {
       fiscalCodeHint: 'Scan the barcode or type it.',
       cardNumber: 'Health card number (optional)',
       requestCode: 'Fiscal code in the request: {code}',
+      readAtDesk: 'Read with the reader at the desk, in the search: the code is the one of the card presented.',
+      undoRead: 'Undo the reading',
+      stepperRead: 'read at the desk',
+      summaryRead: '{code} (read at the desk)',
     },
     delegate: {
       person: 'Delegate’s data',
@@ -301,6 +308,7 @@ const en: MessageSchema = {
       moduleSignedApplicant: 'The applicant signed the adhesion module in my presence',
       moduleSignedDelegate: 'The delegate handed in the adhesion module signed by the applicant',
       photocopiesCollected: 'Photocopies (front and back) of the applicant’s document and fiscal code collected',
+      photocopiesBoth: 'Photocopies (front and back) of the applicant’s and the delegate’s documents and fiscal codes collected',
     },
     confirm: {
       summary: 'Summary',
@@ -316,6 +324,7 @@ const en: MessageSchema = {
       submit: 'Confirm the enablement',
       submitting: 'Confirming…',
       ready: 'Every check has passed.',
+      papersLeft: 'The checks have passed: the signed module and the photocopies, above, are still to be ticked.',
     },
     result: {
       sent: 'Enablement confirmed and sent to the central service.',

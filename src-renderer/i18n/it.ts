@@ -43,12 +43,12 @@ const it = {
     back: 'Torna dov’eri',
     procedureTitle: 'La procedura',
     procedure: {
-      find: 'Cercare la richiesta: leggere con il lettore il codice a barre della tessera sanitaria (o digitare il codice fiscale) e premere Invio.',
+      find: 'Cercare la richiesta: leggere con il lettore il codice a barre della tessera sanitaria (o digitare il codice fiscale) e premere Invio. Letto il codice QR del modulo di adesione, si apre la sua richiesta.',
       presenter:
         'Avviare l’identificazione e indicare chi è allo sportello: il richiedente in persona o un delegato con il modulo di delega firmato dal richiedente.',
       document:
         'Controllare il documento di riconoscimento presentato: deve essere valido e quello dichiarato nella richiesta (tipo e numero). La zona a lettura ottica (MRZ) si può leggere con il lettore.',
-      card: 'Leggere il codice fiscale dalla tessera sanitaria o dal tesserino: deve essere quello della richiesta.',
+      card: 'Leggere il codice fiscale dalla tessera sanitaria o dal tesserino: deve essere quello della richiesta. Se la ricerca è stata fatta leggendo la tessera, il passo è già fatto (si può annullare tornando indietro).',
       papers:
         'Modulo di adesione firmato (dal richiedente davanti all’operatore; con un delegato, già firmato dal richiedente) e fotocopie fronte e retro di documento e codice fiscale. Il modulo si stampa dall’applicazione se manca.',
       confirm:
@@ -83,7 +83,7 @@ const it = {
       'Un esito che il servizio centrale non accetta compare in «Problemi», con il motivo. Questi sono i motivi, con che cosa fare:',
     informativaTitle: 'Informativa per il richiedente',
     informativaText:
-      'Il modulo di adesione fa dichiarare al richiedente di aver letto l’informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679): se non l’ha letta, si stampa da qui o dal passo «Moduli e fotocopie», con l’istituto come titolare e il periodo di conservazione delle impostazioni.',
+      'Il modulo di adesione fa dichiarare al richiedente di aver letto l’informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679): se non l’ha letta, si stampa da qui o dal passo «Moduli, fotocopie e conferma», con l’istituto come titolare e il periodo di conservazione delle impostazioni.',
     auditTitle: 'Il registro delle attività',
     auditText:
       'Ogni accesso e ogni operazione svolta con il proprio account (ricerche, consultazioni, conferme, rifiuti, stampe, cancellazioni) è registrata nel registro delle attività dell’ufficio: chi, quando, che cosa e su quale richiesta. Il registro è protetto da modifiche (ogni voce è legata alla precedente) e il dirigente scolastico o il DSGA ne verificano l’integrità dalle Impostazioni.',
@@ -191,7 +191,10 @@ const it = {
     history: 'Già trattata su questo computer:',
     historyNote: 'Nota: {note}',
     fiscalCodeLabel: 'Codice fiscale del richiedente',
-    fiscalCodeHint: 'Digitarlo, oppure leggere il codice a barre della tessera sanitaria o del retro della CIE; poi Invio.',
+    fiscalCodeHint:
+      'Digitarlo, oppure leggere il codice a barre della tessera sanitaria o del retro della CIE, o il codice QR del modulo di adesione; poi Invio.',
+    cardRead: 'Tessera letta con il lettore: {code}. Nell’identificazione il passo «Tessera del codice fiscale» è già fatto.',
+    moduloNotFound: 'Il modulo letto è della richiesta {id}, che non risulta tra le richieste del codice fiscale {code}.',
     search: 'Cerca',
     searching: 'Ricerca in corso…',
     sourceOnline: 'Dati aggiornati dal servizio centrale.',
@@ -255,7 +258,7 @@ const it = {
       'fiscal-code-card': 'Tessera del codice fiscale',
       delegate: 'Delegato',
       papers: 'Moduli e fotocopie',
-      confirm: 'Conferma',
+      confirm: 'Moduli, fotocopie e conferma',
     },
     stepOf: 'Passo {n} di {total}',
     next: 'Avanti',
@@ -288,6 +291,10 @@ const it = {
       fiscalCodeHint: 'Leggere il codice a barre o digitarlo.',
       cardNumber: 'Numero della tessera sanitaria (facoltativo)',
       requestCode: 'Codice fiscale della richiesta: {code}',
+      readAtDesk: 'Letta con il lettore al banco, nella ricerca: il codice è quello della tessera presentata.',
+      undoRead: 'Annulla la lettura',
+      stepperRead: 'letta al banco',
+      summaryRead: '{code} (letta al banco)',
     },
     delegate: {
       person: 'Dati del delegato',
@@ -311,6 +318,7 @@ const it = {
       moduleSignedApplicant: 'Il richiedente ha firmato il modulo di adesione in mia presenza',
       moduleSignedDelegate: 'Il delegato ha consegnato il modulo di adesione firmato dal richiedente',
       photocopiesCollected: 'Fotocopie (fronte e retro) del documento e del codice fiscale del richiedente raccolte',
+      photocopiesBoth: 'Fotocopie (fronte e retro) del documento e del codice fiscale del richiedente e del delegato raccolte',
     },
     confirm: {
       summary: 'Riepilogo',
@@ -326,6 +334,7 @@ const it = {
       submit: 'Conferma l’abilitazione',
       submitting: 'Conferma in corso…',
       ready: 'Tutti i controlli sono superati.',
+      papersLeft: 'I controlli sono superati: restano da spuntare, qui sopra, il modulo firmato e le fotocopie.',
     },
     result: {
       sent: 'Abilitazione confermata e inviata al servizio centrale.',

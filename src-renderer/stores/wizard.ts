@@ -106,6 +106,11 @@ export const useWizardStore = defineStore('wizard', () => {
   const unacknowledged = ref<string[]>([]);
   const result = ref<IdentificationResult | null>(null);
   const refusal = ref(closedRefusal());
+  /**
+   * The card step was filled by the desk's lookup, made with a reader on the card in hand:
+   * shown done, passed over going forward, undone on request (or by changing the code).
+   */
+  const cardReadAtDesk = ref(false);
 
   // --- Loading and saving the draft ---------------------------------------------------
 
@@ -148,6 +153,7 @@ export const useWizardStore = defineStore('wizard', () => {
     unacknowledged.value = [];
     result.value = null;
     refusal.value = closedRefusal();
+    cardReadAtDesk.value = false;
   }
 
   /**
@@ -175,8 +181,25 @@ export const useWizardStore = defineStore('wizard', () => {
     else {
       draft.value = newDraft(request.value, presenter ?? 'applicant');
       if (presenter) stepIndex.value = 1;
+      if (lookup.cardRead && lookup.cardRead === request.value.applicant.fiscalCode) {
+        draft.value.fiscalCodeCard!.fiscalCode = lookup.cardRead;
+        cardReadAtDesk.value = true;
+      }
     }
   }
+
+  /** The operator undoes the desk's reading: the card step asks for the card again. */
+  function undoCardRead() {
+    if (draft.value?.fiscalCodeCard) draft.value.fiscalCodeCard.fiscalCode = '';
+    cardReadAtDesk.value = false;
+  }
+  // A code changed by hand on the card step is no longer the one the reader read.
+  watch(
+    () => draft.value?.fiscalCodeCard?.fiscalCode,
+    (code) => {
+      if (cardReadAtDesk.value && code !== request.value?.applicant.fiscalCode) cardReadAtDesk.value = false;
+    },
+  );
 
   /** Leaving the wizard: what was typed last is saved now, and nothing stays in this page. */
   function leave() {
@@ -277,11 +300,14 @@ export const useWizardStore = defineStore('wizard', () => {
     ...(assessment.value?.warnings.filter((f) => f.step === step) ?? []),
   ];
 
-  /** The last step ("request" in the domain's terms: its findings are the request's own) is the confirmation. */
+  /**
+   * The last step ("request" in the domain's terms: its findings are the request's own) is
+   * the papers and the confirmation together: tick, password, Enter.
+   */
   const steps = computed<WizardStep[]>(() =>
     draft.value?.presenter === 'delegate'
-      ? ['presenter', 'document', 'fiscal-code-card', 'delegate', 'papers', 'request']
-      : ['presenter', 'document', 'fiscal-code-card', 'papers', 'request'],
+      ? ['presenter', 'document', 'fiscal-code-card', 'delegate', 'request']
+      : ['presenter', 'document', 'fiscal-code-card', 'request'],
   );
   const currentStep = computed(() => steps.value[stepIndex.value]!);
 
@@ -290,10 +316,21 @@ export const useWizardStore = defineStore('wizard', () => {
     showErrors.value = false;
     unacknowledged.value = [];
   }
-  const advance = () => goTo(stepIndex.value + 1);
+  /** Forward, past the card step when the desk's reader did it (and nothing there blocks). */
+  function advance() {
+    const next = stepIndex.value + 1;
+    const cardDone = cardReadAtDesk.value && blockingOf('fiscal-code-card').length === 0;
+    goTo(steps.value[next] === 'fiscal-code-card' && cardDone ? next + 1 : next);
+  }
   const goBack = () => goTo(stepIndex.value - 1);
-  /** The confirmation's "go to" links: a finding of the request itself is shown from the start. */
-  const goToStep = (step: WizardStep) => goTo(steps.value.indexOf(step === 'request' ? 'presenter' : step));
+  /**
+   * The confirmation's "go to" links: a finding of the request itself is shown from the
+   * start; the papers are on the last step.
+   */
+  const goToStep = (step: WizardStep) =>
+    goTo(step === 'papers' ? steps.value.length - 1 : steps.value.indexOf(step === 'request' ? 'presenter' : step));
+  /** All that blocks the confirmation is on the last step's papers (ticked there, then the password). */
+  const onlyPapersMissing = computed(() => !!assessment.value && assessment.value.blocking.every((f) => f.step === 'papers'));
 
   // --- Outcome ----------------------------------------------------------------------------
 
@@ -383,6 +420,9 @@ export const useWizardStore = defineStore('wizard', () => {
     submitError,
     result,
     refusal,
+    cardReadAtDesk,
+    undoCardRead,
+    onlyPapersMissing,
     delegateCode,
     delegationForm,
     assessment,

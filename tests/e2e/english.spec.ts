@@ -95,12 +95,12 @@ test('English on every screen of the walk: no Italian domain or service message 
 
   // The papers, not ticked: the instructions, in English.
   await expect(page.locator('#tick-module-signed')).toBeAttached();
-  await page.getByTestId('wizard-next').click();
+  await page.locator('#operator-password').fill('sbagliata-2');
+  await page.getByTestId('wizard-confirm').click();
   await expect(page.getByTestId('error-summary')).toContainText('The applicant must sign the adhesion module in front of the operator.');
   await expectNoItalian(page, 'wizard: papers');
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
 
   // The confirmation: the warning to acknowledge, and a wrong password.
   await expect(page.getByTestId('warnings')).toContainText('The issuing authority differs from the one declared in the request.');

@@ -115,10 +115,13 @@ export async function awaiting(desk: DeskFixture, index = 0): Promise<Enablement
   )[index]!;
 }
 
-/** From the desk: scan the code and start the identification (applicant in person) with Enter, or with a delegate. */
+/**
+ * From the desk: type the code at a person's pace (not a card read: the card step will ask
+ * for the card) and start the identification (applicant in person) with Enter, or with a delegate.
+ */
 export async function startWizard(page: Page, request: EnablementRequest, presenter: 'applicant' | 'delegate' = 'applicant') {
   await baseExpect(page.getByTestId('fiscal-code-input')).toBeFocused();
-  await page.keyboard.type(request.applicant.fiscalCode, { delay: 5 });
+  await page.keyboard.type(request.applicant.fiscalCode, { delay: 60 });
   await page.keyboard.press('Enter');
   // One request awaiting identification: "start the identification" has the focus.
   await baseExpect(page.getByTestId('desk-start-identification')).toBeFocused();
@@ -139,14 +142,13 @@ export async function fillDocument(
   await page.locator(`#${prefix}-expiry-date`).fill(document.expiryDate ?? '');
 }
 
-/** From the document step on, as at the desk: the applicant's fiscal-code card, both papers ticked; stops at the confirmation. */
+/** From the document step on, as at the desk: the applicant's fiscal-code card, then, on the last step, both papers ticked. */
 export async function toConfirmStep(page: Page, request: EnablementRequest) {
   await page.getByTestId('wizard-next').click();
   await page.locator('#card-fiscal-code').fill(request.applicant.fiscalCode);
   await page.getByTestId('wizard-next').click();
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
 }
 
 /** From the document step on: `toConfirmStep`, then the password and confirm. */

@@ -19,15 +19,17 @@ test('happy path in person, keyboard only: confirmed and sent, receipt printable
   await page.locator('#card-fiscal-code').focus();
   await page.keyboard.type(`*${request.applicant.fiscalCode}*`, { delay: 5 });
   await page.keyboard.press('Enter');
-  await expect(page.locator('#step-heading')).toHaveText('Moduli e fotocopie');
+  // The papers and the confirmation are one step: tick, tick, password, Enter (#17, item 3).
+  await expect(page.locator('#step-heading')).toHaveText('Moduli, fotocopie e conferma');
+  await expect(page.getByTestId('papers-left')).toBeVisible();
   await page.locator('#tick-module-signed').focus();
   await page.keyboard.press('Space');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Space');
-  await page.keyboard.press('Enter');
-  await expect(page.locator('#step-heading')).toHaveText('Conferma');
   await expect(page.getByTestId('all-clear')).toBeVisible();
-  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#operator-password')).toBeFocused();
+  await page.keyboard.type('prova-segreteria');
   await saveScreenshot(page, 'wizard-confirm-it');
   await page.locator('#operator-password').press('Enter');
   await expect(page.getByTestId('wizard-result')).toContainText('Abilitazione confermata e inviata al servizio centrale.');
@@ -83,7 +85,7 @@ test('an expired document is refused, with reasons and a refusal receipt', async
   // The applicant comes back: looked up again, the refusal shows with its reasons, on the card and the request (#21).
   await page.getByRole('link', { name: 'Torna allo sportello' }).click();
   await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
-  await page.keyboard.type(request.applicant.fiscalCode);
+  await page.keyboard.type(request.applicant.fiscalCode, { delay: 60 });
   await page.keyboard.press('Enter');
   const history = page.getByTestId(`history-${request.id}`);
   await expect(history).toContainText('Rifiutata allo sportello');
@@ -160,12 +162,17 @@ test('delegate path: the delegate’s own document and the delegation form are c
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('error-summary')).toContainText('modulo di delega');
   await page.locator('label[for="tick-delegation-form"]').click();
-  await page.locator('label[for="tick-delegate-photocopies"]').click();
   await saveScreenshot(page, 'wizard-delegate-it');
   await page.getByTestId('wizard-next').click();
+  // Asked to confirm with the papers not ticked: said beside them, nothing sent.
+  await page.locator('#operator-password').fill('prova-segreteria');
+  await page.getByTestId('wizard-confirm').click();
+  await expect(page.locator('#tick-module-signed')).toBeFocused();
+  await expect(page.locator('#tick-photocopies-error')).toContainText('delegato');
+  expect(await desk.central.store.effects()).toEqual([]);
+  // With a delegate, one bundle of photocopies, both persons': one tick (#17, item 3).
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('all-clear')).toBeVisible();
   await page.locator('#operator-password').fill('prova-segreteria');
   await page.getByTestId('wizard-confirm').click();
@@ -226,7 +233,6 @@ test('annulled on the central side while confirming: the desk says not accepted,
   await page.keyboard.press('Enter');
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('all-clear')).toBeVisible();
   // Meanwhile the request is annulled on the central side.
   expect((await fetch(`${desk.central.adminUrl}/admin/requests/${request.id}/annul`, { method: 'POST' })).status).toBe(200);
@@ -241,7 +247,7 @@ test('annulled on the central side while confirming: the desk says not accepted,
     'Oggi — accettate: 0 · in coda: 0 · non accettate: 1 · rifiutate allo sportello: 0',
   );
   // Looked up again, the request says what happened to that confirmation and why; that view is audited.
-  await page.keyboard.type(request.applicant.fiscalCode);
+  await page.keyboard.type(request.applicant.fiscalCode, { delay: 60 });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId(`history-${request.id}`)).toContainText('Conferma non accettata');
   await expect(page.getByTestId(`history-${request.id}`)).toContainText('annullata');
@@ -277,7 +283,7 @@ test('delegate path: nothing flagged when the step opens, then each problem besi
   // Printed from the delegate's data: not before they are typed.
   await expect(page.getByTestId('wizard-print-delega')).toBeDisabled();
   await page.getByTestId('wizard-next').click();
-  for (const id of ['delegate-fiscal-code', 'delegate-surname', 'delegate-name', 'tick-delegation-form', 'tick-delegate-photocopies'])
+  for (const id of ['delegate-fiscal-code', 'delegate-surname', 'delegate-name', 'tick-delegation-form'])
     await expect(page.locator(`#${id}`)).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('#delegate-surname-error')).toHaveText('Cognome: Campo obbligatorio.');
   // The document's own fields too (its number and issue date are required).
@@ -310,15 +316,16 @@ test('delegate path: nothing flagged when the step opens, then each problem besi
   await page.getByTestId('wizard-print-delega').click();
   expect((await delega).url()).toMatch(/^blob:/);
   await page.locator('label[for="tick-delegation-form"]').click();
-  await page.locator('label[for="tick-delegate-photocopies"]').click();
   await page.getByTestId('wizard-next').click();
   // Papers for an applicant who is not here: no "in my presence", no "if the applicant did not bring them".
   await expect(page.getByTestId('papers-hint')).toHaveText(
     'Stampare solo se il delegato non li ha portati: il modulo di adesione va firmato dal richiedente.',
   );
+  await expect(page.locator('label[for="tick-photocopies"]')).toHaveText(
+    'Fotocopie (fronte e retro) del documento e del codice fiscale del richiedente e del delegato raccolte',
+  );
   await page.locator('label[for="tick-module-signed"]').click();
   await page.locator('label[for="tick-photocopies"]').click();
-  await page.getByTestId('wizard-next').click();
   const summary = page.getByTestId('confirm-summary');
   await expect(summary).toContainText('Rossi Mario (delegato)');
   await expect(summary).toContainText('Documento del delegato');

@@ -11,6 +11,8 @@ import { createRandom, syntheticPerson } from '../../shared/domain/synthetic-peo
 import { DocumentRenderer, loadFonts, loadWording, type DelegateInfo, type RegisterRow } from '../../src-main/core/documents/documents';
 import { createMemoryLogger } from '../../src-main/core/log';
 import { projectResources } from '../fixtures/core';
+import { readQrCode } from '../fixtures/pdf-codes';
+import { moduloCode } from '../../shared/domain/modulo-code';
 
 /**
  * The printed papers: every field findable by pdftotext, every page rendered by
@@ -108,6 +110,11 @@ describe('printed documents', () => {
     expect(info).toMatch(/Author:\s+Sportello Identificazione/);
     expect(info).toMatch(/Page size:\s+595.28 x 841.89/);
     expect(renderer.lastStats.overflows).toBe(0);
+  });
+
+  it("the modulo's QR code, read from poppler's rendering, is the desk's modulo code: request id and fiscal code (#17, item 3)", async () => {
+    const rendered = await renderer.moduloAdesione(request, office, operator, now);
+    expect(readQrCode(rendered.bytes)).toBe(moduloCode(request.id, request.applicant.fiscalCode));
   });
 
   it('the modulo for an applicant who sends a delegate asks for their signature before it is brought, not "in the operator\'s presence" (#21)', async () => {

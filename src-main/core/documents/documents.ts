@@ -6,6 +6,7 @@ import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfi
 import { formatItalianDate } from '../../../shared/domain/dates';
 import type { PersonData } from '../../../shared/domain/identification';
 import { identityDocumentLabels } from '../../../shared/domain/identity-document';
+import { moduloCode } from '../../../shared/domain/modulo-code';
 import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
 import { fill, type Wording } from './wording';
@@ -203,7 +204,7 @@ export class DocumentRenderer {
     const a = request.applicant;
     const bytes = await this.compose('modulo-adesione', m.title, now, async (c) => {
       await c.masthead([w.common.ministry!, w.common.service!, fill(w.common.requestNumber!, { id: request.id })], m.title, {
-        text: JSON.stringify({ richiesta: request.id, codiceFiscale: a.fiscalCode }),
+        text: moduloCode(request.id, a.fiscalCode),
         caption: m.qrCaption,
       });
       c.sectionTitle(m.applicantSection);

@@ -61,10 +61,14 @@ export function useStepErrors(step: WizardStep, fields: StepFields, fallback: st
       .map((field) => ({ id: field.id, message: `${t(field.label)}: ${t('wizard.required')}` }));
     // A field left empty is named once: "required", not again as "invalid".
     const empty = new Set([...unread, ...missing].map((error) => error.id));
+    // In the page's order (the fields' own), whatever order the checks found them in.
+    const order = Object.values(fields).map((field) => field.id);
+    const place = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
     const findings = wizard
       .blockingOf(step)
       .map((finding) => ({ id: fields[finding.field ?? '']?.id ?? fallback, message: say(finding) }))
-      .filter((error) => !empty.has(error.id));
+      .filter((error) => !empty.has(error.id))
+      .sort((a, b) => place(a.id) - place(b.id));
     return [...unread, ...missing, ...findings];
   });
 }

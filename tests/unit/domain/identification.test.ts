@@ -176,6 +176,11 @@ describe('evaluateIdentification', () => {
     const noForm = delegateScenario();
     noForm.ticks = { ...noForm.ticks, delegationFormSigned: false, delegatePhotocopiesCollected: false };
     expect(codes(noForm).blocking).toEqual(['delegation-form-missing', 'delegate-photocopies-missing']);
+    // The delega is the delegate's step; every photocopy is collected with the papers, at the end (#17, item 3).
+    expect(evaluateIdentification(noForm).blocking.map((f) => [f.code, f.step])).toEqual([
+      ['delegation-form-missing', 'delegate'],
+      ['delegate-photocopies-missing', 'papers'],
+    ]);
 
     const expired = delegateScenario();
     expired.delegate!.document = { ...expired.delegate!.document!, expiryDate: '2025-01-01' };
