@@ -16,7 +16,8 @@ export const documentRequestSchema = z.discriminatedUnion('kind', [
     delegate: delegateSchema.extend({ document: declaredDocumentSchema }),
   }),
   z.strictObject({ kind: z.literal('receipt'), identificationId: z.uuid() }),
-  z.strictObject({ kind: z.literal('daily-register'), date: z.iso.date() }),
+  /** The register of a day, or of the days from `date` to `to` (at most a year). */
+  z.strictObject({ kind: z.literal('daily-register'), date: z.iso.date(), to: z.iso.date().optional() }),
   /** The informativa on personal data (art. 13 GDPR) to hand to the applicant. */
   z.strictObject({
     kind: z.literal('informativa-privacy'),

@@ -6,6 +6,7 @@ export * from './sync';
 export * from './central-api';
 export * from './documents';
 export * from './identification';
+export * from './archive';
 export * from './machine-config';
 export * from './settings-limits';
 export * from './service-errors';

@@ -13,6 +13,7 @@ import {
 } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { archiveEntrySchema, csvExportSchema, identificationDraftSchema, identificationResultSchema } from './identification';
+import { archiveFiltersSchema, archiveRangeSchema, archiveStatisticsSchema } from './archive';
 import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema } from './sync';
 
 /**
@@ -220,16 +221,22 @@ export const operations = {
     output: identificationResultSchema,
   },
 
-  /** The identifications recorded on a day (Italian calendar), oldest first. */
-  'identifications.list': { access: 'operator', input: z.strictObject({ date: z.iso.date() }), output: z.array(archiveEntrySchema) },
+  /** The identifications recorded over a range of days (Italian calendar, at most a year), oldest first. */
+  'identifications.list': { access: 'operator', input: archiveRangeSchema, output: z.array(archiveEntrySchema) },
   /** What this computer already recorded for one request (shown when the applicant is looked up again). */
   'identifications.ofRequest': {
     access: 'operator',
     input: z.strictObject({ requestId: z.string().min(1).max(64) }),
     output: z.array(archiveEntrySchema),
   },
-  /** The day's register as CSV for the school's protocol (office administrators only). */
-  'identifications.exportCsv': { access: 'office-admin', input: z.strictObject({ date: z.iso.date() }), output: csvExportSchema },
+  /** The range's register as CSV, narrowed as on the screen (office administrators only). */
+  'identifications.exportCsv': {
+    access: 'office-admin',
+    input: archiveRangeSchema.extend({ filters: archiveFiltersSchema }),
+    output: csvExportSchema,
+  },
+  /** The range's outcomes per day and operator, the refusals' reasons, the queue's age (office administrators only). */
+  'identifications.statistics': { access: 'office-admin', input: archiveRangeSchema, output: archiveStatisticsSchema },
 
   /** Settings of this installation (office administrators change them). */
   'settings.get': { access: 'operator', input: noInput, output: settingsSchema },

@@ -54,6 +54,8 @@ export const serviceErrorCodes = [
   'username-taken',
   'operator-not-found',
   'central-refused',
+  // The archive: a range of days the wrong way round, or longer than it reads at once
+  'invalid-range',
 ] as const;
 
 /** A fiscal code typed or scanned that does not read: `fiscal-code-` and the domain's reason. */

@@ -50,3 +50,10 @@ export function formatItalianDate(date: IsoDate): string {
   const parsed = parseIsoDate(date);
   return parsed ? `${String(parsed.day).padStart(2, '0')}/${String(parsed.month).padStart(2, '0')}/${parsed.year}` : date;
 }
+
+const romeClock = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/** An instant as it reads in Italy (Europe/Rome): 22/11/2026 10:35. */
+export function formatItalianDateTime(instant: string | Date): string {
+  const date = new Date(instant);
+  return `${formatItalianDate(todayIn('Europe/Rome', date))} ${romeClock.format(date)}`;
+}

@@ -259,6 +259,8 @@ export const italianMessages = {
   'service.not-on-yourself': () =>
     'Il proprio account non si modifica da qui: chiedere all’altro amministratore dell’ufficio (dirigente o DSGA).',
   'service.operator-not-found': () => 'Operatore non trovato in questo ufficio: aggiornare l’elenco.',
+  'service.range-backwards': () => 'La data di inizio del periodo deve precedere (o essere uguale a) quella di fine.',
+  'service.range-too-long': (p: { maxDays: number }) => `Il periodo può essere lungo al massimo ${p.maxDays} giorni.`,
   'service.central-refused': () =>
     'Il servizio centrale non ha accettato la richiesta: riprovare; se si ripete, rivolgersi all’assistenza.',
   'service.central-error': () => 'Il servizio centrale non ha accettato l’accesso: riprovare più tardi.',

@@ -186,6 +186,8 @@ export const englishMessages: MessageCatalogue = {
   'service.not-on-yourself': () =>
     'Your own account is not changed from here: ask the office’s other administrator (head teacher or DSGA).',
   'service.operator-not-found': () => 'Operator not found in this office: refresh the list.',
+  'service.range-backwards': () => 'The start date of the period must come before (or be the same as) the end date.',
+  'service.range-too-long': (p) => `The period can be at most ${p.maxDays} days long.`,
   'service.central-refused': () => 'The central service did not accept the request: try again; if it happens again, contact support.',
   'service.central-error': () => 'The central service did not accept the sign-in: try again later.',
   'service.offline-clock': () =>

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppError, SessionInfo } from '../../shared/contract';
 import { deskApi } from '../api';
+import { useArchiveStore } from './archive';
 import { useLookupStore } from './lookup';
 import { useOperatorsStore } from './operators';
 
@@ -27,32 +28,36 @@ export const useSessionStore = defineStore('session', () => {
     return null;
   }
 
-  // The next person at the PC never finds the last applicant on the desk.
+  // The next person at the PC never finds the last applicant on the desk, nor the archive's list.
   const lookup = useLookupStore();
+  const forget = () => {
+    lookup.clear();
+    useArchiveStore().clear();
+  };
 
   async function signOut() {
     await deskApi().call('session.signOut', {});
     session.value = null;
-    lookup.clear();
+    forget();
     useOperatorsStore().clear();
   }
 
   function expired() {
     session.value = null;
-    lookup.clear();
+    forget();
     notice.value = 'expired';
   }
 
   /** The main process locked or unlocked the session (idle time, or the lock button). */
   function lockChanged(locked: boolean) {
     if (session.value) session.value = { ...session.value, locked };
-    if (locked) lookup.clear();
+    if (locked) forget();
   }
 
   async function lock() {
     const result = await deskApi().call('session.lock', {});
     if (result.ok && result.value) session.value = result.value;
-    lookup.clear();
+    forget();
   }
 
   async function unlock(password: string): Promise<AppError | null> {

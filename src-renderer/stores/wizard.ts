@@ -186,6 +186,8 @@ export const useWizardStore = defineStore('wizard', () => {
         cardReadAtDesk.value = true;
       }
     }
+    // A reading is for the wizard opened after it, once: another one later asks for the card again.
+    lookup.cardRead = null;
   }
 
   /** The operator undoes the desk's reading: the card step asks for the card again. */

@@ -176,6 +176,38 @@ for (const locale of locales) {
       await saveScreenshot(page, `archive-${locale}`);
     });
 
+    test('the archive over a range, and the office statistics', async ({ page, desk }) => {
+      await openIn(page, desk, locale);
+      await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+      await page.goto(`${desk.host.origin}/#/archivio`);
+      await page.getByTestId('archive-last-30').click();
+      await expect(page.getByTestId('archive-shown')).toBeVisible();
+      await expectAccessible(page, 'archive over a range');
+      await page.getByTestId('archive-statistics-link').click();
+      await expect(page.getByTestId('statistics-queue')).toBeVisible();
+      await expectAccessible(page, 'statistics');
+      await saveScreenshot(page, `statistics-${locale}`);
+    });
+
+    test('wizard: the card read at the desk', async ({ page, desk }) => {
+      const request = await identifiable(desk);
+      await openIn(page, desk, locale);
+      await signIn(page);
+      await page.keyboard.type(`*${request.applicant.fiscalCode}*`, { delay: 2 });
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('lookup-card-read')).toBeVisible();
+      await page.keyboard.press('Enter');
+      await page.locator('#applicant-document-number').fill(request.declaredDocument.number);
+      await page.locator('#applicant-document-issue-date').fill(request.declaredDocument.issueDate);
+      await page.locator('#applicant-document-expiry-date').fill(request.declaredDocument.expiryDate ?? '');
+      await page.getByTestId('wizard-next').click();
+      await expect(page.locator('#tick-module-signed')).toBeAttached();
+      await page.getByRole('button', { name: locale === 'it' ? 'Indietro' : 'Back' }).click();
+      await expect(page.getByTestId('card-read-at-desk')).toBeVisible();
+      await expectAccessible(page, 'wizard: card read at the desk');
+      await saveScreenshot(page, `wizard-card-read-at-desk-${locale}`);
+    });
+
     test('settings', async ({ page, desk }) => {
       await openIn(page, desk, locale);
       await signIn(page);

@@ -80,12 +80,15 @@ test('dates are typed gg/mm/aaaa in every form: slashes as one types, pasted for
 
   // The archive's day, typed the same way.
   await page.goto(`${desk.host.origin}/#/archivio`);
-  const day = page.locator('#archive-day');
-  await expect(day).toHaveValue(formatItalianDate(todayIn()));
-  await day.fill('');
+  const from = page.locator('#archive-from');
+  await expect(from).toHaveValue(formatItalianDate(todayIn()));
+  await expect(page.locator('#archive-to')).toHaveValue(formatItalianDate(todayIn()));
+  await from.fill('');
   await page.keyboard.type('30022026');
-  await expect(page.locator('#archive-day-error')).toHaveText('La data 30/02/2026 non esiste: controllarla.');
-  await day.fill('01/01/2020');
-  await expect(page.locator('#archive-day-error')).toBeHidden();
-  await expect(page.getByTestId('archive-none')).toBeVisible();
+  await expect(page.locator('#archive-date-error')).toHaveText('La data 30/02/2026 non esiste: controllarla.');
+  await from.fill('01/01/2020');
+  await page.locator('#archive-to').fill('31.01.2020');
+  await expect(page.locator('#archive-date-error')).toBeHidden();
+  await expect(page.getByTestId('archive-range-error')).toBeHidden();
+  await expect(page.getByTestId('archive-none')).toHaveText('Nessuna identificazione in questo periodo.');
 });

@@ -10,7 +10,7 @@ test('no fiscal code, name, email or document number reaches the logs', async ({
   )!;
   await desk.open(page);
   await signIn(page);
-  await page.keyboard.type(request.applicant.fiscalCode);
+  await page.keyboard.type(request.applicant.fiscalCode, { delay: 60 });
   await page.keyboard.press('Enter');
   await page.getByTestId('desk-start-identification').click();
   await fillDocument(page, 'applicant-document', request.declaredDocument);

@@ -1,3 +1,4 @@
+import { omocodeVariant } from '../../shared/domain/fiscal-code';
 import { readQrCode } from '../fixtures/pdf-codes';
 import { awaiting, expect, expectAccessible, fillDocument, saveScreenshot, signIn, test } from './fixtures';
 
@@ -84,4 +85,29 @@ test('the modulo di adesione’s QR code, read in the desk’s field, opens its 
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('lookup-error')).toContainText('REQ-9999999');
   await saveScreenshot(page, 'desk-modulo-not-found-it');
+});
+
+test('the card of an omocodia variant, read at the desk, finds the request but is not the applicant’s card: the card step asks', async ({
+  page,
+  desk,
+}) => {
+  const request = await awaiting(desk, 2);
+  const variant = omocodeVariant(request.applicant.fiscalCode, 1);
+  await desk.open(page);
+  await signIn(page);
+  await page.getByTestId('fiscal-code-input').focus();
+  await page.keyboard.type(`*${variant}*`, { delay: 2 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('desk-start-identification')).toBeFocused();
+  await expect(page.getByTestId('lookup-card-read')).toHaveCount(0);
+  await page.keyboard.press('Enter');
+  await fillDocument(page, 'applicant-document', request.declaredDocument);
+  await page.locator('#applicant-document-number').press('Enter');
+  await expect(page.locator('#step-heading')).toHaveText('Tessera del codice fiscale');
+  await expect(page.locator('#card-fiscal-code')).toHaveValue('');
+  // Read again at the card step, the variant is named for what it is.
+  await page.locator('#card-fiscal-code').focus();
+  await page.keyboard.type(`*${variant}*`, { delay: 2 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('card-problem').first()).toContainText('omocodia');
 });

@@ -38,7 +38,7 @@ describe('audit trail', () => {
     });
     expect(confirmed.ok).toBe(true);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
-    await core.call('identifications.exportCsv', { date: today });
+    await core.call('identifications.exportCsv', { from: today, to: today, filters: {} });
 
     const store = ready(core).store;
     const actions = (

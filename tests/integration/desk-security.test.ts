@@ -182,7 +182,7 @@ describe('audit without gaps', () => {
     await core.call('identifications.confirm', { draft: draftFor(request), acknowledgedWarnings: [], password: 'sbagliata-3' });
     await core.call('drafts.save', draftFor(request));
     await core.call('drafts.get', { requestId: request.id });
-    await core.call('identifications.list', { date: '2026-11-30' });
+    await core.call('identifications.list', { from: '2026-11-30', to: '2026-11-30' });
     await core.call('sync.problems', {});
     const rows = auditRows(core);
     expect(rows).toContainEqual(expect.objectContaining({ action: 'sign-in-failed', subject: `${office}/segreteria` }));

@@ -8,6 +8,7 @@ import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract';
 import { createTestCore, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
+import { todayIn as todayInRome } from '../../shared/domain/dates';
 
 /** The desk's confirm and refuse operations against the real central service. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -69,9 +70,7 @@ describe('identification desk (core operations)', () => {
       ok: false,
       error: { code: 'refusal-note-needed' },
     });
-    expect(
-      await core.call('identifications.list', { date: new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date()) }),
-    ).toEqual({
+    expect(await core.call('identifications.list', { from: todayInRome(), to: todayInRome() })).toEqual({
       ok: true,
       value: [],
     });
@@ -182,19 +181,22 @@ describe('archive', () => {
       password: 'prova-segreteria',
     });
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
-    const list = await core.call('identifications.list', { date: today });
+    const list = await core.call('identifications.list', { from: today, to: today });
     expect(list.ok && list.value.map((entry) => [entry.outcome, entry.syncState])).toEqual([
       ['refused', 'acked'],
       ['confirmed', 'acked'],
     ]);
-    expect(await core.call('identifications.exportCsv', { date: today })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await core.call('identifications.exportCsv', { from: today, to: today, filters: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await core.call('documents.render', { kind: 'daily-register', date: today })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
     await core.call('session.signOut', {});
     await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
-    const csv = await core.call('identifications.exportCsv', { date: today });
+    const csv = await core.call('identifications.exportCsv', { from: today, to: today, filters: {} });
     expect(csv.ok).toBe(true);
     const content = csv.ok ? csv.value.content : '';
     expect(content.startsWith('\uFEFF"Data e ora";"Richiesta"')).toBe(true);

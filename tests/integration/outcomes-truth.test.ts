@@ -52,12 +52,12 @@ describe('truthful outcomes', () => {
     expect(text).toContain('annullata');
 
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
-    const list = await core.call('identifications.list', { date: today });
+    const list = await core.call('identifications.list', { from: today, to: today });
     expect(list.ok && list.value.map((entry) => [entry.requestId, entry.status])).toEqual([
       [annulled.id, 'not-accepted'],
       [accepted.id, 'accepted'],
     ]);
-    const csv = await core.call('identifications.exportCsv', { date: today });
+    const csv = await core.call('identifications.exportCsv', { from: today, to: today, filters: {} });
     expect(csv.ok && csv.value.content).toContain('"Conferma non accettata: La richiesta è stata annullata');
     const register = await core.call('documents.render', { kind: 'daily-register', date: today });
     expect(register.ok && pdfText(register.value.base64)).toMatch(/1 confermate e accettate.*1 non accettate/s);

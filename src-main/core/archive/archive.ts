@@ -1,4 +1,8 @@
+import type { ArchiveFilters, ArchiveStatistics } from '../../../shared/contract/archive';
 import type { ArchiveEntry } from '../../../shared/contract/identification';
+import { archiveStatistics, matchesArchiveFilters, rangeProblem } from '../../../shared/domain/archive-query';
+import { formatItalianDateTime } from '../../../shared/domain/dates';
+import { ServiceFailure } from '../rpc/failures';
 import type { AuditLog } from '../audit/audit-log';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import { readIdentificationRecord } from '../identification/outcomes';
@@ -8,8 +12,9 @@ import { outcomeStatusWords, syncStateWords } from '../../../shared/domain/outco
 import { outcomeStatus } from '../../../shared/contract/identification';
 
 /**
- * The desk's archive: the day's identifications, and the register as CSV. Who may read
- * and export it is the access policy's business (src-main/core/access.ts).
+ * The desk's archive: its identifications over a range of days, the register as CSV, the
+ * office's statistics. Who may read, export and count is the access policy's business
+ * (src-main/core/rpc/access.ts).
  */
 export class Archive {
   constructor(
@@ -17,16 +22,23 @@ export class Archive {
     private readonly audit: AuditLog,
   ) {}
 
-  /** The day as a person reads it on screen: audited (a bulk read of applicants' data). */
-  read(day: string, operatorId: string | null): ArchiveEntry[] {
-    const entries = this.list(day);
-    this.audit.append('view-archive', { operatorId, subject: day });
+  /** The range as a person reads it on screen: audited (a bulk read of applicants' data). */
+  read(from: string, to: string, operatorId: string | null): ArchiveEntry[] {
+    const entries = this.list(from, to);
+    this.audit.append('view-archive', { operatorId, subject: from === to ? from : `${from}/${to}` });
     return entries;
   }
 
-  /** The day's entries, for the register and the CSV (each audited as what it is). */
-  list(day: string): ArchiveEntry[] {
-    return this.identifications.ofDay(day).flatMap((row) => this.entry(row));
+  /** The range's entries (days in Italy, both ends included), for the register and the CSV (each audited as what it is). */
+  list(from: string, to: string): ArchiveEntry[] {
+    const problem = rangeProblem(from, to);
+    if (problem) throw new ServiceFailure('invalid-range', problem);
+    return this.identifications.between(from, to).flatMap((row) => this.entry(row));
+  }
+
+  /** The range counted per day and operator, its refusals' reasons, and the queue now (no applicant's data). */
+  statistics(from: string, to: string): ArchiveStatistics {
+    return archiveStatistics(from, to, this.list(from, to), this.identifications.waiting());
   }
 
   /**
@@ -40,7 +52,7 @@ export class Archive {
     return entries;
   }
 
-  private entry(row: ReturnType<IdentificationsRepository['ofDay']>[number]): ArchiveEntry[] {
+  private entry(row: ReturnType<IdentificationsRepository['between']>[number]): ArchiveEntry[] {
     const record = readIdentificationRecord(row);
     if (!record) return [];
     return [
@@ -68,8 +80,17 @@ export class Archive {
     ];
   }
 
-  /** Semicolon-separated, UTF-8 with BOM (opens right in Italian spreadsheets); no formula injection. */
-  exportCsv(day: string, operatorId: string | null): { fileName: string; mimeType: 'text/csv'; content: string } {
+  /**
+   * The range's entries the filters keep, as on the screen: semicolon-separated, UTF-8 with
+   * BOM (opens right in Italian spreadsheets), times in Italy as gg/mm/aaaa hh:mm, states in
+   * Italian words; no formula injection.
+   */
+  exportCsv(
+    from: string,
+    to: string,
+    filters: ArchiveFilters,
+    operatorId: string | null,
+  ): { fileName: string; mimeType: 'text/csv'; content: string } {
     const cell = (value: string) => {
       const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
       return `"${safe.replace(/"/g, '""')}"`;
@@ -86,20 +107,23 @@ export class Archive {
       'Stato invio',
       'Motivi del rifiuto',
     ];
-    const rows = this.list(day).map((entry) => [
-      entry.at,
-      entry.requestId,
-      entry.fiscalCode,
-      entry.surname,
-      entry.name,
-      entry.notAcceptedReason ? `${outcomeStatusWords[entry.status]}: ${entry.notAcceptedReason}` : outcomeStatusWords[entry.status],
-      entry.presenter === 'applicant' ? 'Richiedente' : `Delegato: ${entry.delegateName ?? ''}`,
-      entry.operatorName,
-      syncStateWords[entry.syncState],
-      entry.refusalReasons.join(' | '),
-    ]);
+    const rows = this.list(from, to)
+      .filter((entry) => matchesArchiveFilters(entry, filters))
+      .map((entry) => [
+        formatItalianDateTime(entry.at),
+        entry.requestId,
+        entry.fiscalCode,
+        entry.surname,
+        entry.name,
+        entry.notAcceptedReason ? `${outcomeStatusWords[entry.status]}: ${entry.notAcceptedReason}` : outcomeStatusWords[entry.status],
+        entry.presenter === 'applicant' ? 'Richiedente' : `Delegato: ${entry.delegateName ?? ''}`,
+        entry.operatorName,
+        syncStateWords[entry.syncState],
+        entry.refusalReasons.join(' | '),
+      ]);
     const content = '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(';')).join('\r\n') + '\r\n';
-    this.audit.append('export', { operatorId, subject: `register-csv ${day}` });
-    return { fileName: `registro-${day}.csv`, mimeType: 'text/csv', content };
+    const period = from === to ? from : `${from}_${to}`;
+    this.audit.append('export', { operatorId, subject: `register-csv ${period}` });
+    return { fileName: `registro-${period}.csv`, mimeType: 'text/csv', content };
   }
 }

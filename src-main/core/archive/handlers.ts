@@ -5,10 +5,11 @@ import type { Archive } from './archive';
 export function archiveHandlers(
   archive: Archive,
   session: SessionManager,
-): HandlersOf<'identifications.list' | 'identifications.ofRequest' | 'identifications.exportCsv'> {
+): HandlersOf<'identifications.list' | 'identifications.ofRequest' | 'identifications.exportCsv' | 'identifications.statistics'> {
   return {
-    'identifications.list': ({ date }) => archive.read(date, session.operatorId()),
+    'identifications.list': ({ from, to }) => archive.read(from, to, session.operatorId()),
     'identifications.ofRequest': ({ requestId }) => archive.ofRequest(requestId, session.operatorId()),
-    'identifications.exportCsv': ({ date }) => archive.exportCsv(date, session.operatorId()),
+    'identifications.exportCsv': ({ from, to, filters }) => archive.exportCsv(from, to, filters, session.operatorId()),
+    'identifications.statistics': ({ from, to }) => archive.statistics(from, to),
   };
 }

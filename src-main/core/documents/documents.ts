@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DeclaredDocument, EnablementRequest, Office } from '../../../shared/contract/central-api';
 import type { OutcomeStatus } from '../../../shared/contract/identification';
 import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfiore';
-import { formatItalianDate } from '../../../shared/domain/dates';
+import { formatItalianDate, formatItalianDateTime } from '../../../shared/domain/dates';
 import type { PersonData } from '../../../shared/domain/identification';
 import { identityDocumentLabels } from '../../../shared/domain/identity-document';
 import { moduloCode } from '../../../shared/domain/modulo-code';
@@ -30,11 +30,9 @@ export function loadFonts(resourcesDirectory: string): FontBytes {
 }
 
 const timeFormat = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
 /** Italian local date and time of an instant: 22/11/2026 10:35. */
 export function italianDateTime(iso: string): string {
-  const date = new Date(iso);
-  return `${formatItalianDate(dayFormat.format(date))} ${timeFormat.format(date)}`;
+  return formatItalianDateTime(iso);
 }
 export function italianTime(iso: string): string {
   return timeFormat.format(new Date(iso));
@@ -325,30 +323,39 @@ export class DocumentRenderer {
     return { bytes, title: words.title, fileName: 'informativa-privacy.pdf' };
   }
 
-  async dailyRegister(day: string, office: Office, rows: RegisterRow[], now: Date): Promise<RenderedDocument> {
+  /** The register of a day, or of a range of days (each row then with its date). */
+  async dailyRegister(
+    days: string | { from: string; to: string },
+    office: Office,
+    rows: RegisterRow[],
+    now: Date,
+  ): Promise<RenderedDocument> {
+    const period = typeof days === 'string' ? { from: days, to: days } : days;
     const w = this.wording;
     const r = w.dailyRegister;
+    const oneDay = period.from === period.to;
+    const title = oneDay ? r.title : r.titleRange;
+    const subtitle = oneDay
+      ? fill(r.subtitle, { date: formatItalianDate(period.from) })
+      : fill(r.subtitleRange, { from: formatItalianDate(period.from), to: formatItalianDate(period.to) });
     const bytes = await this.compose(
       'daily-register',
-      r.title,
+      title,
       now,
       async (c) => {
-        await c.masthead(
-          [`${office.name} (${office.comune}) · ${office.code}`, fill(r.subtitle, { date: formatItalianDate(day) })],
-          r.title,
-        );
+        await c.masthead([`${office.name} (${office.comune}) · ${office.code}`, subtitle], title);
         if (rows.length === 0) {
-          c.paragraph(r.empty, { size: 11 });
+          c.paragraph(oneDay ? r.empty : r.emptyRange, { size: 11 });
           return;
         }
         const col = r.columns;
         c.table(
           [
             { header: col.number!, width: 4, align: 'right' },
-            { header: col.time!, width: 5 },
+            oneDay ? { header: col.time!, width: 5 } : { header: col.dateTime!, width: 10 },
             { header: col.request!, width: 11 },
             { header: col.fiscalCode!, width: 16 },
-            { header: col.person!, width: 21 },
+            { header: col.person!, width: oneDay ? 21 : 16 },
             { header: col.outcome!, width: 10 },
             { header: col.presenter!, width: 10 },
             { header: col.operator!, width: 13 },
@@ -356,7 +363,7 @@ export class DocumentRenderer {
           ],
           rows.map((row, index) => [
             String(index + 1),
-            italianTime(row.at),
+            oneDay ? italianTime(row.at) : italianDateTime(row.at),
             row.requestId,
             row.fiscalCode,
             `${row.surname} ${row.name}`,
@@ -375,8 +382,8 @@ export class DocumentRenderer {
         };
         c.paragraph(fill(r.totals, { total: rows.length, ...totals }), { size: 10.5, weight: 'bold' });
       },
-      registerIdentity(office, day, rows),
+      registerIdentity(office, oneDay ? period.from : `${period.from}/${period.to}`, rows),
     );
-    return { bytes, title: r.title, fileName: `registro-${day}.pdf` };
+    return { bytes, title, fileName: `registro-${oneDay ? period.from : `${period.from}_${period.to}`}.pdf` };
   }
 }

@@ -34,7 +34,7 @@ function documentSubject(input: DocumentRequest): string {
     case 'receipt':
       return `receipt ${input.identificationId}`;
     case 'daily-register':
-      return `daily-register ${input.date}`;
+      return input.to && input.to !== input.date ? `daily-register ${input.date}/${input.to}` : `daily-register ${input.date}`;
     case 'informativa-privacy':
       return input.requestId ? `informativa-privacy ${input.requestId}` : 'informativa-privacy';
   }
@@ -124,8 +124,9 @@ export class DocumentService {
       case 'daily-register': {
         const session = this.signedIn();
         if (session.operator.role !== 'office-admin') throw failures.forbidden();
-        // The archive already reads the day's records: the register prints what it lists.
-        const rows: RegisterRow[] = this.parts.archive.list(input.date).map((entry) => ({
+        // The archive already reads the days' records: the register prints what it lists (all of it).
+        const to = input.to ?? input.date;
+        const rows: RegisterRow[] = this.parts.archive.list(input.date, to).map((entry) => ({
           at: entry.at,
           requestId: entry.requestId,
           fiscalCode: entry.fiscalCode,
@@ -136,7 +137,7 @@ export class DocumentService {
           operator: entry.operatorName,
           syncState: entry.syncState,
         }));
-        return renderer.dailyRegister(input.date, session.office, rows, now);
+        return renderer.dailyRegister({ from: input.date, to }, session.office, rows, now);
       }
       case 'informativa-privacy':
         return renderer.informativaPrivacy(this.signedIn().office, this.parts.settings.number('retentionDays'), now);

@@ -64,6 +64,10 @@ export const wordingSchema = z.object({
   dailyRegister: z.object({
     title: text,
     subtitle: text,
+    /** The register of a range of days. */
+    titleRange: text,
+    subtitleRange: text,
+    emptyRange: text,
     columns: z.record(z.string(), text),
     outcomes: z.object({ accepted: text, queued: text, 'not-accepted': text, refused: text }),
     presenterApplicant: text,

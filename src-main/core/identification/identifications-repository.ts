@@ -70,15 +70,25 @@ export class IdentificationsRepository {
   }
 
   /**
-   * Identifications recorded on a calendar day (Italian time), oldest first, with their
-   * sync state. `created_at` is UTC ISO; the day's bounds are computed for Europe/Rome.
+   * Identifications recorded from the calendar day `from` to the day `to`, both included
+   * (Italian time), oldest first, with their sync state. `created_at` is UTC ISO; the days'
+   * bounds are computed for Europe/Rome.
    */
-  ofDay(day: string): Array<IdentificationRow & Delivery> {
+  between(from: string, to: string): Array<IdentificationRow & Delivery> {
     return this.sql(
       `SELECT ${columns}, outbox.state AS syncState, outbox.problem_code AS problemCode, outbox.last_error AS lastError
        FROM identifications JOIN outbox ON outbox.identification_id = identifications.id
        WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
-    ).all(...dayBoundsUtc(day)) as Array<IdentificationRow & Delivery>;
+    ).all(dayBoundsUtc(from)[0], dayBoundsUtc(to)[1]) as Array<IdentificationRow & Delivery>;
+  }
+
+  /** The outcomes waiting to be sent (whatever their day), and when the oldest was recorded. */
+  waiting(): { count: number; oldestAt: string | null } {
+    return this.sql(
+      `SELECT count(*) AS count, min(created_at) AS oldestAt
+       FROM identifications JOIN outbox ON outbox.identification_id = identifications.id
+       WHERE outbox.state IN ('pending', 'sending', 'retry_wait')`,
+    ).get() as { count: number; oldestAt: string | null };
   }
 
   /** Every outcome this computer recorded for one request, oldest first. */

@@ -26,6 +26,13 @@ describe("the modulo di adesione's code (#17, item 3)", () => {
     expect(readModuloCode('IOL:REQ-1:RSSMRA80A01H501')).toBeNull();
     expect(readModuloCode('IOL::RSSMRA80A01H501U')).toBeNull();
     expect(readModuloCode(`IOL:${'X'.repeat(65)}:RSSMRA80A01H501U`)).toBeNull();
-    expect(readModuloCode('{"richiesta":"REQ-1","codiceFiscale":"RSSMRA80A01H501U"}')).toBeNull();
+  });
+
+  it('reads the moduli printed before, whose QR held JSON', () => {
+    expect(readModuloCode('{"richiesta":"REQ-0000004","codiceFiscale":"RSSMRA80A01H501U"}')).toEqual({
+      requestId: 'REQ-0000004',
+      fiscalCode: 'RSSMRA80A01H501U',
+    });
+    expect(readModuloCode('{"richiesta":"REQ-0000004"}')).toBeNull();
   });
 });

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readerInput } from '../../src-renderer/composables/readerInput';
+
+/** #17, item 3: a card read at the desk is a reader's typing, never a person's, a paste or an autofill. */
+const code = 'RSSMRA80A01H501U';
+function typed(text: string, gapMs: number, start = 1000) {
+  const input = readerInput();
+  [...text].forEach((_, index) => input.record('insertText', start + index * gapMs, false));
+  return input;
+}
+
+describe('reader or person', () => {
+  it('a burst of a whole code is a reader, with or without Code 39’s asterisks', () => {
+    expect(typed(code, 4).readByReader(code)).toBe(true);
+    expect(typed(`*${code}*`, 4).readByReader(`*${code}*`)).toBe(true);
+  });
+
+  it('a person’s pace is not, unless the asterisks came key by key too (a reader configured to send them)', () => {
+    expect(typed(code, 90).readByReader(code)).toBe(false);
+    expect(typed(code, 36).readByReader(code)).toBe(false);
+    expect(typed(`*${code}*`, 120).readByReader(`*${code}*`)).toBe(true);
+  });
+
+  it('a paste, a drop, an autofill, an undo or an input method is never a read, whatever came before', () => {
+    for (const inputType of ['insertFromPaste', 'insertFromDrop', 'insertReplacementText', 'historyUndo', 'deleteContentBackward']) {
+      const input = typed(code.slice(0, 10), 4);
+      input.record(inputType, 1100, false);
+      expect(input.readByReader(code), inputType).toBe(false);
+    }
+    const composed = typed(code.slice(0, 15), 4);
+    composed.record('insertText', 1100, true);
+    expect(composed.readByReader(code)).toBe(false);
+    // One insertion of the whole text (a field filled at once) is not a read either.
+    const once = readerInput();
+    once.record('insertText', 1000, false);
+    expect(once.readByReader(`*${code}*`)).toBe(false);
+  });
+
+  it('starts again when the field is emptied or selected: an earlier burst vouches for nothing after', () => {
+    const input = typed(code, 4);
+    input.record('insertFromPaste', 2000, false);
+    expect(input.readByReader(code)).toBe(false);
+    input.restart();
+    [...code].forEach((_, index) => input.record('insertText', 3000 + index * 3, false));
+    expect(input.readByReader(code)).toBe(true);
+    // A burst shorter than a fiscal code, or a text that is not what was typed, is not a card's code.
+    expect(typed('RSSMRA80', 4).readByReader('RSSMRA80')).toBe(false);
+    expect(typed(code, 4).readByReader(`${code}X`)).toBe(false);
+  });
+});
