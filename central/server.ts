@@ -24,6 +24,7 @@ import {
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
 import { createRandom } from '../shared/domain/synthetic-people';
 import { isProvince, isRegion, scopeTag } from './scope';
+import { trainingExercises } from './exercises';
 import { seedCentral, trainingOffice } from './seed';
 import type { DatabaseLocation } from './db/database';
 import { CentralStore, type FeedPosition, type StoredSession } from './store';
@@ -63,6 +64,8 @@ export interface CentralOptions {
   faults?: Partial<Faults>;
   /** Expose /admin endpoints (loopback only, and only when asked). */
   admin?: boolean;
+  /** A training service: seeds its practice cases and serves them (never a production service). */
+  training?: boolean;
   /** Port of the admin listener (0: any free port). */
   adminPort?: number;
   /** Server clock; shifted by admin to simulate time passing. */
@@ -409,6 +412,28 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (!session) return reply;
     return { receipt: await store.latestAnchor(session) };
   });
+
+  // --- training: the practice cases (a training service only) -------------------------
+  if (options.training) {
+    /** The cases as new (again awaiting identification, a version up: the desks' feeds bring them). */
+    const resetExercises = async () => {
+      const practice = trainingExercises(now());
+      for (const request of practice.requests) request.version = ((await store.getRequest(request.id))?.version ?? 0) + 1;
+      await store.putRequests(practice.requests);
+      await store.putTrainingCards(practice.cards);
+    };
+    // A training store seeded by an earlier version has none yet.
+    if ((await store.trainingExercises()).length === 0) await resetExercises();
+    app.get(centralPaths.trainingExercises, async (request, reply) => {
+      if (!(await authenticate(request, reply))) return reply;
+      return { items: await store.trainingExercises() };
+    });
+    app.post(`${centralPaths.trainingExercises}/reset`, async (request, reply) => {
+      if (!(await authenticate(request, reply))) return reply;
+      await resetExercises();
+      return { items: await store.trainingExercises() };
+    });
+  }
 
   app.get(centralPaths.operators, async (request, reply) => {
     const session = await officeAdmin(request, reply);

@@ -24,6 +24,7 @@ import type {
   Office,
   OfficeScope,
   Operator,
+  TrainingExercise,
 } from '../shared/contract/central-api';
 import { auditAnchorSigningText, deviceProofText, type SignInRequest } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
@@ -48,6 +49,8 @@ export interface TrainingCard {
   healthCardNumber: string;
   healthCardExpiry: string;
   mrz: string[] | null;
+  /** A practice case of a training service: its kind and every specimen of it. */
+  exercise?: TrainingExercise;
 }
 
 /** The service's full record of a request: the wire shape plus what it never sends (minimisation). */
@@ -896,6 +899,16 @@ export class CentralStore {
       .from(t.trainingCards)
       .where(eq(t.trainingCards.requestId, requestId));
     return row ? (row.body as TrainingCard) : null;
+  }
+
+  /** The practice cases seeded into a training service, in the order they were seeded. */
+  async trainingExercises(): Promise<TrainingExercise[]> {
+    const found = await this.db
+      .select({ body: t.trainingCards.body })
+      .from(t.trainingCards)
+      .where(sql`${t.trainingCards.body} ? 'exercise'`)
+      .orderBy(asc(t.trainingCards.requestId));
+    return found.map((row) => (row.body as TrainingCard).exercise!);
   }
 }
 

@@ -18,5 +18,11 @@ export async function startTrainingCentral(dataDirectory: string): Promise<Centr
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   // The SQLite store of earlier versions (synthetic data only) is not carried over.
   for (const old of ['central.db', 'central.db-wal', 'central.db-shm']) rmSync(join(directory, old), { force: true });
-  return startCentral({ database: { pglite: join(directory, 'central-pg') }, seed: trainingSeedCount, seedValue: 2026, admin: true });
+  return startCentral({
+    database: { pglite: join(directory, 'central-pg') },
+    seed: trainingSeedCount,
+    seedValue: 2026,
+    admin: true,
+    training: true,
+  });
 }

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trainingExercises } from '../central/exercises';
 import { startCentral } from '../central/server';
 import { DocumentRenderer, loadFonts, loadWording, type RegisterRow } from '../src-main/core/documents/documents';
 import { createMemoryLogger } from '../src-main/core/log';
@@ -80,6 +81,13 @@ const documents = {
   ),
   'registro-giornaliero': await renderer.dailyRegister('2026-11-22', office, rows, now),
   'informativa-privacy': await renderer.informativaPrivacy(office, 120, now),
+  // Training mode's kit (the delegate case: two pages), with the training watermark.
+  'kit-esercitazione': await new DocumentRenderer(
+    loadFonts(join(root, 'resources')),
+    loadWording(join(root, 'resources')),
+    createMemoryLogger(),
+    'training',
+  ).trainingKit(trainingExercises(now).cards.find((card) => card.exercise?.kind === 'delegate')!.exercise!, now),
 };
 for (const [name, document] of Object.entries(documents)) {
   const pdf = join(work, `${name}.pdf`);

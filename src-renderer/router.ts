@@ -13,6 +13,7 @@ export const router = createRouter({
     { path: '/problemi', name: 'problems', component: () => import('./views/ProblemsView.vue') },
     { path: '/archivio', name: 'archive', component: () => import('./views/ArchiveView.vue') },
     { path: '/statistiche', name: 'statistics', component: () => import('./views/StatisticsView.vue') },
+    { path: '/esercitazioni', name: 'training', component: () => import('./views/TrainingView.vue') },
     { path: '/impostazioni', name: 'settings', component: () => import('./views/SettingsView.vue') },
     { path: '/impostazioni/operatori', name: 'operators', component: () => import('./views/OperatorsView.vue') },
     { path: '/informazioni', name: 'about', component: () => import('./views/HomeView.vue'), meta: { public: true } },

@@ -25,6 +25,8 @@ export const centralPaths = {
   auditAnchors: '/v2/audit-anchors',
   latestAuditAnchor: '/v2/audit-anchors/latest',
   operators: '/v2/operators',
+  /** A training service only: its practice cases, with the specimens each applicant shows. */
+  trainingExercises: '/v2/training/exercises',
 } as const;
 
 const isoDate = z.iso.date();
@@ -437,3 +439,53 @@ export const centralErrorCodes = {
 export const healthResponseSchema = z.object({ status: z.literal('ok'), serverTime: isoDateTime, version: z.string() });
 
 export const idempotencyKeyHeader = 'idempotency-key';
+
+// --- Training (a training service only) ---------------------------------------------
+
+/** The practice cases a training service offers (#17): one request each, and what it teaches. */
+export const trainingExerciseKinds = [
+  'happy-path',
+  'expired-document',
+  'document-mismatch',
+  'card-of-another-person',
+  'delegate',
+  'annulled',
+  'already-enabled',
+  'code-not-confirmed',
+  'service-down',
+] as const;
+export type TrainingExerciseKind = (typeof trainingExerciseKinds)[number];
+
+const trainingPersonSchema = z.object({
+  fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/),
+  surname: nonEmpty,
+  name: nonEmpty,
+  sex: sexSchema,
+  birthDate: isoDate,
+  birthPlaceCode: z.string().regex(/^[A-Z]\d{3}$/),
+});
+
+/** A synthetic person's specimens: the identity document they show (with its MRZ) and their tessera sanitaria. */
+export const trainingSpecimensSchema = trainingPersonSchema.extend({
+  document: declaredDocumentSchema,
+  /** The document's machine-readable zone (a CIE's three lines), or null. */
+  mrz: z.array(z.string().max(44)).max(3).nullable(),
+  /** The tessera sanitaria shown: its holder may be someone else (the case of another person's card). */
+  healthCard: z.object({
+    holder: trainingPersonSchema,
+    number: z.string().regex(/^\d{20}$/),
+    expiryDate: isoDate,
+  }),
+});
+export type TrainingSpecimens = z.infer<typeof trainingSpecimensSchema>;
+
+export const trainingExerciseSchema = z.object({
+  kind: z.enum(trainingExerciseKinds),
+  requestId: z.string().min(1).max(64),
+  /** What the applicant shows at the desk. */
+  applicant: trainingSpecimensSchema,
+  /** The delegate who comes instead, with their own specimens (the delegate case). */
+  delegate: trainingSpecimensSchema.nullable(),
+});
+export type TrainingExercise = z.infer<typeof trainingExerciseSchema>;
+export const trainingExercisesResponseSchema = z.object({ items: z.array(trainingExerciseSchema) });

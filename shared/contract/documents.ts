@@ -18,6 +18,8 @@ export const documentRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('receipt'), identificationId: z.uuid() }),
   /** The register of a day, or of the days from `date` to `to` (at most a year). */
   z.strictObject({ kind: z.literal('daily-register'), date: z.iso.date(), to: z.iso.date().optional() }),
+  /** Training mode only: the specimens of a practice case (document with MRZ, tessera sanitaria with its barcode). */
+  z.strictObject({ kind: z.literal('training-kit'), requestId: z.string().min(1).max(64) }),
   /** The informativa on personal data (art. 13 GDPR) to hand to the applicant. */
   z.strictObject({
     kind: z.literal('informativa-privacy'),

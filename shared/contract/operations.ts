@@ -10,6 +10,7 @@ import {
   managedOperatorSchema,
   officeCodeSchema,
   passwordRulesMinLength,
+  trainingExerciseSchema,
 } from './central-api';
 import { documentRequestSchema, printResultSchema, renderedDocumentSchema } from './documents';
 import { archiveEntrySchema, csvExportSchema, identificationDraftSchema, identificationResultSchema } from './identification';
@@ -70,6 +71,7 @@ export const appInfoSchema = z.object({
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const noInput = z.strictObject({});
+const trainingExercisesStateSchema = z.object({ items: z.array(trainingExerciseSchema), outage: z.boolean() });
 
 /** What a retention purge removed. */
 export const purgeReportSchema = z.object({
@@ -270,6 +272,12 @@ export const operations = {
    */
   'audit.verify': { access: 'office-admin', input: noInput, output: auditVerificationSchema },
 
+  /** Training mode only: the training service's practice cases, and whether the outage is simulated (#17). */
+  'training.exercises': { access: 'operator', input: noInput, output: trainingExercisesStateSchema },
+  /** Training mode only: every practice case as new again. */
+  'training.reset': { access: 'operator', input: noInput, output: trainingExercisesStateSchema },
+  /** Training mode only: the central service "down" on purpose, or back. */
+  'training.outage': { access: 'operator', input: z.strictObject({ on: z.boolean() }), output: trainingExercisesStateSchema },
   /** The office's operators as the central service has them (office administrators; online only). */
   'operators.list': { access: 'office-admin', input: noInput, output: z.array(managedOperatorSchema) },
   /** A new operator with a temporary password, shown once (audited). */

@@ -6,9 +6,10 @@
  * open the request.
  */
 const prefix = 'IOL';
-const pattern = /^IOL:([A-Z0-9][A-Z0-9.\-/]{0,63}):([A-Z0-9]{16})$/;
+// The id is whatever comes between the first and the last colon (an id may hold one).
+const pattern = /^IOL:(.{1,64}):([A-Z0-9]{16})$/;
 /** The moduli printed before (a JSON payload), still in people's hands: read too. */
-const legacyPattern = /^\{"RICHIESTA":"([A-Z0-9][A-Z0-9.\-/]{0,63})","CODICEFISCALE":"([A-Z0-9]{16})"\}$/;
+const legacyPattern = /^\{"RICHIESTA":"([^"]{1,64})","CODICEFISCALE":"([A-Z0-9]{16})"\}$/;
 
 export function moduloCode(requestId: string, fiscalCode: string): string {
   return `${prefix}:${requestId}:${fiscalCode}`;

@@ -259,6 +259,10 @@ export const italianMessages = {
   'service.not-on-yourself': () =>
     'Il proprio account non si modifica da qui: chiedere all’altro amministratore dell’ufficio (dirigente o DSGA).',
   'service.operator-not-found': () => 'Operatore non trovato in questo ufficio: aggiornare l’elenco.',
+  'service.training-only': () => 'Le esercitazioni esistono solo in modalità di prova.',
+  'service.training-offline': () =>
+    'Le esercitazioni si scaricano dal servizio di prova: accedere in linea (o terminare l’interruzione simulata) e riprovare.',
+  'service.exercise-not-found': () => 'Esercitazione non trovata: aggiornare l’elenco delle esercitazioni.',
   'service.range-backwards': () => 'La data di inizio del periodo deve precedere (o essere uguale a) quella di fine.',
   'service.range-too-long': (p: { maxDays: number }) => `Il periodo può essere lungo al massimo ${p.maxDays} giorni.`,
   'service.central-refused': () =>

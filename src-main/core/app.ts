@@ -37,6 +37,8 @@ import { SyncEngine } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { OutboxRepository } from './sync/outbox-repository';
 import { SyncStateRepository } from './sync/sync-state-repository';
+import { trainingHandlers } from './training/handlers';
+import { SimulatedOutage, TrainingExercises } from './training/training';
 
 export type { Core, CoreOptions, ReadyCore, UnavailableCore } from './core-options';
 export const databaseFileName = 'desk.db';
@@ -64,7 +66,8 @@ export function createCore(options: CoreOptions): Core {
   const now = options.now ?? (() => new Date());
   const syncNow = options.sync?.now ?? Date.now;
   const audit = new AuditLog(store, now);
-  const client = new CentralClient({ baseUrl: options.centralUrl, fetch: options.fetch });
+  const outage = new SimulatedOutage(options.mode);
+  const client = new CentralClient({ baseUrl: options.centralUrl, fetch: outage.wrap(options.fetch) });
   const repository = new SettingsRepository(store);
   const settings = new InstallationSettings({ repository, preferences, machine, audit, logger, app: options });
   const operators = new OperatorsRepository(store);
@@ -77,7 +80,7 @@ export function createCore(options: CoreOptions): Core {
   const session: SessionManager = new SessionManager({
     ...{ client, events, operators, audit, state, office: common.machineOffice, idleCheckMs: options.idleCheckMs },
     onSignedIn: (mode) => (mode === 'online' ? sync.signedIn() : void sync.probe()),
-    ...{ onSignedOut: () => desk.clearDrafts(), storeOffice: settings.storeOffice },
+    ...{ onSignedOut: () => (desk.clearDrafts(), outage.end()), storeOffice: settings.storeOffice },
     throttle: new SignInThrottle(signInFailures, () => now().getTime()),
     policy: {
       offlineValidityMs: () => settings.number('offlineSignInDays') * 86_400_000,
@@ -93,7 +96,9 @@ export function createCore(options: CoreOptions): Core {
   const archive = new Archive(identifications, audit);
   const { printDocument, resourcesDirectory: resources } = options;
   const renderer = new DocumentRenderer(loadFonts(resources), loadWording(resources), logger, options.mode);
-  const documents = new DocumentService({ renderer, requests, identifications, session, archive, audit, now, settings, printDocument });
+  const training = new TrainingExercises({ mode: options.mode, client, session, outage, sync });
+  const documentParts = { renderer, requests, identifications, session, archive, audit, now, settings, printDocument, training };
+  const documents = new DocumentService(documentParts);
   const retention = new RetentionRepository(store);
   const onErased = (requestIds: readonly string[]) => desk.dropDrafts(requestIds);
   const protection = new DataProtection({ store, retention, audit, settings, operators, signInFailures, logger, now, onErased });
@@ -112,6 +117,7 @@ export function createCore(options: CoreOptions): Core {
     ...auditHandlers(anchors, session),
     ...syncHandlers(sync, session),
     ...operatorsHandlers({ client, session, audit }),
+    ...trainingHandlers(training),
   };
   if (options.startSync ?? true) {
     sync.start();

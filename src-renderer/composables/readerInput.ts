@@ -3,7 +3,9 @@
  * keyboard, a character every few milliseconds, often with Code 39's start and stop
  * asterisks; a person takes a tenth of a second or more a key. What counts: the text was
  * typed key by key since the field was emptied or selected (no paste, drop, autofill,
- * undo or input method), and it is wrapped in asterisks or came in a burst.
+ * undo or input method), and it came in a burst (timed by the keys' own events), or it
+ * is wrapped in the asterisks a reader sends when set to (an operator who types them by
+ * hand attests the card as they would by typing it on the card step).
  */
 
 /** Most keyboard readers type a character every 2–20 ms; the fastest typists take about 60. */
@@ -12,8 +14,10 @@ export const readerGapMs = 35;
 const shortestRead = 16;
 
 export interface ReaderInput {
-  /** An `input` event's type and time (`InputEvent.inputType`, `Event.timeStamp`). */
-  record(inputType: string, timeStamp: number, composing: boolean): void;
+  /** A key that types a character went down (`KeyboardEvent.timeStamp`). */
+  key(timeStamp: number): void;
+  /** An `input` event's type: only characters typed one by one keep the text a reader's. */
+  record(inputType: string, composing: boolean): void;
   /** The field was emptied or its text selected to be replaced: what follows starts again. */
   restart(): void;
   /** Whether `text`, the field's text now, came from a reader. */
@@ -21,20 +25,26 @@ export interface ReaderInput {
 }
 
 export function readerInput(): ReaderInput {
-  let times: number[] = [];
+  let keys: number[] = [];
+  let typed = 0;
   let keyByKey = true;
   return {
-    record(inputType, timeStamp, composing) {
-      if (inputType === 'insertText' && !composing) times.push(timeStamp);
+    key(timeStamp) {
+      keys.push(timeStamp);
+    },
+    record(inputType, composing) {
+      if (inputType === 'insertText' && !composing) typed++;
       else keyByKey = false;
     },
     restart() {
-      times = [];
+      keys = [];
+      typed = 0;
       keyByKey = true;
     },
     readByReader(text) {
-      if (!keyByKey || times.length !== text.length) return false;
+      if (!keyByKey || typed !== text.length || keys.length < text.length) return false;
       if (/^\*[^*]+\*$/.test(text)) return true;
+      const times = keys.slice(-text.length);
       return times.length >= shortestRead && times.every((time, index) => index === 0 || time - times[index - 1]! <= readerGapMs);
     },
   };

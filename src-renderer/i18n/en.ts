@@ -117,6 +117,7 @@ const en: MessageSchema = {
     archive: 'Archive',
     settings: 'Settings',
     problems: 'Problems',
+    training: 'Exercises',
     signOut: 'Sign out',
     lock: 'Lock',
     lockHint: 'Lock the screen when leaving the desk (Ctrl+Shift+L)',
@@ -405,6 +406,57 @@ const en: MessageSchema = {
     },
     counts: 'Today — accepted: {accepted} · queued: {queued} · not accepted: {notAccepted} · refused at the desk: {refused}',
   },
+  training: {
+    title: 'Exercises',
+    onlyTraining: 'Exercises exist in training mode only.',
+    intro:
+      'Practice cases of the training service, with synthetic data. For each: what to expect, the applicant’s fiscal code and a kit to print, with the document (and its MRZ lines) and the health card with its barcode, to read with the desk’s reader. Start from the Desk, reading the kit’s card.',
+    applicant: 'Applicant:',
+    printKit: 'Print the kit of {name}',
+    reset: 'Reset the exercises',
+    startOutage: 'Simulate an outage of the central service',
+    endOutage: 'End the outage',
+    outageOn: 'Simulated outage: the desk does not reach the central service. Searches answer from the local copy, outcomes stay queued.',
+    kinds: {
+      'happy-path': {
+        title: 'Successful identification',
+        expect: 'Document and card match the request: the confirmation goes through and the enablement is sent to the central service.',
+      },
+      'expired-document': {
+        title: 'Expired document',
+        expect:
+          'The declared document has expired: the document step says so and confirming is blocked. Record the refusal with the reason offered and print the receipt.',
+      },
+      'document-mismatch': {
+        title: 'Document other than the declared one',
+        expect: 'The number read from the MRZ is not the request’s: confirming is blocked. Refuse with the reason offered.',
+      },
+      'card-of-another-person': {
+        title: 'Another person’s card',
+        expect:
+          'The card’s fiscal code is not the request’s: searching with the card finds another person, or nobody. Search by typing the code on the document, and the card step names the problem.',
+      },
+      delegate: {
+        title: 'With a delegate',
+        expect:
+          'Start “with a delegate”: the applicant’s document, then the delegate’s data and document (MRZ), the delegation form signed by the applicant and the photocopies of both.',
+      },
+      annulled: {
+        title: 'Annulled request',
+        expect: 'The search shows the request annulled: it cannot be identified; the applicant must make a new one.',
+      },
+      'already-enabled': { title: 'Already enabled', expect: 'The request is already enabled: there is nothing to confirm.' },
+      'code-not-confirmed': {
+        title: 'Code not yet confirmed',
+        expect: 'The applicant has not yet confirmed the temporary personal code online: they cannot be identified until they do.',
+      },
+      'service-down': {
+        title: 'Central service unreachable',
+        expect:
+          'With “Simulate an outage” the desk works on its local copy: the search says so and the confirmation stays queued. With “End the outage” the outcome is sent.',
+      },
+    },
+  },
   statistics: {
     title: 'Office statistics',
     link: 'Statistics of the period',
@@ -415,7 +467,8 @@ const en: MessageSchema = {
     queueTitle: 'Sending queue, now',
     queueEmpty: 'No outcome waiting to be sent.',
     queue: '{n} outcome waiting to be sent, recorded on {at}. | {n} outcomes waiting to be sent; the oldest recorded on {at}.',
-    queueAge: 'Waiting for {days} days: check the connection and the “Problems” page.',
+    queueAge:
+      'Waiting for {days} day: check the connection and the “Problems” page. | Waiting for {days} days: check the connection and the “Problems” page.',
     daysTitle: 'Per day',
     day: 'Day',
     operatorsTitle: 'Per operator',

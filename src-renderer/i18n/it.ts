@@ -125,6 +125,7 @@ const it = {
     archive: 'Archivio',
     settings: 'Impostazioni',
     problems: 'Problemi',
+    training: 'Esercitazioni',
     signOut: 'Esci',
     lock: 'Blocca',
     lockHint: 'Blocca lo schermo quando ci si allontana (Ctrl+Maiusc+L)',
@@ -395,6 +396,59 @@ const it = {
     syncStates: syncStateWords,
     counts: 'Oggi — accettate: {accepted} · in coda: {queued} · non accettate: {notAccepted} · rifiutate allo sportello: {refused}',
   },
+  training: {
+    title: 'Esercitazioni',
+    onlyTraining: 'Le esercitazioni esistono solo in modalità di prova.',
+    intro:
+      'Casi di prova del servizio di prova, con dati fittizi. Per ciascuno: che cosa aspettarsi, il codice fiscale del richiedente e un kit da stampare, con il documento (e le righe MRZ) e la tessera sanitaria con il codice a barre, da leggere con il lettore dello sportello. Si parte dallo Sportello, leggendo la tessera del kit.',
+    applicant: 'Richiedente:',
+    printKit: 'Stampa il kit di {name}',
+    reset: 'Ripristina le esercitazioni',
+    startOutage: 'Simula l’interruzione del servizio centrale',
+    endOutage: 'Termina l’interruzione',
+    outageOn:
+      'Interruzione simulata: lo sportello non raggiunge il servizio centrale. Le ricerche rispondono dalla copia locale, gli esiti restano in coda.',
+    kinds: {
+      'happy-path': {
+        title: 'Identificazione riuscita',
+        expect:
+          'Documento e tessera corrispondono alla richiesta: si arriva alla conferma e l’abilitazione è inviata al servizio centrale.',
+      },
+      'expired-document': {
+        title: 'Documento scaduto',
+        expect:
+          'Il documento dichiarato è scaduto: il passo del documento lo segnala e la conferma è bloccata. Si registra il rifiuto con il motivo proposto e si stampa la ricevuta.',
+      },
+      'document-mismatch': {
+        title: 'Documento diverso da quello dichiarato',
+        expect: 'Il numero letto dalla MRZ non è quello della richiesta: la conferma è bloccata. Si rifiuta con il motivo proposto.',
+      },
+      'card-of-another-person': {
+        title: 'Tessera di un’altra persona',
+        expect:
+          'Il codice fiscale della tessera non è quello della richiesta: la ricerca con la tessera trova un’altra persona, o nessuna. Si cerca digitando il codice del documento, e il passo della tessera segnala il problema.',
+      },
+      delegate: {
+        title: 'Con un delegato',
+        expect:
+          'Si avvia «con un delegato»: il documento del richiedente, poi i dati e il documento del delegato (MRZ), il modulo di delega firmato dal richiedente e le fotocopie di entrambi.',
+      },
+      annulled: {
+        title: 'Richiesta annullata',
+        expect: 'La ricerca mostra la richiesta annullata: non si può identificare; il richiedente deve presentarne una nuova.',
+      },
+      'already-enabled': { title: 'Già abilitato', expect: 'La richiesta risulta già abilitata: non c’è nulla da confermare.' },
+      'code-not-confirmed': {
+        title: 'Codice non ancora confermato',
+        expect: 'Il richiedente non ha ancora confermato online il codice personale temporaneo: non si può identificare finché non lo fa.',
+      },
+      'service-down': {
+        title: 'Servizio centrale non raggiungibile',
+        expect:
+          'Con «Simula l’interruzione» lo sportello lavora sulla copia locale: la ricerca lo dice e la conferma resta in coda. Con «Termina l’interruzione» l’esito è inviato.',
+      },
+    },
+  },
   statistics: {
     title: 'Statistiche dell’ufficio',
     link: 'Statistiche del periodo',
@@ -405,7 +459,8 @@ const it = {
     queueTitle: 'Coda di invio, ora',
     queueEmpty: 'Nessun esito in attesa di invio.',
     queue: '{n} esito in attesa di invio, registrato il {at}. | {n} esiti in attesa di invio; il più vecchio registrato il {at}.',
-    queueAge: 'In attesa da {days} giorni: controllare la connessione e la pagina «Problemi».',
+    queueAge:
+      'In attesa da {days} giorno: controllare la connessione e la pagina «Problemi». | In attesa da {days} giorni: controllare la connessione e la pagina «Problemi».',
     daysTitle: 'Per giornata',
     day: 'Giornata',
     operatorsTitle: 'Per operatore',

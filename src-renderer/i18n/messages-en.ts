@@ -186,6 +186,10 @@ export const englishMessages: MessageCatalogue = {
   'service.not-on-yourself': () =>
     'Your own account is not changed from here: ask the office’s other administrator (head teacher or DSGA).',
   'service.operator-not-found': () => 'Operator not found in this office: refresh the list.',
+  'service.training-only': () => 'Exercises exist in training mode only.',
+  'service.training-offline': () =>
+    'Exercises are downloaded from the training service: sign in online (or end the simulated outage) and try again.',
+  'service.exercise-not-found': () => 'Exercise not found: refresh the list of exercises.',
   'service.range-backwards': () => 'The start date of the period must come before (or be the same as) the end date.',
   'service.range-too-long': (p) => `The period can be at most ${p.maxDays} days long.`,
   'service.central-refused': () => 'The central service did not accept the request: try again; if it happens again, contact support.',

@@ -21,6 +21,8 @@ export const useArchiveStore = defineStore('archive', () => {
   const entries = ref<ArchiveEntry[]>([]);
   const error = ref<AppError | null>(null);
   const statistics = ref<ArchiveStatistics | null>(null);
+  /** Both date fields read, and say the range held here (none is half typed or impossible). */
+  const rangeTyped = ref(true);
 
   /** A range the wrong way round or over a year: said beside the fields, never asked. */
   const rangeError = computed(() => rangeProblem(from.value, to.value));
@@ -80,13 +82,18 @@ export const useArchiveStore = defineStore('archive', () => {
     else error.value = result.error;
   }
 
-  /** Applicants' data belong to who looked: gone at a sign-out or a lock. */
+  /** Applicants' data belong to who looked: gone at a sign-out or a lock, and the next person starts from today, unfiltered. */
   function clear() {
     asked++;
     entries.value = [];
     statistics.value = null;
     error.value = null;
+    from.value = todayIn();
+    to.value = todayIn();
     text.value = '';
+    operatorId.value = 'all';
+    outcome.value = 'all';
+    delivery.value = 'all';
   }
 
   // A new range drops what narrowed the old one to an operator no longer in it.
@@ -105,6 +112,7 @@ export const useArchiveStore = defineStore('archive', () => {
     error,
     statistics,
     rangeError,
+    rangeTyped,
     oneDay,
     shown,
     operators,

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { ready } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
 import type { EnablementRequest } from '../../shared/contract/central-api';
+import { shiftDay } from '../../shared/domain/archive-query';
 import { formatItalianDate, todayIn } from '../../shared/domain/dates';
 import { expect, expectAccessible, saveScreenshot, signIn, test, type DeskFixture } from './fixtures';
 
 /** #17, item 4: the archive over a range of days, searched and filtered; the office's statistics. */
 
-const dayMs = 24 * 60 * 60 * 1000;
+/** Calendar days in Italy from today (never 24-hour steps: the clocks change). */
+const daysFromToday = (days: number) => shiftDay(todayIn(), days);
 
 async function identifiable(desk: DeskFixture): Promise<EnablementRequest[]> {
   return (await desk.central.store.officeRequests('ZZIS00100A')).filter(
@@ -22,7 +24,7 @@ test('the archive over a range: days, search, filters, the CSV of what is shown,
   await ready(desk.core).sync.pull();
   const office = ready(desk.core).session.current()!.office;
   // A refusal two days ago (sent then), a confirmation today.
-  const twoDaysAgo = new Date(Date.now() - 2 * dayMs);
+  const twoDaysAgo = new Date(`${daysFromToday(-2)}T11:00:00Z`);
   ready(desk.core).outcomes.record(
     {
       ...submissionFor(refusedEarlier!, 'refused'),
@@ -62,7 +64,7 @@ test('the archive over a range: days, search, filters, the CSV of what is shown,
   const download = page.waitForEvent('download');
   await page.getByTestId('register-csv').click();
   const file = await download;
-  expect(file.suggestedFilename()).toBe(`registro-${todayIn('Europe/Rome', new Date(Date.now() - 6 * dayMs))}_${todayIn()}.csv`);
+  expect(file.suggestedFilename()).toBe(`registro-${daysFromToday(-6)}_${todayIn()}.csv`);
   const csv = readFileSync((await file.path())!, 'utf8');
   const rows = csv
     .replace(/^\uFEFF/, '')
@@ -78,10 +80,19 @@ test('the archive over a range: days, search, filters, the CSV of what is shown,
   await page.getByTestId('register-pdf').click();
   expect((await register).url()).toMatch(/^blob:/);
 
+  // A date being typed: nothing of an older range is listed, printed or exported.
+  await page.locator('#archive-to').fill('3');
+  await expect(page.getByTestId('register-csv')).toBeDisabled();
+  await expect(page.getByTestId('register-pdf')).toBeDisabled();
+  await expect(page.getByTestId('archive-row')).toHaveCount(0);
+  await page.getByTestId('archive-last-7').click();
+  await expect(page.locator('#archive-to')).toHaveValue(formatItalianDate(todayIn()));
+  await expect(page.getByTestId('archive-row')).toHaveCount(2);
+
   // The office's statistics for the same range.
   await page.getByTestId('archive-statistics-link').click();
   await expect(page.locator('main h1')).toHaveText('Statistiche dell’ufficio');
-  await expect(page.locator('#statistics-from')).toHaveValue(formatItalianDate(todayIn('Europe/Rome', new Date(Date.now() - 6 * dayMs))));
+  await expect(page.locator('#statistics-from')).toHaveValue(formatItalianDate(daysFromToday(-6)));
   await expect(page.getByTestId('statistics-day')).toHaveCount(2);
   await expect(page.getByTestId('statistics-operator')).toHaveCount(1);
   await expect(page.getByTestId('statistics-reasons')).toContainText('Il documento di riconoscimento è scaduto o non ancora valido.');
@@ -95,10 +106,14 @@ test('an operator has the archive but not the statistics; a range the wrong way 
   await signIn(page);
   await page.getByRole('link', { name: 'Archivio' }).click();
   await expect(page.getByTestId('archive-statistics-link')).toHaveCount(0);
-  await page.locator('#archive-from').fill(formatItalianDate(todayIn('Europe/Rome', new Date(Date.now() + 3 * dayMs))));
+  await expect(page.getByTestId('archive-shown')).toContainText('nel periodo');
+  const asked: string[] = [];
+  page.on('request', (sent) => sent.url().includes('/rpc/identifications.list') && asked.push(sent.url()));
+  await page.locator('#archive-from').fill(formatItalianDate(daysFromToday(3)));
   await expect(page.getByTestId('archive-range-error')).toHaveText(
     'La data di inizio del periodo deve precedere (o essere uguale a) quella di fine.',
   );
+  expect(asked).toEqual([]);
   await page.goto(`${desk.host.origin}/#/statistiche`);
   await expect(page.getByTestId('statistics-forbidden')).toBeVisible();
 });

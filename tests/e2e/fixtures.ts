@@ -27,10 +27,12 @@ export interface DeskFixture {
 }
 
 /** Each test gets its own browser host, core and data folder: real parts, no sharing. */
-export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string | null }>({
+export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string | null; trainingService: boolean }>({
   /** The machine-wide configuration file's text for this test (`test.use`), or none. */
   machineConfigJson: [null, { option: true }],
-  desk: async ({ machineConfigJson }, use) => {
+  /** The central service is a training service, with its practice cases (`test.use`). */
+  trainingService: [false, { option: true }],
+  desk: async ({ machineConfigJson, trainingService }, use) => {
     if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
     const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
     let machineConfig: MachineConfigState = { status: 'absent', path: '' };
@@ -39,7 +41,7 @@ export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string |
       writeFileSync(path, machineConfigJson);
       machineConfig = readMachineConfig(path);
     }
-    const central = await startTestCentral({ seed: 300, seedValue: 2026, admin: true });
+    const central = await startTestCentral({ seed: 300, seedValue: 2026, admin: true, training: trainingService });
     const logger = createLogger({ file: join(dataDirectory, 'logs', 'browser-host.log') });
     const core = createCore({
       dataDirectory,

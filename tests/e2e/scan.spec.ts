@@ -26,6 +26,16 @@ test('a lookup by the tessera sanitaria’s barcode fills the card step: seen ti
   // Past the card: it was read already.
   await expect(page.locator('#step-heading')).toHaveText('Moduli, fotocopie e conferma');
   await expect(page.getByTestId('confirm-summary')).toContainText(`${code} (letta al banco)`);
+  // Enter from the step's heading: the papers first (beside them), then the password.
+  await expect(page.locator('#step-heading')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#tick-module-signed')).toBeFocused();
+  await expect(page.locator('#tick-module-signed-error')).toBeVisible();
+  await page.locator('label[for="tick-module-signed"]').click();
+  await page.locator('label[for="tick-photocopies"]').click();
+  await page.locator('#step-heading').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#operator-password')).toBeFocused();
   await saveScreenshot(page, 'wizard-final-step-it');
   await expectAccessible(page, 'final step');
   // Back: the card step shows what the reader read, ticked, and lets the operator undo it.

@@ -7,6 +7,8 @@ import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract';
 import { createTestCore, ready } from '../fixtures/core';
 import { draftFor } from '../fixtures/outcomes';
+import { shiftDay } from '../../shared/domain/archive-query';
+import { todayIn } from '../../shared/domain/dates';
 
 /** #17, item 4: the archive over a range of days, searched and filtered; statistics; register and CSV for a range. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -14,7 +16,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const dayMs = 24 * 60 * 60 * 1000;
 const romeDay = (date: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(date);
 const italianDay = (iso: string) => iso.split('-').reverse().join('/');
 const pdfText = (base64: string) => {
@@ -36,6 +37,9 @@ async function deskWithThreeDays() {
   const central = await startTestCentral({ seed: 80, seedValue: 7, admin: true });
   const realNow = Date.now();
   let clock = realNow;
+  // Calendar days in Italy, and noon of each (whatever the changes of the clocks in between).
+  const today = todayIn();
+  const noonOf = (day: string) => Date.parse(`${day}T11:00:00Z`);
   const test = createTestCore({
     centralUrl: central.url,
     now: () => new Date(clock),
@@ -61,7 +65,7 @@ async function deskWithThreeDays() {
   });
   await core.call('session.signOut', {});
   await signIn('segreteria');
-  clock = realNow - 3 * dayMs;
+  clock = noonOf(shiftDay(today, -3));
   await fetch(`${central.adminUrl}/admin/faults`, {
     method: 'POST',
     body: JSON.stringify({ errorRate: 1 }),
@@ -78,7 +82,7 @@ async function deskWithThreeDays() {
     body: JSON.stringify({ errorRate: 0 }),
     headers: { 'content-type': 'application/json' },
   });
-  clock = realNow - dayMs;
+  clock = noonOf(shiftDay(today, -1));
   expect(
     await core.call('identifications.refuse', { draft: draftFor(b), reasons: ['document-invalid', 'photo-mismatch'], note: 'Scaduto' }),
   ).toMatchObject({ ok: true });
@@ -86,9 +90,9 @@ async function deskWithThreeDays() {
   clock = realNow;
   await signIn('dirigente');
   const days = {
-    today: romeDay(new Date(realNow)),
-    yesterday: romeDay(new Date(realNow - dayMs)),
-    threeDaysAgo: romeDay(new Date(realNow - 3 * dayMs)),
+    today,
+    yesterday: shiftDay(today, -1),
+    threeDaysAgo: shiftDay(today, -3),
   };
   return { core, central, a, b, c, days };
 }

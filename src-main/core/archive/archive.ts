@@ -36,9 +36,14 @@ export class Archive {
     return this.identifications.between(from, to).flatMap((row) => this.entry(row));
   }
 
-  /** The range counted per day and operator, its refusals' reasons, and the queue now (no applicant's data). */
-  statistics(from: string, to: string): ArchiveStatistics {
-    return archiveStatistics(from, to, this.list(from, to), this.identifications.waiting());
+  /**
+   * The range counted per day and operator, its refusals' reasons, and the queue now (no
+   * applicant's data; what each operator did is counted: audited as a view of the archive).
+   */
+  statistics(from: string, to: string, operatorId: string | null): ArchiveStatistics {
+    const statistics = archiveStatistics(from, to, this.list(from, to), this.identifications.waiting());
+    this.audit.append('view-statistics', { operatorId, subject: from === to ? from : `${from}/${to}` });
+    return statistics;
   }
 
   /**
@@ -123,7 +128,9 @@ export class Archive {
       ]);
     const content = '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(';')).join('\r\n') + '\r\n';
     const period = from === to ? from : `${from}_${to}`;
-    this.audit.append('export', { operatorId, subject: `register-csv ${period}` });
+    // What was exported: the range, how many rows, and what narrowed them (a search names its text).
+    const narrowed = Object.entries(filters).map(([key, value]) => `${key}=${value}`);
+    this.audit.append('export', { operatorId, subject: [`register-csv ${period}`, `${rows.length} righe`, ...narrowed].join(' ') });
     return { fileName: `registro-${period}.csv`, mimeType: 'text/csv', content };
   }
 }

@@ -10,6 +10,6 @@ export function archiveHandlers(
     'identifications.list': ({ from, to }) => archive.read(from, to, session.operatorId()),
     'identifications.ofRequest': ({ requestId }) => archive.ofRequest(requestId, session.operatorId()),
     'identifications.exportCsv': ({ from, to, filters }) => archive.exportCsv(from, to, filters, session.operatorId()),
-    'identifications.statistics': ({ from, to }) => archive.statistics(from, to),
+    'identifications.statistics': ({ from, to }) => archive.statistics(from, to, session.operatorId()),
   };
 }

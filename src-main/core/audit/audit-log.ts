@@ -18,6 +18,7 @@ export type AuditAction =
   | 'view-applicant'
   | 'view-draft'
   | 'view-archive'
+  | 'view-statistics'
   | 'view-history'
   | 'view-problems'
   | 'print'

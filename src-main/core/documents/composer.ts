@@ -114,6 +114,18 @@ export class Composer {
     this.y -= points;
   }
 
+  /** A new page, whatever room is left on this one. */
+  pageBreak(): void {
+    this.newPage();
+  }
+
+  /** A block the caller draws (a barcode, a card's lines): `height` reserved, `draw` given the page, the left edge, the top and the width. */
+  block(height: number, draw: (page: PDFPage, x: number, top: number, width: number) => void): void {
+    this.ensure(height);
+    draw(this.page, margin.left, this.y, contentWidth);
+    this.y -= height;
+  }
+
   get cursor(): number {
     return this.y;
   }

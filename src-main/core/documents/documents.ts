@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeclaredDocument, EnablementRequest, Office } from '../../../shared/contract/central-api';
+import type { DeclaredDocument, EnablementRequest, Office, TrainingExercise } from '../../../shared/contract/central-api';
 import type { OutcomeStatus } from '../../../shared/contract/identification';
 import { describeBirthPlace, findBirthPlace } from '../../../shared/domain/belfiore';
 import { formatItalianDate, formatItalianDateTime } from '../../../shared/domain/dates';
@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
 import { fill, type Wording } from './wording';
 import { layoutInformativa } from './informativa';
+import { layoutTrainingKit } from './training-kit';
 import type { AppMode } from '../../../shared/contract';
 
 export { fill, loadWording, type Wording } from './wording';
@@ -99,7 +100,8 @@ export type DocumentKind =
   | 'refusal-receipt'
   | 'not-accepted-notice'
   | 'daily-register'
-  | 'informativa-privacy';
+  | 'informativa-privacy'
+  | 'training-kit';
 
 /** What makes a register this one: the office, the day and each row (its file ID, PDF/A). */
 const registerIdentity = (office: Office, day: string, rows: RegisterRow[]) =>
@@ -324,6 +326,13 @@ export class DocumentRenderer {
   }
 
   /** The register of a day, or of a range of days (each row then with its date). */
+  /** Training: a practice case's specimens, every page marked as synthetic. */
+  async trainingKit(exercise: TrainingExercise, now: Date): Promise<RenderedDocument> {
+    const words = this.wording.trainingKit;
+    const bytes = await this.compose('training-kit', words.title, now, (c) => layoutTrainingKit(c, this.wording, exercise));
+    return { bytes, title: words.title, fileName: `esercitazione-${exercise.requestId}.pdf` };
+  }
+
   async dailyRegister(
     days: string | { from: string; to: string },
     office: Office,

@@ -10,6 +10,7 @@ import type { RequestsRepository } from '../requests/requests-repository';
 import { failures } from '../rpc/failures';
 import type { SessionManager } from '../session/session-manager';
 import type { DocumentRenderer, RegisterRow, RenderedDocument } from './documents';
+import type { TrainingExercises } from '../training/training';
 
 export interface DocumentServiceParts {
   renderer: DocumentRenderer;
@@ -23,6 +24,8 @@ export interface DocumentServiceParts {
   settings: { number(key: 'retentionDays'): number };
   /** Electron: opens a print preview; absent in the browser host (the renderer shows the PDF). */
   printDocument?: (document: RenderedDocument) => Promise<void>;
+  /** Training mode: the practice cases, for their kits. */
+  training: Pick<TrainingExercises, 'exercise'>;
 }
 
 /** What a printed document is about, for the audit trail (ids, never names). */
@@ -37,6 +40,8 @@ function documentSubject(input: DocumentRequest): string {
       return input.to && input.to !== input.date ? `daily-register ${input.date}/${input.to}` : `daily-register ${input.date}`;
     case 'informativa-privacy':
       return input.requestId ? `informativa-privacy ${input.requestId}` : 'informativa-privacy';
+    case 'training-kit':
+      return `training-kit ${input.requestId}`;
   }
 }
 
@@ -141,6 +146,8 @@ export class DocumentService {
       }
       case 'informativa-privacy':
         return renderer.informativaPrivacy(this.signedIn().office, this.parts.settings.number('retentionDays'), now);
+      case 'training-kit':
+        return renderer.trainingKit(await this.parts.training.exercise(input.requestId), now);
     }
   }
 }

@@ -14,6 +14,7 @@ import {
   managedOperatorSchema,
   operatorsResponseSchema,
   signingKeysResponseSchema,
+  trainingExercisesResponseSchema,
   signInResponseSchema,
   type AuditHead,
   type ChangesResponse,
@@ -198,6 +199,16 @@ export class CentralClient {
 
   createOperator(token: string, request: CreateOperatorRequest) {
     return this.call('POST', centralPaths.operators, createOperatorResponseSchema, { token, body: JSON.stringify(request) });
+  }
+
+  /** A training service's practice cases (#17). */
+  trainingExercises(token: string) {
+    return this.call('GET', centralPaths.trainingExercises, trainingExercisesResponseSchema, { token });
+  }
+
+  /** The practice cases as new again (a training service only). */
+  resetTrainingExercises(token: string) {
+    return this.call('POST', `${centralPaths.trainingExercises}/reset`, trainingExercisesResponseSchema, { token, body: '{}' });
   }
 
   updateOperator(token: string, operatorId: string, change: UpdateOperatorRequest) {

@@ -1,0 +1,123 @@
+import type { EnablementRequest, TrainingExercise, TrainingExerciseKind, TrainingSpecimens } from '../shared/contract/central-api';
+import { trainingExerciseKinds } from '../shared/contract/central-api';
+import { buildTd1 } from '../shared/domain/mrz';
+import {
+  createRandom,
+  personalFields,
+  syntheticContacts,
+  syntheticHealthCardNumber,
+  syntheticIdentityCard,
+  syntheticPerson,
+  type Random,
+  type SyntheticPerson,
+} from '../shared/domain/synthetic-people';
+import type { StoredRequest, TrainingCard } from './store';
+
+/**
+ * The practice cases of a training service (#17): one synthetic request per kind, in the
+ * first training office's province (Roma), with the specimens the applicant (and, in the
+ * delegate case, their delegate) shows: the identity document with its MRZ, the tessera
+ * sanitaria. Deterministic: the same cases at every start.
+ */
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
+const exerciseId = (index: number) => `REQ-9${String(index + 1).padStart(6, '0')}`;
+
+function specimens(random: Random, person: SyntheticPerson, today: string): TrainingSpecimens {
+  const document = syntheticIdentityCard(random, person, today);
+  return {
+    ...personalFields(person),
+    document: { ...document, expiryDate: document.expiryDate ?? null },
+    mrz: mrzOf(person, document.number, document.expiryDate!),
+    healthCard: {
+      holder: personalFields(person),
+      number: syntheticHealthCardNumber(random),
+      expiryDate: addDays(`${today}T12:00:00Z`, 365 * 3).slice(0, 10),
+    },
+  };
+}
+
+const mrzOf = (person: SyntheticPerson, number: string, expiryDate: string) =>
+  buildTd1({
+    surname: person.surname,
+    name: person.name,
+    sex: person.sex,
+    birthDate: person.birthDate,
+    documentNumber: number,
+    expiryDate,
+  });
+
+/** The requests and training cards of the practice cases, as of `now`. */
+export function trainingExercises(now: Date): { requests: StoredRequest[]; cards: TrainingCard[] } {
+  const random = createRandom(9000);
+  const nowIso = now.toISOString();
+  const today = nowIso.slice(0, 10);
+  const requests: StoredRequest[] = [];
+  const cards: TrainingCard[] = [];
+  trainingExerciseKinds.forEach((kind: TrainingExerciseKind, index) => {
+    // Born in Italy, with a canonical code: each case teaches one thing only.
+    const person = syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 });
+    const contacts = syntheticContacts(random, person);
+    const applicant = specimens(random, person, today);
+    let declared = applicant.document;
+    if (kind === 'expired-document') {
+      // The document declared, and shown, expired forty days ago.
+      const expiryDate = addDays(nowIso, -40).slice(0, 10);
+      declared = { ...declared, issueDate: addDays(nowIso, -40 - 3650).slice(0, 10), expiryDate };
+      applicant.document = declared;
+      applicant.mrz = mrzOf(person, declared.number, expiryDate);
+    }
+    if (kind === 'document-mismatch') {
+      // Another card than the one declared: a new number (and its MRZ).
+      const number = `${declared.number.slice(0, -2)}${declared.number.endsWith('ZZ') ? 'ZY' : 'ZZ'}`;
+      applicant.document = { ...declared, number };
+      applicant.mrz = mrzOf(person, number, declared.expiryDate!);
+    }
+    if (kind === 'card-of-another-person') {
+      applicant.healthCard = {
+        ...applicant.healthCard,
+        holder: personalFields(syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 })),
+      };
+    }
+    const delegate = kind === 'delegate' ? specimens(random, syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 }), today) : null;
+    const status: EnablementRequest['status'] =
+      kind === 'annulled'
+        ? 'annulled'
+        : kind === 'already-enabled'
+          ? 'enabled'
+          : kind === 'code-not-confirmed'
+            ? 'awaiting-code-confirmation'
+            : 'awaiting-identification';
+    const createdAt = addDays(nowIso, -10);
+    const request: StoredRequest = {
+      id: exerciseId(index),
+      version: 1,
+      kind: 'first-enablement',
+      status,
+      identificationRequired: true,
+      applicant: {
+        ...personalFields(person),
+        email: contacts.email,
+        mobile: contacts.mobile,
+        homePhone: null,
+        domicile: { address: `Via della Prova ${index + 1}`, comune: 'Roma', province: 'RM' },
+      },
+      declaredDocument: declared,
+      createdAt,
+      expiresAt: addDays(createdAt, 90),
+      updatedAt: createdAt,
+      enabledAt: status === 'enabled' ? addDays(createdAt, 1) : null,
+    };
+    requests.push(request);
+    const exercise: TrainingExercise = { kind, requestId: request.id, applicant, delegate };
+    cards.push({
+      requestId: request.id,
+      presentedDocument: applicant.document,
+      healthCardNumber: applicant.healthCard.number,
+      healthCardExpiry: applicant.healthCard.expiryDate,
+      mrz: applicant.mrz,
+      exercise,
+    });
+  });
+  return { requests, cards };
+}
