@@ -1,5 +1,6 @@
 import type { EnablementRequest, TrainingExercise, TrainingExerciseKind, TrainingSpecimens } from '../shared/contract/central-api';
 import { trainingExerciseKinds } from '../shared/contract/central-api';
+import { daysInMonth, formatIsoDate, parseIsoDate } from '../shared/domain/dates';
 import { buildTd1 } from '../shared/domain/mrz';
 import {
   createRandom,
@@ -23,17 +24,27 @@ import type { StoredRequest, TrainingCard } from './store';
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 const exerciseId = (index: number) => `REQ-9${String(index + 1).padStart(6, '0')}`;
 
-function specimens(random: Random, person: SyntheticPerson, today: string): TrainingSpecimens {
-  const document = syntheticIdentityCard(random, person, today);
+/**
+ * A CIE issued on `issueDate`, expiring on the holder's birthday after ten years (DL 5/2012):
+ * fixed dates, so a kit printed once stays right after any reset, on any day.
+ */
+function identityCard(random: Random, person: SyntheticPerson, issueDate: string) {
+  const { number, issuer } = syntheticIdentityCard(random, person, issueDate);
+  const issue = parseIsoDate(issueDate)!;
+  const birth = parseIsoDate(person.birthDate)!;
+  const afterBirthday = birth.month < issue.month || (birth.month === issue.month && birth.day < issue.day);
+  const year = issue.year + 10 + (afterBirthday ? 1 : 0);
+  const expiryDate = formatIsoDate(year, birth.month, Math.min(birth.day, daysInMonth(year, birth.month)));
+  return { kind: 'cie' as const, number, issuer, issueDate, expiryDate };
+}
+
+function specimens(random: Random, person: SyntheticPerson, issueDate: string): TrainingSpecimens {
+  const document = identityCard(random, person, issueDate);
   return {
     ...personalFields(person),
-    document: { ...document, expiryDate: document.expiryDate ?? null },
-    mrz: mrzOf(person, document.number, document.expiryDate!),
-    healthCard: {
-      holder: personalFields(person),
-      number: syntheticHealthCardNumber(random),
-      expiryDate: addDays(`${today}T12:00:00Z`, 365 * 3).slice(0, 10),
-    },
+    document,
+    mrz: mrzOf(person, document.number, document.expiryDate),
+    healthCard: { holder: personalFields(person), number: syntheticHealthCardNumber(random), expiryDate: '2031-12-31' },
   };
 }
 
@@ -51,22 +62,15 @@ const mrzOf = (person: SyntheticPerson, number: string, expiryDate: string) =>
 export function trainingExercises(now: Date): { requests: StoredRequest[]; cards: TrainingCard[] } {
   const random = createRandom(9000);
   const nowIso = now.toISOString();
-  const today = nowIso.slice(0, 10);
   const requests: StoredRequest[] = [];
   const cards: TrainingCard[] = [];
   trainingExerciseKinds.forEach((kind: TrainingExerciseKind, index) => {
     // Born in Italy, with a canonical code: each case teaches one thing only.
     const person = syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 });
     const contacts = syntheticContacts(random, person);
-    const applicant = specimens(random, person, today);
-    let declared = applicant.document;
-    if (kind === 'expired-document') {
-      // The document declared, and shown, expired forty days ago.
-      const expiryDate = addDays(nowIso, -40).slice(0, 10);
-      declared = { ...declared, issueDate: addDays(nowIso, -40 - 3650).slice(0, 10), expiryDate };
-      applicant.document = declared;
-      applicant.mrz = mrzOf(person, declared.number, expiryDate);
-    }
+    // The expired case's card was issued in 2015: it expired on the holder's birthday ten years on (by February 2026).
+    const applicant = specimens(random, person, kind === 'expired-document' ? '2015-02-10' : '2024-03-12');
+    const declared = applicant.document;
     if (kind === 'document-mismatch') {
       // Another card than the one declared: a new number (and its MRZ).
       const number = `${declared.number.slice(0, -2)}${declared.number.endsWith('ZZ') ? 'ZY' : 'ZZ'}`;
@@ -79,7 +83,8 @@ export function trainingExercises(now: Date): { requests: StoredRequest[]; cards
         holder: personalFields(syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 })),
       };
     }
-    const delegate = kind === 'delegate' ? specimens(random, syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 }), today) : null;
+    const delegate =
+      kind === 'delegate' ? specimens(random, syntheticPerson(random, { foreignShare: 0, omocodeShare: 0 }), '2023-09-18') : null;
     const status: EnablementRequest['status'] =
       kind === 'annulled'
         ? 'annulled'
@@ -106,7 +111,7 @@ export function trainingExercises(now: Date): { requests: StoredRequest[]; cards
       createdAt,
       expiresAt: addDays(createdAt, 90),
       updatedAt: createdAt,
-      enabledAt: status === 'enabled' ? addDays(createdAt, 1) : null,
+      enabledAt: status === 'enabled' ? createdAt : null,
     };
     requests.push(request);
     const exercise: TrainingExercise = { kind, requestId: request.id, applicant, delegate };

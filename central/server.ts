@@ -422,16 +422,20 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       await store.putRequests(practice.requests);
       await store.putTrainingCards(practice.cards);
     };
-    // A training store seeded by an earlier version has none yet.
-    if ((await store.trainingExercises()).length === 0) await resetExercises();
+    // New at every start: a case done, or expired while the service slept, is ready again.
+    await resetExercises();
+    /** The cases are the first training office's (its province holds them); another office has none. */
+    const exercisesFor = async (session: StoredSession) => (session.office.code === trainingOffice.code ? store.trainingExercises() : []);
     app.get(centralPaths.trainingExercises, async (request, reply) => {
-      if (!(await authenticate(request, reply))) return reply;
-      return { items: await store.trainingExercises() };
+      const session = await authenticate(request, reply);
+      if (!session) return reply;
+      return { items: await exercisesFor(session) };
     });
     app.post(`${centralPaths.trainingExercises}/reset`, async (request, reply) => {
-      if (!(await authenticate(request, reply))) return reply;
-      await resetExercises();
-      return { items: await store.trainingExercises() };
+      const session = await authenticate(request, reply);
+      if (!session) return reply;
+      if (session.office.code === trainingOffice.code) await resetExercises();
+      return { items: await exercisesFor(session) };
     });
   }
 

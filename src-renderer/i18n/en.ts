@@ -414,6 +414,8 @@ const en: MessageSchema = {
     applicant: 'Applicant:',
     printKit: 'Print the kit of {name}',
     reset: 'Reset the exercises',
+    resetDone: 'Exercises reset: every case is to be done again.',
+    none: 'The training service has no exercises for this office (they are office ZZIS00100A’s).',
     startOutage: 'Simulate an outage of the central service',
     endOutage: 'End the outage',
     outageOn: 'Simulated outage: the desk does not reach the central service. Searches answer from the local copy, outcomes stay queued.',
@@ -439,7 +441,7 @@ const en: MessageSchema = {
       delegate: {
         title: 'With a delegate',
         expect:
-          'Start “with a delegate”: the applicant’s document, then the delegate’s data and document (MRZ), the delegation form signed by the applicant and the photocopies of both.',
+          'Start “With a delegate”: the applicant’s document, then the delegate’s data and document (MRZ), the delegation form signed by the applicant and the photocopies of both.',
       },
       annulled: {
         title: 'Annulled request',

@@ -404,6 +404,8 @@ const it = {
     applicant: 'Richiedente:',
     printKit: 'Stampa il kit di {name}',
     reset: 'Ripristina le esercitazioni',
+    resetDone: 'Esercitazioni ripristinate: ogni caso è di nuovo da fare.',
+    none: 'Il servizio di prova non ha esercitazioni per questo ufficio (sono dell’ufficio ZZIS00100A).',
     startOutage: 'Simula l’interruzione del servizio centrale',
     endOutage: 'Termina l’interruzione',
     outageOn:
@@ -431,7 +433,7 @@ const it = {
       delegate: {
         title: 'Con un delegato',
         expect:
-          'Si avvia «con un delegato»: il documento del richiedente, poi i dati e il documento del delegato (MRZ), il modulo di delega firmato dal richiedente e le fotocopie di entrambi.',
+          'Si avvia «Con delegato»: il documento del richiedente, poi i dati e il documento del delegato (MRZ), il modulo di delega firmato dal richiedente e le fotocopie di entrambi.',
       },
       annulled: {
         title: 'Richiesta annullata',

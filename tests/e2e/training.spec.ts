@@ -85,6 +85,7 @@ test('the exercises: each case with what to expect; the happy path walked with i
   // Done once, the case is new again after a reset.
   await page.getByTestId('nav-training').click();
   await page.getByTestId('training-reset').click();
+  await expect(page.getByTestId('training-said')).toHaveText('Esercitazioni ripristinate: ogni caso è di nuovo da fare.');
   await expect.poll(async () => (await desk.central.store.getRequest(happy.requestId))!.status).toBe('awaiting-identification');
 });
 
@@ -92,11 +93,26 @@ test('the central service down on purpose, and back', async ({ page, desk }) => 
   await desk.open(page);
   await signIn(page);
   await page.getByTestId('nav-training').click();
-  await page.getByTestId('training-outage-on').click();
+  const toggle = page.getByTestId('training-outage-toggle');
+  await toggle.click();
   await expect(page.getByTestId('training-outage')).toBeVisible();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(toggle).toBeFocused();
   await expect(page.getByTestId('sync-badge')).toContainText('Non in linea');
   await saveScreenshot(page, 'training-outage-it');
-  await page.getByTestId('training-outage-off').click();
+  await toggle.click();
   await expect(page.getByTestId('training-outage')).toHaveCount(0);
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
   await expect(page.getByTestId('sync-badge')).toContainText('In linea');
+});
+
+test('the exercises in English', async ({ page, desk }) => {
+  await desk.open(page);
+  await page.getByTestId('locale-en').click();
+  await signIn(page);
+  await page.getByTestId('nav-training').click();
+  await expect(page.locator('main h1')).toHaveText('Exercises');
+  await expect(page.getByTestId('exercise-delegate')).toContainText('With a delegate');
+  await expectAccessible(page, 'exercises (en)');
+  await saveScreenshot(page, 'training-en');
 });

@@ -8,6 +8,7 @@ import { trainingExerciseKinds, type TrainingExercise } from '../../shared/contr
 import { parseFiscalCode } from '../../shared/domain/fiscal-code';
 import { parseMrz } from '../../shared/domain/mrz';
 import { createTestCore, ready } from '../fixtures/core';
+import { draftFor } from '../fixtures/outcomes';
 import { readCode39 } from '../fixtures/pdf-codes';
 
 /** #17, item 2: the training service's practice cases, their kits, the outage on purpose. */
@@ -102,12 +103,21 @@ describe('training exercises (#17, item 2)', () => {
     expect(lookup).toMatchObject({ ok: true, value: { source: 'cache' } });
     // The list (and so the kits) stay at hand while it is down.
     expect(await core.call('training.exercises', {})).toMatchObject({ ok: true, value: { outage: true } });
+    // The identification done while it is down: queued.
+    const request = (await central.store.getRequest(down.requestId))!;
+    const draft = draftFor(request);
+    expect(await core.call('identifications.confirm', { draft, acknowledgedWarnings: [], password: 'prova-segreteria' })).toMatchObject({
+      ok: true,
+      value: { delivery: 'queued' },
+    });
+    expect((await central.store.getRequest(down.requestId))!.status).toBe('awaiting-identification');
+    // Back: answered once what waited was sent; the lookup is online again.
     expect(await core.call('training.outage', { on: false })).toMatchObject({ ok: true, value: { outage: false } });
+    expect((await central.store.getRequest(down.requestId))!.status).toBe('enabled');
     expect(await core.call('requests.lookup', { fiscalCode: down.applicant.fiscalCode })).toMatchObject({
       ok: true,
       value: { source: 'online' },
     });
-    expect((await central.store.getRequest(down.requestId))!.status).toBe('awaiting-identification');
     // A simulation is the trainee's: signing out ends it.
     await core.call('training.outage', { on: true });
     await core.call('session.signOut', {});
@@ -124,7 +134,6 @@ describe('training exercises (#17, item 2)', () => {
     const { central, core } = await trainingDesk();
     const items = (await core.call('training.exercises', {})) as { ok: true; value: { items: TrainingExercise[] } };
     const happy = byKind(items.value.items, 'happy-path');
-    await fetch(`${central.url}/v2/training/exercises`); // unauthenticated: refused below
     expect((await fetch(`${central.url}/v2/training/exercises`)).status).toBe(401);
     const before = (await central.store.getRequest(happy.requestId))!;
     await central.store.putRequest({ ...before, status: 'enabled', enabledAt: new Date().toISOString() });

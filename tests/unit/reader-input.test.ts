@@ -23,6 +23,11 @@ describe('reader or person', () => {
     expect(typed(code, 90).readByReader(code)).toBe(false);
     expect(typed(code, 36).readByReader(code)).toBe(false);
     expect(typed(`*${code}*`, 120).readByReader(`*${code}*`)).toBe(true);
+    // A reader that types with Alt and the numeric keypad: no key to time, the characters one by one.
+    const altCodes = readerInput();
+    for (let index = 0; index < code.length + 2; index++) altCodes.record('insertText', false);
+    expect(altCodes.readByReader(`*${code}*`)).toBe(true);
+    expect(altCodes.readByReader('RSSMRA80A01H501UXY')).toBe(false);
   });
 
   it('after a whole burst, a paste, a drop, an autofill, an undo or an input method makes the text no reader’s', () => {

@@ -128,9 +128,10 @@ export class Archive {
       ]);
     const content = '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(';')).join('\r\n') + '\r\n';
     const period = from === to ? from : `${from}_${to}`;
-    // What was exported: the range, how many rows, and what narrowed them (a search names its text).
-    const narrowed = Object.entries(filters).map(([key, value]) => `${key}=${value}`);
-    this.audit.append('export', { operatorId, subject: [`register-csv ${period}`, `${rows.length} righe`, ...narrowed].join(' ') });
+    // What was exported: the range, how many rows, and what narrowed them (ids and states;
+    // a search is said to be there, never its text: a name has no place in the trail).
+    const narrowed = Object.entries(filters).map(([key, value]) => (key === 'text' ? 'search' : `${key}=${value}`));
+    this.audit.append('export', { operatorId, subject: [`register-csv ${period}`, `rows=${rows.length}`, ...narrowed].join(' ') });
     return { fileName: `registro-${period}.csv`, mimeType: 'text/csv', content };
   }
 }

@@ -131,7 +131,7 @@ export class DocumentRenderer {
   ): Promise<Uint8Array> {
     const w = this.wording.common;
     // Training: the mark across every page, and in the footer too (in the text layer, for search and tests).
-    const watermark = this.mode === 'training' ? w.trainingWatermark : null;
+    const watermark = kind === 'training-kit' ? this.wording.trainingKit.marking : this.mode === 'training' ? w.trainingWatermark : null;
     const composer = await Composer.create(
       this.fonts,
       // The register is filed in the school's protocol: PDF/A-2b.
@@ -325,14 +325,14 @@ export class DocumentRenderer {
     return { bytes, title: words.title, fileName: 'informativa-privacy.pdf' };
   }
 
-  /** The register of a day, or of a range of days (each row then with its date). */
-  /** Training: a practice case's specimens, every page marked as synthetic. */
+  /** Training: a practice case's specimens, every page marked as synthetic (across it, and in the footer). */
   async trainingKit(exercise: TrainingExercise, now: Date): Promise<RenderedDocument> {
     const words = this.wording.trainingKit;
     const bytes = await this.compose('training-kit', words.title, now, (c) => layoutTrainingKit(c, this.wording, exercise));
     return { bytes, title: words.title, fileName: `esercitazione-${exercise.requestId}.pdf` };
   }
 
+  /** The register of a day, or of a range of days (each row then with its date). */
   async dailyRegister(
     days: string | { from: string; to: string },
     office: Office,

@@ -14,8 +14,8 @@ import { fill, type Wording } from './wording';
  * FAC-SIMILE — DATI FITTIZI: no such document exists.
  */
 
-/** A module of the barcode: 0.4 mm, within what desk readers read off office printers. */
-const module = 1.13;
+/** A module of the barcode: 0.25 mm (the code about 72 mm wide, a real card's size), what desk readers read off office printers. */
+const module = 0.72;
 const barHeight = 44;
 const quietZone = 12 * module;
 
@@ -67,6 +67,8 @@ function part(c: Composer, wording: Wording, title: string, specimens: TrainingS
       { label: f.documentKind!, value: identityDocumentLabels[document.kind] },
       { label: f.documentNumber!, value: document.number },
       { label: f.documentIssuer!, value: document.issuer },
+      // As on the back of a CIE.
+      { label: f.fiscalCode!, value: specimens.fiscalCode, span: 3 },
       { label: f.surname!, value: specimens.surname },
       { label: f.name!, value: specimens.name },
       { label: f.sex!, value: specimens.sex },

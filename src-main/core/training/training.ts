@@ -80,10 +80,15 @@ export class TrainingExercises {
 
   /** Every case as new: awaiting identification again (the desk's copy follows at the next pull, asked now). */
   async reset(): Promise<{ items: TrainingExercise[]; outage: boolean }> {
-    const answer = await this.parts.client.resetTrainingExercises(this.token());
+    const token = this.token();
+    // What waits for these requests goes first: after the reset it would find them a version up.
+    await this.parts.sync.push();
+    const answer = await this.parts.client.resetTrainingExercises(token);
     if (!answer.ok) this.refused(answer.failure);
     this.last = answer.value.items;
-    // Answered once the desk's copy has them as new (what the trainee looks up next).
+    // Answered once the desk's copy has them as new (what the trainee looks up next): a pull
+    // already running may have started before the reset, so one more after it.
+    await this.parts.sync.pull();
     await this.parts.sync.pull();
     return { items: this.last, outage: this.parts.outage.active };
   }
