@@ -80,7 +80,7 @@ const documents = {
     now,
   ),
   'registro-giornaliero': await renderer.dailyRegister('2026-11-22', office, rows, now),
-  'informativa-privacy': await renderer.informativaPrivacy(office, 120, now),
+  'informativa-privacy': await renderer.informativaPrivacy(office, { number: () => 120, text: () => '' }, now),
   // Training mode's kit (the delegate case: two pages), with the training watermark.
   'kit-esercitazione': await new DocumentRenderer(
     loadFonts(join(root, 'resources')),

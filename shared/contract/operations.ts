@@ -105,6 +105,8 @@ export const settingsSchema = z.object({
   idleLockMinutes: z.number().int(),
   /** Days after the last online sign-in on this PC during which an offline sign-in is accepted. */
   offlineSignInDays: z.number().int(),
+  /** The school's and the DPO's contacts printed on the informativa ('' when not given). */
+  privacyContacts: z.string(),
   /** The last retention purge (null: none yet). */
   lastPurge: purgeReportSchema.nullable(),
   office: z.object({ code: z.string(), name: z.string(), comune: z.string() }).nullable(),
@@ -252,6 +254,8 @@ export const operations = {
       retentionDays: limited(settingsLimits.retentionDays),
       idleLockMinutes: limited(settingsLimits.idleLockMinutes),
       offlineSignInDays: limited(settingsLimits.offlineSignInDays),
+      /** Left out: unchanged. */
+      privacyContacts: z.string().trim().max(300).optional(),
     }),
     output: settingsSchema,
   },

@@ -554,6 +554,9 @@ const en: MessageSchema = {
     offlineSignInDays: 'Sign-in without the central service (days)',
     offlineSignInHint:
       'For how many days after the last online sign-in on this computer one can sign in while the central service does not answer (from {min} to {max}).',
+    privacyContacts: 'Contacts for the privacy notice (school and data protection officer)',
+    privacyContactsHint:
+      'Printed on the notice handed to the applicant, for example: the school’s email and phone; DPO: name and email. Empty: the notice refers to the school’s website.',
     protectionTitle: 'Data protection',
     lastPurge: 'Last purge: {at} (identifications removed: {identifications}; requests: {requests}; audit entries: {audit}).',
     noPurge: 'No purge has run yet.',

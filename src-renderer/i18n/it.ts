@@ -544,6 +544,9 @@ const it = {
     offlineSignInDays: 'Accesso senza collegamento (giorni)',
     offlineSignInHint:
       'Per quanti giorni dopo l’ultimo accesso in linea su questo computer si può accedere quando il servizio centrale non risponde (da {min} a {max}).',
+    privacyContacts: 'Recapiti per l’informativa privacy (istituto e responsabile della protezione dei dati)',
+    privacyContactsHint:
+      'Stampati nell’informativa consegnata al richiedente, per esempio: email e telefono dell’istituto; RPD: nome ed email. Vuoto: l’informativa rimanda al sito dell’istituto.',
     office: 'Ufficio',
     save: 'Salva',
     saved: 'Impostazioni salvate.',

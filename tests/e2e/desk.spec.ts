@@ -222,8 +222,13 @@ test('settings: the office administrator saves them, an operator only reads them
   await openSettingsAsHeadTeacher(page, desk);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Impostazioni');
   await page.getByLabel('Conservazione dei dati (giorni)').fill('120');
+  await page.getByLabel(/Recapiti per l’informativa privacy/).fill('segreteria@scuola.example.it; RPD: rpd@example.org');
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-saved')).toContainText('Impostazioni salvate.');
+  // Stored for the informativa, which prints them (#17, item 5; its text: tests/integration/informativa.test.ts).
+  const stored = await desk.core.call('settings.get', {});
+  expect(stored.ok && stored.value.privacyContacts).toBe('segreteria@scuola.example.it; RPD: rpd@example.org');
+  await expect(page.getByLabel(/Recapiti per l’informativa privacy/)).toHaveValue('segreteria@scuola.example.it; RPD: rpd@example.org');
   await saveScreenshot(page, 'settings-it');
   await page.getByRole('button', { name: 'Esci' }).click();
   await signIn(page);

@@ -320,7 +320,7 @@ describe('printed documents', () => {
   });
 
   it('the informativa on personal data (art. 13 GDPR) names the school as controller and the desk’s retention, on one page (#17)', async () => {
-    const rendered = await renderer.informativaPrivacy(office, 120, now);
+    const rendered = await renderer.informativaPrivacy(office, { number: () => 120, text: () => '' }, now);
     expect(rendered.fileName).toBe('informativa-privacy.pdf');
     expect(renderPages(rendered.bytes, 'informativa')).toBe(1);
     const text = pdfText(rendered.bytes, 'informativa');

@@ -10,7 +10,7 @@ import { moduloCode } from '../../../shared/domain/modulo-code';
 import type { Logger } from '../log';
 import { Composer, WidthCache, type FontBytes } from './composer';
 import { fill, type Wording } from './wording';
-import { layoutInformativa } from './informativa';
+import { layoutInformativa, type InformativaSettings } from './informativa';
 import { layoutTrainingKit } from './training-kit';
 import type { AppMode } from '../../../shared/contract';
 
@@ -319,9 +319,9 @@ export class DocumentRenderer {
   }
 
   /** The informativa (art. 13 GDPR) for the applicant: the school as controller, the desk's retention. */
-  async informativaPrivacy(office: Office, retentionDays: number, now: Date): Promise<RenderedDocument> {
+  async informativaPrivacy(office: Office, settings: InformativaSettings, now: Date): Promise<RenderedDocument> {
     const words = this.wording.informativaPrivacy;
-    const bytes = await this.compose('informativa-privacy', words.title, now, (c) => layoutInformativa(c, words, office, retentionDays));
+    const bytes = await this.compose('informativa-privacy', words.title, now, (c) => layoutInformativa(c, words, office, settings));
     return { bytes, title: words.title, fileName: 'informativa-privacy.pdf' };
   }
 

@@ -21,7 +21,7 @@ export interface DocumentServiceParts {
   audit: AuditLog;
   now: () => Date;
   /** How long the desk keeps the data (the informativa says it). */
-  settings: { number(key: 'retentionDays'): number };
+  settings: { number(key: 'retentionDays'): number; text(key: 'privacyContacts'): string };
   /** Electron: opens a print preview; absent in the browser host (the renderer shows the PDF). */
   printDocument?: (document: RenderedDocument) => Promise<void>;
   /** Training mode: the practice cases, for their kits. */
@@ -145,7 +145,7 @@ export class DocumentService {
         return renderer.dailyRegister({ from: input.date, to }, session.office, rows, now);
       }
       case 'informativa-privacy':
-        return renderer.informativaPrivacy(this.signedIn().office, this.parts.settings.number('retentionDays'), now);
+        return renderer.informativaPrivacy(this.signedIn().office, this.parts.settings, now);
       case 'training-kit':
         return renderer.trainingKit(await this.parts.training.exercise(input.requestId), now);
     }

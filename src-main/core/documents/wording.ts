@@ -43,6 +43,9 @@ export const wordingSchema = z.object({
   informativaPrivacy: z.object({
     title: text,
     subtitle: text,
+    /** The controller's and the DPO's contacts, from the settings; or where they are published. */
+    contactsGiven: text,
+    contactsElsewhere: text,
     sections: z.array(z.object({ heading: text, text })).min(1),
   }),
   notAcceptedNotice: z.object({

@@ -46,6 +46,11 @@ export class InstallationSettings {
     return Number.isInteger(stored) && stored >= limits.min && stored <= limits.max ? stored : limits.default;
   }
 
+  /** The school's and the DPO's contacts for the informativa ('' when not given). */
+  text(key: 'privacyContacts'): string {
+    return this.parts.repository.get(key) ?? '';
+  }
+
   /** What the settings screen shows to this session. */
   view(session: SessionInfo | null): Settings {
     const chosen = this.machineConfig?.centralUrl ?? this.parts.preferences.get().centralUrl;
@@ -58,6 +63,7 @@ export class InstallationSettings {
       retentionDays: this.number('retentionDays'),
       idleLockMinutes: this.number('idleLockMinutes'),
       offlineSignInDays: this.number('offlineSignInDays'),
+      privacyContacts: this.text('privacyContacts'),
       lastPurge: this.lastPurge(),
       office: session?.office ?? null,
       canEdit: session?.operator.role === 'office-admin',
@@ -67,7 +73,7 @@ export class InstallationSettings {
 
   /** An office administrator's change: fields IT fixed may only keep IT's value. Audited. */
   update(change: OperationInput<'settings.update'>, operatorId: string | null): void {
-    const { centralUrl, retentionDays, idleLockMinutes, offlineSignInDays } = change;
+    const { centralUrl, retentionDays, idleLockMinutes, offlineSignInDays, privacyContacts } = change;
     const config = this.machineConfig;
     const path = this.parts.machine.path;
     if (config?.centralUrl !== undefined && centralUrl !== config.centralUrl) throw failures.managedSetting('central-url', path);
@@ -77,12 +83,14 @@ export class InstallationSettings {
     if (config?.retentionDays === undefined) repository.set('retentionDays', String(retentionDays));
     repository.set('idleLockMinutes', String(idleLockMinutes));
     repository.set('offlineSignInDays', String(offlineSignInDays));
+    // Left out of a change, the contacts stay as they are.
+    if (privacyContacts !== undefined) repository.set('privacyContacts', privacyContacts);
     const changed = { retentionDays, idleLockMinutes, offlineSignInDays };
     this.parts.audit.append('settings-change', {
       operatorId,
       subject: `${Object.entries(changed)
         .map(([key, value]) => `${key}=${value}`)
-        .join(';')};central=${centralUrl ? 'set' : 'training'}`,
+        .join(';')};central=${centralUrl ? 'set' : 'training'};contacts=${this.text('privacyContacts') ? 'set' : 'none'}`,
     });
     this.parts.logger.info('settings.changed', { ...changed, centralConfigured: centralUrl !== null });
   }

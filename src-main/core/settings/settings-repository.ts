@@ -5,7 +5,7 @@ import { statementCache } from '../store/statements';
  * What the `settings` table holds: the installation's stored settings, the last purge's
  * report, and the office whose data the store holds (bound at the first online sign-in).
  */
-export type SettingKey = 'retentionDays' | 'idleLockMinutes' | 'offlineSignInDays' | 'lastPurge' | 'office';
+export type SettingKey = 'retentionDays' | 'idleLockMinutes' | 'offlineSignInDays' | 'lastPurge' | 'office' | 'privacyContacts';
 
 export class SettingsRepository {
   private readonly sql: ReturnType<typeof statementCache>;
