@@ -456,13 +456,14 @@ export const trainingExerciseKinds = [
 ] as const;
 export type TrainingExerciseKind = (typeof trainingExerciseKinds)[number];
 
-const trainingPersonSchema = z.object({
-  fiscalCode: z.string().regex(/^[A-Z0-9]{16}$/),
-  surname: nonEmpty,
-  name: nonEmpty,
-  sex: sexSchema,
-  birthDate: isoDate,
-  birthPlaceCode: z.string().regex(/^[A-Z]\d{3}$/),
+/** A synthetic person as a card names them: the applicant's personal fields. */
+const trainingPersonSchema = applicantSchema.pick({
+  fiscalCode: true,
+  surname: true,
+  name: true,
+  sex: true,
+  birthDate: true,
+  birthPlaceCode: true,
 });
 
 /** A synthetic person's specimens: the identity document they show (with its MRZ) and their tessera sanitaria. */

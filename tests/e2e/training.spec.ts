@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainingExercise } from '../../shared/contract/central-api';
+import { trainingExerciseKinds, type TrainingExercise } from '../../shared/contract/central-api';
 import { formatItalianDate } from '../../shared/domain/dates';
 import { readCode39 } from '../fixtures/pdf-codes';
 import { expect, expectAccessible, saveScreenshot, signIn, test } from './fixtures';
@@ -30,18 +30,7 @@ test('the exercises: each case with what to expect; the happy path walked with i
   await signIn(page);
   await page.getByTestId('nav-training').click();
   await expect(page.locator('main h1')).toHaveText('Esercitazioni');
-  for (const kind of [
-    'happy-path',
-    'expired-document',
-    'document-mismatch',
-    'card-of-another-person',
-    'delegate',
-    'annulled',
-    'already-enabled',
-    'code-not-confirmed',
-    'service-down',
-  ])
-    await expect(page.getByTestId(`exercise-${kind}`)).toBeVisible();
+  for (const kind of trainingExerciseKinds) await expect(page.getByTestId(`exercise-${kind}`)).toBeVisible();
   await expect(page.getByTestId('exercise-expired-document')).toContainText('Documento scaduto');
   await expectAccessible(page, 'exercises');
   await saveScreenshot(page, 'training-it');
