@@ -148,7 +148,8 @@ export class DocumentRenderer {
     if (composer.missingGlyphs > 0) this.logger.warn('document.glyphs-replaced', { document: kind, count: composer.missingGlyphs });
     if (composer.truncations > 0) this.logger.warn('document.text-truncated', { document: kind, count: composer.truncations });
     if (composer.overflows > 0) this.logger.error('document.overflow', { document: kind, count: composer.overflows });
-    const bytes = await composer.finish(watermark);
+    // The kit says it in its footer and banners, never across a barcode a reader must read.
+    const bytes = await composer.finish(kind === 'training-kit' ? null : watermark);
     this.lastStats = {
       missingGlyphs: composer.missingGlyphs,
       truncations: composer.truncations,
