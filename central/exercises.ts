@@ -12,6 +12,7 @@ import {
   type Random,
   type SyntheticPerson,
 } from '../shared/domain/synthetic-people';
+import { addDays } from './seed';
 import type { StoredRequest, TrainingCard } from './store';
 
 /**
@@ -21,7 +22,6 @@ import type { StoredRequest, TrainingCard } from './store';
  * sanitaria. Deterministic: the same cases at every start.
  */
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 const exerciseId = (index: number) => `REQ-9${String(index + 1).padStart(6, '0')}`;
 
 /**

@@ -80,7 +80,7 @@ function weighted<T>(random: Random, choices: Array<[T, number]>): T {
   return choices[choices.length - 1]![0];
 }
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
+export const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 export interface SeedOptions {
   count: number;

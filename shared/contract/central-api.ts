@@ -456,15 +456,8 @@ export const trainingExerciseKinds = [
 ] as const;
 export type TrainingExerciseKind = (typeof trainingExerciseKinds)[number];
 
-/** A synthetic person as a card names them: the applicant's personal fields. */
-const trainingPersonSchema = applicantSchema.pick({
-  fiscalCode: true,
-  surname: true,
-  name: true,
-  sex: true,
-  birthDate: true,
-  birthPlaceCode: true,
-});
+/** A synthetic person as a card names them: the applicant's personal fields, as a delegate's. */
+const trainingPersonSchema = delegateSchema;
 
 /** A synthetic person's specimens: the identity document they show (with its MRZ) and their tessera sanitaria. */
 export const trainingSpecimensSchema = trainingPersonSchema.extend({

@@ -31,10 +31,6 @@ export function loadFonts(resourcesDirectory: string): FontBytes {
 }
 
 const timeFormat = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
-/** Italian local date and time of an instant: 22/11/2026 10:35. */
-export function italianDateTime(iso: string): string {
-  return formatItalianDateTime(iso);
-}
 export function italianTime(iso: string): string {
   return timeFormat.format(new Date(iso));
 }
@@ -189,7 +185,7 @@ export class DocumentRenderer {
       { label: f.school!, value: `${office.name} (${office.comune})`, span: 2 as const },
       { label: f.officeCode!, value: office.code },
       { label: f.operator!, value: operator.displayName, span: 2 as const },
-      { label: f.date!, value: italianDateTime(at).slice(0, 10) },
+      { label: f.date!, value: formatItalianDateTime(at).slice(0, 10) },
     ];
   }
 
@@ -273,7 +269,7 @@ export class DocumentRenderer {
         { label: w.fields.school!, value: `${data.office.name} (${data.office.comune})`, span: 2 },
         { label: w.fields.officeCode!, value: data.office.code },
         { label: w.fields.operator!, value: data.operator.displayName },
-        { label: w.fields.dateTime!, value: italianDateTime(data.at) },
+        { label: w.fields.dateTime!, value: formatItalianDateTime(data.at) },
       ]);
       if (confirmed) {
         c.sectionTitle(w.identificationReceipt.nextStepsTitle);
@@ -309,7 +305,7 @@ export class DocumentRenderer {
         { label: w.fields.school!, value: `${data.office.name} (${data.office.comune})`, span: 2 },
         { label: w.fields.officeCode!, value: data.office.code },
         { label: w.fields.operator!, value: data.operator.displayName },
-        { label: w.fields.dateTime!, value: italianDateTime(data.at) },
+        { label: w.fields.dateTime!, value: formatItalianDateTime(data.at) },
       ]);
       c.sectionTitle(n.reasonTitle);
       c.paragraph(data.notAcceptedReason ?? '', { size: 10.5 });
@@ -373,7 +369,7 @@ export class DocumentRenderer {
           ],
           rows.map((row, index) => [
             String(index + 1),
-            oneDay ? italianTime(row.at) : italianDateTime(row.at),
+            oneDay ? italianTime(row.at) : formatItalianDateTime(row.at),
             row.requestId,
             row.fiscalCode,
             `${row.surname} ${row.name}`,
