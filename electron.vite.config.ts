@@ -52,6 +52,9 @@ export default defineConfig({
     base: './',
     plugins: [vue(), contentSecurityPolicyMeta(), thirdPartyNotices('renderer', import.meta.dirname)],
     build: {
+      // electron-vite leaves the renderer unminified; the first screen parses and compiles
+      // every byte of its initial chunks, so they are minified (#20).
+      minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     },

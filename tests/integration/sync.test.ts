@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -132,6 +133,38 @@ describe('sync engine against the reference central service', () => {
     seenAtEachPage.length = 0;
     await engine.pull();
     expect(seenAtEachPage).toEqual([null]);
+  });
+
+  it('asks for the next page before it writes the one it has: that request is on the wire while the page is written (#20, pull)', async () => {
+    // Which pages of changes had their request written to the socket (undici's own diagnostics channel).
+    const sent: string[] = [];
+    const onHeaders = (message: unknown) => {
+      const path = (message as { request: { path: string } }).request.path;
+      if (path.includes('/changes')) sent.push(path);
+    };
+    subscribe('undici:client:sendHeaders', onHeaders);
+    try {
+      const { central, engine } = await setup(1500, 100);
+      const total = await central.store.requestCount(await officeScope(central));
+      const sentAtWrite: number[] = [];
+      const write = engine.requests.upsert.bind(engine.requests);
+      vi.spyOn(engine.requests, 'upsert').mockImplementation((requests, table) => {
+        sentAtWrite.push(sent.length);
+        write(requests, table);
+      });
+      sent.length = 0;
+      await engine.pull();
+      expect(engine.requests.count()).toBe(total);
+      const pages = sentAtWrite.length;
+      expect(pages).toBeGreaterThan(3);
+      // Page k is written once the request for page k + 1 has gone out (the last has no next).
+      // Not the first: the socket that brought it is not back in the pool yet, so the second
+      // request waits for a new connection; from then on a kept-alive socket is free.
+      expect(sentAtWrite.slice(1)).toEqual(sentAtWrite.slice(1).map((_, index) => Math.min(index + 3, pages)));
+      expect(sentAtWrite[0]).toBeGreaterThanOrEqual(1);
+    } finally {
+      unsubscribe('undici:client:sendHeaders', onHeaders);
+    }
   });
 
   it('re-fetches everything into a fresh table and swaps it in when the cursor is refused (410)', async () => {

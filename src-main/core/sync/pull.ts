@@ -84,8 +84,13 @@ export class ChangesPull {
       received += page.items.length;
       if (page.hasMore || status.pullReceived !== null) status.pullReceived = received;
       // Ask for the next page while this one is written; its cursor is saved only with
-      // the page itself, so a crash in between just fetches it again.
-      if (page.hasMore) next = client.changes(token, page.nextCursor, pageSize);
+      // the page itself, so a crash in between just fetches it again. The write blocks the
+      // thread, so one turn of the event loop first lets the request go out: the service
+      // prepares the next page while this one is written (#20).
+      if (page.hasMore) {
+        next = client.changes(token, page.nextCursor, pageSize);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const inRefetch = refetching;
       store.inTransaction(() => {
         requests.upsert(page.items, inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
