@@ -6,8 +6,7 @@ import { refusalReasonCodes } from '../domain/refusal-reasons';
  * same on the screen, in the CSV and in the statistics' rows).
  */
 
-/** The longest range the archive reads at once (a year, leap day included). */
-export const maxArchiveDays = 366;
+export { maxArchiveDays } from '../domain/archive-query';
 
 export const archiveRangeSchema = z.strictObject({ from: z.iso.date(), to: z.iso.date() });
 export type ArchiveRange = z.infer<typeof archiveRangeSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordRulesMinLength } from './password-rules';
 import { identityDocumentKinds } from '../domain/identity-document';
 
 /**
@@ -391,7 +392,7 @@ export const updateOperatorRequestSchema = z
   .refine((change) => change.canIdentify !== undefined || change.disabled !== undefined, 'nothing to change');
 export type UpdateOperatorRequest = z.infer<typeof updateOperatorRequestSchema>;
 
-export const passwordRulesMinLength = 10;
+export { passwordRulesMinLength } from './password-rules';
 
 // POST /v2/sessions/current/password
 export const changePasswordRequestSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { locales } from './locales';
 import { managedSettingsSchema } from './machine-config';
 import { settingsLimits } from './settings-limits';
 import { refusalReasonCodes } from '../domain/refusal-reasons';
@@ -23,9 +24,8 @@ import { lookupResultSchema, sessionSchema, syncProblemSchema, syncStatusSchema 
  * main side validates every input against `input` before the service sees it.
  */
 
-export const locales = ['it', 'en'] as const;
+export { locales, type Locale } from './locales';
 export const localeSchema = z.enum(locales);
-export type Locale = z.infer<typeof localeSchema>;
 
 /** `training`: the embedded reference central service with synthetic applicants. */
 export const appModeSchema = z.enum(['training', 'production']);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Message } from '../i18n/messages';
 
 /**
  * What happened, without words (shared/i18n/messages.ts): a catalogue key and its values,
@@ -24,33 +23,7 @@ export const appErrorSchema = z.object({
 });
 export type AppError = z.infer<typeof appErrorSchema>;
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
-
 export const resultSchema = <T extends z.ZodType>(value: T) =>
   z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: appErrorSchema })]);
 
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail(code: string, message: string, paths?: string[]): Result<never> {
-  return { ok: false, error: paths ? { code, message, paths } : { code, message } };
-}
-
-/** A failure with its message: `text`, and its Italian words. */
-export function failWith(code: string, said: { message: string; text: Message }, paths?: string[]): Result<never> {
-  return { ok: false, error: paths ? { code, ...said, paths } : { code, ...said } };
-}
-
-/** Error codes the transport itself produces; services add their own. */
-export const transportErrorCodes = {
-  validation: 'validation',
-  internal: 'internal',
-  unknownOperation: 'unknown-operation',
-  unauthorized: 'unauthorized',
-  forbiddenOrigin: 'forbidden-origin',
-  payloadTooLarge: 'payload-too-large',
-  unsupportedMediaType: 'unsupported-media-type',
-  unreachable: 'unreachable',
-  tooManyStreams: 'too-many-streams',
-} as const;
+export { fail, failWith, ok, transportErrorCodes, type Result } from './result-helpers';

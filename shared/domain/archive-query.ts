@@ -1,9 +1,11 @@
 import type { ArchiveDelivery, ArchiveFilters, ArchiveStatistics, OutcomeCounts } from '../contract/archive';
-import { maxArchiveDays } from '../contract/archive';
 import type { ArchiveEntry, OutboxSyncState, OutcomeStatus } from '../contract/identification';
 import type { Message } from '../i18n/messages';
 import { parseIsoDate, todayIn } from './dates';
 import type { RefusalReasonCode } from './refusal-reasons';
+
+/** The longest range the archive reads at once (a year, leap day included). */
+export const maxArchiveDays = 366;
 
 /**
  * The archive's rules, shared by the screen (which narrows as one types) and the core

@@ -1,16 +1,6 @@
-import {
-  bridgeGlobalName,
-  events as eventSchemas,
-  failWith,
-  transportErrorCodes,
-  type AppEvent,
-  type DeskBridge,
-  type EventName,
-  type OperationInput,
-  type OperationName,
-  type OperationOutput,
-  type Result,
-} from '../../shared/contract';
+import type { AppEvent, EventName, OperationInput, OperationName, OperationOutput } from '../../shared/contract';
+import { bridgeGlobalName, type DeskBridge } from '../../shared/contract/bridge';
+import { failWith, transportErrorCodes, type Result } from '../../shared/contract/result-helpers';
 import { worded } from '../../shared/i18n/messages';
 
 /** What views and stores use; the same whether the Electron bridge or HTTP is behind it. */
@@ -44,7 +34,18 @@ async function acquireHostToken(): Promise<string | null> {
   }
 }
 
-function parseEvent(name: string, data: string): AppEvent | null {
+type EventSchemas = (typeof import('../../shared/contract/events'))['events'];
+/**
+ * The events' schemas (zod, and the contract they use) are not part of the first screen:
+ * they load once the page is idle (within a second), and the stream's events wait for them.
+ */
+let eventSchemasLoading: Promise<EventSchemas> | null = null;
+const loadEventSchemas = () =>
+  (eventSchemasLoading ??= new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 1000 }))
+    .then(() => import('../../shared/contract/events'))
+    .then((module) => module.events));
+
+function parseEvent(eventSchemas: EventSchemas, name: string, data: string): AppEvent | null {
   if (!Object.hasOwn(eventSchemas, name)) return null;
   try {
     const payload = eventSchemas[name as EventName].safeParse(JSON.parse(data));
@@ -86,6 +87,7 @@ function createHttpApi(): DeskApi {
         }
         if (!response.body) return;
         delay = 500;
+        const eventSchemas = await loadEventSchemas();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -102,7 +104,7 @@ function createHttpApi(): DeskApi {
               if (line.startsWith('event: ')) name = line.slice(7);
               else if (line.startsWith('data: ')) data += line.slice(6);
             }
-            const event = name ? parseEvent(name, data) : null;
+            const event = name ? parseEvent(eventSchemas, name, data) : null;
             if (event) for (const listener of listeners) listener(event);
           }
         }

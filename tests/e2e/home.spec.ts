@@ -78,3 +78,13 @@ test('no console errors and no CSP violations on load', async ({ page, desk }) =
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('the first screen loads no schema library: the entry and what it preloads carry neither zod nor the contract (#20)', () => {
+  const renderer = join(projectRoot, 'out/renderer');
+  const html = readFileSync(join(renderer, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
+  expect(initial.length).toBeGreaterThan(1);
+  // zod's schemas all carry `_zod`; the events' schemas load once the page is idle.
+  const withZod = initial.filter((file) => readFileSync(join(renderer, file), 'utf8').includes('_zod'));
+  expect(withZod).toEqual([]);
+});
