@@ -284,19 +284,16 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     await expireDue();
     const epoch = store.epoch();
-    const generation = (await store.meta('generation')) ?? '0';
     const scope = scopeTag(session.scope.kind, session.scope.area);
-    let after: FeedPosition | null = null;
-    if (parsed.data.cursor) {
-      const cursor = decodeCursor(parsed.data.cursor);
-      if (!cursor || cursor.epoch !== epoch || cursor.generation !== generation || cursor.scope !== scope) {
-        return error(reply, 410, centralErrorCodes.refetch, 'unknown or expired cursor: fetch everything again');
-      }
-      after = cursor.position;
-    }
-    const page = await store.changesAfter(session.scope, after, parsed.data.limit);
+    const cursor = parsed.data.cursor ? decodeCursor(parsed.data.cursor) : null;
+    const expired = () => error(reply, 410, centralErrorCodes.refetch, 'unknown or expired cursor: fetch everything again');
+    if (parsed.data.cursor && (!cursor || cursor.epoch !== epoch || cursor.scope !== scope)) return expired();
+    // The history's generation comes with the page (one round trip): a cursor of another is refused.
+    const page = await store.changesAfter(session.scope, cursor?.position ?? null, parsed.data.limit);
     if (page.kind === 'refetch')
       return error(reply, 410, centralErrorCodes.refetch, 'cursor from before a restore: fetch everything again');
+    if (cursor && cursor.generation !== page.generation) return expired();
+    const generation = page.generation;
     // The stored JSON goes out as is: no parse and re-serialise of every request.
     const tail: Omit<ChangesResponse, 'items'> = {
       nextCursor: encodeCursor(epoch, generation, scope, page.next),

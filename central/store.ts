@@ -11,7 +11,7 @@ import {
   timingSafeEqual,
   verify,
 } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type {
   AuditAnchor,
   AuditHead,
@@ -57,7 +57,8 @@ export interface TrainingCard {
 export type StoredRequest = EnablementRequest & { applicant: EnablementRequest['applicant'] & { homePhone?: string | null } };
 
 /** A page of the feed: its requests as one JSON list's inside (the stored text, joined), and where it ends. */
-export type FeedPage = { kind: 'page'; items: string; next: FeedPosition; hasMore: boolean } | { kind: 'refetch' };
+/** `generation`: the history's, read in the same statement (a cursor of another generation is refused). */
+export type FeedPage = { kind: 'page'; items: string; next: FeedPosition; hasMore: boolean; generation: string } | { kind: 'refetch' };
 
 export type IdentificationResult =
   { kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' };
@@ -187,6 +188,36 @@ const scopeFilter = (scope: OfficeScope) =>
       ? sql`${t.requests.region} = ${scope.area}`
       : sql`${t.requests.province} = ${scope.area}`;
 
+/**
+ * The feed's one statement: the scope's rows changed after `position` and below the
+ * horizon (the oldest running transaction), one more than a page; the horizon, the next
+ * transaction id and the history's generation with them (one row even when none changed).
+ */
+export function feedQuery(scope: OfficeScope, position: FeedPosition, limit: number): SQL {
+  const xid = sql`${position.xid.toString()}::bigint`;
+  // A province's or region's desk reads its own index, keyed from the area: the country's
+  // (transaction, id) index cannot serve this key, however few rows the planner guesses
+  // lie past an up-to-date cursor (it would read every change in the country and drop
+  // those of other areas).
+  const column = scope.kind === 'region' ? t.requests.region : t.requests.province;
+  const [area, order] =
+    scope.kind === 'national'
+      ? [sql`(changed_xid, id) > (${xid}, ${position.id})`, sql`changed_xid, id`]
+      : [
+          sql`${column} = ${scope.area} AND (${column}, changed_xid, id) > (${scope.area}, ${xid}, ${position.id})`,
+          sql`${column}, changed_xid, id`,
+        ];
+  return sql`WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+               horizon AS (SELECT pg_snapshot_xmin(s)::text::bigint AS h, pg_snapshot_xmax(s)::text::bigint AS x FROM snapshot)
+          SELECT r.changed_xid::text AS changed_xid, r.id, r.wire, horizon.h::text AS horizon, horizon.x::text AS next_xid,
+                 (SELECT value FROM meta WHERE key = 'generation') AS generation
+            FROM horizon LEFT JOIN LATERAL (
+              SELECT changed_xid, id, wire FROM requests
+               WHERE ${area} AND changed_xid < horizon.h
+               ORDER BY ${order} LIMIT ${limit + 1}
+            ) r ON TRUE`;
+}
+
 export class CentralStore {
   private signingKey: { keyId: string; privateKey: ReturnType<typeof createPrivateKey>; publicKeyDer: string } | null = null;
 
@@ -286,18 +317,14 @@ export class CentralStore {
    */
   async changesAfter(scope: OfficeScope, after: FeedPosition | null, limit: number): Promise<FeedPage> {
     const position = after ?? { xid: 0n, id: '' };
-    const page = await rows<{ changed_xid: string; id: string; wire: string; horizon: string; next_xid: string }>(
-      this.db,
-      sql`WITH snapshot AS (SELECT pg_current_snapshot() AS s),
-               horizon AS (SELECT pg_snapshot_xmin(s)::text::bigint AS h, pg_snapshot_xmax(s)::text::bigint AS x FROM snapshot)
-          SELECT r.changed_xid::text AS changed_xid, r.id, r.wire, horizon.h::text AS horizon, horizon.x::text AS next_xid
-            FROM horizon LEFT JOIN LATERAL (
-              SELECT changed_xid, id, wire FROM requests
-               WHERE ${scopeFilter(scope)} AND (changed_xid, id) > (${position.xid.toString()}::bigint, ${position.id})
-                 AND changed_xid < horizon.h
-               ORDER BY changed_xid, id LIMIT ${limit + 1}
-            ) r ON TRUE`,
-    );
+    const page = await rows<{
+      changed_xid: string;
+      id: string;
+      wire: string;
+      horizon: string;
+      next_xid: string;
+      generation: string | null;
+    }>(this.db, feedQuery(scope, position, limit));
     // A cursor ahead of every transaction this database has begun was issued before a
     // restore or a failover that lost transactions: what it says was delivered cannot be
     // trusted (changes made since would hide below it). The desk fetches everything again.
@@ -310,7 +337,7 @@ export class CentralStore {
     // A full page ends at its last row; otherwise everything below the horizon is delivered.
     const next =
       hasMore && last ? { xid: BigInt(last.changed_xid), id: last.id } : horizon > position.xid ? { xid: horizon, id: '' } : position;
-    return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore };
+    return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore, generation: page[0]?.generation ?? '0' };
   }
 
   async requestCount(scope?: OfficeScope): Promise<number> {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { CentralSchemaError, openCentralDatabase, rows } from '../../central/db/database';
 import { migrations } from '../../central/db/migrations.generated';
-import { CentralStore } from '../../central/store';
+import { seedCentral } from '../../central/seed';
+import { CentralStore, feedQuery, type StoredRequest } from '../../central/store';
 import { centralMigrationsDirectory, readMigrations } from '../../scripts/embed-migrations';
 import { centralPaths } from '../../shared/contract/central-api';
 import { spawnCentral } from '../../scripts/central-process';
@@ -78,3 +79,55 @@ describe('the central database', () => {
     }
   });
 });
+
+describe('the changes feed at scale (#16, item 4)', () => {
+  it("an up-to-date desk's poll reads its scope's changes, not the country's: the plan walks the scope's index, no row read and dropped", async () => {
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    const store = await CentralStore.open({ url: database.url, poolSize: 2 });
+    try {
+      await seedCentral(store, { count: 6000, now: new Date('2026-11-20T09:00:00Z') });
+      const all = await store.allRequests();
+      const province = 'RM';
+      const scope = { kind: 'province' as const, area: province, label: 'provincia di RM' };
+      // Statistics as autovacuum keeps them; then the desk catches up (its cursor at the horizon).
+      await store.db.execute(sql`ANALYZE requests`);
+      let page = await store.changesAfter(scope, null, 100_000);
+      if (page.kind !== 'page') throw new Error('no page');
+      const upToDate = page.next;
+      // Four hours of the country's changes: many elsewhere, a few in the desk's province.
+      const changed = (request: StoredRequest) => ({ ...request, version: request.version + 1, updatedAt: '2026-11-20T10:00:00.000Z' });
+      const elsewhere = all.filter((request) => request.applicant.domicile.province.toUpperCase() !== province).slice(0, 1500);
+      const here = all.filter((request) => request.applicant.domicile.province.toUpperCase() === province).slice(0, 7);
+      expect(here).toHaveLength(7);
+      await store.putRequests([...elsewhere, ...here].map(changed));
+      page = await store.changesAfter(scope, upToDate, 500);
+      expect(page.kind === 'page' && JSON.parse(`[${page.items}]`).length).toBe(7);
+      const [explained] = await rows<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        store.db,
+        sql`EXPLAIN (ANALYZE, FORMAT JSON) ${feedQuery(scope, upToDate, 500)}`,
+      );
+      const plan = explained!['QUERY PLAN'];
+      const nodes = planNodes(plan[0]!.Plan);
+      // An index scan, or a bitmap scan of the index (the planner's choice for a few rows): the scope's index either way.
+      expect(nodes.map((node) => node['Index Name']).filter((name) => name?.startsWith('requests'))).toEqual(['requests_province_change']);
+      // Only the scope's changed rows are read: none read and then dropped.
+      const scan = nodes.find((node) => node['Relation Name'] === 'requests')!;
+      expect(scan['Actual Rows']).toBe(7);
+      expect((scan['Rows Removed by Filter'] ?? 0) + (scan['Rows Removed by Index Recheck'] ?? 0)).toBe(0);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+});
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Rows': number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+const planNodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(planNodes)];
