@@ -56,8 +56,11 @@ export interface TrainingCard {
 /** The service's full record of a request: the wire shape plus what it never sends (minimisation). */
 export type StoredRequest = EnablementRequest & { applicant: EnablementRequest['applicant'] & { homePhone?: string | null } };
 
-/** A page of the feed: its requests as one JSON list's inside (the stored text, joined), and where it ends. */
-/** `generation`: the history's, read in the same statement (a cursor of another generation is refused). */
+/**
+ * A page of the feed: its requests as one JSON list's inside (the stored text, joined), and
+ * where it ends; `generation`, the history's, read in the same statement (a cursor of
+ * another generation is refused).
+ */
 export type FeedPage = { kind: 'page'; items: string; next: FeedPosition; hasMore: boolean; generation: string } | { kind: 'refetch' };
 
 export type IdentificationResult =

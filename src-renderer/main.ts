@@ -1,3 +1,4 @@
+// First, before the router and the rest: the API client starts (the launch code leaves the address bar) as the page starts.
 import './api/connect';
 import 'bootstrap-italia/dist/css/bootstrap-italia.min.css';
 import './styles/fonts.css';

@@ -2,6 +2,7 @@ import type { AppEvent, EventName, OperationInput, OperationName, OperationOutpu
 import { bridgeGlobalName, type DeskBridge } from '../../shared/contract/bridge';
 import { failWith, transportErrorCodes, type Result } from '../../shared/contract/result-helpers';
 import { worded } from '../../shared/i18n/messages';
+import { loadOnce } from './load-once';
 
 /** What views and stores use; the same whether the Electron bridge or HTTP is behind it. */
 export interface DeskApi {
@@ -35,15 +36,19 @@ async function acquireHostToken(): Promise<string | null> {
 }
 
 type EventSchemas = (typeof import('../../shared/contract/events'))['events'];
+const whenIdle = () =>
+  new Promise<void>((resolve) =>
+    typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 1000 }) : setTimeout(resolve, 0),
+  );
 /**
  * The events' schemas (zod, and the contract they use) are not part of the first screen:
- * they load once the page is idle (within a second), and the stream's events wait for them.
+ * the stream opens once they have loaded, when the page is idle (within a second).
  */
-let eventSchemasLoading: Promise<EventSchemas> | null = null;
-const loadEventSchemas = () =>
-  (eventSchemasLoading ??= new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 1000 }))
+const loadEventSchemas = loadOnce(() =>
+  whenIdle()
     .then(() => import('../../shared/contract/events'))
-    .then((module) => module.events));
+    .then((module) => module.events),
+);
 
 function parseEvent(eventSchemas: EventSchemas, name: string, data: string): AppEvent | null {
   if (!Object.hasOwn(eventSchemas, name)) return null;
@@ -80,6 +85,8 @@ function createHttpApi(): DeskApi {
       try {
         const token = await tokenReady;
         if (!token) return;
+        // Before the stream opens: a failed load retries below, leaving no stream behind.
+        const eventSchemas = await loadEventSchemas();
         const response = await fetch('/events', { headers: { authorization: `Bearer ${token}` } });
         if (response.status === 401) {
           if (!(await refreshToken(token))) return;
@@ -87,7 +94,6 @@ function createHttpApi(): DeskApi {
         }
         if (!response.body) return;
         delay = 500;
-        const eventSchemas = await loadEventSchemas();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {

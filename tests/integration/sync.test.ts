@@ -161,7 +161,6 @@ describe('sync engine against the reference central service', () => {
       // Not the first: the socket that brought it is not back in the pool yet, so the second
       // request waits for a new connection; from then on a kept-alive socket is free.
       expect(sentAtWrite.slice(1)).toEqual(sentAtWrite.slice(1).map((_, index) => Math.min(index + 3, pages)));
-      expect(sentAtWrite[0]).toBeGreaterThanOrEqual(1);
     } finally {
       unsubscribe('undici:client:sendHeaders', onHeaders);
     }
