@@ -1,6 +1,8 @@
+import type { Page } from '@playwright/test';
+import type { EnablementRequest } from '../../shared/contract/central-api';
 import { omocodeVariant } from '../../shared/domain/fiscal-code';
 import { readQrCode } from '../fixtures/pdf-codes';
-import { awaiting, expect, expectAccessible, fillDocument, saveScreenshot, signIn, test } from './fixtures';
+import { awaiting, expect, type DeskFixture, expectAccessible, fillDocument, saveScreenshot, signIn, test } from './fixtures';
 
 /**
  * Fewer actions at the desk (#17, item 3): the card read at the desk's lookup is the card
@@ -58,19 +60,8 @@ test('a lookup by the tessera sanitaria’s barcode fills the card step: seen ti
 
 test('a code typed by hand at the desk is not a card read: the card step asks for the card', async ({ page, desk }) => {
   const request = await awaiting(desk);
-  await desk.open(page);
-  await signIn(page);
-  await page.getByTestId('fiscal-code-input').focus();
   // A person's pace, without a reader's start and stop characters.
-  await page.keyboard.type(request.applicant.fiscalCode, { delay: 60 });
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('desk-start-identification')).toBeFocused();
-  await expect(page.getByTestId('lookup-card-read')).toHaveCount(0);
-  await page.keyboard.press('Enter');
-  await fillDocument(page, 'applicant-document', request.declaredDocument);
-  await page.locator('#applicant-document-number').press('Enter');
-  await expect(page.locator('#step-heading')).toHaveText('Tessera del codice fiscale');
-  await expect(page.locator('#card-fiscal-code')).toHaveValue('');
+  await typedAtDeskNotCardRead(page, desk, request, request.applicant.fiscalCode, 60);
   await expect(page.getByTestId('stepper-fiscal-code-card')).not.toContainText('letta al banco');
 });
 
@@ -103,10 +94,23 @@ test('the card of an omocodia variant, read at the desk, finds the request but i
 }) => {
   const request = await awaiting(desk, 2);
   const variant = omocodeVariant(request.applicant.fiscalCode, 1);
+  await typedAtDeskNotCardRead(page, desk, request, `*${variant}*`, 2);
+  // Read again at the card step, the variant is named for what it is.
+  await page.locator('#card-fiscal-code').focus();
+  await page.keyboard.type(`*${variant}*`, { delay: 2 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('card-problem').first()).toContainText('omocodia');
+});
+
+/**
+ * Types `text` in the desk's field (a key every `delay` ms) and goes on to the card step:
+ * the lookup finds the request, no card is taken as read, and the card step is empty.
+ */
+async function typedAtDeskNotCardRead(page: Page, desk: DeskFixture, request: EnablementRequest, text: string, delay: number) {
   await desk.open(page);
   await signIn(page);
   await page.getByTestId('fiscal-code-input').focus();
-  await page.keyboard.type(`*${variant}*`, { delay: 2 });
+  await page.keyboard.type(text, { delay });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('desk-start-identification')).toBeFocused();
   await expect(page.getByTestId('lookup-card-read')).toHaveCount(0);
@@ -115,9 +119,4 @@ test('the card of an omocodia variant, read at the desk, finds the request but i
   await page.locator('#applicant-document-number').press('Enter');
   await expect(page.locator('#step-heading')).toHaveText('Tessera del codice fiscale');
   await expect(page.locator('#card-fiscal-code')).toHaveValue('');
-  // Read again at the card step, the variant is named for what it is.
-  await page.locator('#card-fiscal-code').focus();
-  await page.keyboard.type(`*${variant}*`, { delay: 2 });
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('card-problem').first()).toContainText('omocodia');
-});
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestCentral } from '../fixtures/central';
-import { createTestCore } from '../fixtures/core';
+import { signedInDesk } from '../fixtures/core';
 
 /** #17, item 5: the informativa names the school's and the DPO's contacts from the settings. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -25,13 +25,8 @@ const pdfText = (base64: string) => {
 describe('the informativa’s contacts (#17, item 5)', () => {
   it('printed from the settings when the office administrator gave them; otherwise where to find them', async () => {
     const central = await startTestCentral({ seed: 10, seedValue: 3 });
-    const test = createTestCore({ centralUrl: central.url });
-    cleanups.push(async () => {
-      await test.cleanup();
-      await central.close();
-    });
-    const { core } = test;
-    await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'dirigente', password: 'prova-dirigente' });
+    const { core, cleanup } = await signedInDesk(central, {}, { username: 'dirigente', password: 'prova-dirigente' });
+    cleanups.push(cleanup);
     const render = async () => {
       const rendered = await core.call('documents.render', { kind: 'informativa-privacy' });
       if (!rendered.ok) throw new Error(rendered.error.message);
