@@ -15,7 +15,6 @@ import {
   lookupQuerySchema,
   signInRequestSchema,
   updateOperatorRequestSchema,
-  type ChangesResponse,
   type IdentificationBatchAnswer,
   type IdentificationBatchItem,
   type IdentificationSubmission,
@@ -27,6 +26,8 @@ import { isProvince, isRegion, scopeTag } from './scope';
 import { trainingExercises } from './exercises';
 import { seedCentral, trainingOffice } from './seed';
 import type { DatabaseLocation } from './db/database';
+import { FeedTails, type FeedTailOptions } from './feed-tail';
+import { acceptsGzip, deflatePrefix, gzipWithSuffix, type DeflatedPrefix } from './gzip-prefix';
 import { CentralStore, type FeedPosition, type StoredSession } from './store';
 
 /**
@@ -83,6 +84,14 @@ export interface CentralOptions {
    */
   trustProxy?: boolean | string | string[];
   version?: string;
+  /** The feed's tails in memory (`maxRowsPerScope: 0`: every poll reads the database). */
+  feedTails?: FeedTailOptions;
+  /**
+   * Outcomes first: while this many outcome calls are in flight in this process, a feed
+   * poll is answered 503 with Retry-After (Infinity: never). After an outage every desk
+   * sends its queue and pulls its feed at once; the outcomes are what must not wait.
+   */
+  deferFeedAt?: { outcomesInFlight: number; retryAfterSeconds: number };
 }
 
 export interface CentralService {
@@ -122,6 +131,20 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   const host = options.host ?? '127.0.0.1';
   if (!loopback(host)) throw new Error(`central service: loopback only, not ${host}`);
   const store = await CentralStore.open(options.database ?? { pglite: null });
+  const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
+  /** Outcome calls in flight in this process (the feed waits while there are many). */
+  let outcomesInFlight = 0;
+  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 4, retryAfterSeconds: 5 };
+  const outcomes = async <T>(work: () => Promise<T>): Promise<T> => {
+    outcomesInFlight++;
+    try {
+      return await work();
+    } finally {
+      outcomesInFlight--;
+    }
+  };
+  /** Shared pages, compressed: kept as long as the page is. */
+  const compressedPages = new WeakMap<object, { head: string; prefix: DeflatedPrefix }>();
   let clockShift = 0;
   const baseNow = options.now ?? (() => new Date());
   const now = () => new Date(baseNow().getTime() + clockShift);
@@ -280,6 +303,11 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   app.get(centralPaths.changes, async (request, reply) => {
     const session = await authenticate(request, reply);
     if (!session) return reply;
+    if (outcomesInFlight >= deferFeedAt.outcomesInFlight)
+      return reply
+        .code(503)
+        .header('retry-after', String(deferFeedAt.retryAfterSeconds))
+        .send({ code: centralErrorCodes.unavailable, message: 'outcomes first: pull again later' });
     const parsed = changesQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     await expireDue();
@@ -289,18 +317,26 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     const expired = () => error(reply, 410, centralErrorCodes.refetch, 'unknown or expired cursor: fetch everything again');
     if (parsed.data.cursor && (!cursor || cursor.epoch !== epoch || cursor.scope !== scope)) return expired();
     // The history's generation comes with the page (one round trip): a cursor of another is refused.
-    const page = await store.changesAfter(session.scope, cursor?.position ?? null, parsed.data.limit);
+    const page = await feed.page(session.scope, cursor?.position ?? null, parsed.data.limit);
     if (page.kind === 'refetch')
       return error(reply, 410, centralErrorCodes.refetch, 'cursor from before a restore: fetch everything again');
     if (cursor && cursor.generation !== page.generation) return expired();
-    const generation = page.generation;
-    // The stored JSON goes out as is: no parse and re-serialise of every request.
-    const tail: Omit<ChangesResponse, 'items'> = {
-      nextCursor: encodeCursor(epoch, generation, scope, page.next),
-      hasMore: page.hasMore,
-      serverTime: nowIso(),
-    };
-    return reply.type('application/json; charset=utf-8').send(`{"items":[${page.items}],${JSON.stringify(tail).slice(1)}`);
+    // The stored JSON goes out as is: no parse and re-serialise of every request. The
+    // server's time last, so that a page many desks ask for is the same up to there.
+    const head = `{"nextCursor":${JSON.stringify(encodeCursor(epoch, page.generation, scope, page.next))},"hasMore":${page.hasMore},"items":[`;
+    const serverTime = `${JSON.stringify(nowIso())}}`;
+    reply.type('application/json; charset=utf-8');
+    if (typeof page.items === 'string') return reply.send(`${head}${page.items}],"serverTime":${serverTime}`);
+    // A page every desk of the scope asks for: compressed once, for the clients that take gzip.
+    reply.header('vary', 'accept-encoding');
+    if (!page.shared || !acceptsGzip(request.headers['accept-encoding']))
+      return reply.send(Buffer.concat([Buffer.from(head), page.items, Buffer.from(`],"serverTime":${serverTime}`)]));
+    let compressed = compressedPages.get(page.shared);
+    if (compressed?.head !== head) {
+      compressed = { head, prefix: deflatePrefix(Buffer.concat([Buffer.from(head), page.items, Buffer.from('],"serverTime":')])) };
+      compressedPages.set(page.shared, compressed);
+    }
+    return reply.header('content-encoding', 'gzip').send(gzipWithSuffix(compressed.prefix, Buffer.from(serverTime)));
   });
 
   app.get(centralPaths.requests, async (request, reply) => {
@@ -333,7 +369,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return true;
   };
 
-  app.post(centralPaths.identifications, async (request, reply) => {
+  app.post(centralPaths.identifications, (request, reply) => outcomes(() => identification(request, reply)));
+  const identification = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await identifying(request, reply);
     if (!session) return reply;
     const key = request.headers[idempotencyKeyHeader];
@@ -352,10 +389,13 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     await options.afterCommit?.([key]);
     if (droppedAfterCommit(reply)) return;
     return result.answer;
-  });
+  };
 
   // Several outcomes in one call: each item answered as the single endpoint would answer it.
-  app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+  app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, (request, reply) =>
+    outcomes(() => identificationBatch(request, reply)),
+  );
+  const identificationBatch = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await identifying(request, reply);
     if (!session) return reply;
     const parsed = identificationBatchRequestSchema.safeParse(request.body);
@@ -391,7 +431,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (droppedAfterCommit(reply)) return;
     // Every item has its answer now (an invalid one at once, the others from the store).
     return { items: answers as IdentificationBatchItem[] } satisfies IdentificationBatchAnswer;
-  });
+  };
 
   app.post(centralPaths.auditAnchors, async (request, reply) => {
     const session = await authenticate(request, reply);

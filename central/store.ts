@@ -57,11 +57,51 @@ export interface TrainingCard {
 export type StoredRequest = EnablementRequest & { applicant: EnablementRequest['applicant'] & { homePhone?: string | null } };
 
 /**
- * A page of the feed: its requests as one JSON list's inside (the stored text, joined), and
+ * A page of the feed: its requests as one JSON list's inside (the stored text, joined; or
+ * its UTF-8 bytes, encoded once for every desk that asks for the page: `shared` is then the
+ * same object each time, for encodings of the whole answer kept beside it), and
  * where it ends; `generation`, the history's, read in the same statement (a cursor of
  * another generation is refused).
  */
-export type FeedPage = { kind: 'page'; items: string; next: FeedPosition; hasMore: boolean; generation: string } | { kind: 'refetch' };
+export type FeedPage =
+  { kind: 'page'; items: string | Buffer; next: FeedPosition; hasMore: boolean; generation: string; shared?: object } | { kind: 'refetch' };
+
+/** A change in the feed: the request's position (its transaction, its id) and its minimised JSON text. */
+export interface FeedRow {
+  xid: bigint;
+  id: string;
+  wire: string;
+}
+
+/** What one read of the feed's statement gives: rows in feed order, and where the database stands. */
+export interface FeedRead {
+  rows: FeedRow[];
+  /** The oldest transaction still running: every change below it is delivered, none above. */
+  horizon: bigint;
+  /** The next transaction id the database will assign. */
+  nextXid: bigint;
+  generation: string;
+}
+
+/**
+ * A page of at most `limit` from rows read after `position` (one more than a page, when
+ * there are): a full page ends at its last row; otherwise everything below the horizon is
+ * delivered. A cursor ahead of every transaction the database has begun was issued before
+ * a restore or a failover that lost transactions: what it says was delivered cannot be
+ * trusted (changes made since would hide below it), so the desk fetches everything again.
+ */
+export function feedPage(
+  position: FeedPosition,
+  read: Pick<FeedRead, 'horizon' | 'nextXid' | 'generation'> & { rows: readonly FeedRow[] },
+  limit: number,
+): FeedPage {
+  if (position.xid > read.nextXid) return { kind: 'refetch' };
+  const delivered = read.rows.slice(0, limit);
+  const hasMore = read.rows.length > limit;
+  const last = delivered.at(-1);
+  const next = hasMore && last ? { xid: last.xid, id: last.id } : read.horizon > position.xid ? { xid: read.horizon, id: '' } : position;
+  return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore, generation: read.generation };
+}
 
 export type IdentificationResult =
   { kind: 'answer'; answer: IdentificationAnswer; replayed: boolean } | { kind: 'reused' } | { kind: 'not-found' };
@@ -196,7 +236,7 @@ const scopeFilter = (scope: OfficeScope) =>
  * horizon (the oldest running transaction), one more than a page; the horizon, the next
  * transaction id and the history's generation with them (one row even when none changed).
  */
-export function feedQuery(scope: OfficeScope, position: FeedPosition, limit: number): SQL {
+export function feedQuery(scope: OfficeScope, position: FeedPosition, limit: number, upTo?: FeedPosition): SQL {
   const xid = sql`${position.xid.toString()}::bigint`;
   // A province's or region's desk reads its own index, keyed from the area: the country's
   // (transaction, id) index cannot serve this key, however few rows the planner guesses
@@ -210,13 +250,19 @@ export function feedQuery(scope: OfficeScope, position: FeedPosition, limit: num
           sql`${column} = ${scope.area} AND (${column}, changed_xid, id) > (${scope.area}, ${xid}, ${position.id})`,
           sql`${column}, changed_xid, id`,
         ];
+  // Up to a position (included): the part of a scope's history below what a cached tail holds.
+  const below = upTo
+    ? scope.kind === 'national'
+      ? sql` AND (changed_xid, id) <= (${upTo.xid.toString()}::bigint, ${upTo.id})`
+      : sql` AND (${column}, changed_xid, id) <= (${scope.area}, ${upTo.xid.toString()}::bigint, ${upTo.id})`
+    : sql``;
   return sql`WITH snapshot AS (SELECT pg_current_snapshot() AS s),
                horizon AS (SELECT pg_snapshot_xmin(s)::text::bigint AS h, pg_snapshot_xmax(s)::text::bigint AS x FROM snapshot)
           SELECT r.changed_xid::text AS changed_xid, r.id, r.wire, horizon.h::text AS horizon, horizon.x::text AS next_xid,
                  (SELECT value FROM meta WHERE key = 'generation') AS generation
             FROM horizon LEFT JOIN LATERAL (
               SELECT changed_xid, id, wire FROM requests
-               WHERE ${area} AND changed_xid < horizon.h
+               WHERE ${area}${below} AND changed_xid < horizon.h
                ORDER BY ${order} LIMIT ${limit + 1}
             ) r ON TRUE`;
 }
@@ -320,27 +366,29 @@ export class CentralStore {
    */
   async changesAfter(scope: OfficeScope, after: FeedPosition | null, limit: number): Promise<FeedPage> {
     const position = after ?? { xid: 0n, id: '' };
+    return feedPage(position, await this.feedRead(scope, position, limit + 1), limit);
+  }
+
+  /**
+   * The scope's rows changed after `after` (and up to `upTo`, included, when given), below
+   * the horizon, at most `limit`, in feed order; with the horizon, the next transaction id
+   * and the history's generation, read in the same statement.
+   */
+  async feedRead(scope: OfficeScope, after: FeedPosition, limit: number, upTo?: FeedPosition): Promise<FeedRead> {
     const page = await rows<{
       changed_xid: string;
-      id: string;
+      id: string | null;
       wire: string;
       horizon: string;
       next_xid: string;
       generation: string | null;
-    }>(this.db, feedQuery(scope, position, limit));
-    // A cursor ahead of every transaction this database has begun was issued before a
-    // restore or a failover that lost transactions: what it says was delivered cannot be
-    // trusted (changes made since would hide below it). The desk fetches everything again.
-    if (position.xid > BigInt(page[0]?.next_xid ?? '0')) return { kind: 'refetch' };
-    const found = page.filter((row) => row.id !== null);
-    const horizon = BigInt(page[0]?.horizon ?? '0');
-    const delivered = found.slice(0, limit);
-    const hasMore = found.length > limit;
-    const last = delivered.at(-1);
-    // A full page ends at its last row; otherwise everything below the horizon is delivered.
-    const next =
-      hasMore && last ? { xid: BigInt(last.changed_xid), id: last.id } : horizon > position.xid ? { xid: horizon, id: '' } : position;
-    return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore, generation: page[0]?.generation ?? '0' };
+    }>(this.db, feedQuery(scope, after, limit - 1, upTo));
+    return {
+      rows: page.filter((row) => row.id !== null).map((row) => ({ xid: BigInt(row.changed_xid), id: row.id!, wire: row.wire })),
+      horizon: BigInt(page[0]?.horizon ?? '0'),
+      nextXid: BigInt(page[0]?.next_xid ?? '0'),
+      generation: page[0]?.generation ?? '0',
+    };
   }
 
   async requestCount(scope?: OfficeScope): Promise<number> {

@@ -132,7 +132,7 @@ describe('the changes feed at scale (#16, item 4)', () => {
         expect((scan['Rows Removed by Filter'] ?? 0) + (scan['Rows Removed by Index Recheck'] ?? 0)).toBe(0);
         // And the feed itself gives exactly those.
         const delivered = await store.changesAfter(desk, cursor, 500);
-        expect(delivered.kind === 'page' && JSON.parse(`[${delivered.items}]`).length).toBe(count);
+        expect(delivered.kind === 'page' && JSON.parse(`[${delivered.items.toString()}]`).length).toBe(count);
       }
     } finally {
       await store.close();

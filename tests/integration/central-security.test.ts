@@ -375,6 +375,42 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       });
       expect(refused.status).toBe(400);
     });
+
+    it('outcomes first: while many outcomes are in flight the feed is deferred (503, Retry-After), then answers again', async () => {
+      // Each outcome waits after its commit until released: they stay in flight.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let waiting = 0;
+      let allWaiting!: () => void;
+      const threeWaiting = new Promise<void>((resolve) => (allWaiting = resolve));
+      const service = await startTestCentral({
+        seed: 80,
+        seedValue: 15,
+        ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
+        deferFeedAt: { outcomesInFlight: 3, retryAfterSeconds: 7 },
+        afterCommit: async () => {
+          if (++waiting === 3) allWaiting();
+          await released;
+        },
+      });
+      services.push(service);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const poll = () => call('GET', `${centralPaths.changes}?limit=10`, { token: desk.token });
+      expect((await poll()).status).toBe(200);
+      const requests = (await awaiting(service, 'RM')).slice(0, 3);
+      expect(requests).toHaveLength(3);
+      const sent = requests.map((request) =>
+        call('POST', centralPaths.identifications, { token: desk.token, body: submission(request, desk), key: randomUUID() }),
+      );
+      await threeWaiting;
+      const deferred = await poll();
+      expect(deferred).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+      expect(deferred.headers.get('retry-after')).toBe('7');
+      release();
+      expect((await Promise.all(sent)).map((answer) => answer.status)).toEqual([200, 200, 200]);
+      expect((await poll()).status).toBe(200);
+    });
   });
 
   describe('sign-in throttling', () => {

@@ -35,6 +35,9 @@ export function describeFailure(failure: CentralFailure): string {
       return `Risposta del servizio centrale non leggibile (HTTP ${failure.status}).`;
     case 'http':
       if (failure.status === 429) return 'Il servizio centrale chiede di riprovare più tardi (troppe richieste).';
+      // The service gives the outcomes coming in precedence over the lists (after an outage).
+      if (failure.status === 503 && failure.code === 'unavailable')
+        return 'Servizio centrale occupato a ricevere esiti: l’elenco delle richieste si aggiorna tra poco.';
       if (failure.status >= 500) return `Errore temporaneo del servizio centrale (HTTP ${failure.status}).`;
       if (failure.status === 401) return 'Sessione scaduta: accedere di nuovo.';
       return `Il servizio centrale ha risposto con un errore (HTTP ${failure.status}, ${failure.code}).`;

@@ -1,0 +1,305 @@
+import type { OfficeScope } from '../shared/contract/central-api';
+import { feedPage, type FeedPage, type FeedPosition, type FeedRead, type FeedRow } from './store';
+
+/** The store's read of the feed (`CentralStore.feedRead`): rows after a position, up to another. */
+export type FeedReader = (scope: OfficeScope, after: FeedPosition, limit: number, upTo?: FeedPosition) => Promise<FeedRead>;
+
+export interface FeedTailOptions {
+  /** Most changes one scope's tail holds; the oldest go first (0: no tails, every poll reads the database). */
+  maxRowsPerScope?: number;
+  /** Most bytes of changes all tails hold together; the scope polled longest ago goes first. */
+  maxBytes?: number;
+  /** Most changes read at once to start or extend a tail; past it the poll reads the database as before. */
+  maxRead?: number;
+}
+
+/** A change as the tail holds it: a later change of the same request supersedes it (its text dropped, its position kept). */
+interface Entry extends FeedRow {
+  live: boolean;
+}
+
+/**
+ * One scope's recent history, as the database holds it: every request whose current
+ * position lies in (floor, horizon), in feed order. Positions are compared by transaction
+ * only: ids are ordered by the database's collation, which this process does not know, so
+ * an id is only ever matched, never ordered.
+ */
+interface ScopeTail {
+  floor: FeedPosition;
+  entries: Entry[];
+  /** Request id → its live entry's position in `entries`. */
+  live: Map<string, Entry>;
+  horizon: bigint;
+  nextXid: bigint;
+  generation: string;
+  bytes: number;
+  /** The position in the scope's history of `entries[0]` (pages are cached by absolute position). */
+  offset: number;
+  /**
+   * Full pages as they first went out, encoded once (every desk of the scope asks for the
+   * same pages), by absolute start and size. A page stays good when a request in it changes
+   * again: the newer change lies further on, where the desk's pull goes next (the desk keeps
+   * the higher version), so it costs bytes, never the copy's truth.
+   */
+  pages: Map<string, SharedPage>;
+  /** Every change to the tail, one after the other. */
+  queue: Promise<unknown>;
+  /** The refresh waiting to run: the polls that arrive while another runs share it. */
+  refreshing: Promise<boolean> | null;
+  usedAt: number;
+}
+
+/** A full page served to every desk that asks for it: its items' UTF-8, where it ends. */
+export interface SharedPage {
+  items: Buffer;
+  next: FeedPosition;
+}
+
+const scopeKey = (scope: OfficeScope) => `${scope.kind}:${scope.area}`;
+
+/**
+ * The feed's fan-out, read once per process (#16): every desk of a province asks for the
+ * same changes (after an outage, 150 desks each pulling the same four hours), and reading
+ * them from PostgreSQL once per desk is what saturated the service in the herd. A scope's
+ * tail mirrors its recent changes in memory; each poll first brings the tail up to date
+ * with one read of what changed since its horizon, begun after the poll arrived (the polls
+ * that arrive while one runs share the next, so a scope has one read at a time), then takes
+ * its page from it. So a poll sees what a read of the database begun after it arrived
+ * shows: never an older state, no time-to-live. A cursor the tail
+ * cannot place (below its floor by more than it may read, or ambiguous) reads the database,
+ * as before. Nothing here is state: a process without tails answers the same.
+ */
+export class FeedTails {
+  private readonly tails = new Map<string, ScopeTail>();
+  private readonly maxRowsPerScope: number;
+  private readonly maxBytes: number;
+  private readonly maxRead: number;
+  private bytes = 0;
+
+  constructor(
+    private readonly read: FeedReader,
+    options: FeedTailOptions = {},
+  ) {
+    this.maxRowsPerScope = options.maxRowsPerScope ?? 20_000;
+    this.maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
+    this.maxRead = Math.max(1, options.maxRead ?? 5_000);
+  }
+
+  /** A page of the scope's changes after `after` (null: from the start, always read from the database). */
+  async page(scope: OfficeScope, after: FeedPosition | null, limit: number): Promise<FeedPage> {
+    const position = after ?? { xid: 0n, id: '' };
+    if (after === null || this.maxRowsPerScope === 0) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+    const key = scopeKey(scope);
+    let tail = this.tails.get(key);
+    if (!tail) {
+      // The first poll of a scope starts its tail from its own cursor, if what lies above is not too much.
+      // At least a page and one more, so that the page can be served from this read if no tail starts.
+      const read = await this.read(scope, position, Math.max(this.maxRead, limit) + 1);
+      // Too much above it, a tail started meanwhile, or a cursor from before a restore (refused).
+      if (read.rows.length > this.maxRead || this.tails.has(key) || position.xid > read.nextXid) return feedPage(position, read, limit);
+      tail = this.start(key, position, read);
+    } else if (!(await this.refresh(key, tail))) {
+      return feedPage(position, await this.read(scope, position, limit + 1), limit);
+    }
+    tail.usedAt = performance.now();
+    if (position.xid > tail.nextXid) return { kind: 'refetch' };
+    if (!atOrAbove(position, tail.floor)) {
+      // Below the floor (a desk that polled earlier than the first one back): the part in between, once.
+      const extended = await this.extend(scope, tail, position);
+      if (!extended) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+    }
+    // From here on nothing waits: the tail is read as it is now. Kept within its size since
+    // (by this poll's extension or another's refresh), it may no longer reach down to the cursor.
+    const from = atOrAbove(position, tail.floor) ? this.firstAfter(tail, position) : null;
+    if (from === null) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+    const pageKey = `${tail.offset + from}:${limit}`;
+    const cached = tail.pages.get(pageKey);
+    if (cached) return { kind: 'page', items: cached.items, next: cached.next, hasMore: true, generation: tail.generation, shared: cached };
+    const rows: Entry[] = [];
+    for (let i = from; i < tail.entries.length && rows.length <= limit; i++) if (tail.entries[i]!.live) rows.push(tail.entries[i]!);
+    const page = feedPage(position, { rows, horizon: tail.horizon, nextXid: tail.nextXid, generation: tail.generation }, limit);
+    if (page.kind === 'page' && page.hasMore) return this.keepPage(tail, pageKey, page);
+    return page;
+  }
+
+  /** How many changes the tails hold (tests, diagnostics). */
+  size(): { scopes: number; rows: number; bytes: number } {
+    let rows = 0;
+    for (const tail of this.tails.values()) rows += tail.live.size;
+    return { scopes: this.tails.size, rows, bytes: this.bytes };
+  }
+
+  private start(key: string, floor: FeedPosition, read: FeedRead): ScopeTail {
+    const tail: ScopeTail = {
+      floor,
+      entries: [],
+      live: new Map(),
+      horizon: read.horizon,
+      nextXid: read.nextXid,
+      generation: read.generation,
+      bytes: 0,
+      offset: 0,
+      pages: new Map(),
+      queue: Promise.resolve(),
+      refreshing: null,
+      usedAt: performance.now(),
+    };
+    this.append(tail, read.rows);
+    this.tails.set(key, tail);
+    this.fit(tail);
+    return tail;
+  }
+
+  /**
+   * Brings the tail up to date with a read begun after the call (the polls that arrive
+   * while one runs share the next); false when the tail was dropped.
+   */
+  private refresh(key: string, tail: ScopeTail): Promise<boolean> {
+    tail.refreshing ??= this.serial(tail, async () => {
+      tail.refreshing = null;
+      // What changed since the horizon: transactions at or above it have finished since.
+      const read = await this.read(this.scopeOf(key), { xid: tail.horizon, id: '' }, this.maxRead + 1);
+      // Another history (compacted), a database that went back (a restore), or more than a
+      // tail should take at once: forget it; the next poll starts a new one.
+      if (read.generation !== tail.generation || read.horizon < tail.horizon || read.rows.length > this.maxRead) {
+        if (this.tails.get(key) === tail) this.drop(key);
+        return false;
+      }
+      this.append(tail, read.rows);
+      tail.horizon = read.horizon;
+      tail.nextXid = read.nextXid;
+      this.fit(tail);
+      return this.tails.get(key) === tail;
+    });
+    return tail.refreshing;
+  }
+
+  /** Reads what lies between `position` and the floor, and makes it the tail's bottom; false if it cannot. */
+  private extend(scope: OfficeScope, tail: ScopeTail, position: FeedPosition): Promise<boolean> {
+    return this.serial(tail, async () => {
+      if (atOrAbove(position, tail.floor)) return true;
+      // Same transaction, other id: which comes first is the collation's to say.
+      if (position.xid === tail.floor.xid) return false;
+      const read = await this.read(scope, position, this.maxRead + 1, tail.floor);
+      if (read.rows.length > this.maxRead || read.generation !== tail.generation) return false;
+      const below: Entry[] = [];
+      for (const row of read.rows) {
+        // Moved above the floor since (it is in the tail already, newer): not here any more.
+        if (tail.live.has(row.id)) continue;
+        const entry = { ...row, live: true };
+        below.push(entry);
+        tail.live.set(row.id, entry);
+        this.account(tail, row.wire.length);
+      }
+      tail.entries = [...below, ...tail.entries];
+      tail.offset -= below.length;
+      tail.floor = position;
+      this.fit(tail);
+      return true;
+    });
+  }
+
+  /** Index of the first entry after `position`, or null if the tail cannot say (an id it does not hold). */
+  private firstAfter(tail: ScopeTail, position: FeedPosition): number | null {
+    const { entries } = tail;
+    // First entry at or above the position's transaction.
+    let low = 0;
+    let high = entries.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (entries[middle]!.xid < position.xid) low = middle + 1;
+      else high = middle;
+    }
+    if (position.id === '') return low;
+    // A page's last row: find it among its transaction's entries, and go on after it.
+    for (let i = low; i < entries.length && entries[i]!.xid === position.xid; i++) if (entries[i]!.id === position.id) return i + 1;
+    // No entry of that transaction at all: everything from the next one on.
+    if (low === entries.length || entries[low]!.xid !== position.xid) return low;
+    if (position.xid === tail.floor.xid && position.id === tail.floor.id) return low;
+    return null;
+  }
+
+  /** Keeps a full page, encoded (the last 32 a scope served), and serves it so from now on. */
+  private keepPage(tail: ScopeTail, key: string, page: Extract<FeedPage, { kind: 'page' }>): FeedPage {
+    const shared: SharedPage = { items: Buffer.from(page.items), next: page.next };
+    if (tail.pages.size >= 32) this.forgetPage(tail, tail.pages.keys().next().value!);
+    this.forgetPage(tail, key);
+    tail.pages.set(key, shared);
+    this.account(tail, shared.items.length);
+    return { ...page, items: shared.items, shared };
+  }
+
+  private forgetPage(tail: ScopeTail, key: string) {
+    const page = tail.pages.get(key);
+    if (!page) return;
+    tail.pages.delete(key);
+    this.account(tail, -page.items.length);
+  }
+
+  private append(tail: ScopeTail, rows: readonly FeedRow[]) {
+    for (const row of rows) {
+      const before = tail.live.get(row.id);
+      if (before) {
+        // The older change is superseded: the database no longer has it there.
+        before.live = false;
+        this.account(tail, -before.wire.length);
+        before.wire = '';
+      }
+      const entry = { ...row, live: true };
+      tail.entries.push(entry);
+      tail.live.set(row.id, entry);
+      this.account(tail, row.wire.length);
+    }
+  }
+
+  /** Keeps a tail within its rows and all tails within their bytes. */
+  private fit(tail: ScopeTail) {
+    if (tail.entries.length > this.maxRowsPerScope) {
+      // Whole transactions go, so the floor is a transaction boundary: (last one gone + 1, '').
+      let cut = tail.entries.length - this.maxRowsPerScope;
+      while (cut < tail.entries.length && tail.entries[cut]!.xid === tail.entries[cut - 1]!.xid) cut++;
+      for (const entry of tail.entries.slice(0, cut))
+        if (entry.live) {
+          tail.live.delete(entry.id);
+          this.account(tail, -entry.wire.length);
+        }
+      tail.floor = { xid: tail.entries[cut - 1]!.xid + 1n, id: '' };
+      tail.entries = tail.entries.slice(cut);
+      tail.offset += cut;
+      for (const key of [...tail.pages.keys()]) this.forgetPage(tail, key);
+    }
+    while (this.bytes > this.maxBytes && this.tails.size > 0) {
+      const oldest = [...this.tails.entries()].reduce((a, b) => (b[1].usedAt < a[1].usedAt ? b : a));
+      this.drop(oldest[0]);
+    }
+  }
+
+  private account(tail: ScopeTail, bytes: number) {
+    tail.bytes += bytes;
+    this.bytes += bytes;
+  }
+
+  private drop(key: string) {
+    const tail = this.tails.get(key);
+    if (!tail) return;
+    this.bytes -= tail.bytes;
+    this.tails.delete(key);
+  }
+
+  private scopeOf(key: string): OfficeScope {
+    const [kind, area] = key.split(':') as [OfficeScope['kind'], string];
+    return { kind, area, label: '' };
+  }
+
+  private serial<T>(tail: ScopeTail, work: () => Promise<T>): Promise<T> {
+    const run = tail.queue.then(work, work);
+    tail.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Whether `position` is at or above `floor` in feed order, comparing ids only for equality. */
+function atOrAbove(position: FeedPosition, floor: FeedPosition): boolean {
+  if (position.xid !== floor.xid) return position.xid > floor.xid;
+  return floor.id === '' || position.id === floor.id;
+}
