@@ -9,7 +9,7 @@ export interface FeedTailOptions {
   maxRowsPerScope?: number;
   /** Most bytes of changes all tails hold together; the scope polled longest ago goes first. */
   maxBytes?: number;
-  /** Most changes read at once to start or extend a tail; past it the poll reads the database as before. */
+  /** Most changes one read may bring to keep a tail up to date; past it the tail is dropped (the next poll starts one). */
   maxRead?: number;
 }
 
@@ -92,11 +92,11 @@ export class FeedTails {
     const key = scopeKey(scope);
     let tail = this.tails.get(key);
     if (!tail) {
-      // The first poll of a scope starts its tail from its own cursor, if what lies above is not too much.
-      // At least a page and one more, so that the page can be served from this read if no tail starts.
-      const read = await this.read(scope, position, Math.max(this.maxRead, limit) + 1);
-      // Too much above it, a tail started meanwhile, or a cursor from before a restore (refused).
-      if (read.rows.length > this.maxRead || this.tails.has(key) || position.xid > read.nextXid) return feedPage(position, read, limit);
+      // The first poll of a scope starts its tail from its own cursor when all that lies above
+      // it fits in the page it asked for: the read is the one a poll without tails makes.
+      const read = await this.read(scope, position, limit + 1);
+      // More than a page above it (a first sync), a tail started meanwhile, or a cursor from before a restore (refused).
+      if (read.rows.length > limit || this.tails.has(key) || position.xid > read.nextXid) return feedPage(position, read, limit);
       tail = this.start(key, position, read);
     } else if (!(await this.refresh(key, tail))) {
       return feedPage(position, await this.read(scope, position, limit + 1), limit);
@@ -104,9 +104,11 @@ export class FeedTails {
     tail.usedAt = performance.now();
     if (position.xid > tail.nextXid) return { kind: 'refetch' };
     if (!atOrAbove(position, tail.floor)) {
-      // Below the floor (a desk that polled earlier than the first one back): the part in between, once.
-      const extended = await this.extend(scope, tail, position);
-      if (!extended) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+      // Below the floor (a desk that polled earlier than the first one back): the part in
+      // between, once, if it fits in the page; if not, what was read is this desk's page.
+      const extended = await this.extend(scope, tail, position, limit);
+      if (extended === false) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+      if (extended !== true) return feedPage(position, extended, limit);
     }
     // From here on nothing waits: the tail is read as it is now. Kept within its size since
     // (by this poll's extension or another's refresh), it may no longer reach down to the cursor.
@@ -174,14 +176,20 @@ export class FeedTails {
     return tail.refreshing;
   }
 
-  /** Reads what lies between `position` and the floor, and makes it the tail's bottom; false if it cannot. */
-  private extend(scope: OfficeScope, tail: ScopeTail, position: FeedPosition): Promise<boolean> {
+  /**
+   * Reads what lies between `position` and the floor and makes it the tail's bottom (true),
+   * if it is at most a page; more than a page: the read (the first rows after the position,
+   * the page itself); false if it cannot tell.
+   */
+  private extend(scope: OfficeScope, tail: ScopeTail, position: FeedPosition, limit: number): Promise<boolean | FeedRead> {
     return this.serial(tail, async () => {
       if (atOrAbove(position, tail.floor)) return true;
-      // Same transaction, other id: which comes first is the collation's to say.
-      if (position.xid === tail.floor.xid) return false;
-      const read = await this.read(scope, position, this.maxRead + 1, tail.floor);
-      if (read.rows.length > this.maxRead || read.generation !== tail.generation) return false;
+      // Same transaction, other id: which comes first is the collation's to say (the empty id
+      // of a cursor at a transaction's start comes before any).
+      if (position.xid === tail.floor.xid && position.id !== '') return false;
+      const read = await this.read(scope, position, limit + 1, tail.floor);
+      if (read.generation !== tail.generation) return false;
+      if (read.rows.length > limit) return read;
       const below: Entry[] = [];
       for (const row of read.rows) {
         // Moved above the floor since (it is in the tail already, newer): not here any more.

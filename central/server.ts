@@ -11,6 +11,7 @@ import {
   createOperatorRequestSchema,
   idempotencyKeyHeader,
   identificationBatchRequestSchema,
+  maxIdentificationBatch,
   identificationSubmissionSchema,
   lookupQuerySchema,
   signInRequestSchema,
@@ -87,9 +88,10 @@ export interface CentralOptions {
   /** The feed's tails in memory (`maxRowsPerScope: 0`: every poll reads the database). */
   feedTails?: FeedTailOptions;
   /**
-   * Outcomes first: while this many outcome calls are in flight in this process, a feed
-   * poll is answered 503 with Retry-After (Infinity: never). After an outage every desk
-   * sends its queue and pulls its feed at once; the outcomes are what must not wait.
+   * Outcomes first: while this many outcomes are in flight in this process (a batch counts
+   * its items), a feed poll is answered 503 with Retry-After (Infinity: never). After an
+   * outage every desk sends its queue and pulls its feed at once: the outcomes are what must
+   * not wait. At 30, three desks' queues of ten; a day's single identifications never get there.
    */
   deferFeedAt?: { outcomesInFlight: number; retryAfterSeconds: number };
 }
@@ -134,13 +136,16 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
   /** Outcome calls in flight in this process (the feed waits while there are many). */
   let outcomesInFlight = 0;
-  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 4, retryAfterSeconds: 5 };
-  const outcomes = async <T>(work: () => Promise<T>): Promise<T> => {
-    outcomesInFlight++;
+  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 5 };
+  /** Counts a call's outcomes while it runs: one, or a batch's items (as sent; checked later). */
+  const outcomes = async <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> => {
+    const items = (request.body as { items?: unknown } | undefined)?.items;
+    const count = Array.isArray(items) ? Math.min(Math.max(items.length, 1), maxIdentificationBatch) : 1;
+    outcomesInFlight += count;
     try {
       return await work();
     } finally {
-      outcomesInFlight--;
+      outcomesInFlight -= count;
     }
   };
   /** Shared pages, compressed: kept as long as the page is. */
@@ -369,7 +374,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return true;
   };
 
-  app.post(centralPaths.identifications, (request, reply) => outcomes(() => identification(request, reply)));
+  app.post(centralPaths.identifications, (request, reply) => outcomes(request, () => identification(request, reply)));
   const identification = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await identifying(request, reply);
     if (!session) return reply;
@@ -393,7 +398,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
 
   // Several outcomes in one call: each item answered as the single endpoint would answer it.
   app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, (request, reply) =>
-    outcomes(() => identificationBatch(request, reply)),
+    outcomes(request, () => identificationBatch(request, reply)),
   );
   const identificationBatch = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await identifying(request, reply);

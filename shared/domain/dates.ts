@@ -51,9 +51,14 @@ export function formatItalianDate(date: IsoDate): string {
   return parsed ? `${String(parsed.day).padStart(2, '0')}/${String(parsed.month).padStart(2, '0')}/${parsed.year}` : date;
 }
 
-const romeClock = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/**
+ * Built the first time a time is shown, not when the module loads: the first formatter with
+ * a time zone loads the zone data (about 50 ms), and the first screen shows no date (#20).
+ */
+let romeClock: Intl.DateTimeFormat | null = null;
 /** An instant as it reads in Italy (Europe/Rome): 22/11/2026 10:35. */
 export function formatItalianDateTime(instant: string | Date): string {
   const date = new Date(instant);
+  romeClock ??= new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return `${formatItalianDate(todayIn('Europe/Rome', date))} ${romeClock.format(date)}`;
 }

@@ -36,13 +36,18 @@ async function acquireHostToken(): Promise<string | null> {
 }
 
 type EventSchemas = (typeof import('../../shared/contract/events'))['events'];
+/** Once the page has loaded and then been idle (within a second of the load). */
 const whenIdle = () =>
-  new Promise<void>((resolve) =>
-    typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 1000 }) : setTimeout(resolve, 0),
-  );
+  new Promise<void>((resolve) => {
+    const idle = () =>
+      typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 1000 }) : setTimeout(resolve, 0);
+    if (document.readyState === 'complete') idle();
+    else window.addEventListener('load', idle, { once: true });
+  });
 /**
  * The events' schemas (zod, and the contract they use) are not part of the first screen:
- * the stream opens once they have loaded, when the page is idle (within a second).
+ * the stream opens once they have loaded, after the page's load and at its first idle
+ * moment (not while the first screen waits for its first answers, #20).
  */
 const loadEventSchemas = loadOnce(() =>
   whenIdle()

@@ -114,7 +114,10 @@ describe('the feed tails', () => {
       // Four hours of changes: some in the province, more elsewhere.
       const here = all.filter(inProvince).slice(0, 120);
       const elsewhere = all.filter((request) => !inProvince(request)).slice(0, 600);
-      await store.putRequests([...here, ...elsewhere].map((request) => changed(request, Date.parse('2026-11-20T13:00:00Z'))));
+      // Each change its own transaction, as the outcomes of four hours are.
+      for (const request of [...here, ...elsewhere.slice(0, 60)])
+        await store.putRequests([changed(request, Date.parse('2026-11-20T13:00:00Z'))]);
+      await store.putRequests(elsewhere.slice(60).map((request) => changed(request, Date.parse('2026-11-20T13:00:00Z'))));
 
       const desksBack = (count: number) =>
         Array.from({ length: count }, () => Object.assign(new Desk(caughtUp.cursor), { copy: new Map(caughtUp.copy) }));
@@ -124,12 +127,13 @@ describe('the feed tails', () => {
       await converge(store, new FeedTails(before.read, { maxRowsPerScope: 0 }), withoutTails, 50);
       expect(before.counter.rows).toBeGreaterThanOrEqual(20 * here.length);
 
-      // With tails: the first desk back brings them in; the other 19 take them from memory.
+      // With tails: the first desk back reads them a page at a time, the next ones extend the
+      // tail down to their cursor a page at a time, and the rest take them from memory.
       const after = countingReader(store);
       const tails = new FeedTails(after.read);
       const withTails = desksBack(20);
       await converge(store, tails, withTails, 50);
-      expect(after.counter.rows).toBeLessThan(2 * here.length);
+      expect(after.counter.rows).toBeLessThan(3 * here.length);
       // And every one of them has every change (converge compared each copy with the database).
       for (const desk of withTails)
         for (const request of here) expect(desk.copy.get(request.id)).toContain(`"version":${request.version + 1}`);
@@ -166,6 +170,32 @@ describe('the feed tails', () => {
         }
         await converge(store, tails, desks, 13);
       }
+    });
+  });
+
+  it('a desk far behind (a first sync of the country) reads from PostgreSQL a page and one row at a time, as without tails', async () => {
+    await withStore(async (store) => {
+      const { read, counter } = countingReader(store);
+      const tails = new FeedTails(read, { maxRead: 1000 });
+      const national: OfficeScope = { kind: 'national', area: 'IT', label: 'Italia' };
+      // Another desk of the scope is up to date: its tail exists.
+      const start = await tails.page(national, null, 5000);
+      if (start.kind !== 'page') throw new Error('no page');
+      await tails.page(national, start.next, 5000);
+      expect(tails.size().scopes).toBe(1);
+      counter.rows = 0;
+      counter.reads = 0;
+      // A desk from empty, pages of 100, then from the start again with a cursor (far below the tail).
+      let cursor: FeedPosition | null = { xid: 1n, id: '' };
+      let delivered = 0;
+      for (let pages = 0; pages < 1000 && cursor; pages++) {
+        const page = await tails.page(national, cursor, 100);
+        if (page.kind !== 'page') throw new Error('refetch');
+        delivered += JSON.parse(`[${page.items.toString()}]`).length;
+        cursor = page.hasMore ? page.next : null;
+      }
+      expect(delivered).toBe(await store.requestCount());
+      expect(counter.rows).toBeLessThanOrEqual(delivered + counter.reads);
     });
   });
 
@@ -228,12 +258,14 @@ describe('the feed tails', () => {
       const caughtUp = (await pull(plain, null, 1000)).at(-1)!.body.nextCursor;
       const here = (await service.store.officeRequests(trainingOffice.code)).slice(0, 12);
       expect(here).toHaveLength(12);
-      await service.store.putRequests(here.map((request) => changed(request, Date.parse('2026-11-23T09:00:00Z'))));
-      // The first desk back, without gzip; the second, as fetch asks (gzip, deflate).
+      // Each its own transaction, as outcomes are.
+      for (const request of here) await service.store.putRequests([changed(request, Date.parse('2026-11-23T09:00:00Z'))]);
+      // The first desk back, without gzip; then others, as fetch asks (gzip, deflate).
       const first = await pull(plain, caughtUp, 5, 'identity');
-      const second = await pull(compressed, caughtUp, 5);
       expect(first.map((page) => page.encoding)).toEqual([null, null, null]);
-      // Its full pages were served before: compressed; the last (still growing) page is not shared.
+      let second = first;
+      for (let desk = 0; desk < 3; desk++) second = await pull(compressed, caughtUp, 5);
+      // The full pages were served before: compressed; the last (still growing) page is not shared.
       expect(second.map((page) => page.encoding)).toEqual(['gzip', 'gzip', null]);
       const items = (pages: typeof first) => pages.flatMap((page) => page.body.items);
       expect(items(second)).toEqual(items(first));

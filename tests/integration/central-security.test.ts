@@ -376,21 +376,25 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       expect(refused.status).toBe(400);
     });
 
-    it('outcomes first: while many outcomes are in flight the feed is deferred (503, Retry-After), then answers again', async () => {
-      // Each outcome waits after its commit until released: they stay in flight.
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
+    it('outcomes first: while many outcomes are in flight (a batch counts its items) the feed is deferred (503, Retry-After), then answers again', async () => {
+      // Each call waits after its commit until released: its outcomes stay in flight.
+      const gate = () => {
+        let open!: () => void;
+        const opened = new Promise<void>((resolve) => (open = resolve));
+        return { open, opened };
+      };
+      let released = gate();
       let waiting = 0;
-      let allWaiting!: () => void;
-      const threeWaiting = new Promise<void>((resolve) => (allWaiting = resolve));
+      let arrived = gate();
+      let expected = 3;
       const service = await startTestCentral({
         seed: 80,
         seedValue: 15,
         ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
         deferFeedAt: { outcomesInFlight: 3, retryAfterSeconds: 7 },
         afterCommit: async () => {
-          if (++waiting === 3) allWaiting();
-          await released;
+          if (++waiting === expected) arrived.open();
+          await released.opened;
         },
       });
       services.push(service);
@@ -403,12 +407,24 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       const sent = requests.map((request) =>
         call('POST', centralPaths.identifications, { token: desk.token, body: submission(request, desk), key: randomUUID() }),
       );
-      await threeWaiting;
+      await arrived.opened;
       const deferred = await poll();
       expect(deferred).toMatchObject({ status: 503, body: { code: 'unavailable' } });
       expect(deferred.headers.get('retry-after')).toBe('7');
-      release();
+      released.open();
       expect((await Promise.all(sent)).map((answer) => answer.status)).toEqual([200, 200, 200]);
+      expect((await poll()).status).toBe(200);
+      // One desk's queue of three in one batch: three outcomes in flight.
+      [released, arrived, waiting, expected] = [gate(), gate(), 0, 1];
+      const queue = (await awaiting(service, 'RM')).slice(0, 3);
+      const batch = call('POST', centralPaths.identificationBatches, {
+        token: desk.token,
+        body: { items: queue.map((request) => ({ key: randomUUID(), body: JSON.stringify(submission(request, desk)) })) },
+      });
+      await arrived.opened;
+      expect((await poll()).status).toBe(503);
+      released.open();
+      expect((await batch).body.items.map((item: { ok: boolean }) => item.ok)).toEqual([true, true, true]);
       expect((await poll()).status).toBe(200);
     });
   });
