@@ -447,12 +447,13 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
     const deskRun = async (desk: Desk, mine: typeof outcomes) =>
       void (await Promise.all([options.herdPulls === false ? null : pullAll(desk), send(desk, mine)]));
     const pullAll = async (desk: Desk) => {
+      let deferrals = 0;
       for (let more = true; more;) {
         const answer = await call('GET', `${base(desk.deviceId.charCodeAt(0))}${centralPaths.changes}?cursor=${desk.cursor}&limit=500`, {
           token: desk.token,
           gzip: true,
         });
-        if (answer.status === 503) {
+        if (answer.status === 503 && deferrals++ < 50) {
           // Deferred (outcomes first): again after the Retry-After the service asked for, spread out, as the desk's engine would.
           deferredPulls++;
           const seconds = Number(answer.headers['retry-after'] ?? 5);

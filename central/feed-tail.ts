@@ -25,6 +25,7 @@ interface Entry extends FeedRow {
  * an id is only ever matched, never ordered.
  */
 interface ScopeTail {
+  key: string;
   floor: FeedPosition;
   entries: Entry[];
   /** Request id → its live entry's position in `entries`. */
@@ -106,7 +107,7 @@ export class FeedTails {
     if (!atOrAbove(position, tail.floor)) {
       // Below the floor (a desk that polled earlier than the first one back): the part in
       // between, once, if it fits in the page; if not, what was read is this desk's page.
-      const extended = await this.extend(scope, tail, position, limit);
+      const extended = this.entriesFit(tail, limit) && (await this.extend(scope, tail, position, limit));
       if (extended === false) return feedPage(position, await this.read(scope, position, limit + 1), limit);
       if (extended !== true) return feedPage(position, extended, limit);
     }
@@ -124,15 +125,29 @@ export class FeedTails {
     return page;
   }
 
-  /** How many changes the tails hold (tests, diagnostics). */
-  size(): { scopes: number; rows: number; bytes: number } {
+  /**
+   * How much the tails hold (tests, diagnostics): scopes, live changes, the bytes counted
+   * as they came and went, and the same recounted from what is held now (always equal).
+   */
+  size(): { scopes: number; rows: number; bytes: number; recounted: number } {
     let rows = 0;
-    for (const tail of this.tails.values()) rows += tail.live.size;
-    return { scopes: this.tails.size, rows, bytes: this.bytes };
+    let recounted = 0;
+    for (const tail of this.tails.values()) {
+      rows += tail.live.size;
+      for (const entry of tail.live.values()) recounted += entry.wire.length;
+      for (const page of tail.pages.values()) recounted += page.items.length;
+    }
+    return { scopes: this.tails.size, rows, bytes: this.bytes, recounted };
+  }
+
+  /** Whether a page's worth more of changes fits below the tail (else extending it would only trim it away). */
+  private entriesFit(tail: ScopeTail, limit: number): boolean {
+    return tail.entries.length + limit + 1 <= this.maxRowsPerScope;
   }
 
   private start(key: string, floor: FeedPosition, read: FeedRead): ScopeTail {
     const tail: ScopeTail = {
+      key,
       floor,
       entries: [],
       live: new Map(),
@@ -146,8 +161,8 @@ export class FeedTails {
       refreshing: null,
       usedAt: performance.now(),
     };
-    this.append(tail, read.rows);
     this.tails.set(key, tail);
+    this.append(tail, read.rows);
     this.fit(tail);
     return tail;
   }
@@ -163,7 +178,12 @@ export class FeedTails {
       const read = await this.read(this.scopeOf(key), { xid: tail.horizon, id: '' }, this.maxRead + 1);
       // Another history (compacted), a database that went back (a restore), or more than a
       // tail should take at once: forget it; the next poll starts a new one.
-      if (read.generation !== tail.generation || read.horizon < tail.horizon || read.rows.length > this.maxRead) {
+      if (
+        read.generation !== tail.generation ||
+        read.horizon < tail.horizon ||
+        read.nextXid < tail.nextXid ||
+        read.rows.length > this.maxRead
+      ) {
         if (this.tails.get(key) === tail) this.drop(key);
         return false;
       }
@@ -181,15 +201,20 @@ export class FeedTails {
    * if it is at most a page; more than a page: the read (the first rows after the position,
    * the page itself); false if it cannot tell.
    */
-  private extend(scope: OfficeScope, tail: ScopeTail, position: FeedPosition, limit: number): Promise<boolean | FeedRead> {
+  private async extend(scope: OfficeScope, tail: ScopeTail, position: FeedPosition, limit: number): Promise<boolean | FeedRead> {
+    // Same transaction, other id: which comes first is the collation's to say (the empty id
+    // of a cursor at a transaction's start comes before any).
+    if (position.xid === tail.floor.xid && position.id !== '') return false;
+    // Read without holding the tail: far-behind desks' reads (most of them their own pages)
+    // run side by side, and the refreshes of the desks up to date do not wait behind them.
+    const floor = tail.floor;
+    const read = await this.read(scope, position, limit + 1, floor);
+    if (read.generation !== tail.generation) return false;
+    if (read.rows.length > limit) return read;
     return this.serial(tail, async () => {
       if (atOrAbove(position, tail.floor)) return true;
-      // Same transaction, other id: which comes first is the collation's to say (the empty id
-      // of a cursor at a transaction's start comes before any).
-      if (position.xid === tail.floor.xid && position.id !== '') return false;
-      const read = await this.read(scope, position, limit + 1, tail.floor);
-      if (read.generation !== tail.generation) return false;
-      if (read.rows.length > limit) return read;
+      // The floor moved meanwhile (trimmed up, or extended by another desk): what was read no longer joins it.
+      if (tail.floor.xid !== floor.xid || tail.floor.id !== floor.id) return false;
       const below: Entry[] = [];
       for (const row of read.rows) {
         // Moved above the floor since (it is in the tail already, newer): not here any more.
@@ -274,7 +299,8 @@ export class FeedTails {
       tail.floor = { xid: tail.entries[cut - 1]!.xid + 1n, id: '' };
       tail.entries = tail.entries.slice(cut);
       tail.offset += cut;
-      for (const key of [...tail.pages.keys()]) this.forgetPage(tail, key);
+      // Pages are kept by absolute start: only those that began below the new bottom go.
+      for (const key of [...tail.pages.keys()]) if (Number(key.split(':')[0]) < tail.offset) this.forgetPage(tail, key);
     }
     while (this.bytes > this.maxBytes && this.tails.size > 0) {
       const oldest = [...this.tails.entries()].reduce((a, b) => (b[1].usedAt < a[1].usedAt ? b : a));
@@ -282,9 +308,10 @@ export class FeedTails {
     }
   }
 
+  /** Counts bytes into the tail, and into the process's total while the tail is the scope's (a dropped one is no one's). */
   private account(tail: ScopeTail, bytes: number) {
     tail.bytes += bytes;
-    this.bytes += bytes;
+    if (this.tails.get(tail.key) === tail) this.bytes += bytes;
   }
 
   private drop(key: string) {

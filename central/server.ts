@@ -11,7 +11,6 @@ import {
   createOperatorRequestSchema,
   idempotencyKeyHeader,
   identificationBatchRequestSchema,
-  maxIdentificationBatch,
   identificationSubmissionSchema,
   lookupQuerySchema,
   signInRequestSchema,
@@ -91,7 +90,8 @@ export interface CentralOptions {
    * Outcomes first: while this many outcomes are in flight in this process (a batch counts
    * its items), a feed poll is answered 503 with Retry-After (Infinity: never). After an
    * outage every desk sends its queue and pulls its feed at once: the outcomes are what must
-   * not wait. At 30, three desks' queues of ten; a day's single identifications never get there.
+   * not wait. Counted: outcomes of identifying sessions that passed validation. At 30, about
+   * three desks' queues of ten (or one long one); a day's single identifications never get there.
    */
   deferFeedAt?: { outcomesInFlight: number; retryAfterSeconds: number };
 }
@@ -134,13 +134,14 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   if (!loopback(host)) throw new Error(`central service: loopback only, not ${host}`);
   const store = await CentralStore.open(options.database ?? { pglite: null });
   const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
-  /** Outcome calls in flight in this process (the feed waits while there are many). */
+  /** Outcomes in flight in this process (the feed waits while there are many). */
   let outcomesInFlight = 0;
   const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 5 };
-  /** Counts a call's outcomes while it runs: one, or a batch's items (as sent; checked later). */
-  const outcomes = async <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> => {
-    const items = (request.body as { items?: unknown } | undefined)?.items;
-    const count = Array.isArray(items) ? Math.min(Math.max(items.length, 1), maxIdentificationBatch) : 1;
+  /**
+   * Counts outcomes while the store applies them and their answer goes out: only those of
+   * an identifying session that passed validation (nobody holds the feed with junk).
+   */
+  const inFlight = async <T>(count: number, work: () => Promise<T>): Promise<T> => {
     outcomesInFlight += count;
     try {
       return await work();
@@ -308,13 +309,13 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   app.get(centralPaths.changes, async (request, reply) => {
     const session = await authenticate(request, reply);
     if (!session) return reply;
+    const parsed = changesQuerySchema.safeParse(request.query);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     if (outcomesInFlight >= deferFeedAt.outcomesInFlight)
       return reply
         .code(503)
         .header('retry-after', String(deferFeedAt.retryAfterSeconds))
         .send({ code: centralErrorCodes.unavailable, message: 'outcomes first: pull again later' });
-    const parsed = changesQuerySchema.safeParse(request.query);
-    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     await expireDue();
     const epoch = store.epoch();
     const scope = scopeTag(session.scope.kind, session.scope.area);
@@ -374,8 +375,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     return true;
   };
 
-  app.post(centralPaths.identifications, (request, reply) => outcomes(request, () => identification(request, reply)));
-  const identification = async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(centralPaths.identifications, async (request, reply) => {
     const session = await identifying(request, reply);
     if (!session) return reply;
     const key = request.headers[idempotencyKeyHeader];
@@ -387,20 +387,19 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
     if (!namesSession(body, session))
       return error(reply, 403, centralErrorCodes.identityMismatch, 'the body names another operator, office or device than the session');
     const raw = (request as FastifyRequest & { rawText?: string }).rawText ?? '';
-    const result = await store.applyIdentification(session, key, raw, body, nowIso());
-    if (result.kind === 'reused')
-      return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
-    if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
-    await options.afterCommit?.([key]);
-    if (droppedAfterCommit(reply)) return;
-    return result.answer;
-  };
+    return inFlight(1, async () => {
+      const result = await store.applyIdentification(session, key, raw, body, nowIso());
+      if (result.kind === 'reused')
+        return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
+      if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
+      await options.afterCommit?.([key]);
+      if (droppedAfterCommit(reply)) return;
+      return result.answer;
+    });
+  });
 
   // Several outcomes in one call: each item answered as the single endpoint would answer it.
-  app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, (request, reply) =>
-    outcomes(request, () => identificationBatch(request, reply)),
-  );
-  const identificationBatch = async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(centralPaths.identificationBatches, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
     const session = await identifying(request, reply);
     if (!session) return reply;
     const parsed = identificationBatchRequestSchema.safeParse(request.body);
@@ -421,22 +420,24 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
       answers.push(null);
       valid.push({ index, key: item.key, rawBody: item.body, submission: submission.data });
     });
-    const results = valid.length > 0 ? await store.applyIdentifications(session, valid, nowIso()) : [];
-    valid.forEach((item, position) => {
-      const result = results[position]!;
-      answers[item.index] =
-        result.kind === 'answer'
-          ? { key: item.key, ok: true, answer: result.answer }
-          : result.kind === 'reused'
-            ? { key: item.key, ok: false, status: 422, code: centralErrorCodes.idempotencyKeyReused }
-            : { key: item.key, ok: false, status: 404, code: centralErrorCodes.notFound };
+    return inFlight(valid.length, async () => {
+      const results = valid.length > 0 ? await store.applyIdentifications(session, valid, nowIso()) : [];
+      valid.forEach((item, position) => {
+        const result = results[position]!;
+        answers[item.index] =
+          result.kind === 'answer'
+            ? { key: item.key, ok: true, answer: result.answer }
+            : result.kind === 'reused'
+              ? { key: item.key, ok: false, status: 422, code: centralErrorCodes.idempotencyKeyReused }
+              : { key: item.key, ok: false, status: 404, code: centralErrorCodes.notFound };
+      });
+      const committed = valid.filter((_, position) => results[position]!.kind === 'answer').map((item) => item.key);
+      if (committed.length > 0) await options.afterCommit?.(committed);
+      if (droppedAfterCommit(reply)) return;
+      // Every item has its answer now (an invalid one at once, the others from the store).
+      return { items: answers as IdentificationBatchItem[] } satisfies IdentificationBatchAnswer;
     });
-    const committed = valid.filter((_, position) => results[position]!.kind === 'answer').map((item) => item.key);
-    if (committed.length > 0) await options.afterCommit?.(committed);
-    if (droppedAfterCommit(reply)) return;
-    // Every item has its answer now (an invalid one at once, the others from the store).
-    return { items: answers as IdentificationBatchItem[] } satisfies IdentificationBatchAnswer;
-  };
+  });
 
   app.post(centralPaths.auditAnchors, async (request, reply) => {
     const session = await authenticate(request, reply);

@@ -169,6 +169,9 @@ describe('the feed tails', () => {
             desks.push(Object.assign(new Desk(desks[0]!.cursor), { copy: new Map(desks[0]!.copy), generation: desks[0]!.generation }));
         }
         await converge(store, tails, desks, 13);
+        // The tail was in use (not only the database's fallback), and what it counts is what it holds.
+        if (v === 0) expect(tails.size().rows).toBeGreaterThan(0);
+        expect(tails.size().bytes).toBe(tails.size().recounted);
       }
     });
   });
@@ -196,6 +199,38 @@ describe('the feed tails', () => {
       }
       expect(delivered).toBe(await store.requestCount());
       expect(counter.rows).toBeLessThanOrEqual(delivered + counter.reads);
+    });
+  });
+
+  it('with little memory, tails of several provinces dropped while their polls run keep an exact count of what they hold', async () => {
+    await withStore(async (store) => {
+      const all = await store.allRequests();
+      const provinces = ['RM', 'MI', 'NA', 'TO'];
+      const scopes = provinces.map((area) => ({ kind: 'province' as const, area, label: area }));
+      const tails = new FeedTails((...args) => store.feedRead(...args), { maxBytes: 40_000 });
+      const cursors = new Map<string, FeedPosition | null>();
+      let time = Date.parse('2026-11-24T09:00:00Z');
+      for (let round = 0; round < 15; round++) {
+        // Changes in every province, each its own transaction, while every province's desks poll at once.
+        const changes = provinces.flatMap((area) =>
+          all.filter((request) => request.applicant.domicile.province.toUpperCase() === area).slice(round * 3, round * 3 + 3),
+        );
+        const polls = scopes.flatMap((scope) =>
+          [0, 1, 2].map(async (desk) => {
+            const key = `${scope.area}:${desk}`;
+            for (let pages = 0; pages < 100; pages++) {
+              const page = await tails.page(scope, cursors.get(key) ?? { xid: 1n, id: '' }, 7);
+              if (page.kind !== 'page') throw new Error('refetch');
+              cursors.set(key, page.next);
+              if (!page.hasMore) return;
+            }
+          }),
+        );
+        await Promise.all([...changes.map((request) => store.putRequests([changed(request, (time += 1000))])), ...polls]);
+        const { bytes, recounted } = tails.size();
+        expect(bytes).toBe(recounted);
+        expect(bytes).toBeLessThanOrEqual(40_000 + 8 * 1024);
+      }
     });
   });
 

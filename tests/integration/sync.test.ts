@@ -166,6 +166,36 @@ describe('sync engine against the reference central service', () => {
     }
   });
 
+  it('a pull the service defers (503, Retry-After: outcomes first) goes again by itself at the time asked; its message goes once it goes through (#16)', async () => {
+    // Deferring every poll, then none: the service reads this object at each poll.
+    const defer = { outcomesInFlight: 0, retryAfterSeconds: 1 };
+    const central = await startTestCentral({ seed: 40, seedValue: 11, deferFeedAt: defer });
+    const answers: number[] = [];
+    let answered: () => void = () => {};
+    const fetchVia: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).includes('/changes')) {
+        answers.push(response.status);
+        answered();
+      }
+      return response;
+    };
+    const test = await signedInDesk(central, { fetch: fetchVia });
+    cleanups.push(test.cleanup);
+    const engine = ready(test.core).sync;
+    await engine.pull();
+    expect(answers).toEqual([503]);
+    expect(engine.status().lastError).toBe('Servizio centrale occupato a ricevere esiti: l’elenco delle richieste si aggiorna tra poco.');
+    expect(engine.requests.count()).toBe(0);
+    // The service is free again: the desk's own retry, a second after, brings the scope.
+    defer.outcomesInFlight = Number.POSITIVE_INFINITY;
+    await new Promise<void>((resolve) => (answered = () => answers.includes(200) && resolve()));
+    await engine.pull(); // joins the retry's pull, or finds it done
+    expect(answers.slice(0, 2)).toEqual([503, 200]);
+    expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
+    expect(engine.status().lastError).toBeNull();
+  });
+
   it('re-fetches everything into a fresh table and swaps it in when the cursor is refused (410)', async () => {
     const { central, engine } = await setup(250, 100);
     await pullAll(engine, central);

@@ -24,6 +24,11 @@ export interface ChangesPullParts {
  */
 export class ChangesPull {
   private pulling: Promise<void> | null = null;
+  /** The pull again that a busy service asked for (Retry-After), once. */
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  /** The error this pull reported, so a pull that goes through clears it (and only it). */
+  private reported: string | null = null;
+  private stopped = false;
 
   constructor(private readonly parts: ChangesPullParts) {}
 
@@ -38,7 +43,31 @@ export class ChangesPull {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     await Promise.allSettled([this.pulling]);
+  }
+
+  private report(error: string) {
+    this.parts.status.lastError = error;
+    this.reported = error;
+  }
+
+  /**
+   * A service busy receiving outcomes (503) or asking for fewer calls (429) says when to
+   * come back: the pull goes again then (between 1 s and a minute), not at the next round.
+   */
+  private retryAfter(ms: number | null) {
+    if (ms === null || this.stopped || this.retry) return;
+    this.retry = setTimeout(
+      () => {
+        this.retry = null;
+        void this.pull();
+      },
+      Math.min(Math.max(ms, 1000), 60_000),
+    );
+    this.retry.unref?.();
   }
 
   private async pullPages(): Promise<void> {
@@ -60,7 +89,7 @@ export class ChangesPull {
         if (failure.kind === 'http' && failure.status === 410) {
           // Unknown or too old a cursor: fetch everything into a fresh table, then swap.
           if (++restarts > 3) {
-            status.lastError = pullRefusedRepeatedly;
+            this.report(pullRefusedRepeatedly);
             return;
           }
           store.inTransaction(() => {
@@ -76,10 +105,14 @@ export class ChangesPull {
           continue;
         }
         if (failure.kind === 'http' && failure.status === 401) return status.unauthorized();
-        status.lastError = describeFailure(failure);
+        this.report(describeFailure(failure));
+        if (failure.kind === 'http' && (failure.status === 503 || failure.status === 429)) this.retryAfter(failure.retryAfterMs);
         return;
       }
       status.reachable();
+      // Through: what this pull reported before is over (another part's error stays).
+      if (this.reported !== null && status.lastError === this.reported) status.lastError = null;
+      this.reported = null;
       const page = result.value;
       received += page.items.length;
       if (page.hasMore || status.pullReceived !== null) status.pullReceived = received;
