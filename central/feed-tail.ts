@@ -66,9 +66,10 @@ const scopeKey = (scope: OfficeScope) => `${scope.kind}:${scope.area}`;
  * with one read of what changed since its horizon, begun after the poll arrived (the polls
  * that arrive while one runs share the next, so a scope has one read at a time), then takes
  * its page from it. So a poll sees what a read of the database begun after it arrived
- * shows: never an older state, no time-to-live. A cursor the tail
- * cannot place (below its floor by more than it may read, or ambiguous) reads the database,
- * as before. Nothing here is state: a process without tails answers the same.
+ * shows, with no time-to-live; only a full page first served to another desk may hold an
+ * older version of a request changed since, whose newer version follows in the same pull.
+ * A cursor the tail cannot place (below its floor by more than a page, or ambiguous) reads
+ * the database, as before. Nothing here is state: a process without tails answers the same.
  */
 export class FeedTails {
   private readonly tails = new Map<string, ScopeTail>();
