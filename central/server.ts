@@ -136,7 +136,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
   /** Outcomes in flight in this process (the feed waits while there are many). */
   let outcomesInFlight = 0;
-  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 5 };
+  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 10 };
   /**
    * Counts outcomes while the store applies them and their answer goes out: only those of
    * an identifying session that passed validation (nobody holds the feed with junk).
@@ -307,15 +307,17 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   });
 
   app.get(centralPaths.changes, async (request, reply) => {
-    const session = await authenticate(request, reply);
-    if (!session) return reply;
-    const parsed = changesQuerySchema.safeParse(request.query);
-    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
+    // Deferred before any work (not even the session's lookup): a busy process sheds the
+    // polls, which come back at the Retry-After and are then checked as always.
     if (outcomesInFlight >= deferFeedAt.outcomesInFlight)
       return reply
         .code(503)
         .header('retry-after', String(deferFeedAt.retryAfterSeconds))
         .send({ code: centralErrorCodes.unavailable, message: 'outcomes first: pull again later' });
+    const session = await authenticate(request, reply);
+    if (!session) return reply;
+    const parsed = changesQuerySchema.safeParse(request.query);
+    if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
     await expireDue();
     const epoch = store.epoch();
     const scope = scopeTag(session.scope.kind, session.scope.area);

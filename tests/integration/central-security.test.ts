@@ -411,6 +411,8 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       const deferred = await poll();
       expect(deferred).toMatchObject({ status: 503, body: { code: 'unavailable' } });
       expect(deferred.headers.get('retry-after')).toBe('7');
+      // Shed before any work: not even the session is looked up (it is, when the poll comes back).
+      expect((await call('GET', `${centralPaths.changes}?limit=10`, { token: 'not-a-token-not-a-token-xx' })).status).toBe(503);
       released.open();
       expect((await Promise.all(sent)).map((answer) => answer.status)).toEqual([200, 200, 200]);
       expect((await poll()).status).toBe(200);
