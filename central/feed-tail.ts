@@ -90,7 +90,9 @@ export class FeedTails {
   /** A page of the scope's changes after `after` (null: from the start, always read from the database). */
   async page(scope: OfficeScope, after: FeedPosition | null, limit: number): Promise<FeedPage> {
     const position = after ?? { xid: 0n, id: '' };
-    if (after === null || this.maxRowsPerScope === 0) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+    /** The page as a poll without tails reads it. */
+    const direct = async () => feedPage(position, await this.read(scope, position, limit + 1), limit);
+    if (after === null || this.maxRowsPerScope === 0) return direct();
     const key = scopeKey(scope);
     let tail = this.tails.get(key);
     if (!tail) {
@@ -101,7 +103,7 @@ export class FeedTails {
       if (read.rows.length > limit || this.tails.has(key) || position.xid > read.nextXid) return feedPage(position, read, limit);
       tail = this.start(key, position, read);
     } else if (!(await this.refresh(key, tail))) {
-      return feedPage(position, await this.read(scope, position, limit + 1), limit);
+      return direct();
     }
     tail.usedAt = performance.now();
     if (position.xid > tail.nextXid) return { kind: 'refetch' };
@@ -109,13 +111,13 @@ export class FeedTails {
       // Below the floor (a desk that polled earlier than the first one back): the part in
       // between, once, if it fits in the page; if not, what was read is this desk's page.
       const extended = this.entriesFit(tail, limit) && (await this.extend(scope, tail, position, limit));
-      if (extended === false) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+      if (extended === false) return direct();
       if (extended !== true) return feedPage(position, extended, limit);
     }
     // From here on nothing waits: the tail is read as it is now. Kept within its size since
     // (by this poll's extension or another's refresh), it may no longer reach down to the cursor.
     const from = atOrAbove(position, tail.floor) ? this.firstAfter(tail, position) : null;
-    if (from === null) return feedPage(position, await this.read(scope, position, limit + 1), limit);
+    if (from === null) return direct();
     const pageKey = `${tail.offset + from}:${limit}`;
     const cached = tail.pages.get(pageKey);
     if (cached) return { kind: 'page', items: cached.items, next: cached.next, hasMore: true, generation: tail.generation, shared: cached };
