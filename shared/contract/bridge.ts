@@ -14,6 +14,14 @@ export interface DeskBridge {
 
 export const bridgeGlobalName = 'sportello';
 
+/**
+ * Browser host: the calls of the first screen (read-only, no input) a page may ask with
+ * its token exchange (launch or refresh). Their answers come with the token, computed
+ * after the calls were asked, so the first screen waits on one round trip, not two (#20).
+ */
+export const firstScreenOperations = ['app.info', 'session.current', 'sync.status'] as const satisfies readonly OperationName[];
+export type FirstScreenOperation = (typeof firstScreenOperations)[number];
+
 /** IPC channel names (Electron): one per operation, one for pushed events. */
 export const ipcOperationChannel = (operation: OperationName): string => `op:${operation}`;
 export const ipcEventChannel = 'event';

@@ -3,7 +3,15 @@ import { createServer } from 'node:http';
 import { isIP } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { failWith, transportErrorCodes, type AppEvent, type Result } from '../../shared/contract';
+import { z } from 'zod';
+import {
+  failWith,
+  firstScreenOperations,
+  transportErrorCodes,
+  type AppEvent,
+  type FirstScreenOperation,
+  type Result,
+} from '../../shared/contract';
 import { worded } from '../../shared/i18n/messages';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/log';
@@ -57,6 +65,16 @@ export function isLoopbackAddress(host: string): boolean {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');
+
+/** A token exchange (launch or refresh): the launch code, and the first screen's calls to answer with the token, each once. */
+const tokenExchangeSchema = z.strictObject({
+  code: z.string().max(200).optional(),
+  first: z
+    .array(z.enum(firstScreenOperations))
+    .max(firstScreenOperations.length)
+    .refine((operations) => new Set(operations).size === operations.length, 'each once')
+    .optional(),
+});
 
 function statusFor(result: Result<unknown>): number {
   if (result.ok) return 200;
@@ -174,18 +192,35 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if ((route === '/rpc/:operation' || route === '/events') && !authorised(request)) return unauthorised(reply);
   });
 
+  /** A token exchange's body: the launch code (launch only) and the first screen's calls to answer with the token. */
+  const exchangeBody = (request: FastifyRequest) => tokenExchangeSchema.safeParse(request.body ?? {});
+  const refuseExchange = (reply: FastifyReply, paths: string[]) =>
+    reject(reply, 400, failWith(transportErrorCodes.validation, worded({ key: 'transport.validation', params: { paths } }), paths));
+
   app.post('/auth/launch', async (request, reply) => {
-    const body = request.body as { code?: unknown } | undefined;
-    const code = typeof body?.code === 'string' ? body.code : '';
+    // Checked before the code is spent: a malformed exchange leaves it good.
+    const body = exchangeBody(request);
+    if (!body.success)
+      return refuseExchange(
+        reply,
+        body.error.issues.map((issue) => issue.path.join('.') || '(radice)'),
+      );
+    const code = body.data.code ?? '';
     const key = sha256(code);
     if (!code || !launchCodes.delete(key)) {
       return reject(reply, 401, failWith(transportErrorCodes.unauthorized, worded({ key: 'transport.launch-code-invalid' })));
     }
-    return issueToPage(reply);
+    return issueToPage(reply, body.data.first);
   });
 
   /** A page with its refresh cookie gets a new token (after a reload, or after a sign-out revoked its token). */
   app.post('/auth/refresh', async (request, reply) => {
+    const body = exchangeBody(request);
+    if (!body.success)
+      return refuseExchange(
+        reply,
+        body.error.issues.map((issue) => issue.path.join('.') || '(radice)'),
+      );
     const secret = /(?:^|;\s*)sportello-refresh=([A-Za-z0-9_-]{20,200})/.exec(String(request.headers.cookie ?? ''))?.[1];
     const key = secret ? sha256(secret) : '';
     const refresh = refreshSecrets.get(key);
@@ -194,19 +229,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // The token it was issued with goes: one page, one live token (and its streams).
     sessionTokens.delete(refresh.tokenKey);
     for (const stream of [...openStreams.values()]) if (stream.tokenKey === refresh.tokenKey) stream.end();
-    return issueToPage(reply);
+    return issueToPage(reply, body.data.first);
   });
 
-  function issueToPage(reply: FastifyReply) {
+  async function issueToPage(reply: FastifyReply, first: readonly FirstScreenOperation[] | undefined) {
     const token = randomToken();
     const tokenKey = sha256(token);
     sessionTokens.set(tokenKey, now());
     const refresh = randomToken();
     refreshSecrets.set(sha256(refresh), { lastUse: now(), tokenKey });
+    // The first screen's calls, answered as /rpc would answer them, after the token exists.
+    const answers = first
+      ? Object.fromEntries(await Promise.all(first.map(async (operation) => [operation, await core.dispatch(operation, {})])))
+      : null;
     return reply
       .header('cache-control', 'no-store')
       .header('set-cookie', `sportello-refresh=${refresh}; HttpOnly; SameSite=Strict; Path=/auth`)
-      .send({ ok: true, value: { token } });
+      .send({ ok: true, value: answers ? { token, first: answers } : { token } });
   }
 
   // Signing out revokes every bearer token: one taken from the page before is worth nothing.

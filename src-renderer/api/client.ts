@@ -1,5 +1,5 @@
 import type { AppEvent, EventName, OperationInput, OperationName, OperationOutput } from '../../shared/contract';
-import { bridgeGlobalName, type DeskBridge } from '../../shared/contract/bridge';
+import { bridgeGlobalName, firstScreenOperations, type DeskBridge, type FirstScreenOperation } from '../../shared/contract/bridge';
 import { failWith, transportErrorCodes, type Result } from '../../shared/contract/result-helpers';
 import { worded } from '../../shared/i18n/messages';
 import { loadOnce } from './load-once';
@@ -14,26 +14,37 @@ function unreachable(): Result<never> {
   return failWith(transportErrorCodes.unreachable, worded({ key: 'transport.unreachable' }));
 }
 
+/** The page's first token, and the answers of the first screen's calls that came with it. */
+interface TokenExchange {
+  token: string | null;
+  first: Partial<Record<FirstScreenOperation, Result<unknown>>>;
+}
+
 /**
  * Browser host: a bearer token held in this page's memory only. The one-time launch code
  * in the address gives the first; after a reload, or after a sign-out revoked it, the
- * host's refresh cookie (HttpOnly: the page never reads it) gives a new one.
+ * host's refresh cookie (HttpOnly: the page never reads it) gives a new one. The first
+ * exchange also asks the first screen's calls, whose answers come with the token (#20).
  */
-async function acquireHostToken(): Promise<string | null> {
+async function acquireHostToken(): Promise<TokenExchange> {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('launch');
   // Remove the code from the address bar and history whatever happens: it is single-use.
   if (code) window.history.replaceState(null, '', window.location.pathname + window.location.hash);
   try {
-    const response = code
-      ? await fetch('/auth/launch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })
-      : await fetch('/auth/refresh', { method: 'POST' });
-    const body = (await response.json()) as Result<{ token: string }>;
-    return body.ok ? body.value.token : null;
+    const response = await fetch(code ? '/auth/launch' : '/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(code ? { code, first: firstScreenOperations } : { first: firstScreenOperations }),
+    });
+    const body = (await response.json()) as Result<TokenExchange & { token: string }>;
+    return body.ok ? { token: body.value.token, first: body.value.first ?? {} } : { token: null, first: {} };
   } catch {
-    return null; // no token: every call answers `unauthorized`
+    return { token: null, first: {} }; // no token: every call answers `unauthorized`
   }
 }
+
+const noInput = (input: unknown) => input === undefined || (typeof input === 'object' && input !== null && Object.keys(input).length === 0);
 
 type EventSchemas = (typeof import('../../shared/contract/events'))['events'];
 /** Once the page has loaded and then been idle (within a second of the load). */
@@ -66,7 +77,20 @@ function parseEvent(eventSchemas: EventSchemas, name: string, data: string): App
 }
 
 function createHttpApi(): DeskApi {
-  let tokenReady = acquireHostToken();
+  /**
+   * The first screen's answers that came with the first token. A call asked while that
+   * exchange was under way takes its own, once: computed after it was asked, as fresh as
+   * its own round trip would have been. Calls asked later go out as always.
+   */
+  const firstAnswers = new Map<string, Result<unknown>>();
+  let exchanging = true;
+  let tokenReady = acquireHostToken().then((exchange) => {
+    for (const [operation, answer] of Object.entries(exchange.first)) firstAnswers.set(operation, answer);
+    exchanging = false;
+    // The calls waiting on this exchange take theirs at once; what none took goes.
+    setTimeout(() => firstAnswers.clear(), 0);
+    return exchange.token;
+  });
   /** The token was refused (revoked at a sign-out, or expired): one new one for every waiting caller. */
   let refreshing: Promise<string | null> | null = null;
   const refreshToken = (refused: string) => {
@@ -136,7 +160,13 @@ function createHttpApi(): DeskApi {
           body: JSON.stringify(input ?? {}),
         });
       try {
+        const askedDuringExchange = exchanging;
         let token = await tokenReady;
+        const answer = askedDuringExchange && noInput(input) ? firstAnswers.get(operation) : undefined;
+        if (answer) {
+          firstAnswers.delete(operation);
+          return answer as Result<never>;
+        }
         let response = token ? await send(token) : null;
         if (token && response?.status === 401) {
           token = await refreshToken(token);

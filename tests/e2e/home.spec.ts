@@ -68,6 +68,25 @@ test('a window opened without the launch code is told how to get in', async ({ p
   await expect(page.getByTestId('app-error')).toContainText('aprire l’indirizzo mostrato all’avvio');
 });
 
+test("the first screen asks the host once: its first calls' answers come with the token, no call goes out before the sign-in form (#20)", async ({
+  page,
+  desk,
+}) => {
+  const asked: string[] = [];
+  page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+  await desk.open(page);
+  await expect(page.locator('#office-code')).toBeFocused();
+  const beforeForm = asked.filter((path) => path.startsWith('/rpc/') || path.startsWith('/auth/'));
+  expect(beforeForm).toEqual(['/auth/launch']);
+  // Later calls go out as always: signing in works.
+  await page.locator('#office-code').fill('ZZIS00100A');
+  await page.locator('#username').fill('segreteria');
+  await page.locator('#password').fill('prova-segreteria');
+  await page.locator('#password').press('Enter');
+  await expect(page.getByTestId('fiscal-code-input')).toBeVisible();
+  expect(asked).toContain('/rpc/session.signIn');
+});
+
 test('no console errors and no CSP violations on load', async ({ page, desk }) => {
   const problems: string[] = [];
   page.on('console', (message) => {

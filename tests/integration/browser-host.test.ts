@@ -52,6 +52,40 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
     expect(info.status).toBe(200);
   });
 
+  it("the token exchange brings the answers of the first screen's calls asked with it, as the calls would give them (#20)", async () => {
+    const launch = (body: unknown) =>
+      fetch(`${env.host.origin}/auth/launch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const code = new URL(env.host.issueLaunchUrl()).searchParams.get('launch')!;
+    // Only the first screen's calls (read-only, no input), each once: anything else is refused, and the code stays good.
+    for (const first of [
+      ['session.signOut'],
+      ['app.info', 'app.info'],
+      ['app.info', 'session.current', 'sync.status', 'app.info'],
+      'app.info',
+    ]) {
+      const refused = await launch({ code, first });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'validation' } });
+    }
+    const launched = await launch({ code, first: ['app.info', 'session.current', 'sync.status'] });
+    expect(launched.status).toBe(200);
+    const { value } = (await launched.json()) as { value: { token: string; first: Record<string, unknown> } };
+    token = value.token;
+    const asCalled = async (operation: string) => (await rpc(operation, {})).json();
+    expect(value.first).toEqual({
+      'app.info': await asCalled('app.info'),
+      'session.current': await asCalled('session.current'),
+      'sync.status': await asCalled('sync.status'),
+    });
+    // Without `first`, the token alone, as before.
+    const code2 = new URL(env.host.issueLaunchUrl()).searchParams.get('launch')!;
+    expect(await (await launch({ code: code2 })).json()).toEqual({ ok: true, value: { token: expect.any(String) } });
+  });
+
   it('answers a valid call with the result', async () => {
     const response = await rpc('app.info', {});
     expect(response.status).toBe(200);
