@@ -87,6 +87,21 @@ test("the first screen asks the host once: its first calls' answers come with th
   expect(asked).toContain('/rpc/session.signIn');
 });
 
+test('every font the first screen uses is fetched with the page, not once its layout asks for it (#20)', async ({ page, desk }) => {
+  const fonts: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'font') fonts.push(new URL(request.url()).pathname);
+  });
+  await desk.open(page);
+  await expect(page.locator('#office-code')).toBeFocused();
+  await page.evaluate(() => document.fonts.ready);
+  const preloaded = await page
+    .locator('head link[rel="preload"][as="font"]')
+    .evaluateAll((links) => links.map((link) => new URL((link as HTMLLinkElement).href).pathname));
+  expect(fonts.length).toBeGreaterThan(0);
+  expect(fonts.filter((font) => !preloaded.includes(font))).toEqual([]);
+});
+
 test('no console errors and no CSP violations on load', async ({ page, desk }) => {
   const problems: string[] = [];
   page.on('console', (message) => {
