@@ -94,10 +94,10 @@ test('every font the first screen uses is fetched with the page, not once its la
   });
   await desk.open(page);
   await expect(page.locator('#office-code')).toBeFocused();
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate('document.fonts.ready.then(() => true)');
   const preloaded = await page
     .locator('head link[rel="preload"][as="font"]')
-    .evaluateAll((links) => links.map((link) => new URL((link as HTMLLinkElement).href).pathname));
+    .evaluateAll((links) => links.map((link) => new URL((link as unknown as { href: string }).href).pathname));
   expect(fonts.length).toBeGreaterThan(0);
   expect(fonts.filter((font) => !preloaded.includes(font))).toEqual([]);
 });
