@@ -20,6 +20,30 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * The built page fetches the fonts its first screen uses with the page, not once its
+ * layout asks for them (#20): a preload for each Titillium file the stylesheet names, by
+ * the name the build gave it. Build only: in development the stylesheet's own URLs serve.
+ */
+function preloadFonts(): Plugin {
+  return {
+    name: 'sportello-preload-fonts',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (_html, context) =>
+        Object.keys(context.bundle ?? {})
+          .filter((file) => /titillium-web-[^/]*\.woff2$/.test(file))
+          .sort()
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'preload', as: 'font', type: 'font/woff2', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const,
+          })),
+    },
+  };
+}
+
 // Three bundles: out/main (Electron main process with the core), out/preload (the one
 // narrow bridge; CommonJS because sandboxed preloads cannot be ES modules), and
 // out/renderer (the Vue app, also served by the browser host).
@@ -50,7 +74,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
-    plugins: [vue(), contentSecurityPolicyMeta(), thirdPartyNotices('renderer', import.meta.dirname)],
+    plugins: [vue(), contentSecurityPolicyMeta(), preloadFonts(), thirdPartyNotices('renderer', import.meta.dirname)],
     build: {
       // electron-vite leaves the renderer unminified; the first screen parses and compiles
       // every byte of its initial chunks, so they are minified (#20).

@@ -16,6 +16,7 @@ import { worded } from '../../shared/i18n/messages';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/log';
 import { rendererContentSecurityPolicy } from '../core/content-security-policy';
+import { issuePath } from '../core/rpc/dispatcher';
 
 /**
  * The browser host: the same core as the Electron app, served to a browser on loopback
@@ -66,15 +67,15 @@ export function isLoopbackAddress(host: string): boolean {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');
 
-/** A token exchange (launch or refresh): the launch code, and the first screen's calls to answer with the token, each once. */
-const tokenExchangeSchema = z.strictObject({
-  code: z.string().max(200).optional(),
-  first: z
-    .array(z.enum(firstScreenOperations))
-    .max(firstScreenOperations.length)
-    .refine((operations) => new Set(operations).size === operations.length, 'each once')
-    .optional(),
-});
+/** The first screen's calls a token exchange may ask, each once, answered with the token (#20). */
+const firstCallsSchema = z
+  .array(z.enum(firstScreenOperations))
+  .max(firstScreenOperations.length)
+  .refine((operations) => new Set(operations).size === operations.length, 'each once');
+/** `/auth/launch`: the one-time code (a missing one is refused as a wrong one, 401). */
+const launchExchangeSchema = z.strictObject({ code: z.string().max(200).optional(), first: firstCallsSchema.optional() });
+/** `/auth/refresh`: the cookie carries the secret; the body only the first calls, if any. */
+const refreshExchangeSchema = z.strictObject({ first: firstCallsSchema.optional() });
 
 function statusFor(result: Result<unknown>): number {
   if (result.ok) return 200;
@@ -192,56 +193,57 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if ((route === '/rpc/:operation' || route === '/events') && !authorised(request)) return unauthorised(reply);
   });
 
-  /** A token exchange's body: the launch code (launch only) and the first screen's calls to answer with the token. */
-  const exchangeBody = (request: FastifyRequest) => tokenExchangeSchema.safeParse(request.body ?? {});
-  const refuseExchange = (reply: FastifyReply, paths: string[]) =>
-    reject(reply, 400, failWith(transportErrorCodes.validation, worded({ key: 'transport.validation', params: { paths } }), paths));
+  /** A token exchange refused for its body: nothing is spent (the code, the cookie stay good). */
+  const refuseExchange = (reply: FastifyReply, error: z.ZodError) => {
+    const paths = [...new Set(error.issues.map((issue) => issuePath(issue.path)))];
+    return reject(reply, 400, failWith(transportErrorCodes.validation, worded({ key: 'transport.validation', params: { paths } }), paths));
+  };
+  /** The first screen's calls, answered as /rpc would answer them, before anything is spent. */
+  const answer = async (first: readonly FirstScreenOperation[] | undefined) =>
+    first ? Object.fromEntries(await Promise.all(first.map(async (operation) => [operation, await core.dispatch(operation, {})]))) : null;
 
   app.post('/auth/launch', async (request, reply) => {
-    // Checked before the code is spent: a malformed exchange leaves it good.
-    const body = exchangeBody(request);
-    if (!body.success)
-      return refuseExchange(
-        reply,
-        body.error.issues.map((issue) => issue.path.join('.') || '(radice)'),
-      );
-    const code = body.data.code ?? '';
-    const key = sha256(code);
-    if (!code || !launchCodes.delete(key)) {
-      return reject(reply, 401, failWith(transportErrorCodes.unauthorized, worded({ key: 'transport.launch-code-invalid' })));
-    }
-    return issueToPage(reply, body.data.first);
+    const body = launchExchangeSchema.safeParse(request.body ?? {});
+    if (!body.success) return refuseExchange(reply, body.error);
+    const key = sha256(body.data.code ?? '');
+    const refused = () => reject(reply, 401, failWith(transportErrorCodes.unauthorized, worded({ key: 'transport.launch-code-invalid' })));
+    if (!body.data.code || !launchCodes.has(key)) return refused();
+    const answers = await answer(body.data.first);
+    // Spent once: of two exchanges of the same code at once, one gets the token.
+    if (!launchCodes.delete(key)) return refused();
+    return issueToPage(reply, answers);
   });
 
   /** A page with its refresh cookie gets a new token (after a reload, or after a sign-out revoked its token). */
   app.post('/auth/refresh', async (request, reply) => {
-    const body = exchangeBody(request);
-    if (!body.success)
-      return refuseExchange(
-        reply,
-        body.error.issues.map((issue) => issue.path.join('.') || '(radice)'),
-      );
+    const body = refreshExchangeSchema.safeParse(request.body ?? {});
+    if (!body.success) return refuseExchange(reply, body.error);
     const secret = /(?:^|;\s*)sportello-refresh=([A-Za-z0-9_-]{20,200})/.exec(String(request.headers.cookie ?? ''))?.[1];
     const key = secret ? sha256(secret) : '';
-    const refresh = refreshSecrets.get(key);
+    const usable = () => {
+      const refresh = refreshSecrets.get(key);
+      return refresh && now() - refresh.lastUse <= tokenIdleMs ? refresh : null;
+    };
+    if (!usable()) {
+      refreshSecrets.delete(key);
+      return unauthorised(reply);
+    }
+    const answers = await answer(body.data.first);
+    const refresh = usable();
     refreshSecrets.delete(key); // rotated: each secret serves once
-    if (!refresh || now() - refresh.lastUse > tokenIdleMs) return unauthorised(reply);
+    if (!refresh) return unauthorised(reply);
     // The token it was issued with goes: one page, one live token (and its streams).
     sessionTokens.delete(refresh.tokenKey);
     for (const stream of [...openStreams.values()]) if (stream.tokenKey === refresh.tokenKey) stream.end();
-    return issueToPage(reply, body.data.first);
+    return issueToPage(reply, answers);
   });
 
-  async function issueToPage(reply: FastifyReply, first: readonly FirstScreenOperation[] | undefined) {
+  function issueToPage(reply: FastifyReply, answers: Record<string, unknown> | null) {
     const token = randomToken();
     const tokenKey = sha256(token);
     sessionTokens.set(tokenKey, now());
     const refresh = randomToken();
     refreshSecrets.set(sha256(refresh), { lastUse: now(), tokenKey });
-    // The first screen's calls, answered as /rpc would answer them, after the token exists.
-    const answers = first
-      ? Object.fromEntries(await Promise.all(first.map(async (operation) => [operation, await core.dispatch(operation, {})])))
-      : null;
     return reply
       .header('cache-control', 'no-store')
       .header('set-cookie', `sportello-refresh=${refresh}; HttpOnly; SameSite=Strict; Path=/auth`)

@@ -2,6 +2,7 @@ import type { AppEvent, EventName, OperationInput, OperationName, OperationOutpu
 import { bridgeGlobalName, firstScreenOperations, type DeskBridge, type FirstScreenOperation } from '../../shared/contract/bridge';
 import { failWith, transportErrorCodes, type Result } from '../../shared/contract/result-helpers';
 import { worded } from '../../shared/i18n/messages';
+import { firstAnswers } from './first-answers';
 import { loadOnce } from './load-once';
 
 /** What views and stores use; the same whether the Electron bridge or HTTP is behind it. */
@@ -31,20 +32,23 @@ async function acquireHostToken(): Promise<TokenExchange> {
   const code = params.get('launch');
   // Remove the code from the address bar and history whatever happens: it is single-use.
   if (code) window.history.replaceState(null, '', window.location.pathname + window.location.hash);
-  try {
-    const response = await fetch(code ? '/auth/launch' : '/auth/refresh', {
+  const exchange = (first: readonly FirstScreenOperation[] | null) =>
+    fetch(code ? '/auth/launch' : '/auth/refresh', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(code ? { code, first: firstScreenOperations } : { first: firstScreenOperations }),
+      body: JSON.stringify({ ...(code ? { code } : {}), ...(first ? { first } : {}) }),
     });
+  try {
+    let response = await exchange(firstScreenOperations);
+    // A host that refuses the first calls (one older than this page) leaves the code (or
+    // cookie) good: the exchange again, the token alone.
+    if (response.status === 400) response = await exchange(null);
     const body = (await response.json()) as Result<TokenExchange & { token: string }>;
     return body.ok ? { token: body.value.token, first: body.value.first ?? {} } : { token: null, first: {} };
   } catch {
     return { token: null, first: {} }; // no token: every call answers `unauthorized`
   }
 }
-
-const noInput = (input: unknown) => input === undefined || (typeof input === 'object' && input !== null && Object.keys(input).length === 0);
 
 type EventSchemas = (typeof import('../../shared/contract/events'))['events'];
 /** Once the page has loaded and then been idle (within a second of the load). */
@@ -77,18 +81,9 @@ function parseEvent(eventSchemas: EventSchemas, name: string, data: string): App
 }
 
 function createHttpApi(): DeskApi {
-  /**
-   * The first screen's answers that came with the first token. A call asked while that
-   * exchange was under way takes its own, once: computed after it was asked, as fresh as
-   * its own round trip would have been. Calls asked later go out as always.
-   */
-  const firstAnswers = new Map<string, Result<unknown>>();
-  let exchanging = true;
+  const first = firstAnswers<Result<unknown>>();
   let tokenReady = acquireHostToken().then((exchange) => {
-    for (const [operation, answer] of Object.entries(exchange.first)) firstAnswers.set(operation, answer);
-    exchanging = false;
-    // The calls waiting on this exchange take theirs at once; what none took goes.
-    setTimeout(() => firstAnswers.clear(), 0);
+    first.settle(exchange.first);
     return exchange.token;
   });
   /** The token was refused (revoked at a sign-out, or expired): one new one for every waiting caller. */
@@ -160,13 +155,10 @@ function createHttpApi(): DeskApi {
           body: JSON.stringify(input ?? {}),
         });
       try {
-        const askedDuringExchange = exchanging;
+        const firstAnswer = first.asked(operation, input);
         let token = await tokenReady;
-        const answer = askedDuringExchange && noInput(input) ? firstAnswers.get(operation) : undefined;
-        if (answer) {
-          firstAnswers.delete(operation);
-          return answer as Result<never>;
-        }
+        const answer = firstAnswer();
+        if (answer) return answer as Result<never>;
         let response = token ? await send(token) : null;
         if (token && response?.status === 401) {
           token = await refreshToken(token);

@@ -87,6 +87,29 @@ test("the first screen asks the host once: its first calls' answers come with th
   expect(asked).toContain('/rpc/session.signIn');
 });
 
+test('a host that refuses the first calls (older than the page): the page exchanges its code again, alone, and opens (#20)', async ({
+  page,
+  desk,
+}) => {
+  const exchanges: unknown[] = [];
+  await page.route('**/auth/launch', async (route) => {
+    const body = route.request().postDataJSON() as { first?: unknown };
+    exchanges.push(body);
+    if (body.first === undefined) return route.continue();
+    // What a host without the first calls answers: the field is not its contract (the code stays good).
+    return route.fulfill({
+      status: 400,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: false, error: { code: 'validation', message: 'Dati non validi: first.', paths: ['first'] } }),
+    });
+  });
+  await desk.open(page);
+  await expect(page.locator('#office-code')).toBeFocused();
+  await expect(page.getByTestId('app-error')).toHaveCount(0);
+  expect(exchanges).toHaveLength(2);
+  expect(exchanges[1]).toEqual({ code: expect.any(String) });
+});
+
 test('every font the first screen uses is fetched with the page, not once its layout asks for it (#20)', async ({ page, desk }) => {
   const fonts: string[] = [];
   page.on('request', (request) => {
@@ -94,12 +117,18 @@ test('every font the first screen uses is fetched with the page, not once its la
   });
   await desk.open(page);
   await expect(page.locator('#office-code')).toBeFocused();
-  await page.evaluate('document.fonts.ready.then(() => true)');
+  // The faces the page has loaded once its fonts are ready: every preload is one of them (none preloaded for nothing).
+  const loadedFaces = Number(
+    await page.evaluate('document.fonts.ready.then((fonts) => [...fonts].filter((face) => face.status === "loaded").length)'),
+  );
   const preloaded = await page
     .locator('head link[rel="preload"][as="font"]')
     .evaluateAll((links) => links.map((link) => new URL((link as unknown as { href: string }).href).pathname));
   expect(fonts.length).toBeGreaterThan(0);
   expect(fonts.filter((font) => !preloaded.includes(font))).toEqual([]);
+  // Each fetched once: a preload whose mode did not match the stylesheet's would be fetched twice.
+  expect(new Set(fonts).size).toBe(fonts.length);
+  expect(preloaded).toHaveLength(loadedFaces);
 });
 
 test('no console errors and no CSP violations on load', async ({ page, desk }) => {

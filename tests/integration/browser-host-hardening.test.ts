@@ -141,6 +141,27 @@ describe('browser host tokens: in page memory, revoked at sign-out', () => {
       const after = await refresh(next);
       expect(after.status).toBe(200);
       expect((await call(((await after.json()) as { value: { token: string } }).value.token)).status).toBe(200);
+
+      // A refresh asking the first screen's calls (#20): a malformed body is refused and spends nothing.
+      const current = after.headers.get('set-cookie')!;
+      const refreshWith = (body: unknown) =>
+        fetch(`${host.origin}/auth/refresh`, {
+          method: 'POST',
+          headers: { cookie: current.split(';')[0]!, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      for (const body of [{ first: ['session.signOut'] }, { first: ['app.info'], code: 'x'.repeat(30) }, { firstCalls: [] }]) {
+        const refused = await refreshWith(body);
+        expect(refused.status).toBe(400);
+        expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'validation' } });
+      }
+      const withFirst = await refreshWith({ first: ['sync.status'] });
+      expect(withFirst.status).toBe(200);
+      expect(await withFirst.json()).toMatchObject({
+        ok: true,
+        value: { token: expect.any(String), first: { 'sync.status': { ok: true } } },
+      });
+      expect((await refreshWith({ first: ['sync.status'] })).status).toBe(401); // rotated, as without them
     } finally {
       await host.close();
       await test.cleanup();

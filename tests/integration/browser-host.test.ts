@@ -60,22 +60,23 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
         body: JSON.stringify(body),
       });
     const code = new URL(env.host.issueLaunchUrl()).searchParams.get('launch')!;
-    // Only the first screen's calls (read-only, no input), each once: anything else is refused, and the code stays good.
-    for (const first of [
-      ['session.signOut'],
-      ['app.info', 'app.info'],
-      ['app.info', 'session.current', 'sync.status', 'app.info'],
-      'app.info',
+    // Only the first screen's calls (read-only, no input), each once, and no other field: anything else is
+    // refused, and the code stays good.
+    for (const body of [
+      { code, first: ['session.signOut'] },
+      { code, first: ['app.info', 'app.info'] },
+      { code, first: ['app.info', 'session.current', 'sync.status', 'app.info'] },
+      { code, first: 'app.info' },
+      { code, first: ['app.info'], token: 'mine' },
     ]) {
-      const refused = await launch({ code, first });
+      const refused = await launch(body);
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'validation' } });
     }
     const launched = await launch({ code, first: ['app.info', 'session.current', 'sync.status'] });
     expect(launched.status).toBe(200);
     const { value } = (await launched.json()) as { value: { token: string; first: Record<string, unknown> } };
-    token = value.token;
-    const asCalled = async (operation: string) => (await rpc(operation, {})).json();
+    const asCalled = async (operation: string) => (await rpc(operation, {}, { authorization: `Bearer ${value.token}` })).json();
     expect(value.first).toEqual({
       'app.info': await asCalled('app.info'),
       'session.current': await asCalled('session.current'),
