@@ -461,12 +461,7 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   // --- training: the practice cases (a training service only) -------------------------
   if (options.training) {
     /** The cases as new (again awaiting identification, a version up: the desks' feeds bring them). */
-    const resetExercises = async () => {
-      const practice = trainingExercises(now());
-      for (const request of practice.requests) request.version = ((await store.getRequest(request.id))?.version ?? 0) + 1;
-      await store.putRequests(practice.requests);
-      await store.putTrainingCards(practice.cards);
-    };
+    const resetExercises = () => store.resetTrainingExercises(trainingExercises(now()));
     // New at every start: a case done, or expired while the service slept, is ready again.
     await resetExercises();
     /** The cases are the first training office's (its province holds them); another office has none. */

@@ -961,10 +961,33 @@ export class CentralStore {
 
   // --- training cards -------------------------------------------------------------
 
-  async putTrainingCards(cards: readonly TrainingCard[]): Promise<void> {
+  /**
+   * The practice cases as new: each request a version above the one it has, written with
+   * its card in one transaction. The requests are locked first, in id order (as an
+   * identification locks them), so two resets at once, or a reset beside an
+   * identification, never write the same version twice.
+   */
+  async resetTrainingExercises(practice: { requests: readonly StoredRequest[]; cards: readonly TrainingCard[] }): Promise<void> {
+    const ids = practice.requests.map((request) => request.id).sort();
+    await this.db.transaction(async (tx) => {
+      const current = new Map<string, number>();
+      for (const row of await tx
+        .select({ id: t.requests.id, body: t.requests.body })
+        .from(t.requests)
+        .where(inArray(t.requests.id, ids))
+        .orderBy(asc(t.requests.id))
+        .for('update'))
+        current.set(row.id, (row.body as StoredRequest).version);
+      const requests = practice.requests.map((request) => ({ ...request, version: (current.get(request.id) ?? 0) + 1 }));
+      await this.putRequests(requests, tx);
+      await this.putTrainingCards(practice.cards, tx);
+    });
+  }
+
+  async putTrainingCards(cards: readonly TrainingCard[], db: CentralDb | Tx = this.db): Promise<void> {
     for (let start = 0; start < cards.length; start += 500) {
       const values = cards.slice(start, start + 500).map((card) => ({ requestId: card.requestId, body: card }));
-      await this.db
+      await db
         .insert(t.trainingCards)
         .values(values)
         .onConflictDoUpdate({ target: t.trainingCards.requestId, set: { body: sql`excluded.body` } });

@@ -431,6 +431,30 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
     });
   });
 
+  describe('the training service', () => {
+    it('resets of the practice cases at once each take their cases a version up, in one transaction with the cards: none is lost', async () => {
+      const service = await startTestCentral({
+        seed: 30,
+        seedValue: 4,
+        training: true,
+        ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
+      });
+      services.push(service);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const ids = (await service.store.trainingExercises()).map((exercise) => exercise.requestId);
+      expect(ids.length).toBeGreaterThan(5);
+      const versions = async () => Promise.all(ids.map(async (id) => (await service.store.getRequest(id))!.version));
+      const before = await versions();
+      const resets = await Promise.all(
+        Array.from({ length: 4 }, () => call('POST', `${centralPaths.trainingExercises}/reset`, { token: desk.token, body: {} })),
+      );
+      expect(resets.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+      // Four resets, four versions up: one reset never writes over another's version.
+      expect(await versions()).toEqual(before.map((version) => version + 4));
+    });
+  });
+
   describe('sign-in throttling', () => {
     it('after five wrong passwords the account gets 429 with Retry-After, even with the right one, until the block ends', async () => {
       const service = await central(5);
