@@ -493,16 +493,7 @@ export class CentralStore {
           earlier.set(row.key, row);
       }
       const wanted = [...new Set(hashed.filter((item) => claimed.has(item.key)).map((item) => item.submission.requestId))].sort();
-      const current = new Map<string, StoredRequest>();
-      if (wanted.length > 0) {
-        for (const row of await tx
-          .select({ id: t.requests.id, body: t.requests.body })
-          .from(t.requests)
-          .where(inArray(t.requests.id, wanted))
-          .orderBy(asc(t.requests.id))
-          .for('update'))
-          current.set(row.id, row.body as StoredRequest);
-      }
+      const current = await lockRequests(tx, wanted);
       const changed = new Set<string>();
       const answers: Array<{ key: string; response: string }> = [];
       const released: string[] = [];
@@ -968,17 +959,12 @@ export class CentralStore {
    * identification, never write the same version twice.
    */
   async resetTrainingExercises(practice: { requests: readonly StoredRequest[]; cards: readonly TrainingCard[] }): Promise<void> {
-    const ids = practice.requests.map((request) => request.id).sort();
     await this.db.transaction(async (tx) => {
-      const current = new Map<string, number>();
-      for (const row of await tx
-        .select({ id: t.requests.id, body: t.requests.body })
-        .from(t.requests)
-        .where(inArray(t.requests.id, ids))
-        .orderBy(asc(t.requests.id))
-        .for('update'))
-        current.set(row.id, (row.body as StoredRequest).version);
-      const requests = practice.requests.map((request) => ({ ...request, version: (current.get(request.id) ?? 0) + 1 }));
+      const current = await lockRequests(
+        tx,
+        practice.requests.map((request) => request.id),
+      );
+      const requests = practice.requests.map((request) => ({ ...request, version: (current.get(request.id)?.version ?? 0) + 1 }));
       await this.putRequests(requests, tx);
       await this.putTrainingCards(practice.cards, tx);
     });
@@ -1011,6 +997,24 @@ export class CentralStore {
       .orderBy(asc(t.trainingCards.requestId));
     return found.map((row) => (row.body as TrainingCard).exercise!);
   }
+}
+
+/**
+ * Locks requests for the rest of the transaction, always in id order (identifications and
+ * the training reset alike: two transactions never wait on each other in a cycle), and
+ * gives them as stored. None asked, no query.
+ */
+async function lockRequests(tx: Tx, ids: readonly string[]): Promise<Map<string, StoredRequest>> {
+  const locked = new Map<string, StoredRequest>();
+  if (ids.length === 0) return locked;
+  for (const row of await tx
+    .select({ id: t.requests.id, body: t.requests.body })
+    .from(t.requests)
+    .where(inArray(t.requests.id, [...ids].sort()))
+    .orderBy(asc(t.requests.id))
+    .for('update'))
+    locked.set(row.id, row.body as StoredRequest);
+  return locked;
 }
 
 /** The central service's business rules for an identification outcome. */
