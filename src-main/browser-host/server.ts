@@ -264,6 +264,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return reply.code(statusFor(result)).header('cache-control', 'no-store').send(result);
   });
 
+  /** The state a stream starts with: the session's lock (when signed in) and the sync status. */
+  const stateNow = async (): Promise<AppEvent[]> => {
+    const [session, sync] = await Promise.all([core.call('session.current', {}), core.call('sync.status', {})]);
+    const state: AppEvent[] = [];
+    if (session.ok && session.value) state.push({ name: 'session.lock', payload: { locked: session.value.locked } });
+    if (sync.ok) state.push({ name: 'sync.status', payload: sync.value });
+    return state;
+  };
+
   app.get('/events', async (request, reply) => {
     const tokenKey = authorised(request);
     if (!tokenKey) return unauthorised(reply);
@@ -282,9 +291,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Nothing is written to a stream once it ended (a sign-out ends every stream).
     const write = (text: string) => void (!raw.writableEnded && raw.write(text));
     write(': connected\n\n');
-    const unsubscribe = core.events.subscribe((event: AppEvent) =>
-      write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`),
-    );
+    const send = (event: AppEvent) => write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    // The state as it is now goes first: a page whose stream opens (or opens again after a
+    // drop) learns what it missed meanwhile (a lock from another window, the sync status).
+    // What happens while it is read waits, and follows in order: the last word is the latest.
+    let waiting: AppEvent[] | null = [];
+    const unsubscribe = core.events.subscribe((event: AppEvent) => (waiting ? waiting.push(event) : send(event)));
+    void stateNow().then((state) => {
+      for (const event of [...state, ...(waiting ?? [])]) send(event);
+      waiting = null;
+    });
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), 20_000);
     const end = () => {
       clearInterval(heartbeat);

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost } from '../../src-main/browser-host/server';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestBrowserHost } from '../fixtures/browser-host';
-import { createTestCore } from '../fixtures/core';
+import { startTestCentral } from '../fixtures/central';
+import { createTestCore, signedInDesk } from '../fixtures/core';
 
 describe('browser host over real HTTP on 127.0.0.1', () => {
   let env: Awaited<ReturnType<typeof startTestBrowserHost>>;
@@ -165,12 +169,50 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
     const response = await fetch(`${env.host.origin}/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    await reader.read(); // ": connected"
     await rpc('app.setLocale', { locale: 'en' });
+    // After the state the stream starts with, the event, as it happened.
     let text = '';
-    while (!text.includes('\n\n')) text += (await reader.read()).value;
-    expect(text).toBe('event: app.localeChanged\ndata: {"locale":"en"}\n\n');
+    while (!text.includes('event: app.localeChanged')) text += (await reader.read()).value;
+    while (!text.endsWith('\n\n')) text += (await reader.read()).value;
+    expect(text.slice(text.indexOf('event: app.localeChanged'))).toBe('event: app.localeChanged\ndata: {"locale":"en"}\n\n');
     controller.abort();
     await rpc('app.setLocale', { locale: 'it' });
+  });
+});
+
+describe('browser host: a stream starts with the state as it is', () => {
+  it('a page whose stream opens while the session is locked learns it at once, with the sync status (no call needed)', async () => {
+    const central = await startTestCentral({ seed: 20, seedValue: 11 });
+    const test = await signedInDesk(central);
+    const host = await startBrowserHost({
+      core: test.core,
+      logger: test.logger,
+      rendererDirectory: mkdtempSync(join(tmpdir(), 'renderer-stub-')),
+    });
+    try {
+      // Locked from elsewhere (another window, the idle timer) before this page's stream opens.
+      expect(await test.core.call('session.lock', {})).toMatchObject({ ok: true });
+      const controller = new AbortController();
+      const response = await fetch(`${host.origin}/events`, {
+        headers: { authorization: `Bearer ${host.issueSessionToken()}` },
+        signal: controller.signal,
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!(text.includes('event: session.lock') && text.includes('event: sync.status') && text.endsWith('\n\n')))
+        text += (await reader.read()).value;
+      controller.abort();
+      const events = text
+        .split('\n\n')
+        .filter((block) => block.startsWith('event: '))
+        .map((block) => ({ name: block.split('\n')[0]!.slice(7), data: JSON.parse(block.split('\n')[1]!.slice(6)) as unknown }));
+      expect(events[0]).toEqual({ name: 'session.lock', data: { locked: true } });
+      // The status as the desk holds it (this one has not reached the service since its sign-in: sync not started).
+      const status = await test.core.call('sync.status', {});
+      expect(events[1]).toEqual({ name: 'sync.status', data: JSON.parse(JSON.stringify(status.ok && status.value)) as unknown });
+    } finally {
+      await host.close();
+      await test.cleanup();
+    }
   });
 });
