@@ -320,6 +320,50 @@ describe('sync engine against the reference central service', () => {
     await expectExactlyOnce(central, opIds);
   });
 
+  it('a drain commits once per batch: the answers and the claim of the next batch go in one transaction (#20, drain)', async () => {
+    const { central, core, engine, outcomes } = await setup(400, 500);
+    await pullAll(engine, central);
+    await central.setFaults({ down: true });
+    const opIds = (await inScope(central))
+      .slice(0, 100)
+      .map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
+    expect(opIds).toHaveLength(100);
+    await engine.push();
+    await central.setFaults({ down: false });
+    // The transactions begun outside any other (each one a commit; the ones inside are savepoints).
+    const store = ready(core).store;
+    const inTransaction = store.inTransaction.bind(store);
+    let commits = 0;
+    vi.spyOn(store, 'inTransaction').mockImplementation((work, how) => {
+      if (!store.sqlite.inTransaction) commits++;
+      return inTransaction(work, how);
+    });
+    engine.retryNow();
+    await engine.push();
+    expect(engine.outbox.counts()).toMatchObject({ acked: 100, pending: 0, sending: 0 });
+    // Two calls of 50: the first claim, then each batch's answers with the next claim (none after the second).
+    expect(commits).toBe(3);
+    await expectExactlyOnce(central, opIds);
+  });
+
+  it('answers the store could not write (a full disk) leave their outcomes to go again at the next drain, with their keys: one effect each', async () => {
+    const { central, engine, outcomes } = await setup(60);
+    await pullAll(engine, central);
+    const opIds = (await awaiting(central, 3)).map(
+      (request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId,
+    );
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    vi.spyOn(engine.requests, 'upsert').mockImplementationOnce(() => {
+      throw full;
+    });
+    await engine.push();
+    // The service took them; the desk could not write its answers: they are still to send.
+    expect(engine.status().pending).toBe(3);
+    await drain(engine, 5_000);
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['acked', 'acked', 'acked']);
+    await expectExactlyOnce(central, opIds);
+  });
+
   it('with a service that refuses the batch call itself (an older one: 404; or 400/413), sends each outcome on its own instead of parking them all', async () => {
     for (const refusal of [
       { status: 404, body: '{"message":"Route POST:/v2/identification-batches not found","error":"Not Found","statusCode":404}' },
@@ -448,6 +492,18 @@ describe('sync engine against the reference central service', () => {
     expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['acked', 'acked', 'acked']);
     expect(opIds.map((opId) => engine.outbox.get(opId)!.result)).toEqual(answers);
     await expectExactlyOnce(central, opIds);
+  });
+
+  it("an acknowledged outcome's row keeps the answer's status, code and version, not a second copy of the applicant's request", async () => {
+    const { central, engine, outcomes } = await setup(30);
+    await pullAll(engine, central);
+    const request = (await awaiting(central, 1))[0]!;
+    const opId = outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId;
+    await drain(engine);
+    const kept = engine.outbox.get(opId)!.result!;
+    expect(JSON.parse(kept)).toEqual({ status: 'accepted', code: 'identified', version: engine.requests.findById(request.id)!.version });
+    expect(kept).not.toContain(request.applicant.fiscalCode);
+    expect(kept).not.toContain(request.applicant.surname);
   });
 
   it('replays the stored answer for the same key and body, refuses the same key with another body', async () => {

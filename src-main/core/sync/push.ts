@@ -64,9 +64,15 @@ export class OutboxDrain {
       return;
     }
     // A drain that fails on the store (a full disk writing an answer) is logged, never left
-    // as an unhandled rejection of a timer's kick; its rows go again at the next wake-up.
+    // as an unhandled rejection of a timer's kick; the rows it had claimed go back to the
+    // queue (sent again with their keys: the service replays its answers) for the next drain.
     const drained = this.drain().catch((error: unknown) => {
       this.parts.logger.error('sync.drain-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
+      try {
+        this.parts.outbox.recoverSending();
+      } catch {
+        // The store refuses this too: they go again at the next start (rows found `sending`).
+      }
     });
     this.pushing = drained.finally(() => {
       this.pushing = null;
@@ -120,25 +126,15 @@ export class OutboxDrain {
   }
 
   private async drain(): Promise<void> {
-    const { outbox, status, now } = this.parts;
+    const { status, now } = this.parts;
     let answered = false;
-    for (;;) {
-      if (now() < this.pausedUntil) break;
-      const token = status.token();
-      const operatorId = status.operatorId();
-      if (!token || !operatorId) {
-        if (outbox.nextDue(now())) status.needsSignIn = true;
-        break;
-      }
-      // A batch goes out in one call: claimed (marked `sending`) in one transaction,
-      // answered in another. A crash in between re-sends the batch with the same keys.
-      const batch = outbox.claimDue(now(), this.parts.batchSize, operatorId).filter((entry) => this.intact(entry));
-      if (batch.length === 0) {
-        if (!outbox.nextDue(now(), operatorId)) break;
-        continue;
-      }
+    // A batch goes out in one call: claimed (marked `sending`), sent, answered. A crash in
+    // between re-sends the batch with the same keys.
+    let batch = this.parts.store.inTransaction(() => this.claimNext(), { durable: false });
+    while (batch) {
       status.emit();
-      const results = await this.submit(token, batch);
+      const { token, entries } = batch;
+      const results = await this.submit(token, entries);
       answered ||= results.some((result) => result.ok);
       // A service in trouble pauses the whole queue, with one backoff per call refused in a
       // row (sending the other outcomes meanwhile would only add to its load), never sooner
@@ -152,28 +148,47 @@ export class OutboxDrain {
         this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
       } else if (answered) this.troubleInARow = 0;
       let stop = troubles.length > 0;
-      // Not waiting for the disk: an answer lost to a power cut leaves its row to be sent
-      // again with its key, and the service replays the answer (one fsync less per batch).
-      this.parts.store.inTransaction(
+      // The answers, and the next batch claimed, in one transaction: one commit per batch
+      // (the rows answered and the rows claimed share pages). Not waiting for the disk: an
+      // answer lost to a power cut leaves its row to be sent again with its key, and the
+      // service replays the answer.
+      batch = this.parts.store.inTransaction(
         () => {
           // The requests as the service now has them, written once per batch.
           const requests: EnablementRequest[] = [];
-          batch.forEach((entry, index) => {
+          entries.forEach((entry, index) => {
             if (this.recordResult(entry, results[index]!, requests, troubleDelay)) stop = true;
           });
           if (requests.length > 0) {
             this.parts.requests.upsert(requests);
             this.parts.state.set('lastPushAt', new Date(now()).toISOString());
           }
+          return stop ? null : this.claimNext();
         },
         { durable: false },
       );
-      status.emit();
-      if (stop) break;
     }
     status.countAwaitingOthers();
     status.emit();
     if (answered) this.parts.onPushed?.();
+  }
+
+  /** The next batch due now, claimed (in the caller's transaction); null when there is none or the drain must wait. */
+  private claimNext(): { token: string; entries: OutboxEntry[] } | null {
+    const { outbox, status, now } = this.parts;
+    for (;;) {
+      if (now() < this.pausedUntil) return null;
+      const token = status.token();
+      const operatorId = status.operatorId();
+      if (!token || !operatorId) {
+        if (outbox.nextDue(now())) status.needsSignIn = true;
+        return null;
+      }
+      const entries = outbox.claimDue(now(), this.parts.batchSize, operatorId).filter((entry) => this.intact(entry));
+      if (entries.length > 0) return { token, entries };
+      // Every row claimed was corrupt (parked as dead): the next ones, if any.
+      if (!outbox.nextDue(now(), operatorId)) return null;
+    }
   }
 
   /**
@@ -207,8 +222,9 @@ export class OutboxDrain {
     if (result.ok) {
       status.reachable();
       const answer = result.value;
-      if (answer.status === 'accepted') outbox.markAcked(entry.opId, JSON.stringify(answer));
-      else outbox.markConflict(entry.opId, answer.code, JSON.stringify(answer));
+      const kept = JSON.stringify({ status: answer.status, code: answer.code, version: answer.request.version });
+      if (answer.status === 'accepted') outbox.markAcked(entry.opId, kept);
+      else outbox.markConflict(entry.opId, answer.code, kept);
       answered.push(answer.request);
       status.lastError = null;
       this.parts.logger.info('sync.pushed', { opId: entry.opId, status: answer.status, code: answer.code, attempts });
