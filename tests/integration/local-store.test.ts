@@ -190,6 +190,42 @@ describe('local store', () => {
     check.close();
   });
 
+  it("an upgrade keeps only the status, code and version of the answers stored in the outbox (they held the applicant's request)", () => {
+    const path = join(tempDir(), 'desk.db');
+    const key = randomBytes(32);
+    const minimised = migrations.findIndex((migration) => migration.tag.endsWith('_outbox_result_minimised'));
+    expect(minimised).toBeGreaterThan(0);
+    const before = openLocalStore({ path, key });
+    const request = { id: 'REQ-1', version: 4, applicant: { fiscalCode: 'RSSMRA80A01H501U', surname: 'Rossi', name: 'Mario' } };
+    before.sqlite
+      .prepare(
+        `INSERT INTO identifications (id, request_id, request_version, fiscal_code, outcome, operator_id, body, created_at)
+         VALUES ('id-1', 'REQ-1', 3, 'RSSMRA80A01H501U', 'confirmed', 'op', '{}', '2026-11-30T10:00:00.000Z')`,
+      )
+      .run();
+    const row = before.sqlite.prepare(
+      `INSERT INTO outbox (op_id, seq, identification_id, payload, payload_hash, state, result) VALUES (?, ?, 'id-1', '{}', 'h', ?, ?)`,
+    );
+    row.run('op-1', 1, 'acked', JSON.stringify({ status: 'accepted', code: 'identified', request }));
+    row.run('op-2', 2, 'conflict', JSON.stringify({ status: 'conflict', code: 'request-changed', request }));
+    row.run('op-3', 3, 'pending', null);
+    row.run('op-4', 4, 'acked', JSON.stringify({ status: 'accepted', code: 'identified', version: 5 }));
+    // As a store left by the version before: the migrations up to this one applied.
+    before.sqlite.pragma(`user_version = ${minimised}`);
+    before.close();
+    const after = openLocalStore({ path, key });
+    const results = (after.sqlite.prepare('SELECT result FROM outbox ORDER BY seq').all() as { result: string | null }[]).map((r) =>
+      r.result === null ? null : JSON.parse(r.result),
+    );
+    after.close();
+    expect(results).toEqual([
+      { status: 'accepted', code: 'identified', version: 4 },
+      { status: 'conflict', code: 'request-changed', version: 4 },
+      null,
+      { status: 'accepted', code: 'identified', version: 5 },
+    ]);
+  });
+
   it('creates the key file with mode 0600', () => {
     const path = join(tempDir(), 'keys', 'desk.key');
     const key = loadOrCreateKeyFile(path);

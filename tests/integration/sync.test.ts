@@ -7,6 +7,7 @@ import type { CentralService } from '../../central/server';
 import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { CentralClient } from '../../src-main/core/sync/central-client';
+import { drainInterrupted } from '../../src-main/core/sync/problems';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
 import { createTestCore, ready, signedInDesk } from '../fixtures/core';
 import { testDevice } from '../fixtures/device';
@@ -346,22 +347,66 @@ describe('sync engine against the reference central service', () => {
     await expectExactlyOnce(central, opIds);
   });
 
-  it('answers the store could not write (a full disk) leave their outcomes to go again at the next drain, with their keys: one effect each', async () => {
+  it('answers the store could not write (a full disk) leave their outcomes to go again, by themselves after a backoff, with their keys: one effect each', async () => {
     const { central, engine, outcomes } = await setup(60);
     await pullAll(engine, central);
-    const opIds = (await awaiting(central, 3)).map(
+    const [first, second, third, fourth] = await awaiting(central, 4);
+    // Queued while the service is away, then sent in one batch.
+    await central.setFaults({ down: true });
+    const opIds = [first!, second!, third!].map(
       (request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId,
     );
-    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-    vi.spyOn(engine.requests, 'upsert').mockImplementationOnce(() => {
-      throw full;
-    });
     await engine.push();
-    // The service took them; the desk could not write its answers: they are still to send.
-    expect(engine.status().pending).toBe(3);
-    await drain(engine, 5_000);
+    await central.setFaults({ down: false });
+    const full = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const markAcked = vi.spyOn(engine.outbox, 'markAcked').mockImplementationOnce(full);
+    engine.retryNow();
+    await engine.push();
+    // The service took them; the desk could not write its answers: nothing of that batch
+    // written (no write tried while the store refuses them), and the person is told.
+    expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['sending', 'sending', 'sending']);
+    expect(engine.status()).toMatchObject({ pending: 3, lastError: drainInterrupted });
+    engine.retryNow();
+    await engine.push();
     expect(opIds.map((opId) => engine.outbox.get(opId)!.state)).toEqual(['acked', 'acked', 'acked']);
-    await expectExactlyOnce(central, opIds);
+    expect(engine.status()).toMatchObject({ pending: 0, lastError: null });
+    // A running desk: nobody calls again, no "retry now": the drain's own backoff does.
+    engine.start();
+    markAcked.mockImplementationOnce(full);
+    const later = outcomes.record(submissionFor(fourth!, 'confirmed', engine.state.clientId())).opId;
+    await engine.push();
+    await vi.waitFor(() => expect(engine.outbox.get(later)!.state).toBe('acked'), { timeout: 10_000, interval: 10 });
+    expect(markAcked.mock.results.filter((result) => result.type === 'throw')).toHaveLength(2);
+    await expectExactlyOnce(central, [...opIds, later]);
+  });
+
+  it('an outcome waits behind an earlier one of the same operator for its request that is waiting out a backoff: the two reach the service in order', async () => {
+    const { central, core, engine, outcomes } = await setup(60);
+    await pullAll(engine, central);
+    const request = (await awaiting(central, 1))[0]!;
+    await central.setFaults({ errorRate: 1 });
+    const refusal = outcomes.record(submissionFor(request, 'refused', engine.state.clientId())).opId;
+    await engine.push();
+    expect(engine.outbox.get(refusal)!.state).toBe('retry_wait');
+    // A long backoff (the service failed it a few times).
+    ready(core)
+      .store.sqlite.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE op_id = ?`)
+      .run(Date.now() + 3_600_000, refusal);
+    await central.setFaults({ errorRate: 0 });
+    const confirmation = outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId;
+    // Sent now if it could go: the queue is not paused, the service answers.
+    engine.retryNow(confirmation);
+    await engine.push();
+    expect(engine.outbox.get(confirmation)!.state).toBe('pending');
+    expect((await central.store.effects()).map((effect) => effect.key)).not.toContain(confirmation);
+    await drain(engine);
+    expect(engine.outbox.get(refusal)!.state).toBe('acked');
+    expect(['acked', 'conflict']).toContain(engine.outbox.get(confirmation)!.state);
+    const keys = (await central.store.effects()).map((effect) => effect.key);
+    expect(keys.indexOf(refusal)).toBeGreaterThanOrEqual(0);
+    expect(keys.indexOf(refusal)).toBeLessThan(keys.indexOf(confirmation));
   });
 
   it('with a service that refuses the batch call itself (an older one: 404; or 400/413), sends each outcome on its own instead of parking them all', async () => {

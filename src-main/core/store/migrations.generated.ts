@@ -66,5 +66,12 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
     "statements": [
       "CREATE INDEX `identifications_request_id` ON `identifications` (`request_id`);"
     ]
+  },
+  {
+    "tag": "0007_outbox_result_minimised",
+    "when": 1796107372773,
+    "statements": [
+      "-- An answered outcome's row kept the whole answer, a second copy of the applicant's request (the cache has it): only its status, code and version stay.\nUPDATE `outbox` SET `result` = json_object('status', json_extract(`result`, '$.status'), 'code', json_extract(`result`, '$.code'), 'version', json_extract(`result`, '$.request.version')) WHERE `result` IS NOT NULL AND json_valid(`result`) AND json_type(`result`, '$.request') IS NOT NULL;"
+    ]
   }
 ];

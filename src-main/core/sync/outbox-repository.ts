@@ -74,7 +74,7 @@ export class OutboxRepository {
     return (this.sql(`SELECT ${columns} FROM outbox WHERE op_id = ?`).get(opId) as OutboxEntry | undefined) ?? null;
   }
 
-  /** At start-up: a row caught `sending` by a crash goes again, same key, same body. */
+  /** At start-up and as a drain begins: a row caught `sending` by a crash or a failed drain goes again, same key, same body. */
   recoverSending(): number {
     return this.sql(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'sending'`).run(this.nowIso()).changes;
   }
@@ -93,8 +93,11 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` rows due now, at most one per enablement request (so two
-   * outcomes for one request go in order), and marks them `sending` in one transaction.
+   * Claims up to `limit` rows due now, at most one per enablement request and none behind
+   * an earlier outcome of the same operator for its request still to send (waiting out a
+   * backoff, say): two outcomes for one request go in order. (One another operator recorded
+   * goes with that operator's sign-in; it does not hold this one.) Marks them `sending` in
+   * one transaction.
    */
   claimDue(nowMs: number, limit: number, operatorId: string): OutboxEntry[] {
     // `sending` need not reach the disk: a row caught in it by a crash goes again anyway.
@@ -105,7 +108,11 @@ export class OutboxRepository {
         // central service takes an outcome only from the token of the operator who recorded it.
         const select = (where: string) =>
           `SELECT ${columns}, request_id AS requestId FROM outbox JOIN identifications ON identifications.id = outbox.identification_id
-         WHERE ${where} AND identifications.operator_id = @operatorId ORDER BY seq LIMIT @limit`;
+         WHERE ${where} AND identifications.operator_id = @operatorId
+           AND NOT EXISTS (SELECT 1 FROM identifications earlier JOIN outbox queued ON queued.identification_id = earlier.id
+             WHERE earlier.request_id = identifications.request_id AND earlier.operator_id = @operatorId AND queued.seq < outbox.seq
+               AND queued.state IN ('pending', 'sending', 'retry_wait'))
+         ORDER BY seq LIMIT @limit`;
         const pending = this.sql(select(`state = 'pending'`)).all({ operatorId, limit: limit * 2 }) as Array<
           OutboxEntry & { requestId: string }
         >;

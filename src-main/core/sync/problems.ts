@@ -25,6 +25,8 @@ const deadCodes: ReadonlyArray<DeadCode> = [
 ];
 
 export const sessionExpiredForQueue = 'Sessione scaduta: accedere di nuovo per inviare gli esiti in coda.';
+export const drainInterrupted =
+  'Invio degli esiti interrotto da un errore dell’archivio di questo computer (ad esempio disco pieno): nuovo tentativo automatico tra poco, senza doppioni.';
 export const pullRefusedRepeatedly = 'Il servizio centrale rifiuta ripetutamente la sincronizzazione: riprovare più tardi.';
 
 export function describeFailure(failure: CentralFailure): string {

@@ -4,7 +4,7 @@ import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
 import type { CentralClient, CentralFailure } from './central-client';
 import { payloadHash, type OutboxEntry, type OutboxRepository } from './outbox-repository';
-import { describeFailure, type DeadCode } from './problems';
+import { describeFailure, drainInterrupted, type DeadCode } from './problems';
 import type { SyncStatusTracker } from './status';
 import type { SyncStateRepository } from './sync-state-repository';
 
@@ -54,6 +54,9 @@ export class OutboxDrain {
   private pushing: Promise<void> | null = null;
   private pushAgain = false;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Drains the store failed in a row, and when the next goes (their backoff). */
+  private storeFailuresInARow = 0;
+  private retryStoreAt: number | null = null;
 
   constructor(private readonly parts: OutboxDrainParts) {}
 
@@ -64,16 +67,16 @@ export class OutboxDrain {
       return;
     }
     // A drain that fails on the store (a full disk writing an answer) is logged, never left
-    // as an unhandled rejection of a timer's kick; the rows it had claimed go back to the
-    // queue (sent again with their keys: the service replays its answers) for the next drain.
-    const drained = this.drain().catch((error: unknown) => {
-      this.parts.logger.error('sync.drain-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
-      try {
-        this.parts.outbox.recoverSending();
-      } catch {
-        // The store refuses this too: they go again at the next start (rows found `sending`).
-      }
-    });
+    // as an unhandled rejection of a timer's kick, and tried again after a backoff: the next
+    // drain takes the rows this one left `sending` back first (no write is needed now, when
+    // the store has just refused one), and sends them again with their keys.
+    const drained = this.drain().then(
+      () => {
+        this.storeFailuresInARow = 0;
+        this.retryStoreAt = null;
+      },
+      (error: unknown) => this.drainFailed(error),
+    );
     this.pushing = drained.finally(() => {
       this.pushing = null;
       if (this.pushAgain && this.parts.running()) {
@@ -105,11 +108,24 @@ export class OutboxDrain {
     await Promise.allSettled([this.pushing]);
   }
 
+  private drainFailed(error: unknown): void {
+    const { logger, status, now } = this.parts;
+    logger.error('sync.drain-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
+    this.storeFailuresInARow++;
+    this.retryStoreAt = now() + this.retryDelay(this.storeFailuresInARow, null);
+    status.lastError = drainInterrupted;
+    try {
+      status.emit();
+    } catch {
+      // The status reads the store: it says so at its next emit.
+    }
+  }
+
   private scheduleWake(): void {
     if (!this.parts.running()) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
-    const at = Math.max(this.parts.outbox.nextWakeAt() ?? Infinity, this.pausedUntil);
+    const at = Math.max(Math.min(this.parts.outbox.nextWakeAt() ?? Infinity, this.retryStoreAt ?? Infinity), this.pausedUntil);
     if (!Number.isFinite(at)) return;
     const delay = Math.max(0, Math.min(at - this.parts.now(), 2 ** 31 - 1));
     this.wakeTimer = setTimeout(() => {
@@ -129,8 +145,15 @@ export class OutboxDrain {
     const { status, now } = this.parts;
     let answered = false;
     // A batch goes out in one call: claimed (marked `sending`), sent, answered. A crash in
-    // between re-sends the batch with the same keys.
-    let batch = this.parts.store.inTransaction(() => this.claimNext(), { durable: false });
+    // between re-sends the batch with the same keys. One drain runs at a time: a row found
+    // `sending` now was left by a drain the store failed, and goes again first.
+    let batch = this.parts.store.inTransaction(
+      () => {
+        this.parts.outbox.recoverSending();
+        return this.claimNext();
+      },
+      { durable: false },
+    );
     while (batch) {
       status.emit();
       const { token, entries } = batch;
@@ -148,6 +171,7 @@ export class OutboxDrain {
         this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
       } else if (answered) this.troubleInARow = 0;
       let stop = troubles.length > 0;
+      const claimFailures: unknown[] = [];
       // The answers, and the next batch claimed, in one transaction: one commit per batch
       // (the rows answered and the rows claimed share pages). Not waiting for the disk: an
       // answer lost to a power cut leaves its row to be sent again with its key, and the
@@ -163,10 +187,19 @@ export class OutboxDrain {
             this.parts.requests.upsert(requests);
             this.parts.state.set('lastPushAt', new Date(now()).toISOString());
           }
-          return stop ? null : this.claimNext();
+          if (stop) return null;
+          // The claim in a savepoint of its own: a claim the store refuses leaves the answers
+          // to commit, and fails the drain after (tried again after a backoff).
+          try {
+            return this.parts.store.inTransaction(() => this.claimNext(), { durable: false });
+          } catch (error) {
+            claimFailures.push(error);
+            return null;
+          }
         },
         { durable: false },
       );
+      if (claimFailures.length > 0) throw claimFailures[0];
     }
     status.countAwaitingOthers();
     status.emit();
@@ -184,10 +217,12 @@ export class OutboxDrain {
         if (outbox.nextDue(now())) status.needsSignIn = true;
         return null;
       }
-      const entries = outbox.claimDue(now(), this.parts.batchSize, operatorId).filter((entry) => this.intact(entry));
+      const claimed = outbox.claimDue(now(), this.parts.batchSize, operatorId);
+      const entries = claimed.filter((entry) => this.intact(entry));
       if (entries.length > 0) return { token, entries };
-      // Every row claimed was corrupt (parked as dead): the next ones, if any.
-      if (!outbox.nextDue(now(), operatorId)) return null;
+      // Nothing to send now (a row due may wait behind an earlier one for its request).
+      if (claimed.length === 0) return null;
+      // Every row claimed was corrupt (parked as dead): the next ones.
     }
   }
 

@@ -1,0 +1,2 @@
+-- An answered outcome's row kept the whole answer, a second copy of the applicant's request (the cache has it): only its status, code and version stay.
+UPDATE `outbox` SET `result` = json_object('status', json_extract(`result`, '$.status'), 'code', json_extract(`result`, '$.code'), 'version', json_extract(`result`, '$.request.version')) WHERE `result` IS NOT NULL AND json_valid(`result`) AND json_type(`result`, '$.request') IS NOT NULL;
