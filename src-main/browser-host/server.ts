@@ -297,10 +297,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // What happens while it is read waits, and follows in order: the last word is the latest.
     let waiting: AppEvent[] | null = [];
     const unsubscribe = core.events.subscribe((event: AppEvent) => (waiting ? waiting.push(event) : send(event)));
-    void stateNow().then((state) => {
-      for (const event of [...state, ...(waiting ?? [])]) send(event);
-      waiting = null;
-    });
+    // (A state that cannot be read goes without: the events still follow, none held back.)
+    void stateNow()
+      .catch((): AppEvent[] => [])
+      .then((state) => {
+        for (const event of [...state, ...(waiting ?? [])]) send(event);
+        waiting = null;
+      });
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), 20_000);
     const end = () => {
       clearInterval(heartbeat);

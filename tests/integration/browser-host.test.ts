@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBrowserHost } from '../../src-main/browser-host/server';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -210,6 +210,39 @@ describe('browser host: a stream starts with the state as it is', () => {
       // The status as the desk holds it (this one has not reached the service since its sign-in: sync not started).
       const status = await test.core.call('sync.status', {});
       expect(events[1]).toEqual({ name: 'sync.status', data: JSON.parse(JSON.stringify(status.ok && status.value)) as unknown });
+    } finally {
+      await host.close();
+      await test.cleanup();
+    }
+  });
+
+  it('a stream whose opening state cannot be read still carries the events that follow', async () => {
+    const central = await startTestCentral({ seed: 20, seedValue: 11 });
+    const test = await signedInDesk(central);
+    const host = await startBrowserHost({
+      core: test.core,
+      logger: test.logger,
+      rendererDirectory: mkdtempSync(join(tmpdir(), 'renderer-stub-')),
+    });
+    try {
+      const call = test.core.call.bind(test.core);
+      let failed = 0;
+      vi.spyOn(test.core, 'call').mockImplementation(((operation: string, input: unknown) =>
+        operation === 'sync.status' && failed++ === 0
+          ? Promise.reject(new Error('state unreadable'))
+          : call(operation as never, input as never)) as typeof test.core.call);
+      const controller = new AbortController();
+      const response = await fetch(`${host.origin}/events`, {
+        headers: { authorization: `Bearer ${host.issueSessionToken()}` },
+        signal: controller.signal,
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = (await reader.read()).value ?? '';
+      expect(await call('session.lock', {})).toMatchObject({ ok: true });
+      while (!text.includes('event: session.lock')) text += (await reader.read()).value;
+      controller.abort();
+      expect(failed).toBeGreaterThan(0);
+      expect(text).toContain('data: {"locked":true}');
     } finally {
       await host.close();
       await test.cleanup();
