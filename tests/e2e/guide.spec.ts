@@ -43,3 +43,47 @@ test('F1 from the wizard opens the guide; going back finds the identification as
   await expectAccessible(page, 'guide (en)');
   await saveScreenshot(page, 'guide-en');
 });
+
+test('F1 from a form keeps what was typed for the way back, the focus where it was; no password stays (sign-in, desk, settings)', async ({
+  page,
+  desk,
+}) => {
+  await desk.open(page);
+  // The sign-in form: the office and the name stay, the password does not.
+  await page.getByLabel('Codice meccanografico').fill('ZZIS00100A');
+  await page.getByLabel('Nome utente').fill('dirigente');
+  await page.getByLabel('Password', { exact: true }).fill('prova-dirigente');
+  await page.getByLabel('Nome utente').focus();
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeFocused();
+  await page.getByTestId('guide-back').click();
+  await expect(page.getByLabel('Codice meccanografico')).toHaveValue('ZZIS00100A');
+  await expect(page.getByLabel('Nome utente')).toHaveValue('dirigente');
+  await expect(page.getByLabel('Nome utente')).toBeFocused();
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  await signIn(page, { username: 'dirigente', password: 'prova-dirigente' });
+
+  // The desk's fiscal code, half typed.
+  await page.getByTestId('fiscal-code-input').fill('RSSMRA80');
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeFocused();
+  await page.goBack();
+  await expect(page.getByTestId('fiscal-code-input')).toHaveValue('RSSMRA80');
+  await expect(page.getByTestId('fiscal-code-input')).toBeFocused();
+
+  // The settings, changed and not saved yet.
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await page.locator('#privacy-contacts').fill('Segreteria: 06 000000 (non ancora salvato)');
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeFocused();
+  await page.getByTestId('guide-back').click();
+  await expect(page.locator('#privacy-contacts')).toHaveValue('Segreteria: 06 000000 (non ancora salvato)');
+  await expect(page.locator('#privacy-contacts')).toBeFocused();
+  await saveScreenshot(page, 'guide-back-to-settings');
+
+  // Kept for the guide's trip only: a screen reached any other way is fresh.
+  await page.getByRole('link', { name: 'Sportello' }).first().click();
+  await expect(page.getByTestId('fiscal-code-input')).toHaveValue('');
+  await page.getByRole('link', { name: 'Impostazioni' }).click();
+  await expect(page.locator('#privacy-contacts')).not.toHaveValue('Segreteria: 06 000000 (non ancora salvato)');
+});
