@@ -1,5 +1,6 @@
 import { nextTick, ref } from 'vue';
 import type { RouteLocationNormalized, Router } from 'vue-router';
+import { focusPageStart } from './pageFocus';
 
 /**
  * The screens whose form a trip to the guide (F1, the footer's link) must not empty: the
@@ -35,13 +36,17 @@ export function useGuideTrip(router: Router) {
   });
   const stopAfter = router.afterEach((to, from, failure) => {
     if (failure || to.name === 'guide') return;
-    if (from.name === 'guide' && left && routeName(to) === left.name) {
+    // Back (the guide's button, the browser's): the history's next entry is the guide. A link
+    // or the menu to the same screen is another way, and finds it fresh.
+    const wayBack = router.options.history.state.forward === from.fullPath;
+    if (from.name === 'guide' && left && routeName(to) === left.name && wayBack) {
       // Back on the screen kept: the focus where it was, once it is on the page again.
       const focus = left.focus;
       void nextTick(() => {
         if (focus?.isConnected) focus.focus();
+        else focusPageStart();
       });
-    } else if (to.name !== from.name) {
+    } else if (to.name !== from.name || from.name === 'guide') {
       // Rendered with the new route in one go: the screen shown now is a fresh one.
       generation.value++;
     }

@@ -37,7 +37,7 @@ const en: MessageSchema = {
     title: 'Guide',
     footerLink: 'Guide (F1)',
     intro:
-      'How to identify an applicant for the Istanze OnLine enablement, what the application checks and what to do when something does not add up. F1 opens this page from anywhere; going back, an identification under way and what was typed in a form stay as they were (passwords do not).',
+      'How to identify an applicant for the Istanze OnLine enablement, what the application checks and what to do when something does not add up. F1 opens this page from anywhere; going back, an identification under way and what was typed in a form stay as they were (passwords typed do not).',
     back: 'Back to where you were',
     procedureTitle: 'The procedure',
     procedure: {

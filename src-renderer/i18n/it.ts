@@ -39,7 +39,7 @@ const it = {
     title: 'Guida',
     footerLink: 'Guida (F1)',
     intro:
-      'Come si identifica un richiedente per l’abilitazione a Istanze OnLine, che cosa controlla l’applicazione e che cosa fare quando qualcosa non torna. F1 apre questa pagina da ovunque; tornando indietro, un’identificazione iniziata e quanto scritto in un modulo restano com’erano (le password no).',
+      'Come si identifica un richiedente per l’abilitazione a Istanze OnLine, che cosa controlla l’applicazione e che cosa fare quando qualcosa non torna. F1 apre questa pagina da ovunque; tornando indietro, un’identificazione iniziata e quanto scritto in un modulo restano com’erano (le password digitate no).',
     back: 'Torna dov’eri',
     procedureTitle: 'La procedura',
     procedure: {

@@ -81,9 +81,16 @@ test('F1 from a form keeps what was typed for the way back, the focus where it w
   await expect(page.locator('#privacy-contacts')).toBeFocused();
   await saveScreenshot(page, 'guide-back-to-settings');
 
-  // Kept for the guide's trip only: a screen reached any other way is fresh.
+  // Kept for the guide's trip only: a screen reached any other way is fresh, from the
+  // guide's own menu too.
   await page.getByRole('link', { name: 'Sportello' }).first().click();
   await expect(page.getByTestId('fiscal-code-input')).toHaveValue('');
   await page.getByRole('link', { name: 'Impostazioni' }).click();
   await expect(page.locator('#privacy-contacts')).not.toHaveValue('Segreteria: 06 000000 (non ancora salvato)');
+  await page.getByRole('link', { name: 'Sportello' }).first().click();
+  await page.getByTestId('fiscal-code-input').fill('RSSMRA80');
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeFocused();
+  await page.getByRole('link', { name: 'Sportello' }).first().click();
+  await expect(page.getByTestId('fiscal-code-input')).toHaveValue('');
 });
