@@ -180,24 +180,41 @@ describe('browser host over real HTTP on 127.0.0.1', () => {
   });
 });
 
+/** A signed-in desk behind a browser host (a stub renderer), closed after `run`. */
+async function withDeskHost(
+  run: (test: Awaited<ReturnType<typeof signedInDesk>>, host: Awaited<ReturnType<typeof startBrowserHost>>) => Promise<void>,
+) {
+  const central = await startTestCentral({ seed: 20, seedValue: 11 });
+  const test = await signedInDesk(central);
+  const host = await startBrowserHost({
+    core: test.core,
+    logger: test.logger,
+    rendererDirectory: mkdtempSync(join(tmpdir(), 'renderer-stub-')),
+  });
+  try {
+    await run(test, host);
+  } finally {
+    await host.close();
+    await test.cleanup();
+  }
+}
+
+/** The page's event stream: its text as it comes, and the controller that closes it. */
+async function openStream(host: Awaited<ReturnType<typeof startBrowserHost>>) {
+  const controller = new AbortController();
+  const response = await fetch(`${host.origin}/events`, {
+    headers: { authorization: `Bearer ${host.issueSessionToken()}` },
+    signal: controller.signal,
+  });
+  return { controller, reader: response.body!.pipeThrough(new TextDecoderStream()).getReader() };
+}
+
 describe('browser host: a stream starts with the state as it is', () => {
-  it('a page whose stream opens while the session is locked learns it at once, with the sync status (no call needed)', async () => {
-    const central = await startTestCentral({ seed: 20, seedValue: 11 });
-    const test = await signedInDesk(central);
-    const host = await startBrowserHost({
-      core: test.core,
-      logger: test.logger,
-      rendererDirectory: mkdtempSync(join(tmpdir(), 'renderer-stub-')),
-    });
-    try {
+  it('a page whose stream opens while the session is locked learns it at once, with the sync status (no call needed)', () =>
+    withDeskHost(async (test, host) => {
       // Locked from elsewhere (another window, the idle timer) before this page's stream opens.
       expect(await test.core.call('session.lock', {})).toMatchObject({ ok: true });
-      const controller = new AbortController();
-      const response = await fetch(`${host.origin}/events`, {
-        headers: { authorization: `Bearer ${host.issueSessionToken()}` },
-        signal: controller.signal,
-      });
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const { controller, reader } = await openStream(host);
       let text = '';
       while (!(text.includes('event: session.lock') && text.includes('event: sync.status') && text.endsWith('\n\n')))
         text += (await reader.read()).value;
@@ -210,42 +227,22 @@ describe('browser host: a stream starts with the state as it is', () => {
       // The status as the desk holds it (this one has not reached the service since its sign-in: sync not started).
       const status = await test.core.call('sync.status', {});
       expect(events[1]).toEqual({ name: 'sync.status', data: JSON.parse(JSON.stringify(status.ok && status.value)) as unknown });
-    } finally {
-      await host.close();
-      await test.cleanup();
-    }
-  });
+    }));
 
-  it('a stream whose opening state cannot be read still carries the events that follow', async () => {
-    const central = await startTestCentral({ seed: 20, seedValue: 11 });
-    const test = await signedInDesk(central);
-    const host = await startBrowserHost({
-      core: test.core,
-      logger: test.logger,
-      rendererDirectory: mkdtempSync(join(tmpdir(), 'renderer-stub-')),
-    });
-    try {
+  it('a stream whose opening state cannot be read still carries the events that follow', () =>
+    withDeskHost(async (test, host) => {
       const call = test.core.call.bind(test.core);
       let failed = 0;
       vi.spyOn(test.core, 'call').mockImplementation(((operation: string, input: unknown) =>
         operation === 'sync.status' && failed++ === 0
           ? Promise.reject(new Error('state unreadable'))
           : call(operation as never, input as never)) as typeof test.core.call);
-      const controller = new AbortController();
-      const response = await fetch(`${host.origin}/events`, {
-        headers: { authorization: `Bearer ${host.issueSessionToken()}` },
-        signal: controller.signal,
-      });
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const { controller, reader } = await openStream(host);
       let text = (await reader.read()).value ?? '';
       expect(await call('session.lock', {})).toMatchObject({ ok: true });
       while (!text.includes('event: session.lock')) text += (await reader.read()).value;
       controller.abort();
       expect(failed).toBeGreaterThan(0);
       expect(text).toContain('data: {"locked":true}');
-    } finally {
-      await host.close();
-      await test.cleanup();
-    }
-  });
+    }));
 });
