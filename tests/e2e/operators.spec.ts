@@ -49,6 +49,17 @@ test('the head teacher creates an operator, who changes the temporary password a
   await expect(page.locator('#repeat-password-error')).toHaveText('Le due password non coincidono.');
   await saveScreenshot(page, 'sign-in-new-password-it');
   await expectAccessible(page, 'sign-in with a new password');
+  // Off to the guide (F1) half-way: no password stays, so the way back is the sign-in itself,
+  // the office and the name kept; the temporary password again, and the step again.
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('guide-title')).toBeFocused();
+  await page.getByTestId('guide-back').click();
+  await expect(page.getByLabel('Nome utente')).toHaveValue('giulia.verdi');
+  await expect(page.getByTestId('new-password')).toHaveCount(0);
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  await signIn(page, { username: 'giulia.verdi', password: temporary });
+  await expect(page.locator('#new-password')).toBeFocused();
+  await page.locator('#new-password').fill('giulia-password-2026');
   await page.locator('#repeat-password').fill('giulia-password-2026');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('fiscal-code-input')).toBeVisible();
