@@ -492,7 +492,7 @@ export class CentralStore {
           .where(and(eq(t.idempotency.officeCode, office), inArray(t.idempotency.key, replays))))
           earlier.set(row.key, row);
       }
-      const wanted = [...new Set(hashed.filter((item) => claimed.has(item.key)).map((item) => item.submission.requestId))].sort();
+      const wanted = [...new Set(hashed.filter((item) => claimed.has(item.key)).map((item) => item.submission.requestId))];
       const current = await lockRequests(tx, wanted);
       const changed = new Set<string>();
       const answers: Array<{ key: string; response: string }> = [];

@@ -27,6 +27,12 @@ export interface OutboxDrainParts {
   onPushed?: () => void;
 }
 
+/** A batch claimed (marked `sending`) and the token it goes with. */
+interface ClaimedBatch {
+  token: string;
+  entries: OutboxEntry[];
+}
+
 type SubmitResult = Awaited<ReturnType<CentralClient['submitIdentification']>>;
 
 /** A client error on the batch call itself (not sign-in, not a timeout or a rate limit): no outcome was judged. */
@@ -171,13 +177,12 @@ export class OutboxDrain {
         this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
       } else if (answered) this.troubleInARow = 0;
       let stop = troubles.length > 0;
-      const claimFailures: unknown[] = [];
       // The answers, and the next batch claimed, in one transaction: one commit per batch
       // (the rows answered and the rows claimed share pages). Not waiting for the disk: an
       // answer lost to a power cut leaves its row to be sent again with its key, and the
       // service replays the answer.
-      batch = this.parts.store.inTransaction(
-        () => {
+      const recorded = this.parts.store.inTransaction(
+        (): { next: ClaimedBatch | null; claimError?: unknown } => {
           // The requests as the service now has them, written once per batch.
           const requests: EnablementRequest[] = [];
           entries.forEach((entry, index) => {
@@ -187,19 +192,19 @@ export class OutboxDrain {
             this.parts.requests.upsert(requests);
             this.parts.state.set('lastPushAt', new Date(now()).toISOString());
           }
-          if (stop) return null;
+          if (stop) return { next: null };
           // The claim in a savepoint of its own: a claim the store refuses leaves the answers
           // to commit, and fails the drain after (tried again after a backoff).
           try {
-            return this.parts.store.inTransaction(() => this.claimNext(), { durable: false });
-          } catch (error) {
-            claimFailures.push(error);
-            return null;
+            return { next: this.parts.store.inTransaction(() => this.claimNext(), { durable: false }) };
+          } catch (claimError) {
+            return { next: null, claimError };
           }
         },
         { durable: false },
       );
-      if (claimFailures.length > 0) throw claimFailures[0];
+      if ('claimError' in recorded) throw recorded.claimError;
+      batch = recorded.next;
     }
     status.countAwaitingOthers();
     status.emit();
@@ -207,7 +212,7 @@ export class OutboxDrain {
   }
 
   /** The next batch due now, claimed (in the caller's transaction); null when there is none or the drain must wait. */
-  private claimNext(): { token: string; entries: OutboxEntry[] } | null {
+  private claimNext(): ClaimedBatch | null {
     const { outbox, status, now } = this.parts;
     for (;;) {
       if (now() < this.pausedUntil) return null;
