@@ -4,6 +4,7 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { rendererMetaContentSecurityPolicy } from './src-main/core/content-security-policy';
 import { thirdPartyNotices } from './scripts/third-party-notices';
+import { trimBootstrapItalia } from './scripts/trim-bootstrap-italia';
 
 /** The built page carries its Content Security Policy too (the hosts also send it as a header). */
 function contentSecurityPolicyMeta(): Plugin {
@@ -75,6 +76,7 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
     plugins: [vue(), contentSecurityPolicyMeta(), preloadFonts(), thirdPartyNotices('renderer', import.meta.dirname)],
+    css: { postcss: { plugins: [trimBootstrapItalia(import.meta.dirname)] } },
     build: {
       // electron-vite leaves the renderer unminified; the first screen parses and compiles
       // every byte of its initial chunks, so they are minified (#20).

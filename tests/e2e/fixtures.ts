@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -6,6 +7,7 @@ import { test as base, expect as baseExpect, type Page } from '@playwright/test'
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import type { CentralService } from '../../central/server';
 import { startTestCentral } from '../fixtures/central';
+import { stylesheetClasses } from '../fixtures/stylesheet-classes';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
 import { databaseKey } from '../../src-main/core/store/key';
@@ -26,12 +28,42 @@ export interface DeskFixture {
   open(page: Page): Promise<void>;
 }
 
+/**
+ * Bootstrap Italia's classes that the built renderer's stylesheets lack: the build trims
+ * Bootstrap Italia to the classes named in the renderer's sources (#20), and a class set any
+ * other way would find no rules. Read once per worker: the whole stylesheet, and the built one.
+ */
+let classesStyledButTrimmed: ((classes: Iterable<string>) => string[]) | undefined;
+function trimmedAway(classes: Iterable<string>): string[] {
+  if (!classesStyledButTrimmed) {
+    const whole = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
+    const styled = stylesheetClasses(readFileSync(whole, 'utf8'));
+    const assets = join(rendererDirectory, 'assets');
+    const built = new Set<string>();
+    for (const file of readdirSync(assets).filter((name) => name.endsWith('.css'))) {
+      for (const name of stylesheetClasses(readFileSync(join(assets, file), 'utf8'))) built.add(name);
+    }
+    classesStyledButTrimmed = (names) => [...names].filter((name) => styled.has(name) && !built.has(name)).sort();
+  }
+  return classesStyledButTrimmed(classes);
+}
+
 /** Each test gets its own browser host, core and data folder: real parts, no sharing. */
 export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string | null; trainingService: boolean }>({
   /** The machine-wide configuration file's text for this test (`test.use`), or none. */
   machineConfigJson: [null, { option: true }],
   /** The central service is a training service, with its practice cases (`test.use`). */
   trainingService: [false, { option: true }],
+  /** Every class the test's pages carried must have its Bootstrap Italia rules in the build. */
+  context: async ({ context }, use) => {
+    const carried = new Set<string>();
+    await context.exposeBinding('__sportelloClasses', (_source, names: string[]) => {
+      for (const name of names) carried.add(name);
+    });
+    await context.addInitScript({ path: join(import.meta.dirname, 'record-classes.js') });
+    await use(context);
+    baseExpect(trimmedAway(carried), 'Bootstrap Italia classes used but trimmed from the build').toEqual([]);
+  },
   desk: async ({ machineConfigJson, trainingService }, use) => {
     if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
     const dataDirectory = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));

@@ -1,0 +1,69 @@
+import { globSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import postcss from 'postcss';
+import { describe, expect, it } from 'vitest';
+import { trimBootstrapItalia } from '../../scripts/trim-bootstrap-italia';
+
+const projectRoot = join(import.meta.dirname, '../..');
+const wholePath = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
+
+/** Every selector of a stylesheet's rules, one by one (a rule's list split at its commas). */
+function selectors(css: string): Set<string> {
+  const all = new Set<string>();
+  postcss.parse(css).walkRules((rule) => {
+    // A keyframe's steps (`0%`, `to`) are not selectors.
+    if (rule.parent?.type === 'atrule' && /keyframes$/.test((rule.parent as postcss.AtRule).name)) return;
+    rule.selectors.forEach((selector) => all.add(selector));
+  });
+  return all;
+}
+
+/**
+ * What a selector needs the page to carry for it to match anything: its classes, ids, tag
+ * names, attribute names and the values an attribute must equal, outside negations
+ * (`:not(.btn)` matches where `.btn` is absent: what a negation names is never needed).
+ * Pseudo-classes and -elements need nothing named.
+ */
+function needs(selector: string): string[] {
+  let positive = selector;
+  // Innermost negations first, until none is left.
+  while (/:not\([^()]*\)/.test(positive)) positive = positive.replace(/:not\([^()]*\)/g, '');
+  positive = positive.replace(/::?[\w-]+(\([^()]*\))?/g, '');
+  const attributes = [...positive.matchAll(/\[\s*([\w-]+)\s*(?:=\s*["']?([\w-]+))?/g)].flatMap((match) => match.slice(1).filter(Boolean));
+  positive = positive.replace(/\[[^\]]*\]/g, '');
+  const classes = [...positive.matchAll(/[.#]((?:\\.|[\w-])+)/g)].map((match) => match[1]!.replace(/\\(.)/g, '$1'));
+  const tags = [...positive.matchAll(/(?:^|[\s>+~(,])([a-zA-Z][\w-]*)/g)].map((match) => match[1]!);
+  return [...attributes, ...classes, ...tags];
+}
+
+describe('Bootstrap Italia trimmed at build (#20)', () => {
+  it('drops only selectors that need something no renderer source names', async () => {
+    const whole = readFileSync(wholePath, 'utf8');
+    const trimmed = await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath });
+    const kept = selectors(trimmed.css);
+    const sources = globSync('src-renderer/**/*.{vue,ts,html}', { cwd: projectRoot })
+      .map((file) => readFileSync(join(projectRoot, file), 'utf8'))
+      .join('\n');
+    // The words a source names, split as PurgeCSS's default extractor splits them.
+    const words = new Set(sources.split(/[^\w-]+/));
+    const dropped = [...selectors(whole)].filter((selector) => !kept.has(selector));
+    expect(dropped.length).toBeGreaterThan(1000);
+    expect(kept.size).toBeGreaterThan(200);
+    // A dropped selector whose needs are all named: a rule the renderer's pages may match, lost.
+    const wronglyDropped = dropped.filter((selector) => needs(selector).every((name) => words.has(name)));
+    expect(wronglyDropped).toEqual([]);
+  });
+
+  it('keeps the keyboard focus ring that every focused control shows', async () => {
+    const whole = readFileSync(wholePath, 'utf8');
+    const trimmed = await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath });
+    expect(selectors(trimmed.css)).toContain(':focus:not([data-focus-mouse=true])');
+  });
+
+  it('leaves any other stylesheet as written', async () => {
+    const css = '.never-named-anywhere{color:red}';
+    const result = await postcss([trimBootstrapItalia(projectRoot)]).process(css, { from: join(projectRoot, 'src-renderer/app.css') });
+    expect(result.css).toBe(css);
+  });
+});
