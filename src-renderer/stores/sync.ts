@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppError, SyncProblem, SyncStatus } from '../../shared/contract';
+import type { AppError, Result, SyncProblem, SyncStatus } from '../../shared/contract';
 import { deskApi } from '../api';
 
 /** Sync status (pushed by main) and the problems list. */
@@ -8,10 +8,22 @@ export const useSyncStore = defineStore('sync', () => {
   const status = ref<SyncStatus | null>(null);
   const problems = ref<SyncProblem[]>([]);
   const error = ref<AppError | null>(null);
+  /**
+   * Events received so far. An answer and the events travel apart (the browser host: a call
+   * and a stream), so an answer asked before a change can land after the event that told of
+   * it; main publishes the status after every change, so an event that came after the call
+   * was asked is at least as fresh, and the answer gives way to it.
+   */
+  let eventsSeen = 0;
+  const answered = async (call: Promise<Result<SyncStatus>>): Promise<Result<SyncStatus>> => {
+    const asked = eventsSeen;
+    const result = await call;
+    if (result.ok && eventsSeen === asked) status.value = result.value;
+    return result;
+  };
 
   async function load() {
-    const result = await deskApi().call('sync.status', {});
-    if (result.ok) status.value = result.value;
+    await answered(deskApi().call('sync.status', {}));
   }
 
   async function loadProblems() {
@@ -21,8 +33,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   async function retry(opId: string) {
-    const result = await deskApi().call('sync.retryNow', { opId });
-    if (result.ok) status.value = result.value;
+    await answered(deskApi().call('sync.retryNow', { opId }));
     await loadProblems();
   }
 
@@ -36,7 +47,9 @@ export const useSyncStore = defineStore('sync', () => {
 
   function listen() {
     return deskApi().onEvent((event) => {
-      if (event.name === 'sync.status') status.value = event.payload;
+      if (event.name !== 'sync.status') return;
+      eventsSeen++;
+      status.value = event.payload;
     });
   }
 
