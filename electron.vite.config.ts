@@ -48,7 +48,7 @@ function preloadFonts(): Plugin {
 // Three bundles: out/main (Electron main process with the core), out/preload (the one
 // narrow bridge; CommonJS because sandboxed preloads cannot be ES modules), and
 // out/renderer (the Vue app, also served by the browser host).
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   main: {
     // Everything is bundled but what must stay a real module in the package, listed in
     // package.json's `dependencies`: the SQLite driver (native prebuilds), PGlite (its
@@ -76,7 +76,9 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
     plugins: [vue(), contentSecurityPolicyMeta(), preloadFonts(), thirdPartyNotices('renderer', import.meta.dirname)],
-    css: { postcss: { plugins: [trimBootstrapItalia(import.meta.dirname)] } },
+    // Bootstrap Italia trimmed for the built page only (#20): the dev server serves it whole
+    // (a trim there would go stale as the sources change under it).
+    css: command === 'build' ? { postcss: { plugins: [trimBootstrapItalia(import.meta.dirname)] } } : {},
     build: {
       // electron-vite leaves the renderer unminified; the first screen parses and compiles
       // every byte of its initial chunks, so they are minified (#20).
@@ -85,4 +87,4 @@ export default defineConfig({
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     },
   },
-});
+}));

@@ -1,13 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import postcss from 'postcss';
 import { test as base, expect as baseExpect, type Page } from '@playwright/test';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import type { CentralService } from '../../central/server';
 import { startTestCentral } from '../fixtures/central';
-import { stylesheetClasses } from '../fixtures/stylesheet-classes';
+import { selectorClasses, structuralSelector, stylesheetSelectors } from '../fixtures/stylesheet-classes';
+import { trimBootstrapItalia } from '../../scripts/trim-bootstrap-italia';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
 import { databaseKey } from '../../src-main/core/store/key';
@@ -29,23 +31,24 @@ export interface DeskFixture {
 }
 
 /**
- * Bootstrap Italia's classes that the built renderer's stylesheets lack: the build trims
- * Bootstrap Italia to the classes named in the renderer's sources (#20), and a class set any
- * other way would find no rules. Read once per worker: the whole stylesheet, and the built one.
+ * Bootstrap Italia's selectors that the build's trim drops (#20), each without its
+ * pseudo-classes (the elements it styles in some state) and with the classes it names. The
+ * trim keeps every rule its sources can match; an element in a page that one of these
+ * matches is an element that lost its style. Computed once per worker, with the build's own
+ * trim over the same sources.
  */
-let classesStyledButTrimmed: ((classes: Iterable<string>) => string[]) | undefined;
-function trimmedAway(classes: Iterable<string>): string[] {
-  if (!classesStyledButTrimmed) {
-    const whole = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
-    const styled = stylesheetClasses(readFileSync(whole, 'utf8'));
-    const assets = join(rendererDirectory, 'assets');
-    const built = new Set<string>();
-    for (const file of readdirSync(assets).filter((name) => name.endsWith('.css'))) {
-      for (const name of stylesheetClasses(readFileSync(join(assets, file), 'utf8'))) built.add(name);
-    }
-    classesStyledButTrimmed = (names) => [...names].filter((name) => styled.has(name) && !built.has(name)).sort();
-  }
-  return classesStyledButTrimmed(classes);
+let droppedSelectors: Promise<Array<{ selector: string; structural: string; classes: string[] }>> | undefined;
+function trimmedAway() {
+  droppedSelectors ??= (async () => {
+    const wholePath = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
+    const whole = readFileSync(wholePath, 'utf8');
+    const kept = stylesheetSelectors((await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath })).css);
+    return [...stylesheetSelectors(whole)]
+      .filter((selector) => !kept.has(selector))
+      .map((selector) => ({ selector, structural: structuralSelector(selector), classes: selectorClasses(selector) }))
+      .filter((entry) => entry.structural !== '');
+  })();
+  return droppedSelectors;
 }
 
 /** Each test gets its own browser host, core and data folder: real parts, no sharing. */
@@ -54,15 +57,22 @@ export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string |
   machineConfigJson: [null, { option: true }],
   /** The central service is a training service, with its practice cases (`test.use`). */
   trainingService: [false, { option: true }],
-  /** Every class the test's pages carried must have its Bootstrap Italia rules in the build. */
+  /** No element of the test's pages, at any moment, is one that a trimmed Bootstrap Italia rule would style. */
   context: async ({ context }, use) => {
-    const carried = new Set<string>();
-    await context.exposeBinding('__sportelloClasses', (_source, names: string[]) => {
-      for (const name of names) carried.add(name);
+    const matched = new Set<string>();
+    await context.exposeBinding('__sportelloTrimmedMatched', (_source, selectors: string[]) => {
+      for (const selector of selectors) matched.add(selector);
     });
-    await context.addInitScript({ path: join(import.meta.dirname, 'record-classes.js') });
+    const dropped = await trimmedAway();
+    const script = readFileSync(join(import.meta.dirname, 'record-classes.js'), 'utf8');
+    await context.addInitScript({ content: `window.__sportelloTrimmed = ${JSON.stringify(dropped)};\n${script}` });
     await use(context);
-    baseExpect(trimmedAway(carried), 'Bootstrap Italia classes used but trimmed from the build').toEqual([]);
+    // What the last changes showed, before the pages close.
+    for (const page of context.pages())
+      await page
+        .evaluate(() => (globalThis as unknown as { __sportelloCheckTrimmed?: () => void }).__sportelloCheckTrimmed?.())
+        .catch(() => {});
+    baseExpect([...matched].sort(), 'elements that a Bootstrap Italia rule trimmed from the build would style').toEqual([]);
   },
   desk: async ({ machineConfigJson, trainingService }, use) => {
     if (!existsSync(join(rendererDirectory, 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');

@@ -4,20 +4,10 @@ import { join } from 'node:path';
 import postcss from 'postcss';
 import { describe, expect, it } from 'vitest';
 import { trimBootstrapItalia } from '../../scripts/trim-bootstrap-italia';
+import { stylesheetSelectors } from '../fixtures/stylesheet-classes';
 
 const projectRoot = join(import.meta.dirname, '../..');
 const wholePath = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
-
-/** Every selector of a stylesheet's rules, one by one (a rule's list split at its commas). */
-function selectors(css: string): Set<string> {
-  const all = new Set<string>();
-  postcss.parse(css).walkRules((rule) => {
-    // A keyframe's steps (`0%`, `to`) are not selectors.
-    if (rule.parent?.type === 'atrule' && /keyframes$/.test((rule.parent as postcss.AtRule).name)) return;
-    rule.selectors.forEach((selector) => all.add(selector));
-  });
-  return all;
-}
 
 /**
  * What a selector needs the page to carry for it to match anything: its classes, ids, tag
@@ -37,17 +27,22 @@ function needs(selector: string): string[] {
   return [...attributes, ...classes, ...tags];
 }
 
+/**
+ * This oracle is PurgeCSS's own model (a rule stays when its names are words in the sources):
+ * it finds where PurgeCSS goes against that model (the `:focus` rule below), not a name set at
+ * run time; the e2e fixture checks the pages themselves (tests/e2e/fixtures.ts).
+ */
 describe('Bootstrap Italia trimmed at build (#20)', () => {
   it('drops only selectors that need something no renderer source names', async () => {
     const whole = readFileSync(wholePath, 'utf8');
     const trimmed = await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath });
-    const kept = selectors(trimmed.css);
+    const kept = stylesheetSelectors(trimmed.css);
     const sources = globSync('src-renderer/**/*.{vue,ts,html}', { cwd: projectRoot })
       .map((file) => readFileSync(join(projectRoot, file), 'utf8'))
       .join('\n');
     // The words a source names, split as PurgeCSS's default extractor splits them.
     const words = new Set(sources.split(/[^\w-]+/));
-    const dropped = [...selectors(whole)].filter((selector) => !kept.has(selector));
+    const dropped = [...stylesheetSelectors(whole)].filter((selector) => !kept.has(selector));
     expect(dropped.length).toBeGreaterThan(1000);
     expect(kept.size).toBeGreaterThan(200);
     // A dropped selector whose needs are all named: a rule the renderer's pages may match, lost.
@@ -58,7 +53,7 @@ describe('Bootstrap Italia trimmed at build (#20)', () => {
   it('keeps the keyboard focus ring that every focused control shows', async () => {
     const whole = readFileSync(wholePath, 'utf8');
     const trimmed = await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath });
-    expect(selectors(trimmed.css)).toContain(':focus:not([data-focus-mouse=true])');
+    expect(stylesheetSelectors(trimmed.css)).toContain(':focus:not([data-focus-mouse=true])');
   });
 
   it('leaves any other stylesheet as written', async () => {
