@@ -20,10 +20,14 @@ const contentTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Must run before `app.ready`: the scheme behaves like https (standard, secure). */
+/**
+ * Must run before `app.ready`: the scheme behaves like https (standard, secure). `codeCache`:
+ * V8 keeps the renderer's compiled scripts between launches, as Chromium does for https, so
+ * a start after the first does not compile the initial chunks again (#20; Electron ≥ 28).
+ */
 export const appSchemePrivileges = {
   scheme: appScheme,
-  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true },
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true, codeCache: true },
 };
 
 /**

@@ -140,7 +140,8 @@ describe('Electron host (mocked electron module)', () => {
 
   it('takes the single-instance lock and registers app:// as a privileged scheme before ready', () => {
     expect(state.privilegedSchemes).toEqual([
-      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+      // codeCache: V8 keeps the renderer's compiled scripts between launches (#20).
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, codeCache: true }) }),
     ]);
     expect(state.quitCalled).toBe(false);
   });
