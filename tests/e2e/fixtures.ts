@@ -8,7 +8,7 @@ import { test as base, expect as baseExpect, type Page } from '@playwright/test'
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import type { CentralService } from '../../central/server';
 import { startTestCentral } from '../fixtures/central';
-import { selectorClasses, structuralSelector, stylesheetSelectors } from '../fixtures/stylesheet-classes';
+import { selectorClasses, structuralSelector, stylesheetSelectors } from '../fixtures/stylesheet-selectors';
 import { trimBootstrapItalia } from '../../scripts/trim-bootstrap-italia';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/server';
 import { createCore, type Core } from '../../src-main/core/app';
@@ -31,24 +31,27 @@ export interface DeskFixture {
 }
 
 /**
- * Bootstrap Italia's selectors that the build's trim drops (#20), each without its
- * pseudo-classes (the elements it styles in some state) and with the classes it names. The
- * trim keeps every rule its sources can match; an element in a page that one of these
- * matches is an element that lost its style. Computed once per worker, with the build's own
+ * The init script that watches every page for elements a trimmed rule would style: Bootstrap
+ * Italia's selectors that the build's trim drops (#20), each without its pseudo-classes (the
+ * elements it styles in some state) and with the classes it names, then the watcher
+ * (trimmed-rules.js). The trim keeps every rule its sources can match; an element that one of
+ * these matches is an element that lost its style. Made once per worker, with the build's own
  * trim over the same sources.
  */
-let droppedSelectors: Promise<Array<{ selector: string; structural: string; classes: string[] }>> | undefined;
-function trimmedAway() {
-  droppedSelectors ??= (async () => {
+let trimmedRulesScript: Promise<string> | undefined;
+function trimmedRulesWatcher() {
+  trimmedRulesScript ??= (async () => {
     const wholePath = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
     const whole = readFileSync(wholePath, 'utf8');
     const kept = stylesheetSelectors((await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath })).css);
-    return [...stylesheetSelectors(whole)]
+    const dropped = [...stylesheetSelectors(whole)]
       .filter((selector) => !kept.has(selector))
       .map((selector) => ({ selector, structural: structuralSelector(selector), classes: selectorClasses(selector) }))
       .filter((entry) => entry.structural !== '');
+    const watcher = readFileSync(join(import.meta.dirname, 'trimmed-rules.js'), 'utf8');
+    return `window.__sportelloTrimmed = ${JSON.stringify(dropped)};\n${watcher}`;
   })();
-  return droppedSelectors;
+  return trimmedRulesScript;
 }
 
 /** Each test gets its own browser host, core and data folder: real parts, no sharing. */
@@ -63,9 +66,7 @@ export const test = base.extend<{ desk: DeskFixture; machineConfigJson: string |
     await context.exposeBinding('__sportelloTrimmedMatched', (_source, selectors: string[]) => {
       for (const selector of selectors) matched.add(selector);
     });
-    const dropped = await trimmedAway();
-    const script = readFileSync(join(import.meta.dirname, 'record-classes.js'), 'utf8');
-    await context.addInitScript({ content: `window.__sportelloTrimmed = ${JSON.stringify(dropped)};\n${script}` });
+    await context.addInitScript({ content: await trimmedRulesWatcher() });
     await use(context);
     // What the last changes showed, before the pages close.
     for (const page of context.pages())

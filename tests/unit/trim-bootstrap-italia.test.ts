@@ -4,28 +4,15 @@ import { join } from 'node:path';
 import postcss from 'postcss';
 import { describe, expect, it } from 'vitest';
 import { trimBootstrapItalia } from '../../scripts/trim-bootstrap-italia';
-import { stylesheetSelectors } from '../fixtures/stylesheet-classes';
+import { selectorNeeds, stylesheetSelectors } from '../fixtures/stylesheet-selectors';
 
 const projectRoot = join(import.meta.dirname, '../..');
 const wholePath = createRequire(import.meta.url).resolve('bootstrap-italia/dist/css/bootstrap-italia.min.css');
-
-/**
- * What a selector needs the page to carry for it to match anything: its classes, ids, tag
- * names, attribute names and the values an attribute must equal, outside negations
- * (`:not(.btn)` matches where `.btn` is absent: what a negation names is never needed).
- * Pseudo-classes and -elements need nothing named.
- */
-function needs(selector: string): string[] {
-  let positive = selector;
-  // Innermost negations first, until none is left.
-  while (/:not\([^()]*\)/.test(positive)) positive = positive.replace(/:not\([^()]*\)/g, '');
-  positive = positive.replace(/::?[\w-]+(\([^()]*\))?/g, '');
-  const attributes = [...positive.matchAll(/\[\s*([\w-]+)\s*(?:=\s*["']?([\w-]+))?/g)].flatMap((match) => match.slice(1).filter(Boolean));
-  positive = positive.replace(/\[[^\]]*\]/g, '');
-  const classes = [...positive.matchAll(/[.#]((?:\\.|[\w-])+)/g)].map((match) => match[1]!.replace(/\\(.)/g, '$1'));
-  const tags = [...positive.matchAll(/(?:^|[\s>+~(,])([a-zA-Z][\w-]*)/g)].map((match) => match[1]!);
-  return [...attributes, ...classes, ...tags];
-}
+const whole = readFileSync(wholePath, 'utf8');
+/** The stylesheet as the build trims it: once for the file's tests. */
+const trimmed = postcss([trimBootstrapItalia(projectRoot)])
+  .process(whole, { from: wholePath })
+  .async();
 
 /**
  * This oracle is PurgeCSS's own model (a rule stays when its names are words in the sources):
@@ -34,9 +21,7 @@ function needs(selector: string): string[] {
  */
 describe('Bootstrap Italia trimmed at build (#20)', () => {
   it('drops only selectors that need something no renderer source names', async () => {
-    const whole = readFileSync(wholePath, 'utf8');
-    const trimmed = await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath });
-    const kept = stylesheetSelectors(trimmed.css);
+    const kept = stylesheetSelectors((await trimmed).css);
     const sources = globSync('src-renderer/**/*.{vue,ts,html}', { cwd: projectRoot })
       .map((file) => readFileSync(join(projectRoot, file), 'utf8'))
       .join('\n');
@@ -46,14 +31,12 @@ describe('Bootstrap Italia trimmed at build (#20)', () => {
     expect(dropped.length).toBeGreaterThan(1000);
     expect(kept.size).toBeGreaterThan(200);
     // A dropped selector whose needs are all named: a rule the renderer's pages may match, lost.
-    const wronglyDropped = dropped.filter((selector) => needs(selector).every((name) => words.has(name)));
+    const wronglyDropped = dropped.filter((selector) => selectorNeeds(selector).every((name) => words.has(name)));
     expect(wronglyDropped).toEqual([]);
   });
 
   it('keeps the keyboard focus ring that every focused control shows', async () => {
-    const whole = readFileSync(wholePath, 'utf8');
-    const trimmed = await postcss([trimBootstrapItalia(projectRoot)]).process(whole, { from: wholePath });
-    expect(stylesheetSelectors(trimmed.css)).toContain(':focus:not([data-focus-mouse=true])');
+    expect(stylesheetSelectors((await trimmed).css)).toContain(':focus:not([data-focus-mouse=true])');
   });
 
   it('leaves any other stylesheet as written', async () => {
