@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { getTableName, is, sql } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from '../../central/db/schema';
 import { CentralSchemaError, openCentralDatabase, rows } from '../../central/db/database';
 import { migrations } from '../../central/db/migrations.generated';
 import { seedCentral } from '../../central/seed';
@@ -36,6 +39,31 @@ describe('the central database', () => {
       await opened.close();
       await expect(openCentralDatabase({ url: database.url })).rejects.toBeInstanceOf(CentralSchemaError);
     } finally {
+      await database.drop();
+    }
+  });
+
+  it('a service process opens its whole pool at start and has each connection read every table once, before it takes traffic', async () => {
+    // Found by the load test (#16): the peak's p99 was its first half-second, requests
+    // waiting for connections opened on demand (a server process forked, its catalog read).
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    const opened = await openCentralDatabase({ url: database.url, poolSize: 3 });
+    const observer = new pg.Client({ connectionString: database.url });
+    await observer.connect();
+    try {
+      const backends = await observer.query<{ query: string }>(
+        `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      expect(backends.rows).toHaveLength(3);
+      const tables = Object.values(schema)
+        .filter((value) => is(value, PgTable))
+        .map((table) => getTableName(table as PgTable));
+      expect(tables.length).toBeGreaterThan(10);
+      for (const backend of backends.rows) for (const table of tables) expect(backend.query).toContain(`"${table}"`);
+    } finally {
+      await observer.end();
+      await opened.close();
       await database.drop();
     }
   });
