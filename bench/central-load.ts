@@ -246,6 +246,18 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
       await store.putRequests(batch);
     }
     await db.execute(sql`ANALYZE`);
+    // Each outcome, at the peak and in the herd, is a different applicant's: a request is
+    // identified once (drawn with replacement, a sixth of the herd's outcomes were a second
+    // identification of a request already enabled, rows locked by two desks at once).
+    for (let i = awaitingIds.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [awaitingIds[i], awaitingIds[j]] = [awaitingIds[j]!, awaitingIds[i]!];
+    }
+    let drawn = 0;
+    const nextAwaiting = () => {
+      if (drawn >= awaitingIds.length) throw new Error('central:load: more outcomes than requests awaiting identification');
+      return awaitingIds[drawn++]!;
+    };
     log(`central:load: ${requestCount} requests in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     started = performance.now();
@@ -363,7 +375,7 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
             );
           } else {
             // One outcome at a time at the desk: a batch of one, as the desk's drain sends it.
-            const requestId = awaitingIds[Math.floor(peakRandom() * awaitingIds.length)]!;
+            const requestId = nextAwaiting();
             const body = batchBody([{ key: randomUUID(), body: JSON.stringify(submission(desk, requestId)) }]);
             track(
               call('POST', `${base(n)}${centralPaths.identificationBatches}`, { token: desk.token, body }).then((answer) =>
@@ -410,9 +422,10 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
       Array.from({ length: 10 }, () => ({
         desk,
         key: randomUUID(),
-        requestId: awaitingIds[Math.floor(herdRandom() * awaitingIds.length)]!,
+        requestId: nextAwaiting(),
       })),
     );
+    const pulled = { pages: 0, bytes: 0, compressed: 0 };
     const herdPosts = new Tally();
     const herdPulls = new Tally();
     let retries = 0;
@@ -461,6 +474,9 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
           continue;
         }
         herdPulls.record(answer.ms, answer.status);
+        pulled.pages++;
+        pulled.bytes += answer.body.length;
+        if (answer.gzip) pulled.compressed++;
         if (answer.status !== 200) break;
         const page = await pageHead(answer);
         desk.cursor = page.nextCursor;
@@ -504,6 +520,13 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
       ...summarize('central herd: identification batches (10 outcomes each)', herdPosts, herdSeconds, { p99: 250 }),
       ...summarize('central herd: feed pulls (4 hours of changes)', herdPulls, herdSeconds),
       { case: 'central herd: feed pulls deferred (503, outcomes first)', metric: 'count', unit: '', value: deferredPulls },
+      {
+        case: 'central herd: feed pages sent',
+        metric: 'bytes',
+        unit: 'MiB',
+        value: pulled.bytes / 1024 / 1024,
+        notes: `${pulled.pages} pages, ${pulled.compressed} of them compressed`,
+      },
       { case: 'central herd: every desk pulled to the end', metric: 'seconds', unit: 's', value: herdSeconds },
       {
         case: 'central herd: effects per key',
