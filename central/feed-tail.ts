@@ -1,5 +1,5 @@
 import type { OfficeScope } from '../shared/contract/central-api';
-import { feedPage, type FeedPage, type FeedPosition, type FeedRead, type FeedRow } from './store';
+import { feedPage, pageEnd, type FeedPage, type FeedPosition, type FeedRead, type FeedRow } from './store';
 
 /** The store's read of the feed (`CentralStore.feedRead`): rows after a position, up to another. */
 export type FeedReader = (scope: OfficeScope, after: FeedPosition, limit: number, upTo?: FeedPosition) => Promise<FeedRead>;
@@ -13,10 +13,22 @@ export interface FeedTailOptions {
   maxRead?: number;
 }
 
-/** A change as the tail holds it: a later change of the same request supersedes it (its text dropped, its position kept). */
-interface Entry extends FeedRow {
+/**
+ * A change as the tail holds it: its text as UTF-8, encoded once (a page is then a copy of
+ * bytes, not a string joined and encoded again for each desk: a name outside Latin-1 makes
+ * the whole page a two-byte string); a later change of the same request supersedes it (its
+ * bytes dropped, its position kept).
+ */
+interface Entry {
+  xid: bigint;
+  id: string;
+  bytes: Buffer;
   live: boolean;
 }
+
+const noBytes = Buffer.alloc(0);
+const comma = Buffer.from(',');
+const entryOf = (row: FeedRow): Entry => ({ xid: row.xid, id: row.id, bytes: Buffer.from(row.wire), live: true });
 
 /**
  * One scope's recent history, as the database holds it: every request whose current
@@ -43,6 +55,13 @@ interface ScopeTail {
    * the higher version), so it costs bytes, never the copy's truth.
    */
   pages: Map<string, SharedPage>;
+  /**
+   * Last pages (the tail's end: no more follow), by absolute start and size, good while the
+   * tail's entries stay as they are (any change forgets them all): the desks of a scope back
+   * after an outage all end on the same one. Each leaves the desk at the horizon it was made
+   * at: a position below which everything was delivered, even once the horizon moved on.
+   */
+  lastPages: Map<string, SharedPage>;
   /** Every change to the tail, one after the other. */
   queue: Promise<unknown>;
   /** The refresh waiting to run: the polls that arrive while another runs share it. */
@@ -121,11 +140,18 @@ export class FeedTails {
     const pageKey = `${tail.offset + from}:${limit}`;
     const cached = tail.pages.get(pageKey);
     if (cached) return { kind: 'page', items: cached.items, next: cached.next, hasMore: true, generation: tail.generation, shared: cached };
+    const last = tail.lastPages.get(pageKey);
+    if (last && last.next.xid > position.xid)
+      return { kind: 'page', items: last.items, next: last.next, hasMore: false, generation: tail.generation, shared: last };
     const rows: Entry[] = [];
     for (let i = from; i < tail.entries.length && rows.length <= limit; i++) if (tail.entries[i]!.live) rows.push(tail.entries[i]!);
-    const page = feedPage(position, { rows, horizon: tail.horizon, nextXid: tail.nextXid, generation: tail.generation }, limit);
-    if (page.kind === 'page' && page.hasMore) return this.keepPage(tail, pageKey, page);
-    return page;
+    const hasMore = rows.length > limit;
+    const delivered = rows.slice(0, limit);
+    const page: SharedPage = { items: joined(delivered), next: pageEnd(position, delivered, hasMore, tail.horizon) };
+    if (hasMore) return this.keepPage(tail, tail.pages, 32, pageKey, page, true);
+    // A last page with changes, which moves the desk on: kept for the next desks from there.
+    if (delivered.length > 0 && page.next.xid > position.xid) return this.keepPage(tail, tail.lastPages, 8, pageKey, page, false);
+    return { kind: 'page', ...page, hasMore: false, generation: tail.generation };
   }
 
   /**
@@ -137,8 +163,8 @@ export class FeedTails {
     let recounted = 0;
     for (const tail of this.tails.values()) {
       rows += tail.live.size;
-      for (const entry of tail.live.values()) recounted += entry.wire.length;
-      for (const page of tail.pages.values()) recounted += page.items.length;
+      for (const entry of tail.live.values()) recounted += entry.bytes.length;
+      for (const page of [...tail.pages.values(), ...tail.lastPages.values()]) recounted += page.items.length;
     }
     return { scopes: this.tails.size, rows, bytes: this.bytes, recounted };
   }
@@ -160,6 +186,7 @@ export class FeedTails {
       bytes: 0,
       offset: 0,
       pages: new Map(),
+      lastPages: new Map(),
       queue: Promise.resolve(),
       refreshing: null,
       usedAt: performance.now(),
@@ -222,11 +249,12 @@ export class FeedTails {
       for (const row of read.rows) {
         // Moved above the floor since (it is in the tail already, newer): not here any more.
         if (tail.live.has(row.id)) continue;
-        const entry = { ...row, live: true };
+        const entry = entryOf(row);
         below.push(entry);
         tail.live.set(row.id, entry);
-        this.account(tail, row.wire.length);
+        this.account(tail, entry.bytes.length);
       }
+      if (below.length > 0) this.entriesChanged(tail);
       tail.entries = [...below, ...tail.entries];
       tail.offset -= below.length;
       tail.floor = position;
@@ -255,36 +283,48 @@ export class FeedTails {
     return null;
   }
 
-  /** Keeps a full page, encoded (the last 32 a scope served), and serves it so from now on. */
-  private keepPage(tail: ScopeTail, key: string, page: Extract<FeedPage, { kind: 'page' }>): FeedPage {
-    const shared: SharedPage = { items: Buffer.from(page.items), next: page.next };
-    if (tail.pages.size >= 32) this.forgetPage(tail, tail.pages.keys().next().value!);
-    this.forgetPage(tail, key);
-    tail.pages.set(key, shared);
+  /** Keeps a page (the last `most` of its kind a scope served) and serves it so from now on. */
+  private keepPage(
+    tail: ScopeTail,
+    pages: Map<string, SharedPage>,
+    most: number,
+    key: string,
+    shared: SharedPage,
+    hasMore: boolean,
+  ): FeedPage {
+    if (pages.size >= most) this.forgetPage(tail, pages, pages.keys().next().value!);
+    this.forgetPage(tail, pages, key);
+    pages.set(key, shared);
     this.account(tail, shared.items.length);
-    return { ...page, items: shared.items, shared };
+    return { kind: 'page', items: shared.items, next: shared.next, hasMore, generation: tail.generation, shared };
   }
 
-  private forgetPage(tail: ScopeTail, key: string) {
-    const page = tail.pages.get(key);
+  private forgetPage(tail: ScopeTail, pages: Map<string, SharedPage>, key: string) {
+    const page = pages.get(key);
     if (!page) return;
-    tail.pages.delete(key);
+    pages.delete(key);
     this.account(tail, -page.items.length);
   }
 
+  /** The entries changed: the last pages made from them are no longer the tail's end. */
+  private entriesChanged(tail: ScopeTail) {
+    for (const key of [...tail.lastPages.keys()]) this.forgetPage(tail, tail.lastPages, key);
+  }
+
   private append(tail: ScopeTail, rows: readonly FeedRow[]) {
+    if (rows.length > 0) this.entriesChanged(tail);
     for (const row of rows) {
       const before = tail.live.get(row.id);
       if (before) {
         // The older change is superseded: the database no longer has it there.
         before.live = false;
-        this.account(tail, -before.wire.length);
-        before.wire = '';
+        this.account(tail, -before.bytes.length);
+        before.bytes = noBytes;
       }
-      const entry = { ...row, live: true };
+      const entry = entryOf(row);
       tail.entries.push(entry);
       tail.live.set(row.id, entry);
-      this.account(tail, row.wire.length);
+      this.account(tail, entry.bytes.length);
     }
   }
 
@@ -294,16 +334,17 @@ export class FeedTails {
       // Whole transactions go, so the floor is a transaction boundary: (last one gone + 1, '').
       let cut = tail.entries.length - this.maxRowsPerScope;
       while (cut < tail.entries.length && tail.entries[cut]!.xid === tail.entries[cut - 1]!.xid) cut++;
+      this.entriesChanged(tail);
       for (const entry of tail.entries.slice(0, cut))
         if (entry.live) {
           tail.live.delete(entry.id);
-          this.account(tail, -entry.wire.length);
+          this.account(tail, -entry.bytes.length);
         }
       tail.floor = { xid: tail.entries[cut - 1]!.xid + 1n, id: '' };
       tail.entries = tail.entries.slice(cut);
       tail.offset += cut;
       // Pages are kept by absolute start: only those that began below the new bottom go.
-      for (const key of [...tail.pages.keys()]) if (Number(key.split(':')[0]) < tail.offset) this.forgetPage(tail, key);
+      for (const key of [...tail.pages.keys()]) if (Number(key.split(':')[0]) < tail.offset) this.forgetPage(tail, tail.pages, key);
     }
     while (this.bytes > this.maxBytes && this.tails.size > 0) {
       const oldest = [...this.tails.entries()].reduce((a, b) => (b[1].usedAt < a[1].usedAt ? b : a));
@@ -340,4 +381,14 @@ export class FeedTails {
 function atOrAbove(position: FeedPosition, floor: FeedPosition): boolean {
   if (position.xid !== floor.xid) return position.xid > floor.xid;
   return floor.id === '' || position.id === floor.id;
+}
+
+/** The entries' texts as one list's inside: their bytes, comma-separated. */
+function joined(entries: readonly Entry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of entries) {
+    if (parts.length > 0) parts.push(comma);
+    parts.push(entry.bytes);
+  }
+  return Buffer.concat(parts);
 }

@@ -98,9 +98,14 @@ export function feedPage(
   if (position.xid > read.nextXid) return { kind: 'refetch' };
   const delivered = read.rows.slice(0, limit);
   const hasMore = read.rows.length > limit;
-  const last = delivered.at(-1);
-  const next = hasMore && last ? { xid: last.xid, id: last.id } : read.horizon > position.xid ? { xid: read.horizon, id: '' } : position;
+  const next = pageEnd(position, delivered, hasMore, read.horizon);
   return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore, generation: read.generation };
+}
+
+/** Where a page leaves the desk: at its last row when more follow; else at the horizon (everything below it delivered), if past the cursor. */
+export function pageEnd(position: FeedPosition, delivered: ReadonlyArray<{ xid: bigint; id: string }>, hasMore: boolean, horizon: bigint) {
+  const last = delivered.at(-1);
+  return hasMore && last ? { xid: last.xid, id: last.id } : horizon > position.xid ? { xid: horizon, id: '' } : position;
 }
 
 export type IdentificationResult =
