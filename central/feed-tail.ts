@@ -28,7 +28,18 @@ interface Entry {
 
 const noBytes = Buffer.alloc(0);
 const comma = Buffer.from(',');
-const entryOf = (row: FeedRow): Entry => ({ xid: row.xid, id: row.id, bytes: Buffer.from(row.wire), live: true });
+const entryOf = (row: FeedRow): Entry => ({ xid: row.xid, id: row.id, bytes: ownBytes(row.wire), live: true });
+
+/**
+ * A string's UTF-8 in memory of its own: `Buffer.from` puts a short text in a shared 8 KB
+ * block, which one kept entry would hold alive whole (the tails' byte count would then
+ * be a fraction of what they hold).
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
 
 /**
  * One scope's recent history, as the database holds it: every request whose current
@@ -383,12 +394,15 @@ function atOrAbove(position: FeedPosition, floor: FeedPosition): boolean {
   return floor.id === '' || position.id === floor.id;
 }
 
-/** The entries' texts as one list's inside: their bytes, comma-separated. */
+/** The entries' texts as one list's inside: their bytes, comma-separated, in memory of their own (see ownBytes). */
 function joined(entries: readonly Entry[]): Buffer {
-  const parts: Buffer[] = [];
+  let length = Math.max(0, entries.length - 1);
+  for (const entry of entries) length += entry.bytes.length;
+  const page = Buffer.allocUnsafeSlow(length);
+  let at = 0;
   for (const entry of entries) {
-    if (parts.length > 0) parts.push(comma);
-    parts.push(entry.bytes);
+    if (at > 0) at += comma.copy(page, at);
+    at += entry.bytes.copy(page, at);
   }
-  return Buffer.concat(parts);
+  return page;
 }

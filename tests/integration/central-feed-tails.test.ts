@@ -172,6 +172,11 @@ describe('the feed tails', () => {
       expect(grown.shared).not.toBe(again.shared);
       expect(grown.items.toString()).toContain(`"id":"${here[20]!.id}"`);
       expect(tails.size().bytes).toBe(tails.size().recounted);
+      // A short page is memory of its own, not a slice of a shared block that it would keep alive.
+      const short = await tails.page(scope, first.next, 50);
+      if (short.kind !== 'page' || typeof short.items === 'string') throw new Error('not a page of bytes');
+      expect(JSON.parse(`[${short.items.toString()}]`)).toHaveLength(1);
+      expect(short.items.buffer.byteLength).toBe(short.items.length);
     });
   });
 
