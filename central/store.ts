@@ -272,14 +272,38 @@ export function feedQuery(scope: OfficeScope, position: FeedPosition, limit: num
             ) r ON TRUE`;
 }
 
+/**
+ * A session's row with its operator and office, by token: asked by every call, so a named
+ * statement (each connection parses and plans it once, not at every call).
+ */
+function sessionByToken(db: CentralDb) {
+  return db
+    .select({
+      tokenHash: t.sessions.tokenHash,
+      expiresAt: t.sessions.expiresAt,
+      deviceId: t.sessions.deviceId,
+      operator: t.operators,
+      office: t.offices,
+    })
+    .from(t.sessions)
+    .innerJoin(t.operators, eq(t.operators.id, t.sessions.operatorId))
+    .innerJoin(t.offices, eq(t.offices.code, t.operators.officeCode))
+    .where(eq(t.sessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('session_by_token');
+}
+
 export class CentralStore {
   private signingKey: { keyId: string; privateKey: ReturnType<typeof createPrivateKey>; publicKeyDer: string } | null = null;
+
+  private readonly sessionByToken: ReturnType<typeof sessionByToken>;
 
   private constructor(
     private readonly database: CentralDatabase,
     /** Epoch and generation, read at start (the generation is read again by the feed). */
     private epochValue: string,
-  ) {}
+  ) {
+    this.sessionByToken = sessionByToken(database.db);
+  }
 
   get db(): CentralDb {
     return this.database.db;
@@ -292,18 +316,24 @@ export class CentralStore {
   /** Opens (and migrates) the database; a fresh one gets its epoch and signing key, once, whichever process comes first. */
   static async open(location: DatabaseLocation): Promise<CentralStore> {
     const database = await openCentralDatabase(location);
-    const pkcs8 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-    await database.db
-      .insert(t.meta)
-      .values([
-        { key: 'epoch', value: randomBytes(6).toString('hex') },
-        { key: 'generation', value: '0' },
-        { key: 'signing_key', value: pkcs8 },
-      ])
-      .onConflictDoNothing();
-    const store = new CentralStore(database, '');
-    store.epochValue = (await store.meta('epoch'))!;
-    return store;
+    try {
+      const pkcs8 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+      await database.db
+        .insert(t.meta)
+        .values([
+          { key: 'epoch', value: randomBytes(6).toString('hex') },
+          { key: 'generation', value: '0' },
+          { key: 'signing_key', value: pkcs8 },
+        ])
+        .onConflictDoNothing();
+      const store = new CentralStore(database, '');
+      store.epochValue = (await store.meta('epoch'))!;
+      return store;
+    } catch (error) {
+      // Its connections are kept for the life of the process: closed here, or never.
+      await database.close();
+      throw error;
+    }
   }
 
   close(): Promise<void> {
@@ -805,18 +835,7 @@ export class CentralStore {
 
   /** The live session of a token: expired, revoked or disabled accounts have none. */
   async session(token: string, nowIso: string): Promise<StoredSession | null> {
-    const [row] = await this.db
-      .select({
-        tokenHash: t.sessions.tokenHash,
-        expiresAt: t.sessions.expiresAt,
-        deviceId: t.sessions.deviceId,
-        operator: t.operators,
-        office: t.offices,
-      })
-      .from(t.sessions)
-      .innerJoin(t.operators, eq(t.operators.id, t.sessions.operatorId))
-      .innerJoin(t.offices, eq(t.offices.code, t.operators.officeCode))
-      .where(eq(t.sessions.tokenHash, sha256(token)));
+    const [row] = await this.sessionByToken.execute({ tokenHash: sha256(token) });
     if (!row || row.expiresAt <= nowIso || row.operator.disabled) return null;
     return {
       id: row.tokenHash,

@@ -45,6 +45,9 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
   let warm = async () => {};
   if ('url' in location) {
     const size = location.poolSize ?? 10;
+    // pg-pool would take 0 or NaN as its default of 10 (and a negative size as a pool always full).
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`dimensione del gruppo di connessioni non valida: ${location.poolSize} (un intero da 1 in su)`);
     const pool = new pg.Pool({
       connectionString: location.url,
       max: size,

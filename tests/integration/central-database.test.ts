@@ -68,6 +68,52 @@ describe('the central database', () => {
     }
   });
 
+  it('a session is found by a named statement, planned once per connection, not at every call', async () => {
+    // Every call to the service looks its session up: at the national scale's peak its
+    // planning (0.55 ms a call in pg_stat_statements) cost PostgreSQL more than running it.
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    const store = await CentralStore.open({ url: database.url, poolSize: 1 });
+    try {
+      expect(await store.session('no-such-token', '2026-12-02T09:00:00Z')).toBeNull();
+      // The pool's one connection: the statements it has prepared.
+      const prepared = await rows<{ name: string }>(store.db, sql`SELECT name FROM pg_prepared_statements`);
+      expect(prepared.map((row) => row.name)).toContain('session_by_token');
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+
+  it('a pool size that is not a whole number from 1 up is refused; a store that fails to open closes its connections', async () => {
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    try {
+      for (const poolSize of [0, -1, Number.NaN, 2.5])
+        await expect(openCentralDatabase({ url: database.url, poolSize })).rejects.toThrow(/gruppo di connessioni/);
+      // A database whose meta table refuses writes: the store cannot start, and leaves no connection open.
+      const opened = await openCentralDatabase({ url: database.url, poolSize: 1 });
+      await opened.db.execute(
+        sql.raw(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+                 CREATE TRIGGER refuse BEFORE INSERT ON meta FOR EACH STATEMENT EXECUTE FUNCTION refuse()`),
+      );
+      await opened.close();
+      await expect(CentralStore.open({ url: database.url, poolSize: 3 })).rejects.toThrow(/insert into "meta"/);
+      const observer = new pg.Client({ connectionString: database.url });
+      await observer.connect();
+      try {
+        const others = await observer.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+        );
+        expect(others.rows).toHaveLength(0);
+      } finally {
+        await observer.end();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('PGlite: the same schema and migrations in-process, kept in a folder across restarts; a newer schema refused', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sportello-pglite-'));
     try {
