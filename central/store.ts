@@ -28,7 +28,7 @@ import type {
 } from '../shared/contract/central-api';
 import { auditAnchorSigningText, deviceProofText, type SignInRequest } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
-import { openCentralDatabase, rows, type CentralDatabase, type CentralDb, type DatabaseLocation } from './db/database';
+import { namedRows, openCentralDatabase, rows, type CentralDatabase, type CentralDb, type DatabaseLocation } from './db/database';
 import * as t from './db/schema';
 import { describeScope, regionOf, type ScopeKind } from './scope';
 
@@ -410,14 +410,14 @@ export class CentralStore {
    * and the history's generation, read in the same statement.
    */
   async feedRead(scope: OfficeScope, after: FeedPosition, limit: number, upTo?: FeedPosition): Promise<FeedRead> {
-    const page = await rows<{
+    const page = await namedRows<{
       changed_xid: string;
       id: string | null;
       wire: string;
       horizon: string;
       next_xid: string;
       generation: string | null;
-    }>(this.db, feedQuery(scope, after, limit - 1, upTo));
+    }>(this.db, `feed_${scope.kind}${upTo ? '_below' : ''}`, feedQuery(scope, after, limit - 1, upTo));
     return {
       rows: page.filter((row) => row.id !== null).map((row) => ({ xid: BigInt(row.changed_xid), id: row.id!, wire: row.wire })),
       horizon: BigInt(page[0]?.horizon ?? '0'),
@@ -509,8 +509,9 @@ export class CentralStore {
       const claims = hashed.map((item) => ({ key: item.key, hash: item.bodyHash }));
       const claimed = new Set(
         (
-          await rows<{ key: string }>(
+          await namedRows<{ key: string }>(
             tx,
+            'claim_keys',
             sql`INSERT INTO idempotency (office_code, key, body_hash, response, created_at)
                 SELECT ${office}, c.key, c.hash, '', ${nowIso} FROM jsonb_to_recordset(${JSON.stringify(claims)}::jsonb) AS c(key text, hash text)
                  ORDER BY c.key
@@ -569,7 +570,10 @@ export class CentralStore {
         return { id, status: row.status, body: row.body, wire: row.wire };
       });
       // Requests, confirmation emails, effects, stored answers and given-back claims: one statement, one round trip.
-      await tx.execute(sql`
+      await namedRows(
+        tx,
+        'apply_identifications',
+        sql`
         WITH changed AS (
           UPDATE requests SET status = u.status, body = u.body, wire = u.wire, changed_xid = pg_current_xact_id()::text::bigint
             FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS u(id text, status text, body jsonb, wire text)
@@ -586,7 +590,8 @@ export class CentralStore {
         )
         UPDATE idempotency SET response = a.response
           FROM jsonb_to_recordset(${JSON.stringify(answers)}::jsonb) AS a(key text, response text)
-         WHERE idempotency.office_code = ${office} AND idempotency.key = a.key`);
+         WHERE idempotency.office_code = ${office} AND idempotency.key = a.key`,
+      );
       return results;
     });
   }

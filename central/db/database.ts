@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { getTableName, is, sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
-import { PgTable, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, PgTable, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { migrations } from './migrations.generated';
 import * as schema from './schema';
@@ -36,6 +36,23 @@ export class CentralSchemaError extends Error {
 /** Rows of a raw statement, whichever driver runs it. */
 export async function rows<T>(db: CentralDb | Parameters<Parameters<CentralDb['transaction']>[0]>[0], query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Rows of a raw statement run as a named one: on a PostgreSQL server each connection
+ * parses and plans it once (it is asked at every call, and its planning cost more than
+ * running it); PGlite runs it as any other. One name, one text: a statement whose text
+ * varies (a list of parameters, another column) takes a name per shape.
+ */
+export async function namedRows<T>(
+  db: CentralDb | Parameters<Parameters<CentralDb['transaction']>[0]>[0],
+  name: string,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: T[] };
   return result.rows;
 }
 

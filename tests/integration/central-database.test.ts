@@ -68,7 +68,7 @@ describe('the central database', () => {
     }
   });
 
-  it('a session is found by a named statement, planned once per connection, not at every call', async () => {
+  it('a session is found, and the feed read, by named statements, planned once per connection, not at every call', async () => {
     // Every call to the service looks its session up: at the national scale's peak its
     // planning (0.55 ms a call in pg_stat_statements) cost PostgreSQL more than running it.
     const database = await createTestDatabase();
@@ -76,9 +76,15 @@ describe('the central database', () => {
     const store = await CentralStore.open({ url: database.url, poolSize: 1 });
     try {
       expect(await store.session('no-such-token', '2026-12-02T09:00:00Z')).toBeNull();
+      // And the feed's read, in its two shapes for a province, asked twice each (the second parses nothing).
+      const scope = { kind: 'province' as const, area: 'RM', label: 'provincia RM' };
+      for (let i = 0; i < 2; i++) {
+        await store.feedRead(scope, { xid: 0n, id: '' }, 10);
+        await store.feedRead(scope, { xid: 0n, id: '' }, 10, { xid: 1n, id: '' });
+      }
       // The pool's one connection: the statements it has prepared.
       const prepared = await rows<{ name: string }>(store.db, sql`SELECT name FROM pg_prepared_statements`);
-      expect(prepared.map((row) => row.name)).toContain('session_by_token');
+      expect(prepared.map((row) => row.name).sort()).toEqual(['feed_province', 'feed_province_below', 'session_by_token']);
     } finally {
       await store.close();
       await database.drop();
