@@ -245,13 +245,6 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
       }
       await store.putRequests(batch);
     }
-    // The database as it stands in production at peak season, not just bulk-loaded: every
-    // row vacuumed (autovacuum's first pass over the load otherwise runs into the peak) and
-    // the load's writes checkpointed (the next checkpoint otherwise comes at a random point
-    // of the run). At full scale the peak's first minute was a backlog without it (p50 1.6-5 s
-    // for 55 s, then draining); with it, about 10 s.
-    await db.execute(sql`VACUUM ANALYZE`);
-    await db.execute(sql`CHECKPOINT`);
     // Each outcome, at the peak and in the herd, is a different applicant's: a request is
     // identified once (drawn with replacement, a sixth of the herd's outcomes were a second
     // identification of a request already enabled, rows locked by two desks at once).
@@ -308,6 +301,15 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
       await db.insert(t.devices).values(deviceRows);
     }
     log(`central:load: ${officeCount} offices, ${desks.length} desks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // The database as it stands in production at peak season, not just bulk-loaded: every
+    // row (requests, offices, sessions, devices) vacuumed (autovacuum's first pass over the
+    // load otherwise runs into the peak) and the load's writes checkpointed (the next
+    // checkpoint otherwise comes at a random point of the run; so no checkpoint falls in a
+    // peak of 2 minutes, and the first writes to each page after this one are measured at
+    // their dearest, with a full-page image). At full scale the peak's first minute was a
+    // backlog without it (p50 1.6-5 s for 55 s, then draining); with it, about 10 s.
+    await db.execute(sql`VACUUM ANALYZE`);
+    await db.execute(sql`CHECKPOINT`);
 
     // Every desk up to date: its cursor at the feed's horizon now.
     const horizon = await currentHorizon(db);
