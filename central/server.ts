@@ -133,6 +133,17 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
   const host = options.host ?? '127.0.0.1';
   if (!loopback(host)) throw new Error(`central service: loopback only, not ${host}`);
   const store = await CentralStore.open(options.database ?? { pglite: null });
+  try {
+    return await serve(store, host, options);
+  } catch (error) {
+    // A PostgreSQL pool is kept for the life of the process: closed here, or never.
+    await store.close();
+    throw error;
+  }
+}
+
+/** The service on an open store: seeded when asked, its routes, listening. */
+async function serve(store: CentralStore, host: string, options: CentralOptions): Promise<CentralService> {
   const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
   /** Outcomes in flight in this process (the feed waits while there are many). */
   let outcomesInFlight = 0;

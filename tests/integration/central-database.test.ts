@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -13,6 +14,7 @@ import { seedCentral } from '../../central/seed';
 import { regionOf } from '../../central/scope';
 import { CentralStore, feedQuery, type StoredRequest } from '../../central/store';
 import { centralMigrationsDirectory, readMigrations } from '../../scripts/embed-migrations';
+import { startCentral } from '../../central/server';
 import { centralPaths } from '../../shared/contract/central-api';
 import { spawnCentral } from '../../scripts/central-process';
 import { createTestDatabase } from '../fixtures/central';
@@ -116,6 +118,30 @@ describe('the central database', () => {
         await observer.end();
       }
     } finally {
+      await database.drop();
+    }
+  });
+
+  it('a service that cannot listen closes its store: no connection left open', async () => {
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      await expect(startCentral({ database: { url: database.url, poolSize: 2 }, port })).rejects.toThrow(/EADDRINUSE/);
+      const observer = new pg.Client({ connectionString: database.url });
+      await observer.connect();
+      try {
+        const others = await observer.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+        );
+        expect(others.rows).toHaveLength(0);
+      } finally {
+        await observer.end();
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
       await database.drop();
     }
   });
