@@ -107,16 +107,7 @@ describe('the central database', () => {
       );
       await opened.close();
       await expect(CentralStore.open({ url: database.url, poolSize: 3 })).rejects.toThrow(/insert into "meta"/);
-      const observer = new pg.Client({ connectionString: database.url });
-      await observer.connect();
-      try {
-        const others = await observer.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-        );
-        expect(others.rows).toHaveLength(0);
-      } finally {
-        await observer.end();
-      }
+      expect(await otherConnections(database.url)).toBe(0);
     } finally {
       await database.drop();
     }
@@ -130,16 +121,7 @@ describe('the central database', () => {
     try {
       const port = (taken.address() as AddressInfo).port;
       await expect(startCentral({ database: { url: database.url, poolSize: 2 }, port })).rejects.toThrow(/EADDRINUSE/);
-      const observer = new pg.Client({ connectionString: database.url });
-      await observer.connect();
-      try {
-        const others = await observer.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-        );
-        expect(others.rows).toHaveLength(0);
-      } finally {
-        await observer.end();
-      }
+      expect(await otherConnections(database.url)).toBe(0);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
       await database.drop();
@@ -279,5 +261,19 @@ async function genericPlan(url: string, query: SQL): Promise<PlanNode> {
     return result.rows[0]!['QUERY PLAN'][0]!.Plan;
   } finally {
     await client.end();
+  }
+}
+
+/** How many other clients are connected to the database now (a store's pool left open shows here). */
+async function otherConnections(url: string): Promise<number> {
+  const observer = new pg.Client({ connectionString: url });
+  await observer.connect();
+  try {
+    const others = await observer.query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return others.rows.length;
+  } finally {
+    await observer.end();
   }
 }
