@@ -28,7 +28,7 @@ import type {
 } from '../shared/contract/central-api';
 import { auditAnchorSigningText, deviceProofText, type SignInRequest } from '../shared/contract/central-api';
 import { parseFiscalCode } from '../shared/domain/fiscal-code';
-import { namedRows, openCentralDatabase, rows, type CentralDatabase, type CentralDb, type DatabaseLocation } from './db/database';
+import { openCentralDatabase, rows, type CentralDatabase, type CentralDb, type CentralTx, type DatabaseLocation } from './db/database';
 import * as t from './db/schema';
 import { describeScope, regionOf, type ScopeKind } from './scope';
 
@@ -40,7 +40,6 @@ import { describeScope, regionOf, type ScopeKind } from './scope';
  * office's own; the changes feed is "the scope's rows changed by transactions that have
  * all finished, after the cursor".
  */
-type Tx = Parameters<Parameters<CentralDb['transaction']>[0]>[0];
 
 export interface TrainingCard {
   requestId: string;
@@ -352,7 +351,7 @@ export class CentralStore {
   // --- requests -------------------------------------------------------------------
 
   /** Inserts or replaces requests (each change takes the writing transaction's id, for the feed). */
-  async putRequests(requests: readonly StoredRequest[], db: CentralDb | Tx = this.db): Promise<void> {
+  async putRequests(requests: readonly StoredRequest[], db: CentralDb | CentralTx = this.db): Promise<void> {
     for (let start = 0; start < requests.length; start += 500) {
       const values = requests.slice(start, start + 500).map(requestRow);
       await db
@@ -410,14 +409,14 @@ export class CentralStore {
    * and the history's generation, read in the same statement.
    */
   async feedRead(scope: OfficeScope, after: FeedPosition, limit: number, upTo?: FeedPosition): Promise<FeedRead> {
-    const page = await namedRows<{
+    const page = await rows<{
       changed_xid: string;
       id: string | null;
       wire: string;
       horizon: string;
       next_xid: string;
       generation: string | null;
-    }>(this.db, `feed_${scope.kind}${upTo ? '_below' : ''}`, feedQuery(scope, after, limit - 1, upTo));
+    }>(this.db, feedQuery(scope, after, limit - 1, upTo), `feed_${scope.kind}${upTo ? '_below' : ''}`);
     return {
       rows: page.filter((row) => row.id !== null).map((row) => ({ xid: BigInt(row.changed_xid), id: row.id!, wire: row.wire })),
       horizon: BigInt(page[0]?.horizon ?? '0'),
@@ -509,13 +508,13 @@ export class CentralStore {
       const claims = hashed.map((item) => ({ key: item.key, hash: item.bodyHash }));
       const claimed = new Set(
         (
-          await namedRows<{ key: string }>(
+          await rows<{ key: string }>(
             tx,
-            'claim_keys',
             sql`INSERT INTO idempotency (office_code, key, body_hash, response, created_at)
                 SELECT ${office}, c.key, c.hash, '', ${nowIso} FROM jsonb_to_recordset(${JSON.stringify(claims)}::jsonb) AS c(key text, hash text)
                  ORDER BY c.key
                 ON CONFLICT DO NOTHING RETURNING key`,
+            'claim_keys',
           )
         ).map((row) => row.key),
       );
@@ -570,9 +569,8 @@ export class CentralStore {
         return { id, status: row.status, body: row.body, wire: row.wire };
       });
       // Requests, confirmation emails, effects, stored answers and given-back claims: one statement, one round trip.
-      await namedRows(
+      await rows(
         tx,
-        'apply_identifications',
         sql`
         WITH changed AS (
           UPDATE requests SET status = u.status, body = u.body, wire = u.wire, changed_xid = pg_current_xact_id()::text::bigint
@@ -591,6 +589,7 @@ export class CentralStore {
         UPDATE idempotency SET response = a.response
           FROM jsonb_to_recordset(${JSON.stringify(answers)}::jsonb) AS a(key text, response text)
          WHERE idempotency.office_code = ${office} AND idempotency.key = a.key`,
+        'apply_identifications',
       );
       return results;
     });
@@ -731,7 +730,13 @@ export class CentralStore {
     });
   }
 
-  private async recordOperatorChange(tx: Tx, actor: StoredSession, operatorId: string, change: object, nowIso: string): Promise<void> {
+  private async recordOperatorChange(
+    tx: CentralTx,
+    actor: StoredSession,
+    operatorId: string,
+    change: object,
+    nowIso: string,
+  ): Promise<void> {
     await tx
       .insert(t.operatorChanges)
       .values({ officeCode: actor.office.code, actorId: actor.operator.id, operatorId, change, createdAt: nowIso });
@@ -999,7 +1004,7 @@ export class CentralStore {
     });
   }
 
-  async putTrainingCards(cards: readonly TrainingCard[], db: CentralDb | Tx = this.db): Promise<void> {
+  async putTrainingCards(cards: readonly TrainingCard[], db: CentralDb | CentralTx = this.db): Promise<void> {
     for (let start = 0; start < cards.length; start += 500) {
       const values = cards.slice(start, start + 500).map((card) => ({ requestId: card.requestId, body: card }));
       await db
@@ -1033,7 +1038,7 @@ export class CentralStore {
  * the training reset alike: two transactions never wait on each other in a cycle), and
  * gives them as stored. None asked, no query.
  */
-async function lockRequests(tx: Tx, ids: readonly string[]): Promise<Map<string, StoredRequest>> {
+async function lockRequests(tx: CentralTx, ids: readonly string[]): Promise<Map<string, StoredRequest>> {
   const locked = new Map<string, StoredRequest>();
   if (ids.length === 0) return locked;
   for (const row of await tx

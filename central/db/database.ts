@@ -33,25 +33,19 @@ export class CentralSchemaError extends Error {
   }
 }
 
-/** Rows of a raw statement, whichever driver runs it. */
-export async function rows<T>(db: CentralDb | Parameters<Parameters<CentralDb['transaction']>[0]>[0], query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
-}
+/** A transaction on the database, as `CentralDb.transaction` hands it. */
+export type CentralTx = Parameters<Parameters<CentralDb['transaction']>[0]>[0];
 
 const dialect = new PgDialect();
 
 /**
- * Rows of a raw statement run as a named one: on a PostgreSQL server each connection
- * parses and plans it once (it is asked at every call, and its planning cost more than
- * running it); PGlite runs it as any other. One name, one text: a statement whose text
- * varies (a list of parameters, another column) takes a name per shape.
+ * Rows of a raw statement, whichever driver runs it. With a name it runs as a named
+ * statement: on a PostgreSQL server each connection parses and plans it once (for those
+ * asked at every call, whose planning cost more than running them); PGlite runs it as any
+ * other. One name, one text: a statement whose text varies (a list of parameters, another
+ * column) takes a name per shape.
  */
-export async function namedRows<T>(
-  db: CentralDb | Parameters<Parameters<CentralDb['transaction']>[0]>[0],
-  name: string,
-  query: SQL,
-): Promise<T[]> {
+export async function rows<T>(db: CentralDb | CentralTx, query: SQL, name?: string): Promise<T[]> {
   const result = (await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: T[] };
   return result.rows;
 }
