@@ -63,7 +63,7 @@ export type StoredRequest = EnablementRequest & { applicant: EnablementRequest['
  * another generation is refused).
  */
 export type FeedPage =
-  { kind: 'page'; items: string | Buffer; next: FeedPosition; hasMore: boolean; generation: string; shared?: object } | { kind: 'refetch' };
+  { kind: 'page'; items: Buffer; next: FeedPosition; hasMore: boolean; generation: string; shared?: object } | { kind: 'refetch' };
 
 /** A change in the feed: the request's position (its transaction, its id) and its minimised JSON text. */
 export interface FeedRow {
@@ -98,7 +98,24 @@ export function feedPage(
   const delivered = read.rows.slice(0, limit);
   const hasMore = read.rows.length > limit;
   const next = pageEnd(position, delivered, hasMore, read.horizon);
-  return { kind: 'page', items: delivered.map((row) => row.wire).join(','), next, hasMore, generation: read.generation };
+  return { kind: 'page', items: listInside(delivered), next, hasMore, generation: read.generation };
+}
+
+/**
+ * The rows' texts as a JSON list's inside (comma-separated), in UTF-8, each written once.
+ * Not one joined string: a single name outside Latin-1 makes that a two-byte string of the
+ * whole page, slow to join and encoded again at send (#20: 11 ms a page of 1,000, not 0.4).
+ */
+function listInside(rows: readonly FeedRow[]): Buffer {
+  let length = Math.max(0, rows.length - 1);
+  for (const row of rows) length += Buffer.byteLength(row.wire);
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const row of rows) {
+    if (at > 0) bytes[at++] = 0x2c; // ','
+    at += bytes.write(row.wire, at);
+  }
+  return bytes;
 }
 
 /** Where a page leaves the desk: at its last row when more follow; else at the horizon (everything below it delivered), if past the cursor. */
