@@ -167,6 +167,24 @@ describe('sync engine against the reference central service', () => {
     }
   });
 
+  it('writes each page without waiting for the disk: a page a power cut undoes goes with its cursor, and comes again (#20, pull)', async () => {
+    const { central, core, engine } = await setup(1500, 100);
+    const store = ready(core).store;
+    // 1 is NORMAL (the WAL reaches the disk at checkpoints), 2 is FULL (each commit waits for it).
+    const synchronous: number[] = [];
+    const write = engine.requests.upsert.bind(engine.requests);
+    vi.spyOn(engine.requests, 'upsert').mockImplementation((requests, table) => {
+      synchronous.push(store.sqlite.pragma('synchronous', { simple: true }) as number);
+      write(requests, table);
+    });
+    await engine.pull();
+    expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
+    expect(synchronous.length).toBeGreaterThan(3);
+    expect(new Set(synchronous)).toEqual(new Set([1]));
+    // The store's durable writes (an outcome) still wait for the disk.
+    expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
   it('a pull the service defers (503, Retry-After: outcomes first) goes again by itself at the time asked; its message goes once it goes through (#16)', async () => {
     // Deferring every poll, then none: the service reads this object at each poll.
     const defer = { outcomesInFlight: 0, retryAfterSeconds: 1 };

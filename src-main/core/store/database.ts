@@ -21,7 +21,8 @@ export interface LocalStore {
    * `durable: false` commits without waiting for the disk (WAL, synchronous NORMAL): the
    * transaction is atomic and the file consistent, but a power cut may undo it; only for
    * state that is rebuilt the same way if lost (the outbox's `sending` and acknowledgements:
-   * a row found pending again goes out with its key, and the service replays its answer).
+   * a row found pending again goes out with its key, and the service replays its answer;
+   * a pulled page, lost with its cursor, is fetched again).
    */
   inTransaction<T>(work: () => T, options?: { durable?: boolean }): T;
   /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL). */

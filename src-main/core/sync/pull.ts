@@ -125,24 +125,29 @@ export class ChangesPull {
         await new Promise((resolve) => setImmediate(resolve));
       }
       const inRefetch = refetching;
-      store.inTransaction(() => {
-        requests.upsert(page.items, inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
-        if (inRefetch) {
-          state.set('refetchCursor', page.nextCursor);
-          if (!page.hasMore) {
-            requests.swapInRefetch();
+      // Not durable (no wait for the disk at each page): a page a power cut undoes goes
+      // with its cursor, and the next pull fetches it again.
+      store.inTransaction(
+        () => {
+          requests.upsert(page.items, inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
+          if (inRefetch) {
+            state.set('refetchCursor', page.nextCursor);
+            if (!page.hasMore) {
+              requests.swapInRefetch();
+              state.set('cursor', page.nextCursor);
+              state.set('refetching', null);
+              state.set('refetchCursor', null);
+            }
+          } else {
             state.set('cursor', page.nextCursor);
-            state.set('refetching', null);
-            state.set('refetchCursor', null);
           }
-        } else {
-          state.set('cursor', page.nextCursor);
-        }
-        // "Up to date as of": only once the copy has caught up (a partial first sync or
-        // refetch is not a copy as of anything).
-        if (!page.hasMore) state.set('lastPullAt', page.serverTime);
-        state.set('serverClockOffsetMs', String(Date.parse(page.serverTime) - this.parts.now()));
-      });
+          // "Up to date as of": only once the copy has caught up (a partial first sync or
+          // refetch is not a copy as of anything).
+          if (!page.hasMore) state.set('lastPullAt', page.serverTime);
+          state.set('serverClockOffsetMs', String(Date.parse(page.serverTime) - this.parts.now()));
+        },
+        { durable: false },
+      );
       if (page.items.length > 0) status.emit();
       if (!page.hasMore) return;
     }
