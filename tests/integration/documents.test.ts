@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
@@ -210,6 +211,25 @@ describe('printed documents', () => {
     expect(text).toContain(`Pagina ${pages} di ${pages}`);
     expect(text).toContain('REQ-0000499');
     expect(renderer.lastStats.overflows).toBe(0);
+  });
+
+  it('each page names its one font once in its resources, not once per line drawn (#20, modulo)', async () => {
+    // pdf-lib gave each drawText with a font option two new resource names (set, then restore):
+    // 100-odd names per page, each found unused by a search through the ones before it.
+    const training = new DocumentRenderer(loadFonts(projectResources), loadWording(projectResources), logger, 'training');
+    const rows = Array.from({ length: 120 }, (_, i) => registerRow(new Date(now.getTime() + i * 30_000).toISOString(), `REQ-${i}`));
+    for (const rendered of [
+      await renderer.moduloAdesione(request, office, operator, now),
+      await training.moduloAdesione(request, office, operator, now),
+      await renderer.dailyRegister('2026-11-22', office, rows, now),
+    ]) {
+      const pdf = await PDFDocument.load(rendered.bytes);
+      expect(pdf.getPageCount()).toBeGreaterThan(0);
+      for (const page of pdf.getPages()) {
+        const fonts = page.node.Resources()!.lookup(PDFName.of('Font'), PDFDict);
+        expect(fonts.keys()).toHaveLength(1);
+      }
+    }
   });
 
   it('prints any Latin-script name, replaces visibly what the font lacks, and logs it without the name', async () => {

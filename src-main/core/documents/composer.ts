@@ -99,6 +99,9 @@ export class Composer {
 
   private newPage(): void {
     this.page = this.doc.addPage([a4.width, a4.height]);
+    // The page's font, named once in its resources: every line is drawn in it (no `font`
+    // option: pdf-lib gives each drawText with one two new names, a set and a restore).
+    this.page.setFont(this.font);
     this.pages.push(this.page);
     this.y = a4.height - margin.top;
   }
@@ -134,7 +137,7 @@ export class Composer {
   private text(line: string, x: number, y: number, size: number, weight: FontWeight, color: RGB, page: PDFPage = this.page): void {
     const stroke = emboldening(weight, size);
     if (stroke === 0) {
-      page.drawText(line, { x, y, size, font: this.font, color });
+      page.drawText(line, { x, y, size, color });
       return;
     }
     page.pushOperators(
@@ -143,7 +146,7 @@ export class Composer {
       setLineWidth(stroke),
       setStrokingColor(color),
     );
-    page.drawText(line, { x, y, size, font: this.font, color });
+    page.drawText(line, { x, y, size, color });
     page.pushOperators(popGraphicsState());
   }
 
@@ -257,7 +260,7 @@ export class Composer {
       let baseline = top - 12 - value.size;
       for (const line of value.lines) {
         this.checkWidth(line, value.size, 'regular', width - 10);
-        this.page.drawText(line, { x: x + 5, y: baseline, size: value.size, font: this.font, color: colors.text });
+        this.page.drawText(line, { x: x + 5, y: baseline, size: value.size, color: colors.text });
         baseline -= lineHeight;
       }
       column += span;
@@ -278,8 +281,7 @@ export class Composer {
     for (const [index, line] of lines.entries()) {
       this.ensure(lineHeight + 2);
       this.checkWidth(line, size, options.weight ?? 'regular', contentWidth - indent);
-      if (options.bullet && index === 0)
-        this.page.drawText('•', { x: margin.left + 2, y: this.y - size, size, font: this.font, color: colors.text });
+      if (options.bullet && index === 0) this.page.drawText('•', { x: margin.left + 2, y: this.y - size, size, color: colors.text });
       this.text(
         line,
         margin.left + indent,
@@ -361,7 +363,7 @@ export class Composer {
         for (const line of fitted.lines) {
           this.checkWidth(line, fitted.size, 'regular', width);
           const lineX = columns[index]!.align === 'right' ? x + 3 + width - this.measure.width(line, fitted.size) : x + 3;
-          this.page.drawText(line, { x: lineX, y: baseline, size: fitted.size, font: this.font, color: colors.text });
+          this.page.drawText(line, { x: lineX, y: baseline, size: fitted.size, color: colors.text });
           baseline -= fitted.size * 1.15;
         }
         x += widths[index]!;
@@ -391,7 +393,7 @@ export class Composer {
         thickness: 0.4,
         color: colors.rule,
       });
-      page.drawText(text, { x: margin.left, y: margin.bottom - 30, size, font: this.font, color: colors.muted });
+      page.drawText(text, { x: margin.left, y: margin.bottom - 30, size, color: colors.muted });
     });
     return this.doc.save({ useObjectStreams: false });
   }

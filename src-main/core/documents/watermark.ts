@@ -3,7 +3,7 @@ import { degrees, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 /**
  * A large diagonal mark across the page (training mode: "PROVA — FAC-SIMILE"), light
  * enough to read the page through, impossible to miss: a training paper must never pass
- * for a real one.
+ * for a real one. Drawn in the page's font (the composer sets it), measured with `font`.
  */
 export function drawWatermark(page: PDFPage, font: PDFFont, text: string): void {
   const size = 44;
@@ -15,7 +15,6 @@ export function drawWatermark(page: PDFPage, font: PDFFont, text: string): void 
     x: pageWidth / 2 - offset,
     y: pageHeight / 2 - offset,
     size,
-    font,
     rotate: degrees(45),
     color: rgb(0.75, 0.1, 0.1),
     opacity: 0.18,
