@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream } from '@cantoo/pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
@@ -115,6 +115,22 @@ describe('printed documents', () => {
 
   it("the modulo's QR code, read from poppler's rendering, is the desk's modulo code: request id and fiscal code (#17, item 3)", async () => {
     const rendered = await renderer.moduloAdesione(request, office, operator, now);
+    expect(readQrCode(rendered.bytes)).toBe(moduloCode(request.id, request.applicant.fiscalCode));
+  });
+
+  it("the modulo's QR code is drawn in its own units: one scale for the symbol, each run of modules whole numbers (#20, modulo)", async () => {
+    // In page units every run was four long decimals (494.23999999999995): a third of the
+    // page's drawing, each number formatted, written and compressed.
+    const rendered = await renderer.moduloAdesione(request, office, operator, now);
+    const page = (await PDFDocument.load(rendered.bytes)).getPage(0);
+    const contents = page.node.Contents();
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => page.doc.context.lookup(ref)) : [contents];
+    const drawing = streams.map((stream) => Buffer.from(decodePDFRawStream(stream as PDFRawStream).decode()).toString('latin1')).join('\n');
+    const symbol = /\bcm\n0 0 0 rg\n((?:\d+ \d+ \d+ 1 re\n)+)f\n/.exec(drawing);
+    expect(symbol, 'the QR block in module units').not.toBeNull();
+    expect(symbol![1]!.trim().split('\n').length).toBeGreaterThan(100);
+    // No rectangle on the page is drawn with decimals so long.
+    expect(drawing).not.toMatch(/\d+\.\d{6,} [^\n]* re\n/);
     expect(readQrCode(rendered.bytes)).toBe(moduloCode(request.id, request.applicant.fiscalCode));
   });
 

@@ -1,4 +1,5 @@
 import {
+  concatTransformationMatrix,
   fill,
   PDFDocument,
   popGraphicsState,
@@ -35,6 +36,8 @@ export { WidthCache } from './fonts';
 export const a4 = { width: 595.28, height: 841.89 };
 const margin = { top: 48, bottom: 56, left: 48, right: 48 };
 const contentWidth = a4.width - margin.left - margin.right;
+/** QR's alphanumeric character set (ISO/IEC 18004 § 7.4.4). */
+const alphanumeric = /^[0-9A-Z $%*+\-./:]*$/;
 
 const colors = {
   text: rgb(0.1, 0.1, 0.1),
@@ -185,18 +188,22 @@ export class Composer {
     const fittedTitle = this.measure.fit(title, textWidth, { size: 22, minSize: 14, maxLines: 2, weight: 'bold' });
     height += this.drawLines(fittedTitle.lines, margin.left, top - height, fittedTitle.size, 'bold');
     if (qr) {
-      const matrix = QRCode.create(qr.text, { errorCorrectionLevel: 'M' }).modules;
+      // A text in QR's alphanumeric set (a modulo code is) goes as one segment of that mode:
+      // the library need not search for the best mix of modes.
+      const segments = alphanumeric.test(qr.text) ? [{ data: qr.text, mode: 'alphanumeric' as const }] : qr.text;
+      const matrix = QRCode.create(segments, { errorCorrectionLevel: 'M' }).modules;
       const cell = qrSize / matrix.size;
       const x0 = a4.width - margin.right - qrSize;
       const y0 = top - qrSize;
-      // Horizontal runs of dark modules as plain rectangles in one fill: no per-module objects.
-      const operators = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+      // Horizontal runs of dark modules as plain rectangles in one fill, in the symbol's own
+      // units (one scale for all): whole numbers, short to write. No per-module objects.
+      const operators = [pushGraphicsState(), concatTransformationMatrix(cell, 0, 0, cell, x0, y0), setFillingRgbColor(0, 0, 0)];
       for (let row = 0; row < matrix.size; row++) {
         for (let col = 0; col < matrix.size; col++) {
           if (!matrix.get(row, col)) continue;
           let end = col;
           while (end + 1 < matrix.size && matrix.get(row, end + 1)) end++;
-          operators.push(rectangle(x0 + col * cell, y0 + (matrix.size - 1 - row) * cell, (end - col + 1) * cell, cell));
+          operators.push(rectangle(col, matrix.size - 1 - row, end - col + 1, 1));
           col = end;
         }
       }
