@@ -400,9 +400,9 @@ function joined(entries: readonly Entry[]): Buffer {
   for (const entry of entries) length += entry.bytes.length;
   const page = Buffer.allocUnsafeSlow(length);
   let at = 0;
-  for (const entry of entries) {
-    if (at > 0) at += comma.copy(page, at);
+  entries.forEach((entry, index) => {
+    if (index > 0) at += comma.copy(page, at);
     at += entry.bytes.copy(page, at);
-  }
+  });
   return page;
 }

@@ -111,10 +111,10 @@ function listInside(rows: readonly FeedRow[]): Buffer {
   for (const row of rows) length += Buffer.byteLength(row.wire);
   const bytes = Buffer.allocUnsafe(length);
   let at = 0;
-  for (const row of rows) {
-    if (at > 0) bytes[at++] = 0x2c; // ','
+  rows.forEach((row, index) => {
+    if (index > 0) bytes[at++] = 0x2c; // ','
     at += bytes.write(row.wire, at);
-  }
+  });
   return bytes;
 }
 

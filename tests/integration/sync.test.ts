@@ -167,7 +167,7 @@ describe('sync engine against the reference central service', () => {
     }
   });
 
-  it('writes each page without waiting for the disk: a page a power cut undoes goes with its cursor, and comes again (#20, pull)', async () => {
+  it("writes each page without waiting for the disk (synchronous NORMAL), its cursor in the same transaction; the store's durable writes still wait (#20, pull)", async () => {
     const { central, core, engine } = await setup(1500, 100);
     const store = ready(core).store;
     // 1 is NORMAL (the WAL reaches the disk at checkpoints), 2 is FULL (each commit waits for it).

@@ -44,6 +44,11 @@ describe('a page of the changes feed read from the database', () => {
     expect(last.items.toString('utf8')).toBe(rows.map((r) => r.wire).join(','));
     expect(last.hasMore).toBe(false);
     expect(last.next).toEqual({ xid: 200n, id: '' });
+    // A separator for every row after the first, whatever the rows hold (an empty text too):
+    // never a byte of the buffer left unwritten.
+    const blanks = feedPage({ xid: 0n, id: '' }, { ...read, rows: [{ ...rows[0]!, wire: '' }, rows[1]!, { ...rows[2]!, wire: '' }] }, 50);
+    if (blanks.kind !== 'page') throw new Error('no page');
+    expect(blanks.items.toString('utf8')).toBe(`,${rows[1]!.wire},`);
     const empty = feedPage({ xid: 200n, id: '' }, { ...read, rows: [] }, 50);
     if (empty.kind !== 'page') throw new Error('no page');
     expect(Buffer.isBuffer(empty.items) && empty.items.length).toBe(0);

@@ -37,7 +37,7 @@ export const a4 = { width: 595.28, height: 841.89 };
 const margin = { top: 48, bottom: 56, left: 48, right: 48 };
 const contentWidth = a4.width - margin.left - margin.right;
 /** QR's alphanumeric character set (ISO/IEC 18004 § 7.4.4). */
-const alphanumeric = /^[0-9A-Z $%*+\-./:]*$/;
+const alphanumeric = /^[0-9A-Z $%*+\-./:]+$/;
 
 const colors = {
   text: rgb(0.1, 0.1, 0.1),

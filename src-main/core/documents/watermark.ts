@@ -3,7 +3,8 @@ import { degrees, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 /**
  * A large diagonal mark across the page (training mode: "PROVA — FAC-SIMILE"), light
  * enough to read the page through, impossible to miss: a training paper must never pass
- * for a real one. Drawn in the page's font (the composer sets it), measured with `font`.
+ * for a real one. Drawn in the page's font, which must be `font` (the composer sets it on
+ * every page it makes): `font` only measures the text, to centre it.
  */
 export function drawWatermark(page: PDFPage, font: PDFFont, text: string): void {
   const size = 44;
