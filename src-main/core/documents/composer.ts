@@ -1,12 +1,8 @@
 import {
-  concatTransformationMatrix,
-  fill,
   PDFDocument,
   popGraphicsState,
   pushGraphicsState,
-  rectangle,
   rgb,
-  setFillingRgbColor,
   setLineWidth,
   setStrokingColor,
   setTextRenderingMode,
@@ -18,9 +14,9 @@ import {
 import { describeDocument, type DocumentMetadata } from './metadata';
 
 export type { DocumentMetadata };
-import QRCode from 'qrcode';
 import { cachedFontkit, characterSet, WidthCache, type FontBytes, type FontWeight } from './fonts';
 import { emboldening, TextMeasure } from './text-measure';
+import { qrCodeOperators } from './qr-code';
 import { drawWatermark } from './watermark';
 
 export type { FontBytes, FontWeight } from './fonts';
@@ -36,8 +32,6 @@ export { WidthCache } from './fonts';
 export const a4 = { width: 595.28, height: 841.89 };
 const margin = { top: 48, bottom: 56, left: 48, right: 48 };
 const contentWidth = a4.width - margin.left - margin.right;
-/** QR's alphanumeric character set (ISO/IEC 18004 § 7.4.4). */
-const alphanumeric = /^[0-9A-Z $%*+\-./:]+$/;
 
 const colors = {
   text: rgb(0.1, 0.1, 0.1),
@@ -188,27 +182,9 @@ export class Composer {
     const fittedTitle = this.measure.fit(title, textWidth, { size: 22, minSize: 14, maxLines: 2, weight: 'bold' });
     height += this.drawLines(fittedTitle.lines, margin.left, top - height, fittedTitle.size, 'bold');
     if (qr) {
-      // A text in QR's alphanumeric set (a modulo code is) goes as one segment of that mode:
-      // the library need not search for the best mix of modes.
-      const segments = alphanumeric.test(qr.text) ? [{ data: qr.text, mode: 'alphanumeric' as const }] : qr.text;
-      const matrix = QRCode.create(segments, { errorCorrectionLevel: 'M' }).modules;
-      const cell = qrSize / matrix.size;
       const x0 = a4.width - margin.right - qrSize;
       const y0 = top - qrSize;
-      // Horizontal runs of dark modules as plain rectangles in one fill, in the symbol's own
-      // units (one scale for all): whole numbers, short to write. No per-module objects.
-      const operators = [pushGraphicsState(), concatTransformationMatrix(cell, 0, 0, cell, x0, y0), setFillingRgbColor(0, 0, 0)];
-      for (let row = 0; row < matrix.size; row++) {
-        for (let col = 0; col < matrix.size; col++) {
-          if (!matrix.get(row, col)) continue;
-          let end = col;
-          while (end + 1 < matrix.size && matrix.get(row, end + 1)) end++;
-          operators.push(rectangle(col, matrix.size - 1 - row, end - col + 1, 1));
-          col = end;
-        }
-      }
-      operators.push(fill(), popGraphicsState());
-      this.page.pushOperators(...operators);
+      this.page.pushOperators(...qrCodeOperators(qr.text, qrSize, x0, y0));
       const caption = this.measure.fit(qr.caption, qrSize + 10, { size: 6.5, minSize: 5, maxLines: 2 });
       this.drawLines(caption.lines, x0 - 5, y0 - 3, caption.size, 'regular', colors.muted);
       height = Math.max(height, qrSize + 18);
