@@ -9,11 +9,14 @@ export default defineConfig({
   tsconfig: './tsconfig.playwright.json',
   outputDir: 'test-results/playwright',
   fullyParallel: false,
-  // Each worker runs a whole desk (central service, core, browser host) and a Chromium:
-  // about two busy cores. On a shared 2-core machine one worker ran the suite in 3.8 min,
-  // slowest test 7.5 s; two workers took 3.0 min at a load average of 10, slowest test
-  // 11.4 s (the load that once pushed a test past its budget). One worker per two cores.
-  workers: Math.max(1, Math.floor(availableParallelism() / 2)),
+  // Each worker runs a whole desk (central service, core, browser host) and a Chromium. Much
+  // of a test is waiting (an answer, the next frame), so two share two cores well: on this
+  // 2-core machine the suite (93 tests) took 12.0 min with one worker and 9.9 min with two,
+  // each test about 1.6 times slower, the slowest 27.7 s against its 60 s budget, none
+  // retried. (With a smaller suite two workers once pushed a test past its budget at a load
+  // average of 10: the budgets below and CI's one retry are for such a machine.) Larger
+  // machines: one worker per two cores.
+  workers: Math.max(Math.min(2, availableParallelism()), Math.floor(availableParallelism() / 2)),
   // One retry on CI, reported as "flaky" (never hidden): shared machines stall now and then.
   retries: process.env.CI ? 1 : 0,
   // Tests take seconds (one screen each at most); these budgets leave room for a busy machine.
