@@ -146,6 +146,30 @@ describe('the central database', () => {
     }
   });
 
+  it("PGlite in memory from the process's template: migrated, empty, and each database its own", async () => {
+    const first = await CentralStore.open({ pglite: null, fromTemplate: true });
+    const second = await CentralStore.open({ pglite: null, fromTemplate: true });
+    try {
+      for (const store of [first, second]) {
+        const applied = await rows<{ tag: string }>(store.db, sql`SELECT tag FROM central_migrations ORDER BY tag`);
+        expect(applied.map((row) => row.tag)).toEqual(migrations.map((migration) => migration.tag));
+        expect(await store.requestCount()).toBe(0);
+      }
+      // Each its own epoch (and signing key): written after the copy, at open.
+      expect(first.epoch()).not.toBe(second.epoch());
+      await first.putOffice({ code: 'ZZIS00300C', name: 'Prova', comune: 'Torino', province: 'TO' });
+      expect(await first.officeScope('ZZIS00300C')).not.toBeNull();
+      expect(await second.officeScope('ZZIS00300C')).toBeNull();
+      // A third starts from the template, not from what the first wrote.
+      const third = await CentralStore.open({ pglite: null, fromTemplate: true });
+      expect(await third.officeScope('ZZIS00300C')).toBeNull();
+      await third.close();
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('npm run central seeds only when asked: a new database gets no training office and no public password', async () => {
     const service = await spawnCentral([], { stderr: 'pipe' });
     try {

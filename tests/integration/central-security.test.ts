@@ -35,7 +35,7 @@ async function central(seed = 80): Promise<CentralService> {
     seed,
     seedValue: 15,
     admin: true,
-    ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
+    ...(databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } } : {}),
   });
   services.push(service);
   return service;
@@ -390,7 +390,7 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       const service = await startTestCentral({
         seed: 80,
         seedValue: 15,
-        ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
+        ...(databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } } : {}),
         deferFeedAt: { outcomesInFlight: 3, retryAfterSeconds: 7 },
         afterCommit: async () => {
           if (++waiting === expected) arrived.open();
@@ -437,7 +437,7 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
         seed: 30,
         seedValue: 4,
         training: true,
-        ...(databaseKind === 'pglite' ? { database: { pglite: null } } : {}),
+        ...(databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } } : {}),
       });
       services.push(service);
       const { call, session } = api(service);
