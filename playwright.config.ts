@@ -28,9 +28,10 @@ export default defineConfig({
     viewport: { width: 1280, height: 860 },
     screenshot: 'only-on-failure',
     // On CI, a trace when a failed test runs again (it retries once): recording one for every
-    // test, to keep only the failures', took about a quarter of the suite's time (a test that
-    // signs in, walks two screens and runs axe twice: 9.4 s traced, 6.8 s not). Locally, where
-    // nothing retries, a failure keeps its trace.
+    // test, to keep only the failures', cost the suite 13.7 against 12.0 min on one worker (a
+    // test that signs in, walks two screens and runs axe twice: 9.4 s traced, 6.8 s not). The
+    // price: a test that fails once and then passes (flaky) leaves a screenshot of its failure
+    // and a trace of its passing run only. Locally, where nothing retries, a failure keeps its trace.
     trace: process.env.CI ? 'on-first-retry' : 'retain-on-failure',
     actionTimeout: 15_000,
     launchOptions: {

@@ -17,13 +17,15 @@ export type CentralDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseLocation =
   /** A PostgreSQL server: `postgres://user@127.0.0.1:5432/db`. */
   | { url: string; poolSize?: number }
+  /** PGlite: a data folder, or null for memory only. */
+  | { pglite: string | null }
   /**
-   * PGlite: a data folder, or null for memory only. `fromTemplate` (memory only): the
-   * database starts as a copy of an empty, migrated one made once per process. A new PGlite
-   * runs initdb, most of the 2.5–4 s it takes to open on this machine; from the copy, about
-   * 1 s (the test suites open one per test). The copy, about 40 MB, stays in memory.
+   * PGlite in memory, starting as a copy of an empty, migrated database made once per
+   * process. A new PGlite runs initdb, most of the 2.5–4 s it takes to open on this machine;
+   * from the copy, about 1 s (the test suites open one per test). The copy, about 40 MB,
+   * stays in memory.
    */
-  | { pglite: string | null; fromTemplate?: boolean };
+  | { pglite: null; fromTemplate: true };
 
 export interface CentralDatabase {
   db: CentralDb;
@@ -79,8 +81,7 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
     database = { db: drizzlePostgres(pool, { schema }) as unknown as CentralDb, kind: 'postgres', close: () => pool.end() };
     warm = () => warmPool(pool, size);
   } else {
-    const client =
-      location.pglite === null && location.fromTemplate ? await fromTemplate() : await PGlite.create(location.pglite ?? undefined);
+    const client = 'fromTemplate' in location ? await fromTemplate() : await PGlite.create(location.pglite ?? undefined);
     database = { db: drizzlePglite(client, { schema }) as unknown as CentralDb, kind: 'pglite', close: () => client.close() };
   }
   try {
