@@ -158,20 +158,20 @@ describe('the central database', () => {
       const [first, second] = await Promise.all([open(), open()]);
       const migrated = async (store: CentralStore) =>
         rows<{ tag: string; appliedAt: string }>(store.db, sql`SELECT tag, applied_at AS "appliedAt" FROM central_migrations ORDER BY tag`);
-      const applied = await migrated(first!);
+      const applied = await migrated(first);
       expect(applied.map((row) => row.tag)).toEqual(migrations.map((migration) => migration.tag));
       // Copies of one migrated database: the same migrations at the same instant (each
       // PGlite migrated on its own, seconds apart, would have its own).
-      expect(await migrated(second!)).toEqual(applied);
-      for (const store of [first!, second!]) {
+      expect(await migrated(second)).toEqual(applied);
+      for (const store of [first, second]) {
         expect(await store.requestCount()).toBe(0);
         expect(await store.officeScope('ZZIS00100A')).toBeNull();
       }
       // Each its own epoch (and signing key): written after the copy, at open.
-      expect(first!.epoch()).not.toBe(second!.epoch());
-      await first!.putOffice({ code: 'ZZIS00300C', name: 'Prova', comune: 'Torino', province: 'TO' });
-      expect(await first!.officeScope('ZZIS00300C')).not.toBeNull();
-      expect(await second!.officeScope('ZZIS00300C')).toBeNull();
+      expect(first.epoch()).not.toBe(second.epoch());
+      await first.putOffice({ code: 'ZZIS00300C', name: 'Prova', comune: 'Torino', province: 'TO' });
+      expect(await first.officeScope('ZZIS00300C')).not.toBeNull();
+      expect(await second.officeScope('ZZIS00300C')).toBeNull();
       // A third starts from the template, not from what the first wrote.
       const third = await open();
       expect(await third.officeScope('ZZIS00300C')).toBeNull();

@@ -30,12 +30,15 @@ afterEach(async () => {
 /** Which database the suite runs on (it runs twice: a PostgreSQL server, then PGlite). */
 let databaseKind: 'postgres' | 'pglite' = 'postgres';
 
+/** The database option for the kind this pass runs on: PGlite in memory from the process's template, or the run's PostgreSQL. */
+const onThisKind = () => (databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } as const } : {});
+
 async function central(seed = 80): Promise<CentralService> {
   const service = await startTestCentral({
     seed,
     seedValue: 15,
     admin: true,
-    ...(databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } } : {}),
+    ...onThisKind(),
   });
   services.push(service);
   return service;
@@ -390,7 +393,7 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       const service = await startTestCentral({
         seed: 80,
         seedValue: 15,
-        ...(databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } } : {}),
+        ...onThisKind(),
         deferFeedAt: { outcomesInFlight: 3, retryAfterSeconds: 7 },
         afterCommit: async () => {
           if (++waiting === expected) arrived.open();
@@ -437,7 +440,7 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
         seed: 30,
         seedValue: 4,
         training: true,
-        ...(databaseKind === 'pglite' ? { database: { pglite: null, fromTemplate: true } } : {}),
+        ...onThisKind(),
       });
       services.push(service);
       const { call, session } = api(service);
