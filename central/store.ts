@@ -227,6 +227,19 @@ function toWire(stored: StoredRequest): EnablementRequest {
   return { ...stored, applicant };
 }
 
+/**
+ * JSON with every character outside ASCII written as its \u escape: the same value to any
+ * parser, in bytes that a desk decodes into a one-byte string. One name outside Latin-1
+ * made a page of 1,000 a two-byte string: decoding it took 4-5 ms a page on the desk's
+ * thread, against about 2 ms as ASCII (#20, pull). Made once, when a request is written.
+ */
+function asciiJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return /[^\x20-\x7e]/.test(text)
+    ? text.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
+}
+
 function requestRow(request: StoredRequest) {
   const canonical = parseFiscalCode(request.applicant.fiscalCode, { on: request.createdAt.slice(0, 10) });
   const province = request.applicant.domicile.province.toUpperCase();
@@ -238,7 +251,7 @@ function requestRow(request: StoredRequest) {
     province,
     region: regionOf(province) ?? '',
     body: request,
-    wire: JSON.stringify(toWire(request)),
+    wire: asciiJson(toWire(request)),
   };
 }
 

@@ -205,6 +205,32 @@ describe('the central database', () => {
 });
 
 describe('the changes feed at scale (#16, item 4)', () => {
+  it('a page of the feed is ASCII: a name outside it travels escaped, so a desk decodes and parses a one-byte text (#20, pull)', async () => {
+    const store = await CentralStore.open({ pglite: null, fromTemplate: true });
+    try {
+      await seedCentral(store, { count: 40, now: new Date('2026-11-20T09:00:00Z') });
+      const [first, second] = await store.allRequests();
+      const names = { first: 'Nicolò Ælfrida', second: 'Łucja 李 😀' };
+      await store.putRequests([
+        { ...first!, version: first!.version + 1, applicant: { ...first!.applicant, name: names.first } },
+        { ...second!, version: second!.version + 1, applicant: { ...second!.applicant, surname: names.second } },
+      ]);
+      const page = await store.changesAfter({ kind: 'national', area: null, label: 'nazionale' }, null, 1000);
+      if (page.kind !== 'page') throw new Error('a page was expected');
+      expect(page.items.every((byte) => byte < 0x80)).toBe(true);
+      const items = JSON.parse(`[${page.items.toString('latin1')}]`) as StoredRequest[];
+      expect(items).toHaveLength(40);
+      expect(items.find((item) => item.id === first!.id)!.applicant.name).toBe(names.first);
+      expect(items.find((item) => item.id === second!.id)!.applicant.surname).toBe(names.second);
+      // The online lookup sends the same text.
+      const [canonical] = await rows<{ code: string }>(store.db, sql`SELECT fiscal_code AS code FROM requests WHERE id = ${second!.id}`);
+      const [found] = await store.findByFiscalCode(canonical!.code);
+      expect(found).toMatch(/^[\x20-\x7e]*$/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("an up-to-date desk's poll reads its scope's changes, not the country's: the plan walks the scope's index, no row read and dropped", async () => {
     const database = await createTestDatabase();
     if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
