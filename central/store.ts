@@ -239,10 +239,7 @@ function toWire(stored: StoredRequest): EnablementRequest {
  * answer is serialised on its own and not concerned.
  */
 function latin1Json(value: unknown): string {
-  const text = JSON.stringify(value);
-  return /[\u0100-\uffff]/.test(text)
-    ? text.replace(/[\u0100-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : text;
+  return JSON.stringify(value).replace(/[\u0100-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function requestRow(request: StoredRequest) {
