@@ -192,8 +192,9 @@ export const lookupInLargeCache: BenchCase = {
 /**
  * One round of the drain: the desk's outbox (queued offline, then drained) against a bare
  * loop of the same calls (batches of 50 POSTs, each outcome with its key, the same kind
- * of body, built beforehand as the desk builds its payloads at record time) to the same
- * service process, and a drain through 10% injected 500s. Each on its own requests.
+ * of body, built beforehand as the desk builds its payloads at record time; two calls on
+ * the wire at once, as the desk keeps them after its first answer) to the same service process, and a drain
+ * through 10% injected 500s. Each on its own requests.
  */
 async function drainRound(central: CentralProcess, requests: EnablementRequest[], round: number, size = sizes.drain) {
   const clean = requests.slice(0, size);
@@ -225,15 +226,22 @@ async function drainRound(central: CentralProcess, requests: EnablementRequest[]
         body: JSON.stringify(submissionFor(request, 'confirmed', engine.state.clientId())),
       }));
       const start = performance.now();
-      for (let i = 0; i < bodies.length; i += maxIdentificationBatch) {
-        const response = await fetch(`${central.url}${centralPaths.identificationBatches}`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ items: bodies.slice(i, i + maxIdentificationBatch) }),
-        });
-        const answer = (await response.json()) as { items: Array<{ ok: boolean }> };
-        if (!response.ok || answer.items.some((item) => !item.ok)) throw new Error(`bare loop: ${response.status}`);
-      }
+      // Two calls on the wire, as the desk keeps them once the service has answered one
+      // (here from the first call: a slightly harder baseline). Each lane takes the next batch.
+      let next = 0;
+      const lane = async () => {
+        for (let i = next; i < bodies.length; i = next) {
+          next += maxIdentificationBatch;
+          const response = await fetch(`${central.url}${centralPaths.identificationBatches}`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ items: bodies.slice(i, i + maxIdentificationBatch) }),
+          });
+          const answer = (await response.json()) as { items: Array<{ ok: boolean }> };
+          if (!response.ok || answer.items.some((item) => !item.ok)) throw new Error(`bare loop: ${response.status}`);
+        }
+      };
+      await Promise.all([lane(), lane()]);
       return (bodies.length / (performance.now() - start)) * 1000;
     };
     // Which goes first alternates, so a drift in the machine's load does not favour one.
@@ -282,7 +290,8 @@ export const drainOutbox: BenchCase = {
             case: `Drain of ${sizes.drain.toLocaleString('en')} outcomes, fault-free`,
             metric: 'throughput',
             unit: 'outcomes/s',
-            baselineLabel: 'bare loop of the same batch POSTs to the same service',
+            baselineLabel:
+              'bare loop of the same batch POSTs, two on the wire from the first (the desk: once one is answered), to the same service',
             notes,
           },
           clean,

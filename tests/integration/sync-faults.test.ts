@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CentralService } from '../../central/server';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { createRandom } from '../../shared/domain/synthetic-people';
 import { startTestCentral } from '../fixtures/central';
 import { ready, signedInDesk } from '../fixtures/core';
 import { submissionFor } from '../fixtures/outcomes';
+import { drainInterrupted } from '../../src-main/core/sync/problems';
+import type { SyncEngine } from '../../src-main/core/sync/engine';
 
 /**
  * #19: the drain's fault semantics, observed on an injected clock and a seeded random,
@@ -34,6 +36,7 @@ async function setup(seed: number, randomSeed = 7) {
     requests.map((request) => outcomes.record(submissionFor(request, 'confirmed', engine.state.clientId())).opId);
   return {
     central,
+    core: test.core,
     engine,
     awaiting,
     record,
@@ -49,13 +52,15 @@ async function setup(seed: number, randomSeed = 7) {
 
 const effectKeys = async (central: CentralService) => (await central.store.effects()).map((effect) => effect.key);
 
-/** Watches the desk's batch calls: how many outcomes each carried, and the most ever in flight at once. */
+/** Watches the desk's batch calls: how many outcomes each carried (and their keys), and the most ever in flight at once. */
 function watchBatches() {
-  const watched = { sizes: [] as number[], inFlight: 0, maxInFlight: 0 };
+  const watched = { sizes: [] as number[], keys: [] as string[], inFlight: 0, maxInFlight: 0 };
   const originalFetch = globalThis.fetch;
   globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     if (!String(input).endsWith('/v2/identification-batches')) return originalFetch(input, init);
-    watched.sizes.push((JSON.parse(String(init?.body)) as { items: unknown[] }).items.length);
+    const items = (JSON.parse(String(init?.body)) as { items: Array<{ key: string }> }).items;
+    watched.sizes.push(items.length);
+    watched.keys.push(...items.map((item) => item.key));
     watched.maxInFlight = Math.max(watched.maxInFlight, ++watched.inFlight);
     try {
       return await originalFetch(input, init);
@@ -67,6 +72,18 @@ function watchBatches() {
     globalThis.fetch = originalFetch;
   });
   return watched;
+}
+
+/**
+ * Every outcome took effect once, and the desk sent them in the order they were recorded
+ * (each first sent after the one before). Two calls on the wire at once (#20, drain) may be
+ * applied in either order: outcomes of different requests; one request's go in order.
+ */
+async function expectSentInOrderOnce(central: CentralService, watched: ReturnType<typeof watchBatches>, opIds: string[]) {
+  const keys = await effectKeys(central);
+  expect(keys).toHaveLength(opIds.length);
+  expect([...keys].sort()).toEqual([...opIds].sort());
+  expect([...new Set(watched.keys)]).toEqual(opIds);
 }
 
 describe('drain fault semantics on an injected clock', () => {
@@ -126,6 +143,7 @@ describe('drain fault semantics on an injected clock', () => {
 
   it('keeps 500 outcomes through 7 days with the service down, then sends them all, in the order they were recorded', async () => {
     const { central, engine, awaiting, record, advance } = await setup(2200);
+    const watched = watchBatches();
     await central.setFaults({ down: true });
     expect(awaiting.length).toBeGreaterThanOrEqual(500);
     const opIds = record(awaiting.slice(0, 500));
@@ -143,7 +161,7 @@ describe('drain fault semantics on an injected clock', () => {
     advance(backoff.capMs);
     await engine.push();
     expect(engine.status()).toMatchObject({ online: true, pending: 0, problems: 0 });
-    expect(await effectKeys(central)).toEqual(opIds);
+    await expectSentInOrderOnce(central, watched, opIds);
   });
 
   it('a connection cut after the service committed: the outcome waits its backoff, goes again with its key, and the stored answer is replayed', async () => {
@@ -201,7 +219,8 @@ describe('drain fault semantics on an injected clock', () => {
 
   it('sends at most 50 outcomes per call', async () => {
     const { central, engine, awaiting, record, advance } = await setup(700);
-    const calls = watchBatches().sizes;
+    const watched = watchBatches();
+    const calls = watched.sizes;
     await central.setFaults({ down: true });
     const opIds = record(awaiting.slice(0, 120));
     expect(opIds).toHaveLength(120);
@@ -211,10 +230,10 @@ describe('drain fault semantics on an injected clock', () => {
     calls.length = 0;
     await engine.push();
     expect(calls).toEqual([50, 50, 20]);
-    expect(await effectKeys(central)).toEqual(opIds);
+    await expectSentInOrderOnce(central, watched, opIds);
   });
 
-  it('one call at a time: pushes asked for together, and outcomes recorded meanwhile, fold into one drain', async () => {
+  it('one drain at a time: pushes asked for together, and outcomes recorded meanwhile, fold into one drain (two calls on the wire at most)', async () => {
     const { central, engine, awaiting, record, advance } = await setup(700);
     const watched = watchBatches();
     await central.setFaults({ down: true });
@@ -226,9 +245,151 @@ describe('drain fault semantics on an injected clock', () => {
     const drains = [engine.push(), engine.push(), engine.push()];
     opIds.push(...record(awaiting.slice(150, 160)));
     await Promise.all([...drains, engine.push()]);
-    expect(watched.maxInFlight).toBe(1);
+    // One drain keeps two calls on the wire (#20, drain); three drains at once would keep six.
+    expect(watched.maxInFlight).toBe(2);
     expect(watched.sizes.reduce((sum, size) => sum + size, 0)).toBe(160);
-    expect(await effectKeys(central)).toEqual(opIds);
+    await expectSentInOrderOnce(central, watched, opIds);
+  });
+
+  /**
+   * Answers the desk's batch calls with a 503 by their number (counted from the moment the
+   * service is back), the others reaching the service: what a call on the wire meets while
+   * the one before it is refused.
+   */
+  function refuseBatchCalls(refused: number[]) {
+    const inner = globalThis.fetch;
+    let calls = 0;
+    const counting = { start: () => (calls = 0) };
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (!String(input).endsWith('/v2/identification-batches') || !refused.includes(++calls)) return inner(input, init);
+      return new Response(JSON.stringify({ code: 'unavailable' }), { status: 503, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    cleanups.push(async () => {
+      globalThis.fetch = inner;
+    });
+    return counting;
+  }
+
+  const troubleInARow = (engine: SyncEngine) => (engine as unknown as { drain: { troubleInARow: number } }).drain.troubleInARow;
+
+  for (const refused of [[2], [2, 3]]) {
+    it(`a call refused (503) while the next is on the wire (calls ${refused.join(' and ')} refused): the queue pauses once, claims nothing more, records the call on the wire, and keeps saying why (#20, drain)`, async () => {
+      const { central, engine, awaiting, record, advance, now } = await setup(700);
+      // Watched outside the refusals: the calls refused count too.
+      const refusing = refuseBatchCalls(refused);
+      const watched = watchBatches();
+      await central.setFaults({ down: true });
+      const opIds = record(awaiting.slice(0, 160));
+      expect(opIds).toHaveLength(160);
+      await engine.push();
+      await central.setFaults({ down: false });
+      advance(backoff.capMs);
+      watched.sizes.length = 0;
+      refusing.start();
+      await engine.push();
+      // The first call alone, then the second and third together; after the refusal nothing more.
+      expect(watched.sizes).toEqual([50, 50, 50]);
+      expect(watched.maxInFlight).toBe(2);
+      const third = refused.includes(3) ? { retryWait: 100, acked: 50 } : { retryWait: 50, acked: 100 };
+      expect(engine.outbox.counts()).toMatchObject({ ...third, pending: 10, sending: 0, dead: 0 });
+      // One refusal in a row, whatever the call on the wire met: the first backoff, not the second.
+      expect(troubleInARow(engine)).toBe(1);
+      const waiting = opIds.map((opId) => engine.outbox.get(opId)!).filter((row) => row.state === 'retry_wait');
+      for (const row of waiting) expect(row.nextAttemptAt).toBeLessThanOrEqual(now() + backoff.baseMs);
+      // The person is told why the queue waits, even when the call after it went through.
+      expect(engine.status()).toMatchObject({ online: true, pending: 160 - third.acked });
+      expect(engine.status().lastError).not.toBeNull();
+      // After the pause everything goes, each once.
+      advance(backoff.capMs);
+      await engine.push();
+      expect(engine.status()).toMatchObject({ pending: 0, problems: 0, lastError: null });
+      expect(troubleInARow(engine)).toBe(0);
+      await expectSentInOrderOnce(central, watched, opIds);
+    });
+  }
+
+  it('a drain the store fails while a call is on the wire ends only once that call is answered; its outcomes go again with their keys, one effect each (#20, drain)', async () => {
+    const { central, engine, awaiting, record, advance } = await setup(700);
+    await central.setFaults({ down: true });
+    const opIds = record(awaiting.slice(0, 150));
+    await engine.push();
+    await central.setFaults({ down: false });
+    advance(backoff.capMs);
+    // The second call's answers cannot be written (a full disk) while the third is on the wire;
+    // the third's answer reaches the desk only on the turn of the event loop after that.
+    const inner = globalThis.fetch;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let batchCalls = 0;
+    let thirdAnswered = false;
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const third = String(input).endsWith('/v2/identification-batches') && ++batchCalls === 3;
+      const answer = await inner(input, init);
+      if (!third) return answer;
+      await gate;
+      thirdAnswered = true;
+      return answer;
+    }) as typeof fetch;
+    cleanups.push(async () => {
+      globalThis.fetch = inner;
+    });
+    const markAcked = engine.outbox.markAcked.bind(engine.outbox);
+    let acks = 0;
+    engine.outbox.markAcked = (...args: Parameters<typeof markAcked>) => {
+      if (++acks === 51) {
+        setImmediate(release);
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      }
+      return markAcked(...args);
+    };
+    await engine.push();
+    // The drain failed, and nothing of it is left on the wire.
+    expect(engine.status().lastError).toBe(drainInterrupted);
+    expect(thirdAnswered).toBe(true);
+    expect(engine.outbox.counts()).toMatchObject({ acked: 50, sending: 100 });
+    engine.retryNow();
+    await engine.push();
+    expect(engine.status()).toMatchObject({ pending: 0, problems: 0 });
+    const keys = await effectKeys(central);
+    expect([...keys].sort()).toEqual([...opIds].sort());
+  });
+
+  it('a 401 for a call sent with a token the person has since replaced (signed in again while it was on the wire) does not end the new session (#20, drain)', async () => {
+    const { central, core, engine, awaiting, record, advance } = await setup(700);
+    await central.setFaults({ down: true });
+    const opIds = record(awaiting.slice(0, 160));
+    await engine.push();
+    await central.setFaults({ down: false });
+    advance(backoff.capMs);
+    // The second and third calls are answered 401; the third's answer only once the person
+    // has signed in again.
+    const inner = globalThis.fetch;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let batchCalls = 0;
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (!String(input).endsWith('/v2/identification-batches')) return inner(input, init);
+      const call = ++batchCalls;
+      if (call !== 2 && call !== 3) return inner(input, init);
+      if (call === 3) await gate;
+      return new Response(JSON.stringify({ code: 'unauthorized' }), { status: 401, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    cleanups.push(async () => {
+      globalThis.fetch = inner;
+    });
+    const drained = engine.push();
+    await vi.waitFor(() => expect(engine.status().needsSignIn).toBe(true), { timeout: 10_000, interval: 5 });
+    const again = await core.call('session.signIn', { officeCode: 'ZZIS00100A', username: 'segreteria', password: 'prova-segreteria' });
+    expect(again.ok).toBe(true);
+    release();
+    await drained;
+    // The old token's second refusal left the new session as it was; the queue goes with it.
+    expect(engine.status()).toMatchObject({ needsSignIn: false, pending: 110 });
+    engine.retryNow();
+    await engine.push();
+    expect(engine.status()).toMatchObject({ pending: 0, problems: 0 });
+    const keys = await effectKeys(central);
+    expect([...keys].sort()).toEqual([...opIds].sort());
   });
 
   it('a storm of 5xx for ten minutes: the queue backs off instead of hammering, nothing is parked, then all go in order, once', async () => {
@@ -250,6 +411,6 @@ describe('drain fault semantics on an injected clock', () => {
     advance(backoff.capMs);
     await engine.push();
     expect(engine.status()).toMatchObject({ pending: 0, problems: 0 });
-    expect(await effectKeys(central)).toEqual(opIds);
+    await expectSentInOrderOnce(central, watched, opIds);
   });
 });

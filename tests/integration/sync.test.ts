@@ -365,6 +365,64 @@ describe('sync engine against the reference central service', () => {
     await expectExactlyOnce(central, opIds);
   });
 
+  it('a drain keeps two batches on the wire once the service has answered one; an outcome behind one on the wire waits for its answer (#20, drain)', async () => {
+    // Each batch call from the moment it is asked until its answer has been read, and the
+    // request ids each one carried, in the order the calls went out.
+    let onTheWire = 0;
+    let most = 0;
+    let answered = 0;
+    const sent: Array<{ requests: string[]; answeredBefore: number }> = [];
+    const watching: typeof fetch = async (input, init) => {
+      if (new URL(String(input)).pathname !== '/v2/identification-batches') return fetch(input, init);
+      const items = (JSON.parse(String(init?.body)) as { items: Array<{ body: string }> }).items;
+      sent.push({ requests: items.map((item) => (JSON.parse(item.body) as { requestId: string }).requestId), answeredBefore: answered });
+      most = Math.max(most, ++onTheWire);
+      try {
+        const response = await fetch(input, init);
+        const text = await response.text();
+        return new Response(text, { status: response.status, headers: response.headers });
+      } finally {
+        onTheWire--;
+        answered++;
+      }
+    };
+    const { central, engine, outcomes } = await setup(700, 500, watching);
+    await pullAll(engine, central);
+    await central.setFaults({ down: true });
+    const [request, ...others] = (await inScope(central)).slice(0, 149);
+    expect(others).toHaveLength(148);
+    const record = (target: EnablementRequest, outcome: 'confirmed' | 'refused') =>
+      outcomes.record(submissionFor(target, outcome, engine.state.clientId())).opId;
+    // Calls of 50: the first alone; then the second, with the third sent before the second's
+    // answer. The request's refusal goes in the second; its confirmation, recorded among the
+    // third's, may not go until the refusal has its answer.
+    const opIds = others.slice(0, 50).map((other) => record(other, 'confirmed'));
+    const refusal = record(request!, 'refused');
+    opIds.push(refusal, ...others.slice(50, 99).map((other) => record(other, 'confirmed')));
+    const confirmation = record(request!, 'confirmed');
+    opIds.push(confirmation, ...others.slice(99).map((other) => record(other, 'confirmed')));
+    await engine.push();
+    await central.setFaults({ down: false });
+    // What went while the service was away (refused at the door) does not count.
+    sent.length = 0;
+    most = 0;
+    answered = 0;
+    engine.retryNow();
+    await engine.push();
+    expect(engine.outbox.counts()).toMatchObject({ pending: 0, sending: 0, dead: 0 });
+    expect(sent.map((call) => call.requests.length)).toEqual([50, 50, 49, 1]);
+    expect(most).toBe(2);
+    expect(sent.map((call) => call.answeredBefore).slice(0, 3)).toEqual([0, 1, 1]);
+    expect(sent[1]!.requests).toContain(request!.id);
+    expect(sent[2]!.requests).not.toContain(request!.id);
+    // The confirmation went in the last call, once the refusal's call was answered.
+    expect(sent[3]!.requests).toEqual([request!.id]);
+    expect(sent[3]!.answeredBefore).toBeGreaterThanOrEqual(2);
+    const keys = (await central.store.effects()).map((effect) => effect.key);
+    expect(keys.indexOf(refusal)).toBeLessThan(keys.indexOf(confirmation));
+    await expectExactlyOnce(central, opIds);
+  });
+
   it('answers the store could not write (a full disk) leave their outcomes to go again, by themselves after a backoff, with their keys: one effect each', async () => {
     const { central, engine, outcomes } = await setup(60);
     await pullAll(engine, central);

@@ -153,58 +153,100 @@ export class OutboxDrain {
     // A batch goes out in one call: claimed (marked `sending`), sent, answered. A crash in
     // between re-sends the batch with the same keys. One drain runs at a time: a row found
     // `sending` now was left by a drain the store failed, and goes again first.
-    let batch = this.parts.store.inTransaction(
+    // Two batches are on the wire at once (#20, drain), once the service has taken an
+    // outcome of this drain (answered it, accepted or not): while one waits for its answer
+    // the next is already sent, so the desk records an answer while the service works on the
+    // next call, not in turn. A drain begins with one call (a service away or in trouble from
+    // the start gets one call per wake-up). Order holds: a claim never takes an outcome
+    // behind an earlier one of its operator for its request still `sending`; that one goes
+    // once the earlier one is answered.
+    const onTheWire: Array<{ token: string; entries: OutboxEntry[]; answers: Promise<SubmitResult[]> }> = [];
+    const send = (batch: ClaimedBatch) => {
+      const answers = this.submit(batch.token, batch.entries);
+      // Awaited in its turn; until then a failure of the call is not an unhandled rejection.
+      answers.catch(() => undefined);
+      onTheWire.push({ token: batch.token, entries: batch.entries, answers });
+    };
+    const first = this.parts.store.inTransaction(
       () => {
         this.parts.outbox.recoverSending();
         return this.claimNext();
       },
       { durable: false },
     );
-    while (batch) {
-      status.emit();
-      const { token, entries } = batch;
-      const results = await this.submit(token, entries);
-      answered ||= results.some((result) => result.ok);
-      // A service in trouble pauses the whole queue, with one backoff per call refused in a
-      // row (sending the other outcomes meanwhile would only add to its load), never sooner
-      // than the longest Retry-After its answers asked for, capped at an hour.
-      const troubles = results.flatMap((result) => (result.ok ? [] : [inTrouble(result.failure)].filter((found) => found !== null)));
-      let troubleDelay = 0;
-      if (troubles.length > 0) {
-        this.troubleInARow++;
-        const retryAfterMs = Math.max(...troubles.map((failure) => Math.min(failure.retryAfterMs ?? 0, maxRetryAfterMs)));
-        troubleDelay = this.retryDelay(this.troubleInARow, retryAfterMs || null);
-        this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
-      } else if (answered) this.troubleInARow = 0;
-      let stop = troubles.length > 0;
-      // The answers, and the next batch claimed, in one transaction: one commit per batch
-      // (the rows answered and the rows claimed share pages). Not waiting for the disk: an
-      // answer lost to a power cut leaves its row to be sent again with its key, and the
-      // service replays the answer.
-      const recorded = this.parts.store.inTransaction(
-        (): { next: ClaimedBatch | null; claimError?: unknown } => {
-          // The requests as the service now has them, written once per batch.
-          const requests: EnablementRequest[] = [];
-          entries.forEach((entry, index) => {
-            if (this.recordResult(entry, results[index]!, requests, troubleDelay)) stop = true;
-          });
-          if (requests.length > 0) {
-            this.parts.requests.upsert(requests);
-            this.parts.state.set('lastPushAt', new Date(now()).toISOString());
-          }
-          if (stop) return { next: null };
-          // The claim in a savepoint of its own: a claim the store refuses leaves the answers
-          // to commit, and fails the drain after (tried again after a backoff).
-          try {
-            return { next: this.parts.store.inTransaction(() => this.claimNext(), { durable: false }) };
-          } catch (claimError) {
-            return { next: null, claimError };
-          }
-        },
-        { durable: false },
-      );
-      if ('claimError' in recorded) throw recorded.claimError;
-      batch = recorded.next;
+    if (first) send(first);
+    let stop = false;
+    // The service refused a call of this drain as overloaded or failing, and what the status
+    // said of it: a call already on the wire then, answered after, neither counts as a second
+    // refusal in a row nor clears the reason the queue waits.
+    let troubled = false;
+    let troubleError: string | null = null;
+    try {
+      while (onTheWire.length > 0) {
+        status.emit();
+        const { token, entries, answers } = onTheWire.shift()!;
+        const results = await answers;
+        answered ||= results.some((result) => result.ok);
+        // A service in trouble pauses the whole queue, with one backoff per call refused in a
+        // row (sending the other outcomes meanwhile would only add to its load), never sooner
+        // than the longest Retry-After its answers asked for, capped at an hour.
+        const troubles = results.flatMap((result) => (result.ok ? [] : [inTrouble(result.failure)].filter((found) => found !== null)));
+        let troubleDelay = 0;
+        if (troubles.length > 0) {
+          if (!troubled) this.troubleInARow++;
+          troubled = true;
+          const retryAfterMs = Math.max(...troubles.map((failure) => Math.min(failure.retryAfterMs ?? 0, maxRetryAfterMs)));
+          troubleDelay = this.retryDelay(this.troubleInARow, retryAfterMs || null);
+          this.pausedUntil = Math.max(this.pausedUntil, now() + troubleDelay);
+        } else if (answered && !troubled) this.troubleInARow = 0;
+        stop ||= troubles.length > 0;
+        // The answers, and the next batches claimed, in one transaction: one commit per batch
+        // (the rows answered and the rows claimed share pages). Not waiting for the disk: an
+        // answer lost to a power cut leaves its row to be sent again with its key, and the
+        // service replays the answer. Once the drain stops (the service away or in trouble, a
+        // sign-in needed), nothing more is claimed; the batch still on the wire is recorded.
+        const recorded = this.parts.store.inTransaction(
+          (): { claimed?: ClaimedBatch[]; claimError?: unknown } => {
+            // The requests as the service now has them, written once per batch.
+            const requests: EnablementRequest[] = [];
+            entries.forEach((entry, index) => {
+              if (this.recordResult(token, entry, results[index]!, requests, troubleDelay)) stop = true;
+            });
+            if (requests.length > 0) {
+              this.parts.requests.upsert(requests);
+              this.parts.state.set('lastPushAt', new Date(now()).toISOString());
+            }
+            if (stop) return {};
+            // The claims in a savepoint of their own: a claim the store refuses leaves the
+            // answers to commit, and fails the drain after (tried again after a backoff).
+            try {
+              return {
+                claimed: this.parts.store.inTransaction(
+                  () => {
+                    const claimed: ClaimedBatch[] = [];
+                    const lanes = answered ? batchesOnTheWire - onTheWire.length : 1;
+                    for (let batch = this.claimNext(); batch; batch = claimed.length < lanes ? this.claimNext() : null) claimed.push(batch);
+                    return claimed;
+                  },
+                  { durable: false },
+                ),
+              };
+            } catch (claimError) {
+              return { claimError };
+            }
+          },
+          { durable: false },
+        );
+        if (troubles.length > 0 && troubleError === null) troubleError = status.lastError;
+        else if (troubleError !== null && status.lastError === null) status.lastError = troubleError;
+        if ('claimError' in recorded) throw recorded.claimError;
+        // Sent once their claim is committed.
+        recorded.claimed?.forEach(send);
+      }
+    } finally {
+      // A drain the store failed ends only once nothing of it is on the wire: the next drain
+      // sends those rows again (they stay `sending`), never while their first call is out.
+      await Promise.allSettled(onTheWire.map((batch) => batch.answers));
     }
     status.countAwaitingOthers();
     status.emit();
@@ -256,7 +298,13 @@ export class OutboxDrain {
   }
 
   /** Records one answer (inside the caller's transaction); returns true when the drain should stop for now. */
-  private recordResult(entry: OutboxEntry, result: SubmitResult, answered: EnablementRequest[], troubleDelay: number): boolean {
+  private recordResult(
+    token: string,
+    entry: OutboxEntry,
+    result: SubmitResult,
+    answered: EnablementRequest[],
+    troubleDelay: number,
+  ): boolean {
     const { outbox, status, now } = this.parts;
     const attempts = entry.attempts;
     if (result.ok) {
@@ -285,7 +333,10 @@ export class OutboxDrain {
     }
     if (failure.status === 401) {
       outbox.markPending(entry.opId, describeFailure(failure));
-      status.unauthorized();
+      // A call sent with a token the person has since replaced (signed in again while it was
+      // on the wire) does not end the new session.
+      const current = status.token();
+      if (current === null || current === token) status.unauthorized();
       return true;
     }
     if (inTrouble(failure)) {
@@ -305,6 +356,9 @@ export class OutboxDrain {
     return false;
   }
 }
+
+/** Batch calls a drain keeps on the wire at once (#20, drain). */
+const batchesOnTheWire = 2;
 
 /** The longest Retry-After honoured (the service's own limit is an hour). */
 const maxRetryAfterMs = 3_600_000;
