@@ -123,24 +123,22 @@ export class OutboxRepository {
     // `sending` need not reach the disk: a row caught in it by a crash goes again anyway.
     return this.store.inTransaction(
       () => {
-        const pending = this.sql(outboxClaimSql.pending).all({ operatorId, limit: limit * 2 }) as Array<
-          OutboxEntry & { requestId: string }
-        >;
-        const waiting = this.sql(outboxClaimSql.waiting).all({
-          nowMs,
-          operatorId,
-          limit: limit * 2,
-        }) as Array<OutboxEntry & { requestId: string }>;
+        // `limit` of each: the claim's SQL already leaves out a row behind an earlier one for
+        // its request, so no request comes twice (the check below stays, as a guard).
+        const pending = this.sql(outboxClaimSql.pending).all({ operatorId, limit }) as Array<OutboxEntry & { requestId: string }>;
+        const waiting = this.sql(outboxClaimSql.waiting).all({ nowMs, operatorId, limit }) as Array<OutboxEntry & { requestId: string }>;
         const rows = [...pending, ...waiting].sort((a, b) => a.seq - b.seq);
         const seen = new Set<string>();
         const claimed: OutboxEntry[] = [];
-        const mark = this.sql(`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE op_id = ?`);
         for (const { requestId, ...row } of rows) {
           if (seen.has(requestId) || claimed.length >= limit) continue;
           seen.add(requestId);
-          mark.run(this.nowIso(), row.opId);
           claimed.push({ ...row, state: 'sending', attempts: row.attempts + 1 });
         }
+        // One statement marks the batch (a statement per row cost more than the claim's reads).
+        this.sql(
+          `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE op_id IN (SELECT value FROM json_each(?))`,
+        ).run(this.nowIso(), JSON.stringify(claimed.map((entry) => entry.opId)));
         return claimed;
       },
       { durable: false },
