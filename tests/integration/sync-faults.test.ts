@@ -251,41 +251,49 @@ describe('drain fault semantics on an injected clock', () => {
     await expectSentInOrderOnce(central, watched, opIds);
   });
 
+  /** Outcomes queued while the service is away, then the service back and every backoff over: the next push sends them. */
+  async function queuedWhileAway(desk: Awaited<ReturnType<typeof setup>>, count: number) {
+    await desk.central.setFaults({ down: true });
+    const opIds = desk.record(desk.awaiting.slice(0, count));
+    expect(opIds).toHaveLength(count);
+    await desk.engine.push();
+    await desk.central.setFaults({ down: false });
+    desk.advance(backoff.capMs);
+    return opIds;
+  }
+
   /**
-   * Answers the desk's batch calls with a 503 by their number (counted from the moment the
-   * service is back), the others reaching the service: what a call on the wire meets while
-   * the one before it is refused.
+   * Stands between the desk and the service for its batch calls, numbered from 1 (again from
+   * `restart`): `answer` forwards a call or answers it itself. Other calls pass.
    */
-  function refuseBatchCalls(refused: number[]) {
+  function interceptBatchCalls(answer: (call: number, forward: () => Promise<Response>) => Promise<Response>) {
     const inner = globalThis.fetch;
     let calls = 0;
-    const counting = { start: () => (calls = 0) };
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      if (!String(input).endsWith('/v2/identification-batches') || !refused.includes(++calls)) return inner(input, init);
-      return new Response(JSON.stringify({ code: 'unavailable' }), { status: 503, headers: { 'content-type': 'application/json' } });
-    }) as typeof fetch;
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) =>
+      String(input).endsWith('/v2/identification-batches')
+        ? answer(++calls, () => inner(input, init))
+        : inner(input, init)) as typeof fetch;
     cleanups.push(async () => {
       globalThis.fetch = inner;
     });
-    return counting;
+    return { restart: () => (calls = 0) };
   }
+
+  const refusal = (status: number, code: string) =>
+    new Response(JSON.stringify({ code }), { status, headers: { 'content-type': 'application/json' } });
 
   const troubleInARow = (engine: SyncEngine) => (engine as unknown as { drain: { troubleInARow: number } }).drain.troubleInARow;
 
   for (const refused of [[2], [2, 3]]) {
     it(`a call refused (503) while the next is on the wire (calls ${refused.join(' and ')} refused): the queue pauses once, claims nothing more, records the call on the wire, and keeps saying why (#20, drain)`, async () => {
-      const { central, engine, awaiting, record, advance, now } = await setup(700);
+      const desk = await setup(700);
+      const { central, engine, advance, now } = desk;
       // Watched outside the refusals: the calls refused count too.
-      const refusing = refuseBatchCalls(refused);
+      const refusing = interceptBatchCalls(async (call, forward) => (refused.includes(call) ? refusal(503, 'unavailable') : forward()));
       const watched = watchBatches();
-      await central.setFaults({ down: true });
-      const opIds = record(awaiting.slice(0, 160));
-      expect(opIds).toHaveLength(160);
-      await engine.push();
-      await central.setFaults({ down: false });
-      advance(backoff.capMs);
+      const opIds = await queuedWhileAway(desk, 160);
       watched.sizes.length = 0;
-      refusing.start();
+      refusing.restart();
       await engine.push();
       // The first call alone, then the second and third together; after the refusal nothing more.
       expect(watched.sizes).toEqual([50, 50, 50]);
@@ -309,29 +317,20 @@ describe('drain fault semantics on an injected clock', () => {
   }
 
   it('a drain the store fails while a call is on the wire ends only once that call is answered; its outcomes go again with their keys, one effect each (#20, drain)', async () => {
-    const { central, engine, awaiting, record, advance } = await setup(700);
-    await central.setFaults({ down: true });
-    const opIds = record(awaiting.slice(0, 150));
-    await engine.push();
-    await central.setFaults({ down: false });
-    advance(backoff.capMs);
+    const desk = await setup(700);
+    const { central, engine } = desk;
+    const opIds = await queuedWhileAway(desk, 150);
     // The second call's answers cannot be written (a full disk) while the third is on the wire;
     // the third's answer reaches the desk only on the turn of the event loop after that.
-    const inner = globalThis.fetch;
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    let batchCalls = 0;
     let thirdAnswered = false;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const third = String(input).endsWith('/v2/identification-batches') && ++batchCalls === 3;
-      const answer = await inner(input, init);
-      if (!third) return answer;
+    interceptBatchCalls(async (call, forward) => {
+      const answer = await forward();
+      if (call !== 3) return answer;
       await gate;
       thirdAnswered = true;
       return answer;
-    }) as typeof fetch;
-    cleanups.push(async () => {
-      globalThis.fetch = inner;
     });
     const markAcked = engine.outbox.markAcked.bind(engine.outbox);
     let acks = 0;
@@ -355,27 +354,17 @@ describe('drain fault semantics on an injected clock', () => {
   });
 
   it('a 401 for a call sent with a token the person has since replaced (signed in again while it was on the wire) does not end the new session (#20, drain)', async () => {
-    const { central, core, engine, awaiting, record, advance } = await setup(700);
-    await central.setFaults({ down: true });
-    const opIds = record(awaiting.slice(0, 160));
-    await engine.push();
-    await central.setFaults({ down: false });
-    advance(backoff.capMs);
+    const desk = await setup(700);
+    const { central, core, engine } = desk;
+    const opIds = await queuedWhileAway(desk, 160);
     // The second and third calls are answered 401; the third's answer only once the person
     // has signed in again.
-    const inner = globalThis.fetch;
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    let batchCalls = 0;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      if (!String(input).endsWith('/v2/identification-batches')) return inner(input, init);
-      const call = ++batchCalls;
-      if (call !== 2 && call !== 3) return inner(input, init);
+    interceptBatchCalls(async (call, forward) => {
+      if (call !== 2 && call !== 3) return forward();
       if (call === 3) await gate;
-      return new Response(JSON.stringify({ code: 'unauthorized' }), { status: 401, headers: { 'content-type': 'application/json' } });
-    }) as typeof fetch;
-    cleanups.push(async () => {
-      globalThis.fetch = inner;
+      return refusal(401, 'unauthorized');
     });
     const drained = engine.push();
     await vi.waitFor(() => expect(engine.status().needsSignIn).toBe(true), { timeout: 10_000, interval: 5 });
