@@ -193,8 +193,8 @@ export const lookupInLargeCache: BenchCase = {
  * One round of the drain: the desk's outbox (queued offline, then drained) against a bare
  * loop of the same calls (batches of 50 POSTs, each outcome with its key, the same kind
  * of body, built beforehand as the desk builds its payloads at record time; two calls on
- * the wire at once, as the desk keeps them after its first answer) to the same service process, and a drain
- * through 10% injected 500s. Each on its own requests.
+ * the wire at once, as the desk keeps them after its first answer) to the same service
+ * process, and a drain through 10% injected 500s. Each on its own requests.
  */
 async function drainRound(central: CentralProcess, requests: EnablementRequest[], round: number, size = sizes.drain) {
   const clean = requests.slice(0, size);
