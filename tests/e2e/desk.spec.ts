@@ -112,7 +112,10 @@ test('an enabled, an annulled and a not-required request: words for anyone, a ne
     await page.goto(`${desk.host.origin}/#/`);
     await page.getByTestId('fiscal-code-input').fill(fiscalCode);
     await page.keyboard.press('Enter');
-    await page.getByRole('link', { name: 'Apri la richiesta' }).first().click();
+    // The desk still shows the last result until the new one comes: wait for this code's.
+    const result = page.getByTestId('lookup-result');
+    await expect(result).toContainText(fiscalCode);
+    await result.getByRole('link', { name: 'Apri la richiesta' }).first().click();
   };
   await open(enabled!.applicant.fiscalCode);
   await expect(page.getByTestId('request-status')).toContainText('Abilitazione già attiva dal');
