@@ -45,6 +45,45 @@ function preloadFonts(): Plugin {
   };
 }
 
+/**
+ * The first screen in one script (#20): every module the renderer's entry reaches through
+ * static imports goes into the entry chunk, so the page fetches one script, not the eight
+ * small chunks the default split makes of the shared modules (each a request and a module
+ * evaluation before the app can mount). What the entry imports lazily (the other views,
+ * the Belfiore dataset, zod) stays in chunks of its own. The plugin records the static
+ * import graph as modules are parsed; the chunk group asks it once the graph is complete.
+ */
+function firstScreenChunk(entrySuffix: string): { plugin: Plugin; contains: (id: string) => boolean } {
+  const staticImports = new Map<string, readonly string[]>();
+  let reachable: Set<string> | undefined;
+  const closure = (): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [...staticImports.keys()].filter((id) => id.endsWith(entrySuffix));
+    for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(staticImports.get(id) ?? []));
+    }
+    return seen;
+  };
+  return {
+    plugin: {
+      name: 'sportello-first-screen-chunk',
+      apply: 'build',
+      buildStart: () => {
+        staticImports.clear();
+        reachable = undefined;
+      },
+      moduleParsed: (info) => {
+        staticImports.set(info.id, info.importedIds);
+      },
+    },
+    contains: (id) => (reachable ??= closure()).has(id),
+  };
+}
+
+const firstScreen = firstScreenChunk('/src-renderer/main.ts');
+
 // Three bundles: out/main (Electron main process with the core), out/preload (the one
 // narrow bridge; CommonJS because sandboxed preloads cannot be ES modules), and
 // out/renderer (the Vue app, also served by the browser host).
@@ -75,7 +114,7 @@ export default defineConfig(({ command }) => ({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
-    plugins: [vue(), contentSecurityPolicyMeta(), preloadFonts(), thirdPartyNotices('renderer', import.meta.dirname)],
+    plugins: [vue(), firstScreen.plugin, contentSecurityPolicyMeta(), preloadFonts(), thirdPartyNotices('renderer', import.meta.dirname)],
     // Bootstrap Italia trimmed for the built page only (#20): the dev server serves it whole
     // (a trim there would go stale as the sources change under it).
     css: command === 'build' ? { postcss: { plugins: [trimBootstrapItalia(import.meta.dirname)] } } : {},
@@ -84,7 +123,10 @@ export default defineConfig(({ command }) => ({
       // every byte of its initial chunks, so they are minified (#20).
       minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') },
+        output: { codeSplitting: { groups: [{ name: 'index', test: firstScreen.contains }] } },
+      },
     },
   },
 }));

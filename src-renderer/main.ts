@@ -9,5 +9,15 @@ import App from './App.vue';
 import { i18n } from './i18n';
 import { sayPlugin } from './i18n/say';
 import { router } from './router';
+import { useAppStore } from './stores/app';
+import { useSyncStore } from './stores/sync';
 
-createApp(App).use(createPinia()).use(router).use(i18n).use(sayPlugin).mount('#app');
+const pinia = createPinia();
+const app = createApp(App).use(pinia).use(router).use(i18n).use(sayPlugin);
+// The first screen in one render (#20): the app mounts once it knows about itself and the
+// first navigation (which asks for the session) has settled, not empty first and again as
+// each answer arrives. The three first calls are asked now, while the page's first token
+// is exchanged: their answers come with it (browser host), one round trip in all.
+const appInfo = useAppStore(pinia).load();
+void useSyncStore(pinia).load();
+void Promise.allSettled([appInfo, router.isReady()]).then(() => app.mount('#app'));

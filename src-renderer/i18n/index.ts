@@ -1,16 +1,37 @@
 import { createI18n } from 'vue-i18n';
 import type { Locale } from '../../shared/contract';
-import en from './en';
+import { loadOnce } from '../api/load-once';
 import it, { type MessageSchema } from './it';
+import { adoptEnglishWords } from './words';
 
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
   locale: 'it',
   fallbackLocale: 'it',
-  messages: { it, en },
+  messages: { it } as Record<Locale, MessageSchema>,
 });
 
-export function applyLocale(locale: Locale): void {
+const loadEnglish = loadOnce(() => import('./english'));
+/** The locale asked last: an answer that comes late does not override a later choice. */
+let wanted: Locale = 'it';
+
+/**
+ * The page in this language. English loads first, the first time it is asked (it is not
+ * part of the first screen's script); until it has, the page stays as it was. A load that
+ * fails (a chunk gone after an update) leaves the page Italian, and the next choice tries again.
+ */
+export async function applyLocale(locale: Locale): Promise<void> {
+  wanted = locale;
+  if (locale === 'en') {
+    try {
+      const english = await loadEnglish();
+      if (!i18n.global.availableLocales.includes('en')) i18n.global.setLocaleMessage('en', english.en);
+      adoptEnglishWords(english.englishMessages);
+    } catch {
+      return;
+    }
+  }
+  if (wanted !== locale) return;
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
 }

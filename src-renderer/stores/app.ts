@@ -9,28 +9,29 @@ export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null);
   const error = ref<AppError | null>(null);
 
-  function adopt(next: AppInfo) {
+  /** The information, in its language (loaded first if it is English: the page shows no half-translated state). */
+  async function adopt(next: AppInfo) {
+    await applyLocale(next.locale);
     info.value = next;
     error.value = null;
-    applyLocale(next.locale);
   }
 
   async function load() {
     const result = await deskApi().call('app.info', {});
-    if (result.ok) adopt(result.value);
+    if (result.ok) await adopt(result.value);
     else error.value = result.error;
   }
 
   async function setLocale(locale: Locale) {
-    applyLocale(locale); // immediate feedback; the host confirms below
+    void applyLocale(locale); // immediate feedback; the host confirms below
     const result = await deskApi().call('app.setLocale', { locale });
-    if (result.ok) adopt(result.value);
+    if (result.ok) await adopt(result.value);
     else error.value = result.error;
   }
 
   function listen() {
     return deskApi().onEvent((event) => {
-      if (event.name === 'app.localeChanged' && info.value) adopt({ ...info.value, locale: event.payload.locale });
+      if (event.name === 'app.localeChanged' && info.value) void adopt({ ...info.value, locale: event.payload.locale });
       if (event.name === 'app.updateReady' && info.value) info.value = { ...info.value, updateReady: event.payload.version };
     });
   }

@@ -1,16 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { italianMessages, wordMessage, type MessageCatalogue } from '../../../shared/i18n/messages';
 import { parseFiscalCode } from '../../../shared/domain/fiscal-code';
 import { evaluateIdentification } from '../../../shared/domain/identification';
 import { documentStatus } from '../../../shared/domain/identity-document';
 import { englishMessages } from '../../../src-renderer/i18n/messages-en';
-import { sayIn } from '../../../src-renderer/i18n/words';
+import { adoptEnglishWords, sayIn } from '../../../src-renderer/i18n/words';
 import { createRandom, syntheticIdentityCard, syntheticPerson } from '../../../shared/domain/synthetic-people';
 import { italianFragments, messageKeys, wordedSamples } from '../../fixtures/message-samples';
 
 const italian = italianMessages as MessageCatalogue;
 
+// English loads when the page turns English (#20): until then, what the core said keeps its Italian words.
+it('keeps the Italian words until the English catalogue has loaded', () => {
+  const parsed = parseFiscalCode('RSSMRA80A01H501');
+  expect(parsed.ok).toBe(false);
+  if (parsed.ok) return;
+  expect(sayIn('en', parsed.error)).toBe(parsed.error.message);
+  adoptEnglishWords(englishMessages);
+  expect(sayIn('en', parsed.error)).toBe('The fiscal code must have 16 characters. It has 15.');
+});
+
 describe('the message catalogues (#21: domain and service messages through the locale)', () => {
+  beforeAll(() => adoptEnglishWords(englishMessages));
   it('word every message in Italian and in English, and the two differ', () => {
     const it_ = wordedSamples(italian);
     const en = wordedSamples(englishMessages);
