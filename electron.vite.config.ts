@@ -58,7 +58,10 @@ function firstScreenChunk(entrySuffix: string): { plugin: Plugin; contains: (id:
   let reachable: Set<string> | undefined;
   const closure = (): Set<string> => {
     const seen = new Set<string>();
-    const stack = [...staticImports.keys()].filter((id) => id.endsWith(entrySuffix));
+    // Module ids are file paths: on Windows with backslashes.
+    const stack = [...staticImports.keys()].filter((id) => id.replaceAll('\\', '/').endsWith(entrySuffix));
+    // No entry found would leave the default split in place without a word: the build stops instead.
+    if (stack.length === 0) throw new Error(`first-screen chunk: no module ends with ${entrySuffix}`);
     for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
       if (seen.has(id)) continue;
       seen.add(id);

@@ -10,6 +10,7 @@ import { i18n } from './i18n';
 import { sayPlugin } from './i18n/say';
 import { router } from './router';
 import { useAppStore } from './stores/app';
+import { useSessionStore } from './stores/session';
 import { useSyncStore } from './stores/sync';
 
 const pinia = createPinia();
@@ -18,6 +19,13 @@ const app = createApp(App).use(pinia).use(router).use(i18n).use(sayPlugin);
 // first navigation (which asks for the session) has settled, not empty first and again as
 // each answer arrives. The three first calls are asked now, while the page's first token
 // is exchanged: their answers come with it (browser host), one round trip in all.
-const appInfo = useAppStore(pinia).load();
-void useSyncStore(pinia).load();
+// What main tells meanwhile is heard from the start (an update ready, the lock, the sync
+// state): the stores listen before they ask, for the page's life.
+const appStore = useAppStore(pinia);
+const syncStore = useSyncStore(pinia);
+appStore.listen();
+syncStore.listen();
+useSessionStore(pinia).listen(() => void router.push({ name: 'sign-in' }));
+const appInfo = appStore.load();
+void syncStore.load();
 void Promise.allSettled([appInfo, router.isReady()]).then(() => app.mount('#app'));

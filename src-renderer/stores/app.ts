@@ -2,17 +2,24 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppError, AppInfo, Locale } from '../../shared/contract';
 import { deskApi } from '../api';
-import { applyLocale } from '../i18n';
+import { applyLocale, i18n } from '../i18n';
 
 /** What the app knows about itself: `app.info`, and the interface language. */
 export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null);
   const error = ref<AppError | null>(null);
 
-  /** The information, in its language (loaded first if it is English: the page shows no half-translated state). */
+  /**
+   * The host's information, once the page shows its language (English loads first: no
+   * half-translated screen), with the language the page shows (Italian when English could
+   * not load). An update announced while the language loaded stays announced.
+   */
   async function adopt(next: AppInfo) {
-    await applyLocale(next.locale);
-    info.value = next;
+    const shown = await applyLocale(next.locale);
+    // Overtaken: the later choice sets the language, once loaded (the rest is this answer's if nothing came before).
+    if (shown === null && info.value) return;
+    const locale = shown ?? (i18n.global.locale.value as Locale);
+    info.value = { ...next, locale, updateReady: next.updateReady ?? info.value?.updateReady ?? null };
     error.value = null;
   }
 
@@ -31,7 +38,11 @@ export const useAppStore = defineStore('app', () => {
 
   function listen() {
     return deskApi().onEvent((event) => {
-      if (event.name === 'app.localeChanged' && info.value) void adopt({ ...info.value, locale: event.payload.locale });
+      // The information as it is once the language has loaded, not as it was when the event came.
+      if (event.name === 'app.localeChanged')
+        void applyLocale(event.payload.locale).then((shown) => {
+          if (shown !== null && info.value) info.value = { ...info.value, locale: shown };
+        });
       if (event.name === 'app.updateReady' && info.value) info.value = { ...info.value, updateReady: event.payload.version };
     });
   }

@@ -67,6 +67,21 @@ export const useSessionStore = defineStore('session', () => {
     return null;
   }
 
+  /**
+   * What main says about the session: locked or unlocked, or refused by the central service
+   * (`toSignIn` takes the person back to sign in; nothing queued is lost). Heard from the page's
+   * start (main.ts), not from the mount: a lock told in between is not missed.
+   */
+  function listen(toSignIn: () => void) {
+    return deskApi().onEvent((event) => {
+      if (event.name === 'session.required' && event.payload.reason === 'expired') {
+        expired();
+        toSignIn();
+      }
+      if (event.name === 'session.lock') lockChanged(event.payload.locked);
+    });
+  }
+
   /** Keys and clicks at the desk postpone the idle lock (at most one call every 20 s). */
   let lastTouch = 0;
   function activity() {
@@ -77,5 +92,5 @@ export const useSessionStore = defineStore('session', () => {
     void deskApi().call('session.touch', {});
   }
 
-  return { session, loaded, notice, load, signIn, signOut, expired, lockChanged, lock, unlock, activity };
+  return { session, loaded, notice, load, signIn, signOut, expired, lockChanged, lock, unlock, activity, listen };
 });

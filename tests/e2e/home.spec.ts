@@ -142,7 +142,7 @@ test('no console errors and no CSP violations on load', async ({ page, desk }) =
   expect(problems).toEqual([]);
 });
 
-test('the first screen loads no schema library: the entry and what it preloads carry neither zod nor the contract (#20)', () => {
+test('the first screen loads no schema library and no English: the entry carries neither zod, the contract nor the English catalogues (#20)', () => {
   const renderer = join(projectRoot, 'out/renderer');
   const html = readFileSync(join(renderer, 'index.html'), 'utf8');
   const initial = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
@@ -151,4 +151,7 @@ test('the first screen loads no schema library: the entry and what it preloads c
   // zod's schemas all carry `_zod`; the events' schemas load once the page is idle.
   const withZod = initial.filter((file) => readFileSync(join(renderer, file), 'utf8').includes('_zod'));
   expect(withZod).toEqual([]);
+  // Nor English: it loads when a desk turns English (an English-only string of its catalogue).
+  const withEnglish = initial.filter((file) => readFileSync(join(renderer, file), 'utf8').includes('Skip to main content'));
+  expect(withEnglish).toEqual([]);
 });
