@@ -37,15 +37,21 @@ const info = (locale: AppInfo['locale'], updateReady: string | null = null): App
   updateMode: 'by-it',
 });
 
+/** An Italian desk, its store listening, that main has just told to turn English. */
+async function italianDeskTurningEnglish() {
+  setActivePinia(createPinia());
+  const store = useAppStore();
+  store.listen();
+  answers.set('app.info', info('it'));
+  await store.load();
+  publish({ name: 'app.localeChanged', payload: { locale: 'en' } });
+  return store;
+}
+
 describe('the app store', () => {
   // First: English has not loaded yet, so the first choice is still waiting when the second comes.
   it('keeps Italian, page and information, when Italian is chosen while English loads', async () => {
-    setActivePinia(createPinia());
-    const store = useAppStore();
-    store.listen();
-    answers.set('app.info', info('it'));
-    await store.load();
-    publish({ name: 'app.localeChanged', payload: { locale: 'en' } });
+    const store = await italianDeskTurningEnglish();
     publish({ name: 'app.localeChanged', payload: { locale: 'it' } });
     answers.set('app.setLocale', info('en'));
     const english = store.setLocale('en');
@@ -59,12 +65,7 @@ describe('the app store', () => {
   });
 
   it('keeps an update announced while English loads', async () => {
-    setActivePinia(createPinia());
-    const store = useAppStore();
-    store.listen();
-    answers.set('app.info', info('it'));
-    await store.load();
-    publish({ name: 'app.localeChanged', payload: { locale: 'en' } });
+    const store = await italianDeskTurningEnglish();
     publish({ name: 'app.updateReady', payload: { version: '1.1.0' } });
     await vi.waitFor(() => expect(store.info?.locale).toBe('en'));
     expect(i18n.global.locale.value).toBe('en');
