@@ -100,7 +100,13 @@ export default defineConfig(({ command }) => ({
     resolve: { alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' } },
     plugins: [thirdPartyNotices('main', import.meta.dirname)],
     build: {
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-main/electron/main.ts') } },
+      // The page writer's thread is a second entry: the core starts it by file (#20, pull).
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          'page-writer-worker': resolve(import.meta.dirname, 'src-main/core/sync/page-writer-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -9,6 +9,7 @@ import { createCore } from '../src-main/core/app';
 import { openLocalStore } from '../src-main/core/store/database';
 import { createMemoryLogger } from '../src-main/core/log';
 import { RequestsRepository } from '../src-main/core/requests/requests-repository';
+import { sourcePageWriterWorker } from '../src-main/core/sync/page-writer-source';
 import { ready } from '../tests/fixtures/core';
 import { submissionFor } from '../tests/fixtures/outcomes';
 import { median, pairedMeasurement, percentile, repeatPaired, type BenchCase } from './harness';
@@ -38,6 +39,8 @@ function benchCore(centralUrl: string, dataDirectory: string, databaseKey: Buffe
     resourcesDirectory: join(import.meta.dirname, '../resources'),
     startSync: false,
     sync: { pageSize: 1000, backoff: { baseMs: 1, capMs: 20 } },
+    // As the hosts run the desk: pulled pages written on a thread of their own.
+    pageWriterWorker: sourcePageWriterWorker,
   });
 }
 

@@ -100,6 +100,7 @@ try {
   for (const required of [
     '/package.json',
     '/out/main/index.js',
+    '/out/main/page-writer-worker.js',
     '/out/preload/index.cjs',
     '/out/renderer/index.html',
     '/resources/fonts/TitilliumWeb-Regular.ttf',
@@ -124,7 +125,11 @@ try {
     'app.asar holds the renderer bundle (out/renderer/assets/*.js)',
   );
 
-  const main = extractFile(asar, 'out/main/index.js').toString('utf8');
+  // The main process's code: its entries and the chunks they share (the page writer's thread is an entry too).
+  const main = [...files]
+    .filter((path) => path.startsWith('/out/main/') && path.endsWith('.js'))
+    .map((path) => extractFile(asar, path.slice(1)).toString('utf8'))
+    .join('\n');
   const journal = JSON.parse(readFileSync(join(root, 'src-main/core/store/migrations/meta/_journal.json'), 'utf8')) as {
     entries: Array<{ tag: string }>;
   };

@@ -10,6 +10,7 @@ import { chooseCentralUrl, readMachineConfig, type MachineConfigState } from '..
 import { readPreferences } from '../core/settings/preferences';
 import { prepareBrowserHostKey } from './key-location';
 import { startBrowserHost } from './server';
+import { sourcePageWriterWorker } from '../core/sync/page-writer-source';
 
 /**
  * `npm run start:browser [-- --port 8080 --data-dir DIR]`: the app in a browser, for
@@ -75,6 +76,7 @@ async function main() {
     databaseKey: databaseKey(prepareBrowserHostKey(dataDirectory, logger)),
     resourcesDirectory: join(projectRoot, 'resources'),
     preferencesDirectory: baseDirectory,
+    pageWriterWorker: sourcePageWriterWorker,
   });
   let host;
   try {

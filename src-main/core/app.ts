@@ -89,7 +89,8 @@ export function createCore(options: CoreOptions): Core {
     now: () => now().getTime(),
   });
   const anchors = new AuditAnchors({ store, audit, client, logger, now: syncNow });
-  const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session, anchors };
+  const writerThread = options.pageWriterWorker ? { entry: options.pageWriterWorker, key: options.databaseKey } : undefined;
+  const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session, anchors, writerThread };
   const sync: SyncEngine = new SyncEngine({ ...syncParts, pullIntervalMs: 60_000, ...options.sync });
   const outcomes = new OutcomeRecorder({ store, identifications, outbox, requests, audit, now, send: () => sync.kick() });
   const desk: IdentificationDesk = new IdentificationDesk({ requests, audit, session, recorder: outcomes, sync, now, deviceId });

@@ -24,6 +24,12 @@ export interface CoreOptions {
   /** Electron passes `net.fetch` (system proxy, OS certificates). */
   fetch?: FetchFunction;
   sync?: Partial<Pick<SyncEngineOptions, 'pullIntervalMs' | 'probeIntervalMs' | 'backoff' | 'pageSize' | 'now' | 'random'>>;
+  /**
+   * The script of the thread that writes pulled pages on a connection of its own
+   * (Electron: the bundled page-writer-worker.js; from the sources:
+   * `sourcePageWriterWorker`). Absent: the main thread writes them.
+   */
+  pageWriterWorker?: URL | string;
   /** Start the sync timers and the retention schedule (default true). */
   startSync?: boolean;
   /** Folder with fonts/ and documents/ (the app's resources). */

@@ -118,6 +118,8 @@ if (!app.requestSingleInstanceLock()) {
       databaseKey: electronDatabaseKey(safeStorage, join(dataDirectory, 'desk.key.enc'), join(dataDirectory, 'desk.key'), logger),
       // Electron's net: the system proxy and the OS certificate store.
       fetch: (input, init) => net.fetch(input, init),
+      // Pulled pages are written on a thread of its own (the build's second main entry).
+      pageWriterWorker: join(import.meta.dirname, 'page-writer-worker.js'),
       // Fonts and document wording ship inside the app (asar); Electron's fs reads them there.
       resourcesDirectory: join(app.getAppPath(), 'resources'),
       preferencesDirectory: userData,

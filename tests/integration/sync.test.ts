@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CentralService } from '../../central/server';
 import { startTestCentral } from '../fixtures/central';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { CentralClient } from '../../src-main/core/sync/central-client';
-import { drainInterrupted } from '../../src-main/core/sync/problems';
+import { drainInterrupted, pullInterrupted } from '../../src-main/core/sync/problems';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
+import type { CoreOptions } from '../../src-main/core/app';
 import { createTestCore, ready, signedInDesk } from '../fixtures/core';
 import { testDevice } from '../fixtures/device';
 import { submissionFor } from '../fixtures/outcomes';
@@ -20,11 +22,18 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(seed = 300, pageSize = 100, fetchVia?: typeof fetch) {
+/** What `npm run build` makes for the Electron host (absent before a build). */
+const builtPageWriter = fileURLToPath(new URL('../../out/main/page-writer-worker.js', import.meta.url));
+
+/** The desk's own options: pulled pages written by the main thread's connection, not a thread of their own. */
+const onMainThread: Partial<CoreOptions> = { pageWriterWorker: undefined };
+
+async function setup(seed = 300, pageSize = 100, fetchVia?: typeof fetch, options: Partial<CoreOptions> = {}) {
   const central = await startTestCentral({ seed, seedValue: 11, admin: true });
   const test = await signedInDesk(central, {
     sync: { pageSize, backoff: { baseMs: 5, capMs: 40 }, probeIntervalMs: 50 },
     ...(fetchVia ? { fetch: fetchVia } : {}),
+    ...options,
   });
   cleanups.push(test.cleanup);
   expect(test.signIn).toMatchObject({ operator: { role: 'operator' }, mode: 'online' });
@@ -145,13 +154,15 @@ describe('sync engine against the reference central service', () => {
     };
     subscribe('undici:client:sendHeaders', onHeaders);
     try {
-      const { central, engine } = await setup(1500, 100);
+      // On the main thread's writer, which blocks the thread while it writes (the writer's
+      // own thread blocks nothing; both run the same writePage).
+      const { central, engine } = await setup(1500, 100, undefined, onMainThread);
       const total = await central.store.requestCount(await officeScope(central));
       const sentAtWrite: number[] = [];
-      const write = engine.requests.upsert.bind(engine.requests);
-      vi.spyOn(engine.requests, 'upsert').mockImplementation((requests, table) => {
+      const write = engine.requests.upsertRows.bind(engine.requests);
+      vi.spyOn(engine.requests, 'upsertRows').mockImplementation((rows, table) => {
         sentAtWrite.push(sent.length);
-        write(requests, table);
+        write(rows, table);
       });
       sent.length = 0;
       await engine.pull();
@@ -168,14 +179,15 @@ describe('sync engine against the reference central service', () => {
   });
 
   it("writes each page without waiting for the disk (synchronous NORMAL), its cursor in the same transaction; the store's durable writes still wait (#20, pull)", async () => {
-    const { central, core, engine } = await setup(1500, 100);
+    // Seen on the main thread's writer; the writer's own thread runs the same writePage on its connection.
+    const { central, core, engine } = await setup(1500, 100, undefined, onMainThread);
     const store = ready(core).store;
     // 1 is NORMAL (the WAL reaches the disk at checkpoints), 2 is FULL (each commit waits for it).
     const synchronous: number[] = [];
-    const write = engine.requests.upsert.bind(engine.requests);
-    vi.spyOn(engine.requests, 'upsert').mockImplementation((requests, table) => {
+    const write = engine.requests.upsertRows.bind(engine.requests);
+    vi.spyOn(engine.requests, 'upsertRows').mockImplementation((rows, table) => {
       synchronous.push(store.sqlite.pragma('synchronous', { simple: true }) as number);
-      write(requests, table);
+      write(rows, table);
     });
     await engine.pull();
     expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
@@ -184,6 +196,67 @@ describe('sync engine against the reference central service', () => {
     // The store's durable writes (an outcome) still wait for the disk.
     expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2);
   });
+
+  it("writes pulled pages on the writer's own thread and connection: the main thread's opens no transaction for them, and sees every row, the cursor and 'as of' (#20, pull)", async () => {
+    const { central, core, engine } = await setup(1500, 100);
+    const store = ready(core).store;
+    const transactions = vi.spyOn(store, 'inTransaction');
+    await engine.pull();
+    const total = await central.store.requestCount(await officeScope(central));
+    expect(total).toBeGreaterThan(300);
+    expect(transactions).not.toHaveBeenCalled();
+    expect(engine.requests.count()).toBe(total);
+    expect(engine.state.get('cursor')).not.toBeNull();
+    expect(engine.status().lastPullAt).not.toBeNull();
+    // A later change arrives through the same thread, and the desk reads it at once.
+    const target = (await inScope(central))[0]!;
+    await fetch(`${central.adminUrl}/admin/requests/${target.id}/annul`, { method: 'POST' });
+    await engine.pull();
+    expect(transactions).not.toHaveBeenCalled();
+    expect(engine.requests.findById(target.id)?.status).toBe('annulled');
+  });
+
+  it("a writer's thread lost mid-pull: the page it held is not written, the pull says so, and the next pull brings the rest on the main thread's connection, nothing lost or doubled (#20, pull)", async () => {
+    const dying = new URL('../fixtures/page-writer-dying.mjs', import.meta.url);
+    const { central, engine, logger } = await setup(1500, 100, undefined, { pageWriterWorker: dying });
+    const total = await central.store.requestCount(await officeScope(central));
+    await engine.pull();
+    // Two pages written, the third lost with the thread: its cursor with it.
+    expect(engine.requests.count()).toBe(200);
+    expect(engine.status().lastError).toBe(pullInterrupted);
+    expect(engine.status().lastPullAt).toBeNull();
+    expect(logger.lines.map((line) => line.event)).toEqual(expect.arrayContaining(['sync.page-writer-lost', 'sync.pull-write-failed']));
+    await engine.pull();
+    expect(engine.requests.count()).toBe(total);
+    expect(engine.status().lastError).toBeNull();
+    expect(engine.status().lastPullAt).not.toBeNull();
+    const ids = (await central.store.allRequests(await officeScope(central))).map((request) => request.id);
+    expect(ids.every((id) => engine.requests.findById(id) !== null)).toBe(true);
+  });
+
+  it("a writer's thread that cannot start has seen no page: the main thread's connection writes them all, and the pull goes through (#20, pull)", async () => {
+    const missing = new URL('../fixtures/no-such-page-writer.mjs', import.meta.url);
+    const { central, engine, logger } = await setup(600, 100, undefined, { pageWriterWorker: missing });
+    await engine.pull();
+    expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
+    expect(engine.status().lastError).toBeNull();
+    expect(engine.status().lastPullAt).not.toBeNull();
+    expect(logger.lines.filter((line) => line.event === 'sync.page-writer-lost')).toEqual([
+      expect.objectContaining({ level: 'warn', started: false }),
+    ]);
+  });
+
+  it.skipIf(!existsSync(builtPageWriter))(
+    'the built page writer (out/main/page-writer-worker.js, what the Electron host starts) writes pulled pages (skipped before `npm run build`)',
+    async () => {
+      const { central, core, engine } = await setup(600, 100, undefined, { pageWriterWorker: builtPageWriter });
+      const transactions = vi.spyOn(ready(core).store, 'inTransaction');
+      await engine.pull();
+      expect(transactions).not.toHaveBeenCalled();
+      expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
+      expect(engine.status().lastError).toBeNull();
+    },
+  );
 
   it('a pull the service defers (503, Retry-After: outcomes first) goes again by itself at the time asked; its message goes once it goes through (#16)', async () => {
     // Deferring every poll, then none: the service reads this object at each poll.

@@ -9,7 +9,8 @@ import {
 } from '../../../shared/contract/central-api';
 import { todayIn } from '../../../shared/domain/dates';
 import type { AuditLog } from '../audit/audit-log';
-import { canonicalFiscalCode, type RequestsRepository } from '../requests/requests-repository';
+import { canonicalFiscalCode } from '../requests/request-row';
+import type { RequestsRepository } from '../requests/requests-repository';
 import type { LocalStore } from '../store/database';
 import type { OutboxRepository } from '../sync/outbox-repository';
 import type { IdentificationRow, IdentificationsRepository } from './identifications-repository';

@@ -1,7 +1,7 @@
 import { enablementRequestSchema, type EnablementRequest } from '../../../shared/contract/central-api';
-import { parseFiscalCode } from '../../../shared/domain/fiscal-code';
 import type { LocalStore } from '../store/database';
 import { statementCache, type Statement } from '../store/statements';
+import { requestRow, type RequestRow } from './request-row';
 
 /**
  * Cached enablement requests. Keyed by the canonical fiscal code, so an omocode variant
@@ -9,11 +9,6 @@ import { statementCache, type Statement } from '../store/statements';
  * older than what the cache holds.
  */
 export type RequestTable = 'enablement_requests' | 'enablement_requests_refetch';
-
-export function canonicalFiscalCode(code: string, on: string): string {
-  const parsed = parseFiscalCode(code, { on });
-  return parsed.ok ? parsed.value.canonical : code.toUpperCase();
-}
 
 export class RequestsRepository {
   private readonly upserts: Record<RequestTable, Statement>;
@@ -36,17 +31,13 @@ export class RequestsRepository {
 
   /** Call inside a transaction for a page. */
   upsert(requests: readonly EnablementRequest[], table: RequestTable = 'enablement_requests'): void {
+    this.upsertRows(requests.map(requestRow), table);
+  }
+
+  /** Rows made beforehand (`requestRow`: the pull makes them off the main thread). Call inside a transaction for a page. */
+  upsertRows(rows: readonly RequestRow[], table: RequestTable = 'enablement_requests'): void {
     const statement = this.upserts[table];
-    for (const request of requests) {
-      statement.run({
-        id: request.id,
-        version: request.version,
-        fiscalCode: canonicalFiscalCode(request.applicant.fiscalCode, request.createdAt.slice(0, 10)),
-        status: request.status,
-        body: JSON.stringify(request),
-        updatedAt: request.updatedAt,
-      });
-    }
+    for (const row of rows) statement.run(row);
   }
 
   /** Every cached request for a canonical fiscal code, newest first. Rows that fail the schema are skipped. */

@@ -14,6 +14,7 @@ import { ChangesPull } from './pull';
 import { OutboxDrain } from './push';
 import { SyncStatusTracker, type SessionTokenSource } from './status';
 import type { SyncStateRepository } from './sync-state-repository';
+import { pageWriter, type PageWriter } from './page-writer';
 
 export type { SessionTokenSource } from './status';
 
@@ -47,6 +48,8 @@ export interface SyncEngineOptions {
   probeIntervalMs?: number;
   /** Anchors the audit head with the service: after every push, and at least daily (checked after pulls). */
   anchors?: { anchor(token: string, reason: 'push' | 'daily'): Promise<void> };
+  /** Pulled pages written on a thread of their own (its script, the store's key); absent: on this thread's connection. */
+  writerThread?: { entry: URL | string; key: Uint8Array };
 }
 
 export class SyncEngine {
@@ -54,6 +57,7 @@ export class SyncEngine {
   readonly requests: RequestsRepository;
   readonly state: SyncStateRepository;
   private readonly tracker: SyncStatusTracker;
+  private readonly writer: PageWriter;
   private readonly drain: OutboxDrain;
   private readonly puller: ChangesPull;
   private readonly finder: RequestLookup;
@@ -100,7 +104,8 @@ export class SyncEngine {
       running,
       onPushed: () => this.anchor('push'),
     });
-    this.puller = new ChangesPull({ store, client, requests, state, status, logger, now, pageSize: options.pageSize ?? 500 });
+    const writer = (this.writer = pageWriter({ store, requests, state }, logger, options.writerThread));
+    this.puller = new ChangesPull({ store, client, requests, state, status, logger, now, writer, pageSize: options.pageSize ?? 500 });
     this.finder = new RequestLookup({ store, client, requests, state, status, now, probeIntervalMs, running });
   }
 
@@ -138,6 +143,8 @@ export class SyncEngine {
     this.timers.clear();
     await Promise.all([this.drain.stop(), this.puller.stop()]);
     await Promise.allSettled([this.anchoring]);
+    // Its thread's connection closed before the store is.
+    await this.writer.close();
   }
 
   status(): SyncStatus {

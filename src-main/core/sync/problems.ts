@@ -27,6 +27,8 @@ const deadCodes: ReadonlyArray<DeadCode> = [
 export const sessionExpiredForQueue = 'Sessione scaduta: accedere di nuovo per inviare gli esiti in coda.';
 export const drainInterrupted =
   'Invio degli esiti interrotto da un errore dell’archivio di questo computer (ad esempio disco pieno): nuovo tentativo automatico tra poco, senza doppioni.';
+export const pullInterrupted =
+  'Aggiornamento dell’elenco delle richieste interrotto da un errore dell’archivio di questo computer (ad esempio disco pieno): riprende dalla pagina interrotta alla prossima sincronizzazione.';
 export const pullRefusedRepeatedly = 'Il servizio centrale rifiuta ripetutamente la sincronizzazione: riprovare più tardi.';
 
 export function describeFailure(failure: CentralFailure): string {

@@ -1,8 +1,10 @@
+import { requestRow } from '../requests/request-row';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
 import type { CentralClient } from './central-client';
-import { describeFailure, pullRefusedRepeatedly } from './problems';
+import type { PageWriter } from './page-writer';
+import { describeFailure, pullInterrupted, pullRefusedRepeatedly } from './problems';
 import type { SyncStatusTracker } from './status';
 import type { SyncStateRepository } from './sync-state-repository';
 
@@ -15,12 +17,16 @@ export interface ChangesPullParts {
   logger: Logger;
   now: () => number;
   pageSize: number;
+  /** Writes each page with its cursor (a thread of its own in the app). */
+  writer: PageWriter;
 }
 
 /**
  * Keeps the requests cache in step with the central service: changes after a
  * server-assigned cursor, in pages; each page and its cursor land in one transaction.
  * An unknown cursor (410) re-fetches everything into a fresh table, then swaps it in.
+ * The next page is asked for, received and checked while the writer writes this one; one
+ * page at a time is with the writer, and every return waits for it.
  */
 export class ChangesPull {
   private pulling: Promise<void> | null = null;
@@ -70,8 +76,33 @@ export class ChangesPull {
     this.retry.unref?.();
   }
 
+  /**
+   * Every return waits for the page with the writer. A page it could not write (the disk
+   * full, its thread lost) ends the pull with the store's error on the status: its cursor
+   * was not saved, so the next pull asks for it again.
+   */
   private async pullPages(): Promise<void> {
-    const { client, requests, state, status, store, pageSize } = this.parts;
+    const pending = { writing: Promise.resolve() };
+    try {
+      await this.pullInto(pending);
+    } catch (error) {
+      const { logger, status } = this.parts;
+      logger.error('sync.pull-write-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
+      this.report(pullInterrupted);
+      try {
+        status.emit();
+      } catch {
+        // The status reads the store: it says so at its next emit.
+      }
+    } finally {
+      // Nothing of this pull is still being written once it is over.
+      await pending.writing.catch(() => undefined);
+    }
+  }
+
+  /** `pending.writing`: the page with the writer (one at a time, in order). */
+  private async pullInto(pending: { writing: Promise<void> }): Promise<void> {
+    const { client, requests, state, status, store, pageSize, writer } = this.parts;
     let restarts = 0;
     const token = status.token();
     if (!token) return;
@@ -83,6 +114,7 @@ export class ChangesPull {
     for (;;) {
       const result = await next;
       if (!result.ok) {
+        await pending.writing;
         const failure = result.failure;
         if (failure.kind === 'network') return status.unreachable(failure);
         status.reachable();
@@ -113,43 +145,28 @@ export class ChangesPull {
       // Through: what this pull reported before is over (another part's error stays).
       if (this.reported !== null && status.lastError === this.reported) status.lastError = null;
       this.reported = null;
-      const page = result.value;
-      received += page.items.length;
-      if (page.hasMore || status.pullReceived !== null) status.pullReceived = received;
+      const { items, nextCursor, hasMore, serverTime } = result.value;
+      received += items.length;
+      if (hasMore || status.pullReceived !== null) status.pullReceived = received;
+      const rows = items.map(requestRow);
+      const serverClockOffsetMs = Date.parse(serverTime) - this.parts.now();
       // Ask for the next page while this one is written; its cursor is saved only with
-      // the page itself, so a crash in between just fetches it again. The write blocks the
-      // thread, so one turn of the event loop first lets the request go out: the service
-      // prepares the next page while this one is written (#20).
-      if (page.hasMore) {
-        next = client.changes(token, page.nextCursor, pageSize);
+      // the page itself, so a crash in between just fetches it again. One turn of the
+      // event loop first lets the request go out (a write on this thread blocks it): the
+      // service prepares the next page meanwhile (#20).
+      if (hasMore) {
+        next = client.changes(token, nextCursor, pageSize);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const inRefetch = refetching;
-      // Not durable (no wait for the disk at each page): a page a power cut undoes goes
-      // with its cursor, and the next pull fetches it again.
-      store.inTransaction(
-        () => {
-          requests.upsert(page.items, inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
-          if (inRefetch) {
-            state.set('refetchCursor', page.nextCursor);
-            if (!page.hasMore) {
-              requests.swapInRefetch();
-              state.set('cursor', page.nextCursor);
-              state.set('refetching', null);
-              state.set('refetchCursor', null);
-            }
-          } else {
-            state.set('cursor', page.nextCursor);
-          }
-          // "Up to date as of": only once the copy has caught up (a partial first sync or
-          // refetch is not a copy as of anything).
-          if (!page.hasMore) state.set('lastPullAt', page.serverTime);
-          state.set('serverClockOffsetMs', String(Date.parse(page.serverTime) - this.parts.now()));
-        },
-        { durable: false },
-      );
-      if (page.items.length > 0) status.emit();
-      if (!page.hasMore) return;
+      // One page with the writer at a time, in order: this one once the one before is in
+      // (a refusal of that one ends the pull here). The next is checked while it is written.
+      await pending.writing;
+      pending.writing = writer.write({ rows, nextCursor, hasMore, serverTime, inRefetch: refetching, serverClockOffsetMs }).then(() => {
+        if (rows.length > 0) status.emit();
+      });
+      // Awaited at the next page or the end; until then a refusal is not an unhandled rejection.
+      pending.writing.catch(() => undefined);
+      if (!hasMore) return await pending.writing;
     }
   }
 }
