@@ -264,6 +264,8 @@ export const italianMessages = {
     'Le esercitazioni si scaricano dal servizio di prova: accedere in linea (o terminare l’interruzione simulata) e riprovare.',
   'service.exercise-not-found': () => 'Esercitazione non trovata: aggiornare l’elenco delle esercitazioni.',
   'service.range-backwards': () => 'La data di inizio del periodo deve precedere (o essere uguale a) quella di fine.',
+  'service.erasure-unfinished': () =>
+    'Dati cancellati, ma l’archivio è occupato dalla sincronizzazione e non ha potuto eliminarne ogni traccia: ripetere la cancellazione tra qualche secondo per completarla.',
   'service.range-too-long': (p: { maxDays: number }) => `Il periodo può essere lungo al massimo ${p.maxDays} giorni.`,
   'service.central-refused': () =>
     'Il servizio centrale non ha accettato la richiesta: riprovare; se si ripete, rivolgersi all’assistenza.',

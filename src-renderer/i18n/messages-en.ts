@@ -191,6 +191,8 @@ export const englishMessages: MessageCatalogue = {
     'Exercises are downloaded from the training service: sign in online (or end the simulated outage) and try again.',
   'service.exercise-not-found': () => 'Exercise not found: refresh the list of exercises.',
   'service.range-backwards': () => 'The start date of the period must come before (or be the same as) the end date.',
+  'service.erasure-unfinished': () =>
+    'Data erased, but the store is busy with synchronisation and could not remove every trace yet: repeat the erasure in a few seconds to complete it.',
   'service.range-too-long': (p) => `The period can be at most ${p.maxDays} days long.`,
   'service.central-refused': () => 'The central service did not accept the request: try again; if it happens again, contact support.',
   'service.central-error': () => 'The central service did not accept the sign-in: try again later.',

@@ -188,4 +188,28 @@ describe('erasure by fiscal code', () => {
     expect(erasure).toEqual([{ operatorId: expect.any(String), fiscalCode: request.applicant.fiscalCode }]);
     expect(await core.call('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true } });
   });
+
+  it("says an erasure is unfinished while another connection (the pull's page writer) keeps the WAL from emptying; repeated, it completes (#20, pull)", async () => {
+    const { open, awaiting, dataDirectory, databaseKey } = await setup();
+    const [request] = awaiting as [(typeof awaiting)[0]];
+    const core = open();
+    await core.call('session.signIn', dirigente);
+    await core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
+    ready(core).store.sqlite.pragma('busy_timeout = 20');
+    // A connection reading an older snapshot, as the writer's thread would hold one mid-page.
+    const other = rawOpen(join(dataDirectory, 'desk.db'), databaseKey);
+    other.exec('BEGIN');
+    other.prepare('SELECT count(*) FROM enablement_requests').get();
+    expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toMatchObject({
+      ok: false,
+      error: { code: 'locked', message: expect.stringContaining('ripetere la cancellazione') },
+    });
+    expect(count(core, 'SELECT count(*) AS n FROM enablement_requests WHERE fiscal_code = ?', request.applicant.fiscalCode)).toBe(0);
+    other.exec('COMMIT');
+    other.close();
+    expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toEqual({
+      ok: true,
+      value: { fiscalCode: request.applicant.fiscalCode, identifications: 0, requests: 0 },
+    });
+  });
 });

@@ -141,6 +141,25 @@ describe('local store', () => {
     expect(existsSync(`${backup}.partial`)).toBe(false);
   });
 
+  it("refuses to call a checkpoint done while another connection holds the WAL (the pull's page writer): an erasure never passes with the erased rows left in it (#20, pull)", () => {
+    const path = join(tempDir(), 'desk.db');
+    const key = randomBytes(32);
+    const store = openLocalStore({ path, key });
+    const other = openLocalStore({ path, key });
+    store.sqlite.pragma('busy_timeout = 20');
+    store.sqlite.prepare(`INSERT INTO settings (key, value) VALUES ('prova', 'uno')`).run();
+    // The other connection reads an older snapshot: the WAL cannot be emptied under it.
+    other.sqlite.exec('BEGIN');
+    other.sqlite.prepare('SELECT count(*) FROM settings').get();
+    store.sqlite.prepare(`DELETE FROM settings WHERE key = 'prova'`).run();
+    expect(() => store.checkpoint()).toThrow(expect.objectContaining({ code: 'locked' }));
+    other.sqlite.exec('COMMIT');
+    expect(() => store.checkpoint()).not.toThrow();
+    expect(statSync(`${path}-wal`).size).toBe(0);
+    other.close();
+    store.close();
+  });
+
   it('refuses a wrong key with a clear message and leaves the file untouched', () => {
     const path = join(tempDir(), 'desk.db');
     openLocalStore({ path, key: randomBytes(32) }).close();

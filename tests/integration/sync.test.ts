@@ -308,6 +308,21 @@ describe('sync engine against the reference central service', () => {
     expect(engine.state.get('refetching')).toBeNull();
   });
 
+  it("a refetch's pages go to the writer's thread but its last, which swaps the whole copy in, is written on the main thread's connection (the desk's writes wait for it there, not behind the thread's lock) (#20, pull)", async () => {
+    const { central, core, engine } = await setup(250, 30);
+    await pullAll(engine, central);
+    const inCopy = await central.store.requestCount(await officeScope(central));
+    // Three pages at least: two to the thread, the last here.
+    expect(inCopy).toBeGreaterThan(60);
+    engine.state.set('cursor', Buffer.from('000000000000.0:1').toString('base64url'));
+    const transactions = vi.spyOn(ready(core).store, 'inTransaction');
+    await engine.pull();
+    expect(engine.requests.count()).toBe(inCopy);
+    expect(engine.state.get('refetching')).toBeNull();
+    // The 410's reset of the fresh table, then the swap: no other page on this connection.
+    expect(transactions).toHaveBeenCalledTimes(2);
+  });
+
   it('looks up online when reachable, and from the cache when the central service is down, saying which', async () => {
     const { central, core, engine } = await setup(200);
     const request = (await awaiting(central, 1))[0]!;

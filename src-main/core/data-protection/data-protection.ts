@@ -5,7 +5,7 @@ import { readFiscalCodeInput } from '../requests/applicant-requests';
 import { failures } from '../rpc/failures';
 import type { OperatorsRepository, SignInFailuresRepository } from '../session/operators-repository';
 import type { InstallationSettings } from '../settings/installation-settings';
-import type { LocalStore } from '../store/database';
+import { DatabaseError, type LocalStore } from '../store/database';
 import type { RetentionRepository } from './retention-repository';
 
 const dayMs = 86_400_000;
@@ -65,8 +65,22 @@ export class DataProtection {
   /** `operatorId` null: the scheduled purge. Uses the retention period in force. */
   purge(operatorId: string | null): PurgeReport {
     const purged = this.parts.store.inTransaction(() => this.purgeRows(operatorId));
-    this.parts.store.checkpoint();
+    this.emptyWal();
     return purged;
+  }
+
+  /**
+   * After a removal, nothing of it stays in the WAL. If the pull's page writer holds the
+   * store too long for that, the removal is said to be unfinished: repeated, it removes
+   * nothing more and empties the WAL.
+   */
+  private emptyWal(): void {
+    try {
+      this.parts.store.checkpoint();
+    } catch (error) {
+      if (error instanceof DatabaseError && error.code === 'locked') throw failures.erasureUnfinished();
+      throw error;
+    }
   }
 
   /** What a purge now would remove, removing nothing (the person confirms knowing it). */
@@ -126,10 +140,10 @@ export class DataProtection {
   erase(fiscalCodeInput: string, operatorId: string | null): ErasureReport {
     const fiscalCode = readFiscalCodeInput(fiscalCodeInput, this.parts.now());
     const { requestIds, ...report } = this.parts.store.inTransaction(() => this.eraseRows(fiscalCode, operatorId));
-    this.parts.store.checkpoint();
+    this.parts.onErased(requestIds);
+    this.emptyWal();
     // The backup copy is taken again at once: no copy keeps the person erased.
     this.parts.store.renewBackup();
-    this.parts.onErased(requestIds);
     this.parts.logger.info('data.erased', { identifications: report.identifications, requests: report.requests });
     return report;
   }

@@ -71,6 +71,8 @@ export const failures = {
   notOnYourself: () => fail('forbidden', { key: 'service.not-on-yourself' }),
   operatorNotFound: () => fail('operator-not-found', { key: 'service.operator-not-found' }),
   rangeBackwards: () => fail('invalid-range', { key: 'service.range-backwards' }),
+  /** The rows are gone, but the WAL could not be emptied (the pull's page writer held it): the erasure is to be repeated. */
+  erasureUnfinished: () => fail('locked', { key: 'service.erasure-unfinished' }),
   trainingOnly: () => fail('forbidden', { key: 'service.training-only' }),
   trainingOffline: () => fail('central-unreachable', { key: 'service.training-offline' }),
   exerciseNotFound: () => fail('request-not-found', { key: 'service.exercise-not-found' }),

@@ -25,7 +25,7 @@ export interface LocalStore {
    * a pulled page, lost with its cursor, is fetched again).
    */
   inTransaction<T>(work: () => T, options?: { durable?: boolean }): T;
-  /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL). */
+  /** Moves the WAL into the file and empties it (after an erasure: no old page stays in the WAL); throws `locked` if it cannot. */
   checkpoint(): void;
   /**
    * After an erasure: the backup copy is dropped, then taken again from the store as it
@@ -234,7 +234,16 @@ export function openLocalStore(options: OpenOptions): LocalStore {
         sqlite.pragma('synchronous = FULL');
       }
     },
-    checkpoint: () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'),
+    checkpoint: () => {
+      // Another connection (the pull's page writer) may hold the database past the busy
+      // timeout: SQLite then says busy instead of failing, and the WAL keeps what was just
+      // removed. Once more, then a refusal (the person tries again), never a silent half.
+      for (let attempt = 0; ; attempt++) {
+        const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        if (result?.busy === 0) return;
+        if (attempt === 1) throw databaseError('locked', 'wal_checkpoint busy');
+      }
+    },
     renewBackup: () => {
       if (!options.backup || options.readonly) return;
       rmSync(backupPathFor(path), { force: true });

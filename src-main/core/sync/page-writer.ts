@@ -73,11 +73,13 @@ export function workerPageWriter(entry: URL | string, store: PageWriterData, fal
   };
   const started = (): Worker => {
     if (worker) return worker;
-    const thread = new Worker(entry, { workerData: { path: store.path, key: store.key } satisfies PageWriterData });
+    // The key copied on its own (a Buffer may be a view on a larger shared pool).
+    const thread = new Worker(entry, { workerData: { path: store.path, key: new Uint8Array(store.key) } satisfies PageWriterData });
     thread.unref();
     thread.on('message', (answer: PageWriterAnswer) => {
       if ('ready' in answer) {
         ready = true;
+        logger.info('sync.page-writer-ready');
         for (const [id, waiting] of pending) thread.postMessage({ id, page: waiting.page });
         return;
       }
@@ -88,6 +90,7 @@ export function workerPageWriter(entry: URL | string, store: PageWriterData, fal
       else waiting.resolve();
     });
     thread.on('error', (error) => onLost(error.name));
+    thread.on('messageerror', (error) => onLost(error.name));
     thread.on('exit', (code) => onLost(`exit ${code}`));
     worker = thread;
     return thread;
@@ -112,10 +115,14 @@ export function workerPageWriter(entry: URL | string, store: PageWriterData, fal
       lost = true;
       worker = null;
       if (thread) {
-        // Its connection closed before it ends.
+        // Its connection closed before it ends; held open meanwhile (it is unref'd), and
+        // ended anyway if it does not answer within the busy timeout and a page's write.
         const ended = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+        thread.ref();
         thread.postMessage({ close: true });
+        const stuck = setTimeout(() => void thread.terminate(), 10_000);
         await ended;
+        clearTimeout(stuck);
       }
       // The pull is over before the core closes: a page still here was never written (fetched again next time).
       for (const [id, waiting] of pending) {

@@ -3,7 +3,8 @@ import type { RequestsRepository } from '../requests/requests-repository';
 import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
 import type { CentralClient } from './central-client';
-import type { PageWriter } from './page-writer';
+import { inlinePageWriter, type PageWriter } from './page-writer';
+import type { PageWrite } from './page-write';
 import { describeFailure, pullInterrupted, pullRefusedRepeatedly } from './problems';
 import type { SyncStatusTracker } from './status';
 import type { SyncStateRepository } from './sync-state-repository';
@@ -161,8 +162,18 @@ export class ChangesPull {
       // One page with the writer at a time, in order: this one once the one before is in
       // (a refusal of that one ends the pull here). The next is checked while it is written.
       await pending.writing;
-      pending.writing = writer.write({ rows, nextCursor, hasMore, serverTime, inRefetch: refetching, serverClockOffsetMs }).then(() => {
-        if (rows.length > 0) status.emit();
+      const page: PageWrite = { rows, nextCursor, hasMore, serverTime, inRefetch: refetching, serverClockOffsetMs };
+      // A refetch's last page swaps the whole copy in (seconds for a national one): on this
+      // thread's connection, so the desk's own writes wait for it here, as for any page
+      // before the writer's thread, not behind its lock until their busy timeout.
+      const swap = refetching && !hasMore;
+      pending.writing = (swap ? inlinePageWriter({ store, requests, state }).write(page) : writer.write(page)).then(() => {
+        if (rows.length === 0) return;
+        try {
+          status.emit();
+        } catch {
+          // The status reads the store: the page is in; it says so at its next emit.
+        }
       });
       // Awaited at the next page or the end; until then a refusal is not an unhandled rejection.
       pending.writing.catch(() => undefined);
