@@ -17,7 +17,7 @@ export interface RequestRow {
   updatedAt: string;
 }
 
-/** The row of a request (no I/O: the pull's page decoder makes them off the main thread). */
+/** The row of a request (no I/O: the pull makes a page's rows before handing them to its writer, which may be another thread). */
 export function requestRow(request: EnablementRequest): RequestRow {
   return {
     id: request.id,

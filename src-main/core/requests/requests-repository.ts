@@ -34,7 +34,7 @@ export class RequestsRepository {
     this.upsertRows(requests.map(requestRow), table);
   }
 
-  /** Rows made beforehand (`requestRow`: the pull makes them off the main thread). Call inside a transaction for a page. */
+  /** Rows made beforehand (`requestRow`: the pull hands them to its writer's thread). Call inside a transaction for a page. */
   upsertRows(rows: readonly RequestRow[], table: RequestTable = 'enablement_requests'): void {
     const statement = this.upserts[table];
     for (const row of rows) statement.run(row);

@@ -77,6 +77,15 @@ export class ChangesPull {
     this.retry.unref?.();
   }
 
+  /** The status to the desk; one that cannot be read (the store failing) says so at its next emit. */
+  private emit() {
+    try {
+      this.parts.status.emit();
+    } catch {
+      // Nothing to add here: what failed is reported where it failed.
+    }
+  }
+
   /**
    * Every return waits for the page with the writer. A page it could not write (the disk
    * full, its thread lost) ends the pull with the store's error on the status: its cursor
@@ -87,14 +96,9 @@ export class ChangesPull {
     try {
       await this.pullInto(pending);
     } catch (error) {
-      const { logger, status } = this.parts;
-      logger.error('sync.pull-write-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
+      this.parts.logger.error('sync.pull-write-failed', { error: (error as { code?: string }).code ?? (error as Error).name });
       this.report(pullInterrupted);
-      try {
-        status.emit();
-      } catch {
-        // The status reads the store: it says so at its next emit.
-      }
+      this.emit();
     } finally {
       // Nothing of this pull is still being written once it is over.
       await pending.writing.catch(() => undefined);
@@ -168,12 +172,7 @@ export class ChangesPull {
       // before the writer's thread, not behind its lock until their busy timeout.
       const swap = refetching && !hasMore;
       pending.writing = (swap ? inlinePageWriter({ store, requests, state }).write(page) : writer.write(page)).then(() => {
-        if (rows.length === 0) return;
-        try {
-          status.emit();
-        } catch {
-          // The status reads the store: the page is in; it says so at its next emit.
-        }
+        if (rows.length > 0) this.emit();
       });
       // Awaited at the next page or the end; until then a refusal is not an unhandled rejection.
       pending.writing.catch(() => undefined);
