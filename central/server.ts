@@ -94,6 +94,13 @@ export interface CentralOptions {
    * three desks' queues of ten (or one long one); a day's single identifications never get there.
    */
   deferFeedAt?: { outcomesInFlight: number; retryAfterSeconds: number };
+  /**
+   * Outcomes wait in this process for their write (the store writes them together, one
+   * transaction at a time): over this many in flight, an identification call is answered
+   * 503 with Retry-After, so a stalled database does not gather every desk's queue (and
+   * every resend of it) in memory. A call finding none in flight always goes in.
+   */
+  refuseOutcomesAt?: { outcomesInFlight: number; retryAfterSeconds: number };
 }
 
 export interface CentralService {
@@ -148,14 +155,25 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
   /** Outcomes in flight in this process (the feed waits while there are many). */
   let outcomesInFlight = 0;
   const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 10 };
+  const refuseOutcomesAt = options.refuseOutcomesAt ?? { outcomesInFlight: 2000, retryAfterSeconds: 5 };
   /**
    * Counts outcomes while the store applies them and their answer goes out: only those of
    * an identifying session that passed validation (nobody holds the feed with junk).
    */
-  const inFlight = async <T>(count: number, work: () => Promise<T>): Promise<T> => {
+  const inFlight = async <T>(count: number, reply: FastifyReply, work: (signal: AbortSignal) => Promise<T>): Promise<T | FastifyReply> => {
+    if (outcomesInFlight > 0 && outcomesInFlight + count > refuseOutcomesAt.outcomesInFlight)
+      return reply
+        .code(503)
+        .header('retry-after', String(refuseOutcomesAt.retryAfterSeconds))
+        .send({ code: centralErrorCodes.unavailable, message: 'too many outcomes waiting: send again later' });
+    // A caller gone before its answer (the connection closed): its outcomes leave the queue if still waiting.
+    const gone = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
     outcomesInFlight += count;
     try {
-      return await work();
+      return await work(gone.signal);
     } finally {
       outcomesInFlight -= count;
     }
@@ -399,8 +417,8 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
     if (!namesSession(body, session))
       return error(reply, 403, centralErrorCodes.identityMismatch, 'the body names another operator, office or device than the session');
     const raw = (request as FastifyRequest & { rawText?: string }).rawText ?? '';
-    return inFlight(1, async () => {
-      const result = await store.applyIdentification(session, key, raw, body, nowIso());
+    return inFlight(1, reply, async (signal) => {
+      const result = await store.applyIdentification(session, key, raw, body, nowIso(), signal);
       if (result.kind === 'reused')
         return error(reply, 422, centralErrorCodes.idempotencyKeyReused, 'this key was used with a different body');
       if (result.kind === 'not-found') return error(reply, 404, centralErrorCodes.notFound, 'unknown request');
@@ -432,8 +450,8 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
       answers.push(null);
       valid.push({ index, key: item.key, rawBody: item.body, submission: submission.data });
     });
-    return inFlight(valid.length, async () => {
-      const results = valid.length > 0 ? await store.applyIdentifications(session, valid, nowIso()) : [];
+    return inFlight(valid.length, reply, async (signal) => {
+      const results = valid.length > 0 ? await store.applyIdentifications(session, valid, nowIso(), signal) : [];
       valid.forEach((item, position) => {
         const result = results[position]!;
         answers[item.index] =

@@ -516,8 +516,9 @@ export class CentralStore {
     rawBody: string,
     submission: IdentificationSubmission,
     nowIso: string,
+    signal?: AbortSignal,
   ): Promise<IdentificationResult> {
-    const [result] = await this.applyIdentifications(session, [{ key, rawBody, submission }], nowIso);
+    const [result] = await this.applyIdentifications(session, [{ key, rawBody, submission }], nowIso, signal);
     return result!;
   }
 
@@ -526,18 +527,26 @@ export class CentralStore {
    * this process is writing wait and are then written together, one transaction for all
    * of them (#16, the herd: a transaction's parsing, planning, round trips and commit
    * cost PostgreSQL more than its rows; they are paid once per group, not per batch).
-   * One such transaction at a time per process (`identificationWrites`); a batch that finds
-   * none running starts at once, alone. Each batch is still worked out as if alone, in arrival order
-   * (see `writeGroup`), and answered on its own. Two batches that share an office and a
-   * key never go in one group: the later waits for the earlier's commit and then finds
-   * its answer, as a second process would. A group that fails is tried again batch by
-   * batch (nothing of it was committed, or its claims make the second try a replay), so
-   * one batch's failure stays its own.
+   * - One such transaction at a time per process (`identificationWrites`); a batch that
+   *   finds none running starts at once, alone.
+   * - Groups are taken from the front of the queue, in arrival order, up to `groupItems`
+   *   outcomes: a batch that does not fit (too many outcomes, or an office and key already
+   *   in the group: the later waits for the earlier's commit and then finds its answer, as
+   *   a second process would) starts the next group, and nothing after it jumps ahead.
+   * - Each batch is worked out as if alone, in that order (see `writeGroup`), and answered
+   *   on its own; its times are `nowIso`, when it arrived.
+   * - A group the database refuses for a batch's data (SQLSTATE class 22 or 23) goes back
+   *   to the front of the queue batch by batch, each then written alone: one batch's
+   *   failure stays its own. Any other failure (a lock or statement timeout, the
+   *   connection) fails the group's batches: their desks send them again, and the claims
+   *   make that a replay if the commit went through after all.
+   * - A batch whose caller has gone (`signal` aborted) before its write leaves the queue.
    */
   applyIdentifications(
     session: StoredSession,
     items: ReadonlyArray<{ key: string; rawBody: string; submission: IdentificationSubmission }>,
     nowIso: string,
+    signal?: AbortSignal,
   ): Promise<IdentificationResult[]> {
     if (new Set(items.map((item) => item.key)).size !== items.length) return Promise.reject(new Error('a key appears twice in one batch'));
     return new Promise((resolve, reject) => {
@@ -545,6 +554,8 @@ export class CentralStore {
         session,
         nowIso,
         items: items.map((item) => ({ ...item, bodyHash: sha256(item.rawBody) })),
+        alone: false,
+        signal,
         resolve,
         reject,
       });
@@ -552,48 +563,49 @@ export class CentralStore {
     });
   }
 
-  /** Starts a group write for each free slot while batches wait. */
+  /** Starts a group write while none runs and batches wait (see `applyIdentifications`). */
   private startWrites(): void {
     while (this.identificationWritesRunning < identificationWrites && this.waitingBatches.length > 0) {
       const group: WaitingBatch[] = [];
       const keys = new Set<string>();
       let count = 0;
-      const left: WaitingBatch[] = [];
+      let taken = 0;
       for (const batch of this.waitingBatches) {
-        const own = batch.items.map((item) => `${batch.session.office.code}\n${item.key}`);
-        const fits = group.length === 0 || (count + batch.items.length <= groupItems && !own.some((key) => keys.has(key)));
-        if (!fits) {
-          // Kept in order: a later batch sharing a key with one left waits behind it.
-          left.push(batch);
-          for (const key of own) keys.add(key);
+        if (batch.signal?.aborted) {
+          taken++;
+          batch.reject(new Error('identification batch abandoned by its caller'));
           continue;
         }
+        const own = batch.items.map((item) => `${batch.session.office.code}\n${item.key}`);
+        const fits =
+          group.length === 0 ||
+          (!batch.alone && !group[0]!.alone && count + batch.items.length <= groupItems && !own.some((key) => keys.has(key)));
+        if (!fits) break;
+        taken++;
         group.push(batch);
         count += batch.items.length;
         for (const key of own) keys.add(key);
       }
-      this.waitingBatches = left;
+      this.waitingBatches.splice(0, taken);
+      if (group.length === 0) continue;
       this.identificationWritesRunning++;
-      void this.writeGroupOrEach(group).finally(() => {
+      void this.writeGroupOrRequeue(group).finally(() => {
         this.identificationWritesRunning--;
         this.startWrites();
       });
     }
   }
 
-  private async writeGroupOrEach(group: readonly WaitingBatch[]): Promise<void> {
+  private async writeGroupOrRequeue(group: readonly WaitingBatch[]): Promise<void> {
     try {
       const results = await this.db.transaction((tx) => writeGroup(tx, group));
       group.forEach((batch, index) => batch.resolve(results[index]!));
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
-      for (const batch of group) {
-        try {
-          batch.resolve((await this.db.transaction((tx) => writeGroup(tx, [batch])))[0]!);
-        } catch (alone) {
-          batch.reject(alone);
-        }
+      if (group.length > 1 && refusedForData(error)) {
+        this.waitingBatches.unshift(...group.map((batch) => ({ ...batch, alone: true })));
+        return;
       }
+      for (const batch of group) batch.reject(error);
     }
   }
 
@@ -1041,15 +1053,28 @@ interface WaitingBatch {
   session: StoredSession;
   nowIso: string;
   items: ReadonlyArray<{ key: string; rawBody: string; bodyHash: string; submission: IdentificationSubmission }>;
+  /** Written in a transaction of its own (its group was refused for a batch's data). */
+  alone: boolean;
+  signal: AbortSignal | undefined;
   resolve: (results: IdentificationResult[]) => void;
   reject: (error: unknown) => void;
 }
 
+/** A refusal for the data a statement carried (SQLSTATE class 22, data exception; 23, integrity), not for the moment. */
+function refusedForData(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
 /**
  * Identification transactions at a time per process: one (the rest wait and go together).
- * The herd at a tenth (`npm run central:load -- --scale 0.1`, this machine, 2 runs or more
- * each): one at a time and groups of up to 100 outcomes gave a batch p99 of 247–288 ms;
- * two at a time 372–541 ms, three 709–880 ms; groups of up to 500, 480–505 ms.
+ * The herd at a tenth (`npm run central:load -- --scale 0.1`, this machine, one run per
+ * figure): one at a time with groups of up to 100 outcomes, batch p99 192–557 ms over 9
+ * runs (247–364 in most); two at a time 372–541 ms, three 709–880 ms; groups of up to
+ * 500, 462–505 ms. Each batch its own transaction, as before: 1.2–3.1 s.
  */
 const identificationWrites = 1;
 /** Outcomes in one group at most (a group starts with one batch whatever its size). */

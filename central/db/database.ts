@@ -72,6 +72,8 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
       // Connections are kept for the life of the process (none closed when idle): one opened
       // under load costs a request tens of milliseconds (see warmPool).
       min: size,
+      // A peer gone silent (no reset) is noticed by TCP keepalive, not after the kernel's retransmissions.
+      keepAlive: true,
       // Nothing waits for ever: a stalled peer holding a key or a request row, or a transaction
       // left open (which would also hold back every office's feed), ends in an error the client retries.
       options: '-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=15000',

@@ -144,6 +144,8 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
         'reused',
         'not-found',
       ]);
+      // The five after the first write went in one transaction (the reused key's second body in the next).
+      expect(await writers(store, [first!.id, second!.id])).toBe(1);
       // The unknown request's key was given back: the same key may be used again.
       const retried = await store.applyIdentifications(d, [{ ...unknown, ...body(third!, d), key: unknown.key }], nowIso);
       expect(retried[0]!.kind).toBe('answer');
@@ -167,6 +169,44 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       const effects = await store.effects();
       expect(effects.map((effect) => effect.requestId).sort()).toEqual([first!.id, second!.id, fourth!.id].sort());
       expect(await store.getRequest(third!.id)).toMatchObject({ status: 'awaiting-identification' });
+    });
+  });
+
+  it('groups keep the order of arrival: a batch too large to join waits, and nothing after it goes ahead of it', async () => {
+    await withStore(async (store) => {
+      const [running, contested] = await open(store);
+      const desks = ['op-1', 'op-2', 'op-3', 'op-4'].map((id) => sessionOf('ZZIS00100A', id));
+      // 95 outcomes on requests the service does not know (their keys given back), then 10, then 1:
+      // the 10 do not fit beside the 95 and start the next group; the 1 must not join the 95 ahead of them.
+      const unknown = Array.from({ length: 95 }, () => body({ ...running!, id: `sconosciuta-${randomUUID()}` }, desks[1]!));
+      const ten = [
+        body(contested!, desks[2]!),
+        ...Array.from({ length: 9 }, () => body({ ...running!, id: `sconosciuta-${randomUUID()}` }, desks[2]!)),
+      ];
+      const calls = [
+        store.applyIdentifications(desks[0]!, [body(running!, desks[0]!)], nowIso),
+        store.applyIdentifications(desks[1]!, unknown, nowIso),
+        store.applyIdentifications(desks[2]!, ten, nowIso),
+        store.applyIdentifications(desks[3]!, [body(contested!, desks[3]!)], nowIso),
+      ];
+      const [, , earlier, later] = await Promise.all(calls);
+      expect(earlier![0]).toMatchObject({ kind: 'answer', answer: { code: 'identified' } });
+      expect(later![0]).toMatchObject({ kind: 'answer', answer: { code: 'already-enabled' } });
+    });
+  });
+
+  it('a batch whose caller has gone before its write leaves the queue: rejected, nothing written', async () => {
+    await withStore(async (store) => {
+      const [first, second] = await open(store);
+      const [a, b] = ['op-a', 'op-b'].map((id) => sessionOf('ZZIS00100A', id));
+      const gone = new AbortController();
+      const running = store.applyIdentifications(a!, [body(first!, a!)], nowIso);
+      const abandoned = store.applyIdentifications(b!, [body(second!, b!)], nowIso, gone.signal);
+      gone.abort();
+      await expect(abandoned).rejects.toThrow(/abandoned/);
+      await running;
+      expect((await store.effects()).map((effect) => effect.requestId)).toEqual([first!.id]);
+      expect(await store.getRequest(second!.id)).toMatchObject({ status: 'awaiting-identification' });
     });
   });
 });

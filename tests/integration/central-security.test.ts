@@ -432,6 +432,48 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       expect((await batch).body.items.map((item: { ok: boolean }) => item.ok)).toEqual([true, true, true]);
       expect((await poll()).status).toBe(200);
     });
+
+    it('over the outcomes a process keeps waiting (refuseOutcomesAt), an identification call is 503 with Retry-After; one finding none in flight always goes in', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      let first = true;
+      const service = await startTestCentral({
+        seed: 80,
+        seedValue: 15,
+        ...onThisKind(),
+        refuseOutcomesAt: { outcomesInFlight: 3, retryAfterSeconds: 4 },
+        afterCommit: async () => {
+          if (!first) return;
+          first = false;
+          held();
+          await released;
+        },
+      });
+      services.push(service);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const [one, ...queue] = (await awaiting(service, 'RM')).slice(0, 8);
+      expect(queue).toHaveLength(7);
+      const batchOf = (requests: typeof queue) =>
+        call('POST', centralPaths.identificationBatches, {
+          token: desk.token,
+          body: { items: requests.map((request) => ({ key: randomUUID(), body: JSON.stringify(submission(request, desk)) })) },
+        });
+      // One outcome held in flight: a batch of three would make four.
+      const single = call('POST', centralPaths.identifications, { token: desk.token, body: submission(one!, desk), key: randomUUID() });
+      await holding;
+      const refused = await batchOf(queue.slice(0, 3));
+      expect(refused).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+      expect(refused.headers.get('retry-after')).toBe('4');
+      release();
+      expect((await single).status).toBe(200);
+      // Nothing in flight: a batch over the bound goes in (the bound is on waiting, not on a batch's size).
+      const five = await batchOf(queue.slice(0, 5));
+      expect(five.body.items.map((item: { ok: boolean }) => item.ok)).toEqual([true, true, true, true, true]);
+      expect((await service.store.effects()).length).toBe(6);
+    });
   });
 
   describe('the training service', () => {
