@@ -161,7 +161,7 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
    * an identifying session that passed validation (nobody holds the feed with junk).
    */
   const inFlight = async <T>(count: number, reply: FastifyReply, work: (signal: AbortSignal) => Promise<T>): Promise<T | FastifyReply> => {
-    if (outcomesInFlight > 0 && outcomesInFlight + count > refuseOutcomesAt.outcomesInFlight)
+    if (count > 0 && outcomesInFlight > 0 && outcomesInFlight + count > refuseOutcomesAt.outcomesInFlight)
       return reply
         .code(503)
         .header('retry-after', String(refuseOutcomesAt.retryAfterSeconds))

@@ -535,12 +535,14 @@ export class CentralStore {
    *   a second process would) starts the next group, and nothing after it jumps ahead.
    * - Each batch is worked out as if alone, in that order (see `writeGroup`), and answered
    *   on its own; its times are `nowIso`, when it arrived.
-   * - A group the database refuses for a batch's data (SQLSTATE class 22 or 23) goes back
-   *   to the front of the queue batch by batch, each then written alone: one batch's
-   *   failure stays its own. Any other failure (a lock or statement timeout, the
-   *   connection) fails the group's batches: their desks send them again, and the claims
-   *   make that a replay if the commit went through after all.
-   * - A batch whose caller has gone (`signal` aborted) before its write leaves the queue.
+   * - A group that fails for the moment (the connection, a lock or statement timeout,
+   *   a deadlock, the server's resources: `failedForTheMoment`) fails its batches: their
+   *   desks send them again, and the claims make that a replay if the commit went through
+   *   after all. Any other failure of a group (something in one batch's data) sends its
+   *   batches back to the front of the queue, each then written alone: one batch's
+   *   failure stays its own.
+   * - A batch whose caller has gone (`signal` aborted) before its write leaves the queue
+   *   at once, refused.
    */
   applyIdentifications(
     session: StoredSession,
@@ -550,15 +552,29 @@ export class CentralStore {
   ): Promise<IdentificationResult[]> {
     if (new Set(items.map((item) => item.key)).size !== items.length) return Promise.reject(new Error('a key appears twice in one batch'));
     return new Promise((resolve, reject) => {
-      this.waitingBatches.push({
+      const gone = () => {
+        const index = this.waitingBatches.indexOf(batch);
+        if (index < 0) return; // being written: its answer stands
+        this.waitingBatches.splice(index, 1);
+        batch.reject(new Error('identification batch abandoned by its caller'));
+      };
+      const batch: WaitingBatch = {
         session,
         nowIso,
         items: items.map((item) => ({ ...item, bodyHash: sha256(item.rawBody) })),
         alone: false,
-        signal,
-        resolve,
-        reject,
-      });
+        resolve: (results) => {
+          signal?.removeEventListener('abort', gone);
+          resolve(results);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', gone);
+          reject(error);
+        },
+      };
+      if (signal?.aborted) return reject(new Error('identification batch abandoned by its caller'));
+      signal?.addEventListener('abort', gone, { once: true });
+      this.waitingBatches.push(batch);
       this.startWrites();
     });
   }
@@ -571,11 +587,6 @@ export class CentralStore {
       let count = 0;
       let taken = 0;
       for (const batch of this.waitingBatches) {
-        if (batch.signal?.aborted) {
-          taken++;
-          batch.reject(new Error('identification batch abandoned by its caller'));
-          continue;
-        }
         const own = batch.items.map((item) => `${batch.session.office.code}\n${item.key}`);
         const fits =
           group.length === 0 ||
@@ -587,7 +598,6 @@ export class CentralStore {
         for (const key of own) keys.add(key);
       }
       this.waitingBatches.splice(0, taken);
-      if (group.length === 0) continue;
       this.identificationWritesRunning++;
       void this.writeGroupOrRequeue(group).finally(() => {
         this.identificationWritesRunning--;
@@ -601,8 +611,9 @@ export class CentralStore {
       const results = await this.db.transaction((tx) => writeGroup(tx, group));
       group.forEach((batch, index) => batch.resolve(results[index]!));
     } catch (error) {
-      if (group.length > 1 && refusedForData(error)) {
-        this.waitingBatches.unshift(...group.map((batch) => ({ ...batch, alone: true })));
+      if (group.length > 1 && !failedForTheMoment(error)) {
+        for (const batch of group) batch.alone = true;
+        this.waitingBatches.unshift(...group);
         return;
       }
       for (const batch of group) batch.reject(error);
@@ -1053,18 +1064,24 @@ interface WaitingBatch {
   session: StoredSession;
   nowIso: string;
   items: ReadonlyArray<{ key: string; rawBody: string; bodyHash: string; submission: IdentificationSubmission }>;
-  /** Written in a transaction of its own (its group was refused for a batch's data). */
+  /** Written in a transaction of its own (its group failed for something in one batch). */
   alone: boolean;
-  signal: AbortSignal | undefined;
   resolve: (results: IdentificationResult[]) => void;
   reject: (error: unknown) => void;
 }
 
-/** A refusal for the data a statement carried (SQLSTATE class 22, data exception; 23, integrity), not for the moment. */
-function refusedForData(error: unknown): boolean {
-  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+/**
+ * A failure of the moment, not of a batch's data: the connection (SQLSTATE class 08, or a
+ * system error such as ECONNRESET), a transaction rolled back (40: a deadlock), the server's
+ * resources (53), a lock or statement timeout or a shutdown (55P03, 57). Its causes are
+ * followed a few levels down (drizzle wraps the driver's error).
+ */
+function failedForTheMoment(error: unknown): boolean {
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 8; depth++, cause = (cause as { cause?: unknown }).cause) {
     const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+    if (typeof code !== 'string') continue;
+    if (/^(08|40|53|57)[0-9A-Z]{3}$/.test(code) || code === '55P03' || /^E[A-Z]+$/.test(code)) return true;
   }
   return false;
 }

@@ -72,8 +72,11 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
       // Connections are kept for the life of the process (none closed when idle): one opened
       // under load costs a request tens of milliseconds (see warmPool).
       min: size,
-      // A peer gone silent (no reset) is noticed by TCP keepalive, not after the kernel's retransmissions.
+      // A server gone silent (no reset) is noticed by TCP keepalive, its probes starting after
+      // 10 s idle (0 would mean the system's default, two hours): within minutes, with Linux's
+      // default probe interval and count. Its group write fails then, and the desks send again.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       // Nothing waits for ever: a stalled peer holding a key or a request row, or a transaction
       // left open (which would also hold back every office's feed), ends in an error the client retries.
       options: '-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=15000',

@@ -128,7 +128,8 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
         store.applyIdentifications(e, [body(third!, e)], nowIso),
         store.applyIdentifications(e, [body(third!, e, 'refused')], nowIso),
       ];
-      // Queued behind the first write above, with the second: one transaction for them (the reused key's second body waits for the next).
+      // Queued behind the first write above: the second, a, b and c's first body go together; c's second body
+      // (the same key) starts the next group, with d.
       const together = await Promise.all([
         store.applyIdentifications(a, [body(first!, a)], nowIso),
         store.applyIdentifications(b, [body(first!, b)], nowIso),
@@ -144,7 +145,7 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
         'reused',
         'not-found',
       ]);
-      // The five after the first write went in one transaction (the reused key's second body in the next).
+      // a's and c's confirmations were written by one transaction.
       expect(await writers(store, [first!.id, second!.id])).toBe(1);
       // The unknown request's key was given back: the same key may be used again.
       const retried = await store.applyIdentifications(d, [{ ...unknown, ...body(third!, d), key: unknown.key }], nowIso);
@@ -195,18 +196,39 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
     });
   });
 
-  it('a batch whose caller has gone before its write leaves the queue: rejected, nothing written', async () => {
+  it('a batch whose caller has gone before its write leaves the queue at once: refused, nothing written', async () => {
     await withStore(async (store) => {
       const [first, second] = await open(store);
       const [a, b] = ['op-a', 'op-b'].map((id) => sessionOf('ZZIS00100A', id));
-      const gone = new AbortController();
+      // The write before it held up by a row lock elsewhere (PostgreSQL; PGlite has one connection).
+      let release = () => {};
+      let holding: Promise<unknown> = Promise.resolve();
+      if (store.kind === 'postgres') {
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        holding = store.db.transaction(async (tx) => {
+          await tx.execute(sql`SELECT id FROM requests WHERE id = ${first!.id} FOR UPDATE`);
+          locked();
+          await released;
+        });
+        await isLocked;
+      }
       const running = store.applyIdentifications(a!, [body(first!, a!)], nowIso);
+      const gone = new AbortController();
       const abandoned = store.applyIdentifications(b!, [body(second!, b!)], nowIso, gone.signal);
+      let refused: unknown = null;
+      abandoned.catch((error: unknown) => (refused = error));
       gone.abort();
-      await expect(abandoned).rejects.toThrow(/abandoned/);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(String(refused)).toMatch(/abandoned/);
+      release();
+      await holding;
       await running;
       expect((await store.effects()).map((effect) => effect.requestId)).toEqual([first!.id]);
       expect(await store.getRequest(second!.id)).toMatchObject({ status: 'awaiting-identification' });
+      // A caller already gone is refused without waiting.
+      await expect(store.applyIdentifications(b!, [body(second!, b!)], nowIso, AbortSignal.abort())).rejects.toThrow(/abandoned/);
     });
   });
 });
