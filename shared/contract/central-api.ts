@@ -211,7 +211,12 @@ export const delegateSchema = applicantSchema.pick({
 export const identificationOutcomeSchema = z.enum(['confirmed', 'refused']);
 
 export const identificationSubmissionSchema = z.object({
-  requestId: z.string().min(1).max(64),
+  // No NUL: no request's id holds one (PostgreSQL text cannot), and the service would fail the call on it.
+  requestId: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((id) => !id.includes('\u0000'), 'no NUL character'),
   requestVersion: z.number().int().nonnegative(),
   outcome: identificationOutcomeSchema,
   /** Refusals: why (codes of the domain rules or `other`) and a free note. */

@@ -217,6 +217,15 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
         ].sort(),
       );
       expect((await service.store.emails()).map((email) => email.requestId).sort()).toEqual([r1!.id, r2!.id, r3!.id, r4!.id].sort());
+      // A request id PostgreSQL cannot hold (a NUL) is an invalid item, answered alone: not a
+      // failure of the whole call, which the desk would send again for ever.
+      const nul = await batch(officeA.token, [
+        item({ ...submission(r4!, officeA), requestId: 'REQ\u0000X' }),
+        item(submission(r5!, officeA, 'refused')),
+      ]);
+      expect(nul.status).toBe(200);
+      expect(nul.body.items[0]).toMatchObject({ ok: false, status: 400, code: 'validation' });
+      expect(nul.body.items[1]).toMatchObject({ ok: true, answer: { code: 'refusal-recorded' } });
     });
 
     it("keeps idempotency keys per office: another office's token never gets a stored answer, nor learns that the key exists", async () => {
