@@ -156,16 +156,16 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
   let outcomesInFlight = 0;
   const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 10 };
   const refuseOutcomesAt = options.refuseOutcomesAt ?? { outcomesInFlight: 2000, retryAfterSeconds: 5 };
+  /** 503 with Retry-After: busy for now, nothing lost; call again after the given seconds. */
+  const busy = (reply: FastifyReply, retryAfterSeconds: number, message: string) =>
+    reply.code(503).header('retry-after', String(retryAfterSeconds)).send({ code: centralErrorCodes.unavailable, message });
   /**
    * Counts outcomes while the store applies them and their answer goes out: only those of
    * an identifying session that passed validation (nobody holds the feed with junk).
    */
   const inFlight = async <T>(count: number, reply: FastifyReply, work: (signal: AbortSignal) => Promise<T>): Promise<T | FastifyReply> => {
     if (count > 0 && outcomesInFlight > 0 && outcomesInFlight + count > refuseOutcomesAt.outcomesInFlight)
-      return reply
-        .code(503)
-        .header('retry-after', String(refuseOutcomesAt.retryAfterSeconds))
-        .send({ code: centralErrorCodes.unavailable, message: 'too many outcomes waiting: send again later' });
+      return busy(reply, refuseOutcomesAt.retryAfterSeconds, 'too many outcomes waiting: send again later');
     // A caller gone before its answer (the connection closed): its outcomes leave the queue if still waiting.
     const gone = new AbortController();
     reply.raw.once('close', () => {
@@ -339,10 +339,7 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
     // Deferred before any work (not even the session's lookup): a busy process sheds the
     // polls, which come back at the Retry-After and are then checked as always.
     if (outcomesInFlight >= deferFeedAt.outcomesInFlight)
-      return reply
-        .code(503)
-        .header('retry-after', String(deferFeedAt.retryAfterSeconds))
-        .send({ code: centralErrorCodes.unavailable, message: 'outcomes first: pull again later' });
+      return busy(reply, deferFeedAt.retryAfterSeconds, 'outcomes first: pull again later');
     const session = await authenticate(request, reply);
     if (!session) return reply;
     const parsed = changesQuerySchema.safeParse(request.query);

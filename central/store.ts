@@ -222,7 +222,7 @@ function deviceProofHolds(input: Pick<SignInRequest, 'officeCode' | 'username' |
 }
 
 /** What a desk receives of a stored request: the contract's fields only (minimisation). */
-function toWire(stored: StoredRequest): EnablementRequest {
+export function toWire(stored: StoredRequest): EnablementRequest {
   const { homePhone: _notSent, ...applicant } = stored.applicant;
   return { ...stored, applicant };
 }
@@ -556,7 +556,7 @@ export class CentralStore {
         const index = this.waitingBatches.indexOf(batch);
         if (index < 0) return; // being written: its answer stands
         this.waitingBatches.splice(index, 1);
-        batch.reject(new Error('identification batch abandoned by its caller'));
+        batch.reject(abandoned());
       };
       const batch: WaitingBatch = {
         session,
@@ -572,7 +572,7 @@ export class CentralStore {
           reject(error);
         },
       };
-      if (signal?.aborted) return reject(new Error('identification batch abandoned by its caller'));
+      if (signal?.aborted) return reject(abandoned());
       signal?.addEventListener('abort', gone, { once: true });
       this.waitingBatches.push(batch);
       this.startWrites();
@@ -587,7 +587,7 @@ export class CentralStore {
       let count = 0;
       let taken = 0;
       for (const batch of this.waitingBatches) {
-        const own = batch.items.map((item) => `${batch.session.office.code}\n${item.key}`);
+        const own = batch.items.map((item) => officeKey(batch.session.office.code, item.key));
         const fits =
           group.length === 0 ||
           (!batch.alone && !group[0]!.alone && count + batch.items.length <= groupItems && !own.some((key) => keys.has(key)));
@@ -1070,6 +1070,12 @@ interface WaitingBatch {
   reject: (error: unknown) => void;
 }
 
+/** An idempotency key with its office: keys are per office. */
+const officeKey = (office: string, key: string) => `${office}\n${key}`;
+
+/** The refusal of a batch whose caller has gone before its write. */
+const abandoned = () => new Error('identification batch abandoned by its caller');
+
 /**
  * A failure of the moment, not of a batch's data: the connection (SQLSTATE class 08, or a
  * system error such as ECONNRESET), a transaction rolled back (40: a deadlock), the server's
@@ -1110,7 +1116,6 @@ const groupItems = 100;
  * device.
  */
 async function writeGroup(tx: CentralTx, group: readonly WaitingBatch[]): Promise<IdentificationResult[][]> {
-  const keyOf = (office: string, key: string) => `${office}\n${key}`;
   const claims = group.flatMap((batch) =>
     batch.items.map((item) => ({ office: batch.session.office.code, key: item.key, hash: item.bodyHash, at: batch.nowIso })),
   );
@@ -1124,9 +1129,9 @@ async function writeGroup(tx: CentralTx, group: readonly WaitingBatch[]): Promis
             ON CONFLICT DO NOTHING RETURNING office_code, key`,
         'claim_keys',
       )
-    ).map((row) => keyOf(row.office_code, row.key)),
+    ).map((row) => officeKey(row.office_code, row.key)),
   );
-  const replays = claims.filter((claim) => !claimed.has(keyOf(claim.office, claim.key))).map(({ office, key }) => ({ office, key }));
+  const replays = claims.filter((claim) => !claimed.has(officeKey(claim.office, claim.key))).map(({ office, key }) => ({ office, key }));
   const earlier = new Map<string, { bodyHash: string; response: string }>();
   if (replays.length > 0) {
     for (const row of await rows<{ office_code: string; key: string; body_hash: string; response: string }>(
@@ -1135,11 +1140,11 @@ async function writeGroup(tx: CentralTx, group: readonly WaitingBatch[]): Promis
             FROM jsonb_to_recordset(${JSON.stringify(replays)}::jsonb) AS r(office text, key text)
             JOIN idempotency i ON i.office_code = r.office AND i.key = r.key`,
     ))
-      earlier.set(keyOf(row.office_code, row.key), { bodyHash: row.body_hash, response: row.response });
+      earlier.set(officeKey(row.office_code, row.key), { bodyHash: row.body_hash, response: row.response });
   }
   const wanted = new Set<string>();
   for (const batch of group)
-    for (const item of batch.items) if (claimed.has(keyOf(batch.session.office.code, item.key))) wanted.add(item.submission.requestId);
+    for (const item of batch.items) if (claimed.has(officeKey(batch.session.office.code, item.key))) wanted.add(item.submission.requestId);
   const current = await lockRequests(tx, [...wanted]);
   const changed = new Set<string>();
   const answers: Array<{ office: string; key: string; response: string }> = [];
@@ -1149,8 +1154,8 @@ async function writeGroup(tx: CentralTx, group: readonly WaitingBatch[]): Promis
   const results = group.map(({ session, nowIso, items }) => {
     const office = session.office.code;
     return items.map((item): IdentificationResult => {
-      if (!claimed.has(keyOf(office, item.key))) {
-        const existing = earlier.get(keyOf(office, item.key));
+      if (!claimed.has(officeKey(office, item.key))) {
+        const existing = earlier.get(officeKey(office, item.key));
         if (!existing || existing.bodyHash !== item.bodyHash) return { kind: 'reused' };
         return { kind: 'answer', answer: JSON.parse(existing.response) as IdentificationAnswer, replayed: true };
       }

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rows, type DatabaseLocation } from '../../central/db/database';
 import { seedCentral } from '../../central/seed';
-import { CentralStore, type StoredRequest, type StoredSession } from '../../central/store';
+import { CentralStore, toWire, type StoredSession } from '../../central/store';
 import type { EnablementRequest } from '../../shared/contract/central-api';
 import { createTestDatabase } from '../fixtures/central';
 import { submissionFor } from '../fixtures/outcomes';
@@ -30,11 +30,6 @@ function sessionOf(officeCode: string, operatorId: string): StoredSession {
   };
 }
 
-function wire(stored: StoredRequest): EnablementRequest {
-  const { homePhone: _notSent, ...applicant } = stored.applicant;
-  return { ...stored, applicant };
-}
-
 function body(request: EnablementRequest, session: StoredSession, outcome: 'confirmed' | 'refused' = 'confirmed') {
   const submission = {
     ...submissionFor(request, outcome, session.deviceId),
@@ -59,7 +54,7 @@ async function withStore(work: (store: CentralStore) => Promise<void>) {
 
 async function open(store: CentralStore): Promise<EnablementRequest[]> {
   const all = await store.allRequests();
-  return all.filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.expiresAt > nowIso).map(wire);
+  return all.filter((r) => r.status === 'awaiting-identification' && r.identificationRequired && r.expiresAt > nowIso).map(toWire);
 }
 
 /** The transactions that wrote these requests (each confirmation stamps its transaction's id on the row). */
