@@ -165,7 +165,7 @@ export class DataProtection {
     const { retention } = this.parts;
     const waiting = retention.unsettledOutcomesOf(fiscalCode);
     if (waiting > 0) throw failures.erasurePending(waiting);
-    const { requestIds, identifications, requests } = retention.eraseApplicant(fiscalCode);
+    const { requestIds, identifications, requests } = retention.eraseApplicant(fiscalCode, this.parts.now().toISOString());
     this.parts.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
     return { fiscalCode, identifications, requests, requestIds };
   }

@@ -29,15 +29,29 @@ export class RequestsRepository {
     };
   }
 
-  /** Call inside a transaction for a page. */
-  upsert(requests: readonly EnablementRequest[], table: RequestTable = 'enablement_requests'): void {
-    this.upsertRows(requests.map(requestRow), table);
+  /**
+   * Requests the desk asked for (a lookup, the service's answer to an outcome): cached
+   * whatever was erased before, since someone at the desk is dealing with the person again.
+   * Call inside a transaction.
+   */
+  upsert(requests: readonly EnablementRequest[]): void {
+    const forget = this.sql('DELETE FROM erased_requests WHERE id = ?');
+    for (const request of requests) forget.run(request.id);
+    this.upsertRows(requests.map(requestRow));
   }
 
-  /** Rows made beforehand (`requestRow`: the pull hands them to its writer's thread). Call inside a transaction for a page. */
+  /**
+   * A pulled page's rows (made beforehand by `requestRow`: the pull hands them to its
+   * writer's thread), without what an erasure removed at the same version or a later one:
+   * a page fetched before an erasure and written after it does not bring the person back.
+   * Call inside the page's transaction.
+   */
   upsertRows(rows: readonly RequestRow[], table: RequestTable = 'enablement_requests'): void {
     const statement = this.upserts[table];
     for (const row of rows) statement.run(row);
+    this.sql(
+      `DELETE FROM ${table} WHERE id IN (SELECT e.id FROM erased_requests e JOIN ${table} r ON r.id = e.id WHERE r.version <= e.version)`,
+    ).run();
   }
 
   /** Every cached request for a canonical fiscal code, newest first. Rows that fail the schema are skipped. */

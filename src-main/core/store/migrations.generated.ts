@@ -73,5 +73,12 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
     "statements": [
       "-- An answered outcome's row kept the whole answer, a second copy of the applicant's request (the cache has it): only its status, code and version stay.\nUPDATE `outbox` SET `result` = json_object('status', json_extract(`result`, '$.status'), 'code', json_extract(`result`, '$.code'), 'version', json_extract(`result`, '$.request.version')) WHERE `result` IS NOT NULL AND json_valid(`result`) AND json_type(`result`, '$.request') IS NOT NULL;"
     ]
+  },
+  {
+    "tag": "0008_erased_requests",
+    "when": 1796319564793,
+    "statements": [
+      "CREATE TABLE `erased_requests` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`version` integer NOT NULL,\n\t`erased_at` text NOT NULL\n);"
+    ]
   }
 ];

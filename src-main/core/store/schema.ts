@@ -26,6 +26,19 @@ export const enablementRequests = sqliteTable('enablement_requests', requestColu
 /** Staging table for a full re-fetch (410 from the changes feed), swapped in at the end. */
 export const enablementRequestsRefetch = sqliteTable('enablement_requests_refetch', requestColumns());
 
+/**
+ * Requests erased from the cache with their applicant (an office administrator's erasure),
+ * each at the version it had: a pulled page never brings one back at that version or an
+ * older one (a page fetched before the erasure and written after it, a refetch's copy);
+ * a change made at the service after it does, and so does a lookup at the desk. The id
+ * and version only, nothing of the person.
+ */
+export const erasedRequests = sqliteTable('erased_requests', {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  erasedAt: text('erased_at').notNull(),
+});
+
 /** Outcomes created at this desk: confirmations and refusals. */
 export const identifications = sqliteTable(
   'identifications',
