@@ -607,11 +607,21 @@ export class CentralStore {
   }
 
   private async writeGroupOrRequeue(group: readonly WaitingBatch[]): Promise<void> {
+    // What failed inside the transaction: when its connection has ended, the error the
+    // transaction gives is its rollback's, which says nothing of why.
+    let inside: unknown = null;
     try {
-      const results = await this.db.transaction((tx) => writeGroup(tx, group));
+      const results = await this.db.transaction(async (tx) => {
+        try {
+          return await writeGroup(tx, group);
+        } catch (error) {
+          inside = error;
+          throw error;
+        }
+      });
       group.forEach((batch, index) => batch.resolve(results[index]!));
     } catch (error) {
-      if (group.length > 1 && !failedForTheMoment(error)) {
+      if (group.length > 1 && !failedForTheMoment(inside) && !failedForTheMoment(error)) {
         for (const batch of group) batch.alone = true;
         this.waitingBatches.unshift(...group);
         return;

@@ -83,6 +83,11 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
     });
     // An idle client's error (the server restarting) must not crash the process: the next query reconnects.
     pool.on('error', () => {});
+    // Nor a client's in use (the pool listens only to idle ones): a connection ended under a
+    // transaction (a restart, a failover, a backend ended) fails the query it was running, and
+    // then says so again as the socket closes, with no query left to take it. That call
+    // fails (the desk sends it again); the client, no longer usable, leaves the pool when released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     database = { db: drizzlePostgres(pool, { schema }) as unknown as CentralDb, kind: 'postgres', close: () => pool.end() };
     warm = () => warmPool(pool, size);
   } else {

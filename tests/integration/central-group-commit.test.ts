@@ -168,6 +168,67 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
     });
   });
 
+  it('a group lost to a failure of the moment (its connection ended) fails every batch in it, none tried again alone; sent again, each is applied once', async (context) => {
+    await withStore(async (store) => {
+      // PostgreSQL only: a server connection to end (PGlite runs in this process).
+      if (store.kind !== 'postgres') return context.skip();
+      const [contested, free] = await open(store);
+      const [a, b, c] = ['op-a', 'op-b', 'op-c'].map((id) => sessionOf('ZZIS00100A', id));
+      // A row lock held elsewhere keeps the writes waiting, where a test can end their connection.
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holding = store.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT id FROM requests WHERE id = ${contested!.id} FOR UPDATE`);
+        locked();
+        await released;
+      });
+      await isLocked;
+      /** Ends the connection of a write waiting on the lock, once one is (polled: the wait is PostgreSQL's); its process id. */
+      const endWaitingWrite = async (ended: readonly number[] = []): Promise<number> => {
+        for (let attempt = 0; attempt < 500; attempt++) {
+          const [waiting] = await rows<{ pid: number }>(
+            store.db,
+            sql`SELECT pid FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                   AND NOT (pid = ANY(${`{${ended.join(',')}}`}::int[]))`,
+          );
+          if (waiting) {
+            await rows(store.db, sql`SELECT pg_terminate_backend(${waiting.pid}::int)`);
+            return waiting.pid;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        throw new Error('no write waited on the lock');
+      };
+      // The first batch goes alone and waits; the next two wait behind it and will go together.
+      const first = store.applyIdentifications(a!, [body(contested!, a!)], nowIso);
+      const together = [body(free!, b!), body(contested!, c!, 'refused')];
+      const grouped = [store.applyIdentifications(b!, [together[0]!], nowIso), store.applyIdentifications(c!, [together[1]!], nowIso)];
+      const outcomes = Promise.allSettled([first, ...grouped]);
+      const firstWrite = await endWaitingWrite(); // the first batch's
+      await endWaitingWrite([firstWrite]); // the group's, waiting on the same row
+      const settled = await outcomes;
+      // Each refused: the desks send them again (a batch tried alone instead would have been applied once here).
+      expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(await store.effects()).toEqual([]);
+      expect(await store.getRequest(free!.id)).toMatchObject({ status: 'awaiting-identification' });
+      release();
+      await holding;
+      // Nothing of them was kept (their claims rolled back with them): sent again, each is applied once.
+      const again = await Promise.all([
+        store.applyIdentifications(b!, [together[0]!], nowIso),
+        store.applyIdentifications(c!, [together[1]!], nowIso),
+      ]);
+      expect(again.map(([result]) => (result!.kind === 'answer' ? [result!.answer.code, result!.replayed] : result!.kind))).toEqual([
+        ['identified', false],
+        ['refusal-recorded', false],
+      ]);
+      expect((await store.effects()).map((effect) => effect.requestId).sort()).toEqual([contested!.id, free!.id].sort());
+    });
+  });
+
   it('groups keep the order of arrival: a batch too large to join waits, and nothing after it goes ahead of it', async () => {
     await withStore(async (store) => {
       const [running, contested] = await open(store);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rows } from '../../central/db/database';
 import { trainingOffice } from '../../central/seed';
 import { CentralStore, throttlePolicy } from '../../central/store';
 import { centralPaths } from '../../shared/contract/central-api';
@@ -126,5 +128,51 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
     const effects = (await store.effects()).filter((effect) => items.some((item) => item.key === effect.key));
     expect(effects.map((effect) => effect.key).sort()).toEqual(items.map((item) => item.key).sort());
     expect(effects.filter((effect) => effect.code === 'identified')).toHaveLength(5);
+  });
+
+  it('a database connection ended under a write (a server restart, a failover) fails that call, not the process: it answers on, and the batch sent again is applied once', async () => {
+    const { first, store, awaiting, device, token } = await twoProcesses();
+    const request = awaiting[0]!;
+    // The service's write held up by a row lock taken here, where its connection can be ended.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = store.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT id FROM requests WHERE id = ${request.id} FOR UPDATE`);
+      locked();
+      await released;
+    });
+    await isLocked;
+    const item = { key: randomUUID(), body: JSON.stringify(submissionFor(request, 'confirmed', device.deviceId)) };
+    const send = () =>
+      fetch(`${first}${centralPaths.identificationBatches}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ items: [item] }),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { items?: Array<{ answer?: unknown }> } }));
+    const cut = send();
+    // Polled: the wait is PostgreSQL's. The write's connection, waiting on the lock, is ended.
+    let ended = false;
+    for (let attempt = 0; attempt < 500 && !ended; attempt++) {
+      const [waiting] = await rows<{ pid: number }>(
+        store.db,
+        sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
+      if (waiting)
+        ended = (await rows<{ done: boolean }>(store.db, sql`SELECT pg_terminate_backend(${waiting.pid}::int) AS done`))[0]!.done;
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(ended).toBe(true);
+    // That call fails as the service being unavailable (the desk sends it again later)...
+    expect((await cut).status).toBe(500);
+    release();
+    await holding;
+    // ...and the process is still there: it answers, and the batch sent again is applied, once.
+    expect((await fetch(`${first}${centralPaths.health}`)).status).toBe(200);
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(again.body.items?.[0]?.answer).toMatchObject({ status: 'accepted', code: 'identified' });
+    expect((await store.effects()).filter((effect) => effect.key === item.key)).toHaveLength(1);
   });
 });
