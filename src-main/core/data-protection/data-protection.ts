@@ -2,6 +2,7 @@ import type { ErasureReport, PurgeReport } from '../../../shared/contract';
 import { checkpointCitation, type AuditLog } from '../audit/audit-log';
 import type { Logger } from '../log';
 import { readFiscalCodeInput } from '../requests/applicant-requests';
+import type { ErasureGuard } from '../requests/erasure-guard';
 import { failures } from '../rpc/failures';
 import type { OperatorsRepository, SignInFailuresRepository } from '../session/operators-repository';
 import type { InstallationSettings } from '../settings/installation-settings';
@@ -21,6 +22,8 @@ export interface DataProtectionParts {
   now: () => Date;
   /** The applicant's data was erased: their drafts (in memory) go too. */
   onErased: (requestIds: readonly string[]) => void;
+  /** What the pull and lookups have on its way from before an erasure does not bring the applicant back. */
+  erasures: ErasureGuard;
 }
 
 /**
@@ -139,7 +142,11 @@ export class DataProtection {
   /** Erases one applicant's local data (a fiscal code typed or scanned); their drafts go too. */
   erase(fiscalCodeInput: string, operatorId: string | null): ErasureReport {
     const fiscalCode = readFiscalCodeInput(fiscalCodeInput, this.parts.now());
-    const { requestIds, ...report } = this.parts.store.inTransaction(() => this.eraseRows(fiscalCode, operatorId));
+    const { requestIds, ...report } = this.parts.store.inTransaction(() => {
+      const erased = this.eraseRows(fiscalCode, operatorId);
+      this.parts.erasures.erased(fiscalCode);
+      return erased;
+    });
     this.parts.onErased(requestIds);
     this.emptyWal();
     // The backup copy is taken again at once: no copy keeps the person erased.
@@ -165,7 +172,7 @@ export class DataProtection {
     const { retention } = this.parts;
     const waiting = retention.unsettledOutcomesOf(fiscalCode);
     if (waiting > 0) throw failures.erasurePending(waiting);
-    const { requestIds, identifications, requests } = retention.eraseApplicant(fiscalCode, this.parts.now().toISOString());
+    const { requestIds, identifications, requests } = retention.eraseApplicant(fiscalCode);
     this.parts.audit.append('erasure', { operatorId, fiscalCode, subject: `identifications=${identifications};requests=${requests}` });
     return { fiscalCode, identifications, requests, requestIds };
   }

@@ -37,25 +37,13 @@ export class RetentionRepository {
     ).n;
   }
 
-  /**
-   * Every local trace of one applicant: ids of their requests, then the rows removed. Each
-   * request is remembered as erased at the newest version this desk had of it (its id and
-   * version only), so that no pulled page of that version brings it back.
-   */
-  eraseApplicant(fiscalCode: string, at: string): { requestIds: string[]; identifications: number; requests: number } {
-    const versions = this.sql(
-      `SELECT id, max(version) AS version FROM (
-         SELECT id, version FROM enablement_requests WHERE fiscal_code = @fiscalCode
-         UNION ALL SELECT id, version FROM enablement_requests_refetch WHERE fiscal_code = @fiscalCode
-         UNION ALL SELECT request_id, request_version FROM identifications WHERE fiscal_code = @fiscalCode)
-       GROUP BY id ORDER BY id`,
-    ).all({ fiscalCode }) as Array<{ id: string; version: number }>;
-    const remember = this.sql(
-      `INSERT INTO erased_requests (id, version, erased_at) VALUES (@id, @version, @at)
-       ON CONFLICT(id) DO UPDATE SET version = max(version, excluded.version), erased_at = excluded.erased_at`,
-    );
-    for (const { id, version } of versions) remember.run({ id, version, at });
-    const requestIds = versions.map((row) => row.id);
+  /** Every local trace of one applicant: ids of their requests, then the rows removed. */
+  eraseApplicant(fiscalCode: string): { requestIds: string[]; identifications: number; requests: number } {
+    const requestIds = (
+      this.sql(
+        'SELECT id FROM enablement_requests WHERE fiscal_code = @fiscalCode UNION SELECT request_id FROM identifications WHERE fiscal_code = @fiscalCode',
+      ).all({ fiscalCode }) as Array<{ id: string }>
+    ).map((row) => row.id);
     this.sql('DELETE FROM outbox WHERE identification_id IN (SELECT id FROM identifications WHERE fiscal_code = ?)').run(fiscalCode);
     const identifications = this.sql('DELETE FROM identifications WHERE fiscal_code = ?').run(fiscalCode).changes;
     const requests = this.sql('DELETE FROM enablement_requests WHERE fiscal_code = ?').run(fiscalCode).changes;

@@ -30,28 +30,29 @@ export class RequestsRepository {
   }
 
   /**
-   * Requests the desk asked for (a lookup, the service's answer to an outcome): cached
-   * whatever was erased before, since someone at the desk is dealing with the person again.
+   * Requests from the service, cached. `erasedAfter`: the epoch the fetch that brought them
+   * began at (`ErasureGuard`); the requests of an applicant erased since then are left out.
    * Call inside a transaction.
    */
-  upsert(requests: readonly EnablementRequest[]): void {
-    const forget = this.sql('DELETE FROM erased_requests WHERE id = ?');
-    for (const request of requests) forget.run(request.id);
-    this.upsertRows(requests.map(requestRow));
+  upsert(requests: readonly EnablementRequest[], erasedAfter?: number): void {
+    this.upsertRows(requests.map(requestRow), 'enablement_requests', erasedAfter);
   }
 
   /**
-   * A pulled page's rows (made beforehand by `requestRow`: the pull hands them to its
-   * writer's thread), without what an erasure removed at the same version or a later one:
-   * a page fetched before an erasure and written after it does not bring the person back.
-   * Call inside the page's transaction.
+   * Rows made beforehand (`requestRow`: the pull hands them to its writer's thread), as
+   * `upsert`. Call inside the page's transaction.
    */
-  upsertRows(rows: readonly RequestRow[], table: RequestTable = 'enablement_requests'): void {
+  upsertRows(rows: readonly RequestRow[], table: RequestTable = 'enablement_requests', erasedAfter?: number): void {
     const statement = this.upserts[table];
-    for (const row of rows) statement.run(row);
-    this.sql(
-      `DELETE FROM ${table} WHERE id IN (SELECT e.id FROM erased_requests e JOIN ${table} r ON r.id = e.id WHERE r.version <= e.version)`,
-    ).run();
+    const erased =
+      erasedAfter === undefined
+        ? null
+        : new Set(
+            (this.sql('SELECT fiscal_code AS code FROM erased_applicants WHERE epoch > ?').all(erasedAfter) as Array<{ code: string }>).map(
+              (row) => row.code,
+            ),
+          );
+    for (const row of rows) if (!erased?.has(row.fiscalCode)) statement.run(row);
   }
 
   /** Every cached request for a canonical fiscal code, newest first. Rows that fail the schema are skipped. */

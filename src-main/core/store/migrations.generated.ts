@@ -75,10 +75,10 @@ export const migrations: ReadonlyArray<{ tag: string; when: number; statements: 
     ]
   },
   {
-    "tag": "0008_erased_requests",
-    "when": 1796319564793,
+    "tag": "0008_erased_applicants",
+    "when": 1796320472311,
     "statements": [
-      "CREATE TABLE `erased_requests` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`version` integer NOT NULL,\n\t`erased_at` text NOT NULL\n);"
+      "CREATE TABLE `erased_applicants` (\n\t`fiscal_code` text PRIMARY KEY NOT NULL,\n\t`epoch` integer NOT NULL\n);"
     ]
   }
 ];

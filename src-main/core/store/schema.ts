@@ -27,16 +27,16 @@ export const enablementRequests = sqliteTable('enablement_requests', requestColu
 export const enablementRequestsRefetch = sqliteTable('enablement_requests_refetch', requestColumns());
 
 /**
- * Requests erased from the cache with their applicant (an office administrator's erasure),
- * each at the version it had: a pulled page never brings one back at that version or an
- * older one (a page fetched before the erasure and written after it, a refetch's copy);
- * a change made at the service after it does, and so does a lookup at the desk. The id
- * and version only, nothing of the person.
+ * Applicants just erased, while the pull or a lookup had data on its way from the service
+ * (fetched before the erasure, written after it): what was fetched before an erasure is
+ * not cached for the applicant it erased (`epoch`: the erasure's number since this core
+ * started). Kept only until nothing fetched before it is still on its way (seconds), and
+ * emptied at start; the audit log's entry of the erasure holds the same fiscal code.
  */
-export const erasedRequests = sqliteTable('erased_requests', {
-  id: text('id').primaryKey(),
-  version: integer('version').notNull(),
-  erasedAt: text('erased_at').notNull(),
+export const erasedApplicants = sqliteTable('erased_applicants', {
+  /** Canonical fiscal code. */
+  fiscalCode: text('fiscal_code').primaryKey(),
+  epoch: integer('epoch').notNull(),
 });
 
 /** Outcomes created at this desk: confirmations and refusals. */

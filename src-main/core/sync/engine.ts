@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { EventHub } from '../events';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import type { Logger } from '../log';
+import type { ErasureGuard } from '../requests/erasure-guard';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { LocalStore } from '../store/database';
 import type { CentralClient } from './central-client';
@@ -32,6 +33,8 @@ export interface SyncEngineOptions {
   logger: Logger;
   outbox: OutboxRepository;
   requests: RequestsRepository;
+  /** Pulled pages and lookups fetched before an erasure do not bring the applicant back. */
+  erasures: ErasureGuard;
   state: SyncStateRepository;
   identifications: IdentificationsRepository;
   /** Handling a problem is audited in the same transaction. */
@@ -70,7 +73,7 @@ export class SyncEngine {
     const now = options.now ?? Date.now;
     const running = () => this.running;
     const probeIntervalMs = (this.probeIntervalMs = options.probeIntervalMs ?? 10_000);
-    const { store, client, logger, outbox, requests, state } = options;
+    const { store, client, logger, outbox, requests, state, erasures } = options;
     this.outbox = outbox;
     this.requests = requests;
     this.state = state;
@@ -105,8 +108,9 @@ export class SyncEngine {
       onPushed: () => this.anchor('push'),
     });
     const writer = (this.writer = pageWriter({ store, requests, state }, logger, options.writerThread));
-    this.puller = new ChangesPull({ store, client, requests, state, status, logger, now, writer, pageSize: options.pageSize ?? 500 });
-    this.finder = new RequestLookup({ store, client, requests, state, status, now, probeIntervalMs, running });
+    const pageSize = options.pageSize ?? 500;
+    this.puller = new ChangesPull({ store, client, requests, erasures, state, status, logger, now, writer, pageSize });
+    this.finder = new RequestLookup({ store, client, requests, erasures, state, status, now, probeIntervalMs, running });
   }
 
   /** Recovers rows a crash left `sending`, then starts the timers. */

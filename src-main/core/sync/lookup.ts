@@ -1,5 +1,6 @@
 import type { EnablementRequest } from '../../../shared/contract/central-api';
 import type { LookupResult } from '../../../shared/contract/sync';
+import type { ErasureGuard } from '../requests/erasure-guard';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { LocalStore } from '../store/database';
 import type { CentralClient } from './central-client';
@@ -10,6 +11,7 @@ export interface RequestLookupParts {
   store: LocalStore;
   client: CentralClient;
   requests: RequestsRepository;
+  erasures: ErasureGuard;
   state: SyncStateRepository;
   status: SyncStatusTracker;
   now: () => number;
@@ -45,21 +47,28 @@ export class RequestLookup {
     const { client, requests, status } = this.parts;
     const token = status.token();
     if (token && !this.knownAway()) {
-      const result = await client.lookup(token, canonical);
-      if (result.ok) {
-        status.reachable();
-        this.parts.store.inTransaction(() => requests.upsert(result.value.items));
+      // An erasure of the applicant while the answer is on its way: the answer is not cached
+      // (nor shown, the lookup answers from the cache); the next lookup brings it.
+      const fetch = this.parts.erasures.begin();
+      try {
+        const result = await client.lookup(token, canonical);
+        if (result.ok) {
+          status.reachable();
+          this.parts.store.inTransaction(() => requests.upsert(result.value.items, fetch.epoch));
+          status.emit();
+          return {
+            source: 'online',
+            asOf: result.value.serverTime,
+            fiscalCode: canonical,
+            items: newestFirst(requests.findByFiscalCode(canonical)),
+          };
+        }
+        if (result.failure.kind === 'network') status.unreachable(result.failure);
+        else if (result.failure.kind === 'http' && result.failure.status === 401) status.unauthorized();
         status.emit();
-        return {
-          source: 'online',
-          asOf: result.value.serverTime,
-          fiscalCode: canonical,
-          items: newestFirst(requests.findByFiscalCode(canonical)),
-        };
+      } finally {
+        fetch.done();
       }
-      if (result.failure.kind === 'network') status.unreachable(result.failure);
-      else if (result.failure.kind === 'http' && result.failure.status === 401) status.unauthorized();
-      status.emit();
     }
     return {
       source: 'cache',

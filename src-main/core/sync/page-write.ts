@@ -13,6 +13,8 @@ export interface PageWrite {
   inRefetch: boolean;
   /** The service's clock less this desk's, when the page came. */
   serverClockOffsetMs: number;
+  /** The erasures its fetch came after (`ErasureGuard.current`): an applicant erased since is not written. */
+  erasedAfter: number;
 }
 
 export interface PageWriteParts {
@@ -29,7 +31,7 @@ export interface PageWriteParts {
 export function writePage({ store, requests, state }: PageWriteParts, page: PageWrite): void {
   store.inTransaction(
     () => {
-      requests.upsertRows(page.rows, page.inRefetch ? 'enablement_requests_refetch' : 'enablement_requests');
+      requests.upsertRows(page.rows, page.inRefetch ? 'enablement_requests_refetch' : 'enablement_requests', page.erasedAfter);
       if (page.inRefetch) {
         state.set('refetchCursor', page.nextCursor);
         if (!page.hasMore) {

@@ -1,4 +1,5 @@
 import { requestRow } from '../requests/request-row';
+import type { ErasureGuard } from '../requests/erasure-guard';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { Logger } from '../log';
 import type { LocalStore } from '../store/database';
@@ -13,6 +14,8 @@ export interface ChangesPullParts {
   store: LocalStore;
   client: CentralClient;
   requests: RequestsRepository;
+  /** A page fetched before an erasure does not bring the applicant back. */
+  erasures: ErasureGuard;
   state: SyncStateRepository;
   status: SyncStatusTracker;
   logger: Logger;
@@ -93,6 +96,8 @@ export class ChangesPull {
    */
   private async pullPages(): Promise<void> {
     const pending = { writing: Promise.resolve() };
+    // On its way from the first request to the last page written: an erasure meanwhile is kept for the pages.
+    const fetching = this.parts.erasures.begin();
     try {
       await this.pullInto(pending);
     } catch (error) {
@@ -102,6 +107,7 @@ export class ChangesPull {
     } finally {
       // Nothing of this pull is still being written once it is over.
       await pending.writing.catch(() => undefined);
+      fetching.done();
     }
   }
 
@@ -115,9 +121,13 @@ export class ChangesPull {
     // How far a long pull has come, for the badge (a first sync brings the whole scope):
     // shown once a page says more follow, so a routine pull of one page does not flash.
     let received = 0;
-    let next = client.changes(token, refetching ? state.get('refetchCursor') : state.get('cursor'), pageSize);
+    const { erasures } = this.parts;
+    /** A page asked for now: after the erasures so far. */
+    const fetchPage = (cursor: string | null) => ({ erasedAfter: erasures.current, answer: client.changes(token, cursor, pageSize) });
+    let next = fetchPage(refetching ? state.get('refetchCursor') : state.get('cursor'));
     for (;;) {
-      const result = await next;
+      const fetched = next;
+      const result = await fetched.answer;
       if (!result.ok) {
         await pending.writing;
         const failure = result.failure;
@@ -138,7 +148,7 @@ export class ChangesPull {
           received = 0;
           this.parts.logger.info('sync.refetch');
           refetching = true;
-          next = client.changes(token, null, pageSize);
+          next = fetchPage(null);
           continue;
         }
         if (failure.kind === 'http' && failure.status === 401) return status.unauthorized();
@@ -160,13 +170,21 @@ export class ChangesPull {
       // event loop first lets the request go out (a write on this thread blocks it): the
       // service prepares the next page meanwhile (#20).
       if (hasMore) {
-        next = client.changes(token, nextCursor, pageSize);
+        next = fetchPage(nextCursor);
         await new Promise((resolve) => setImmediate(resolve));
       }
       // One page with the writer at a time, in order: this one once the one before is in
       // (a refusal of that one ends the pull here). The next is checked while it is written.
       await pending.writing;
-      const page: PageWrite = { rows, nextCursor, hasMore, serverTime, inRefetch: refetching, serverClockOffsetMs };
+      const page: PageWrite = {
+        rows,
+        nextCursor,
+        hasMore,
+        serverTime,
+        inRefetch: refetching,
+        serverClockOffsetMs,
+        erasedAfter: fetched.erasedAfter,
+      };
       // A refetch's last page swaps the whole copy in (seconds for a national one): on this
       // thread's connection, so the desk's own writes wait for it here, as for any page
       // before the writer's thread, not behind its lock until their busy timeout.
