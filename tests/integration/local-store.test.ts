@@ -9,7 +9,7 @@ import { backupPathFor, DatabaseError, openLocalStore, shippedSchemaVersion } fr
 import { outboxClaimSql, outboxStatusSql } from '../../src-main/core/sync/outbox-repository';
 import { loadOrCreateKeyFile } from '../../src-main/core/store/key';
 import { migrations } from '../../src-main/core/store/migrations.generated';
-import { createTestCore } from '../fixtures/core';
+import { createTestCore, rawOpen } from '../fixtures/core';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -234,7 +234,10 @@ describe('local store', () => {
     const key = randomBytes(32);
     const minimised = migrations.findIndex((migration) => migration.tag.endsWith('_outbox_result_minimised'));
     expect(minimised).toBeGreaterThan(0);
-    const before = openLocalStore({ path, key });
+    // As a store left by the version before: the migrations before this one applied, none after.
+    const before = { sqlite: rawOpen(path, key) };
+    for (const migration of migrations.slice(0, minimised)) for (const statement of migration.statements) before.sqlite.exec(statement);
+    before.sqlite.pragma(`user_version = ${minimised}`);
     const request = { id: 'REQ-1', version: 4, applicant: { fiscalCode: 'RSSMRA80A01H501U', surname: 'Rossi', name: 'Mario' } };
     before.sqlite
       .prepare(
@@ -249,9 +252,7 @@ describe('local store', () => {
     row.run('op-2', 2, 'conflict', JSON.stringify({ status: 'conflict', code: 'request-changed', request }));
     row.run('op-3', 3, 'pending', null);
     row.run('op-4', 4, 'acked', JSON.stringify({ status: 'accepted', code: 'identified', version: 5 }));
-    // As a store left by the version before: the migrations up to this one applied.
-    before.sqlite.pragma(`user_version = ${minimised}`);
-    before.close();
+    before.sqlite.close();
     const after = openLocalStore({ path, key });
     const results = (after.sqlite.prepare('SELECT result FROM outbox ORDER BY seq').all() as { result: string | null }[]).map((r) =>
       r.result === null ? null : JSON.parse(r.result),
