@@ -332,6 +332,11 @@ export class CentralStore {
   private waitingBatches: WaitingBatch[] = [];
   private identificationWritesRunning = 0;
 
+  /** Outcomes waiting for a group write in this process (an operator's gauge; tests wait on it). */
+  get outcomesWaiting(): number {
+    return this.waitingBatches.reduce((sum, batch) => sum + batch.items.length, 0);
+  }
+
   private constructor(
     private readonly database: CentralDatabase,
     /** Epoch and generation, read at start (the generation is read again by the feed). */

@@ -57,6 +57,42 @@ export async function rows<T>(db: CentralDb | CentralTx, query: SQL, name?: stri
   return result.rows;
 }
 
+/** SQLSTATE 08006, connection failure: what a transaction whose connection was lost fails with (a failure of the moment). */
+export const connectionLostCode = '08006';
+
+/**
+ * Transactions on a pool, each on a client checked out here and given back whatever
+ * happens. drizzle's own sends BEGIN before its `try`: a connection found dead at BEGIN
+ * (a failover, a network cut) was never given back, and the pool, full of them, at last
+ * made every call wait. A transaction whose connection was lost (the client said so, or
+ * can no longer be queried) fails with SQLSTATE 08006 in front of what drizzle reports
+ * (its rollback's failure, when the connection went mid-transaction, says nothing of why).
+ */
+function poolTransactions(pool: pg.Pool): CentralDb['transaction'] {
+  const onClient = new WeakMap<pg.PoolClient, CentralDb>();
+  return async (work, config) => {
+    const client = await pool.connect();
+    let lost = false;
+    const onError = () => (lost = true);
+    client.on('error', onError);
+    try {
+      let db = onClient.get(client);
+      if (!db) onClient.set(client, (db = drizzlePostgres(client, { schema }) as unknown as CentralDb));
+      return await db.transaction(work, config);
+    } catch (error) {
+      // pg-pool reads the same flag to drop a client at release.
+      if (lost || (client as unknown as { _queryable?: boolean })._queryable === false)
+        throw Object.assign(new Error('connessione al database persa durante la transazione', { cause: error }), {
+          code: connectionLostCode,
+        });
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release();
+    }
+  };
+}
+
 /** Opens the database and applies pending migrations (all in one transaction); refuses a newer schema. */
 export async function openCentralDatabase(location: DatabaseLocation): Promise<CentralDatabase> {
   let database: CentralDatabase;
@@ -80,6 +116,8 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
       // Nothing waits for ever: a stalled peer holding a key or a request row, or a transaction
       // left open (which would also hold back every office's feed), ends in an error the client retries.
       options: '-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=15000',
+      // Nor does a call wait for ever for a connection (a database gone, every client stuck).
+      connectionTimeoutMillis: 30_000,
     });
     // An idle client's error (the server restarting) must not crash the process: the next query reconnects.
     pool.on('error', () => {});
@@ -88,7 +126,9 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
     // then says so again as the socket closes, with no query left to take it. That call
     // fails (the desk sends it again); the client, no longer usable, leaves the pool when released.
     pool.on('connect', (client) => client.on('error', () => {}));
-    database = { db: drizzlePostgres(pool, { schema }) as unknown as CentralDb, kind: 'postgres', close: () => pool.end() };
+    const db = drizzlePostgres(pool, { schema }) as unknown as CentralDb;
+    db.transaction = poolTransactions(pool);
+    database = { db, kind: 'postgres', close: () => pool.end() };
     warm = () => warmPool(pool, size);
   } else {
     const client = 'fromTemplate' in location ? await fromTemplate() : await PGlite.create(location.pglite ?? undefined);

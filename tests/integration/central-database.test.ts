@@ -113,6 +113,23 @@ describe('the central database', () => {
     }
   });
 
+  it('a transaction whose BEGIN fails gives its connection back: the pool never fills with them (#16)', async () => {
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    const opened = await openCentralDatabase({ url: database.url, poolSize: 2 });
+    try {
+      // A BEGIN the server refuses (an isolation level it does not know) stands for one sent on a dead connection.
+      for (let attempt = 0; attempt < 3; attempt++)
+        await expect(opened.db.transaction(async () => {}, { isolationLevel: 'a caso' } as never)).rejects.toThrow(/begin/i);
+      // Both connections are free: a transaction and a plain query still go through.
+      expect(await opened.db.transaction((tx) => rows<{ one: number }>(tx, sql`SELECT 1 AS one`))).toEqual([{ one: 1 }]);
+      expect(await rows<{ one: number }>(opened.db, sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await opened.close();
+      await database.drop();
+    }
+  });
+
   it('a service that cannot listen closes its store: no connection left open', async () => {
     const database = await createTestDatabase();
     if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server

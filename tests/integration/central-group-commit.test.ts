@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { rows, type DatabaseLocation } from '../../central/db/database';
 import { seedCentral } from '../../central/seed';
@@ -227,6 +229,80 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       ]);
       expect((await store.effects()).map((effect) => effect.requestId).sort()).toEqual([contested!.id, free!.id].sort());
     });
+  });
+
+  it('a group whose connection is cut without a word (a failover, a network cut: no error from the server) fails every batch in it too', async (context) => {
+    const database = await createTestDatabase();
+    // PostgreSQL only: a connection to cut (PGlite runs in this process).
+    if (!database) return context.skip();
+    // The store reaches the server through a loopback relay that can cut one of its connections:
+    // known to the server by the port the relay connects from.
+    const target = new URL(database.url);
+    const relayed = new Map<number, readonly [Socket, Socket]>();
+    const relay = createServer((socket) => {
+      const upstream = connect(Number(target.port), target.hostname, () => relayed.set(upstream.localPort!, [socket, upstream]));
+      for (const end of [socket, upstream]) end.on('error', () => {});
+      socket.pipe(upstream).pipe(socket);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayUrl = new URL(database.url);
+    relayUrl.port = String((relay.address() as { port: number }).port);
+    const store = await CentralStore.open({ url: relayUrl.href, poolSize: 4 });
+    // Row locks held on connections of their own, straight to the server: one that the first
+    // write waits on, one that the group after it waits on.
+    const holders = [new pg.Client({ connectionString: database.url }), new pg.Client({ connectionString: database.url })] as const;
+    await Promise.all(holders.map((holder) => holder.connect()));
+    try {
+      await seedCentral(store, { count: 120, seed: 7, now });
+      const [contested, free] = await open(store);
+      const [a, b, c] = ['op-a', 'op-b', 'op-c'].map((id) => sessionOf('ZZIS00100A', id));
+      for (const [holder, request] of [
+        [holders[0], contested!],
+        [holders[1], free!],
+      ] as const) {
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM requests WHERE id = $1 FOR UPDATE', [request.id]);
+      }
+      /** The port of the connection whose write waits on a lock, once one does (polled: the wait is PostgreSQL's). */
+      const writeWaits = async (): Promise<number> => {
+        for (let attempt = 0; attempt < 500; attempt++) {
+          const { rows: waiting } = await holders[0].query<{ port: number }>(
+            `SELECT client_port AS port FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          if (waiting[0]) return waiting[0].port;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        throw new Error('no write waited on a lock');
+      };
+      const first = store.applyIdentifications(a!, [body(contested!, a!)], nowIso);
+      await writeWaits();
+      // Behind the first write: these two go together, and wait on the second lock.
+      const together = [body(free!, b!), body(contested!, c!, 'refused')];
+      const grouped = [store.applyIdentifications(b!, [together[0]!], nowIso), store.applyIdentifications(c!, [together[1]!], nowIso)];
+      await holders[0].query('COMMIT');
+      expect(await first).toMatchObject([{ kind: 'answer', answer: { code: 'identified' } }]);
+      // Only the group's connection is cut: the pool's others stay good, as after a network cut of one.
+      for (const end of relayed.get(await writeWaits()) ?? []) end.destroy();
+      // Both refused (tried alone instead, on the pool's good connections, c's would have been answered).
+      expect((await Promise.allSettled(grouped)).map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      await holders[1].query('COMMIT');
+      // Sent again once the server has let the cut transaction go: each worked out once.
+      const again = await Promise.all([
+        store.applyIdentifications(b!, [together[0]!], nowIso),
+        store.applyIdentifications(c!, [together[1]!], nowIso),
+      ]);
+      expect(again.map(([result]) => (result!.kind === 'answer' ? [result!.answer.code, result!.replayed] : result!.kind))).toEqual([
+        ['identified', false],
+        ['already-enabled', false],
+      ]);
+      expect((await store.effects()).map((effect) => effect.requestId).sort()).toEqual([contested!.id, free!.id, contested!.id].sort());
+    } finally {
+      await Promise.all(holders.map((holder) => holder.end().catch(() => {})));
+      await store.close();
+      for (const ends of relayed.values()) for (const end of ends) end.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+      await database.drop();
+    }
   });
 
   it('groups keep the order of arrival: a batch too large to join waits, and nothing after it goes ahead of it', async () => {

@@ -1,5 +1,7 @@
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../central/db/database';
 import { secondTrainingOffice, trainingOffice } from '../../central/seed';
 import { encodeCursor, type CentralService } from '../../central/server';
 import { startTestCentral, testPostgresEnv } from '../fixtures/central';
@@ -482,6 +484,63 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       const five = await batchOf(queue.slice(0, 5));
       expect(five.body.items.map((item: { ok: boolean }) => item.ok)).toEqual([true, true, true, true, true]);
       expect((await service.store.effects()).length).toBe(6);
+    });
+    it('a batch whose desk hangs up while it waits for the write before it leaves the queue: nothing of it is written', async (context) => {
+      const service = await startTestCentral({ seed: 80, seedValue: 15, ...onThisKind() });
+      services.push(service);
+      // A row lock held elsewhere needs a second connection: PostgreSQL's (PGlite has one).
+      if (service.store.kind !== 'postgres') return context.skip();
+      const { session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const [held, left] = (await awaiting(service, 'RM')).slice(0, 2);
+      // The write before it waits on a row lock taken here.
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holding = service.store.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT id FROM requests WHERE id = ${held!.id} FOR UPDATE`);
+        locked();
+        await released;
+      });
+      await isLocked;
+      const batchOf = (request: NonNullable<typeof held>, signal?: AbortSignal) =>
+        fetch(`${service.url}${centralPaths.identificationBatches}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${desk.token}` },
+          body: JSON.stringify({ items: [{ key: randomUUID(), body: JSON.stringify(submission(request, desk)) }] }),
+          signal,
+        });
+      /** Resolves once the process has this many outcomes waiting (polled: the queue is the store's). */
+      const waiting = async (count: number) => {
+        for (let attempt = 0; attempt < 1_000 && service.store.outcomesWaiting !== count; attempt++)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(service.store.outcomesWaiting).toBe(count);
+      };
+      const first = batchOf(held!);
+      // The first batch is being written, held by the lock (polled: the wait is PostgreSQL's)...
+      let writing = false;
+      for (let attempt = 0; attempt < 1_000 && !writing; attempt++) {
+        const found = await rows<{ pid: number }>(
+          service.store.db,
+          sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        writing = found.length > 0;
+        if (!writing) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(writing).toBe(true);
+      // ...the desk's second call waits behind it, then hangs up.
+      const hangUp = new AbortController();
+      const second = batchOf(left!, hangUp.signal).catch((error: unknown) => error);
+      await waiting(1);
+      hangUp.abort();
+      expect(await second).toMatchObject({ name: 'AbortError' });
+      await waiting(0);
+      release();
+      await holding;
+      expect((await first).status).toBe(200);
+      expect((await service.store.effects()).map((effect) => effect.requestId)).toEqual([held!.id]);
+      expect((await service.store.getRequest(left!.id))?.status).toBe('awaiting-identification');
     });
   });
 
