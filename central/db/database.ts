@@ -59,6 +59,8 @@ export async function rows<T>(db: CentralDb | CentralTx, query: SQL, name?: stri
 
 /** SQLSTATE 08006, connection failure: what a transaction whose connection was lost fails with (a failure of the moment). */
 export const connectionLostCode = '08006';
+/** SQLSTATE 08001, unable to establish a connection: what a transaction that got none in time fails with. */
+const connectionUnavailableCode = '08001';
 
 /**
  * Transactions on a pool, each on a client checked out here and given back whatever
@@ -66,12 +68,16 @@ export const connectionLostCode = '08006';
  * (a failover, a network cut) was never given back, and the pool, full of them, at last
  * made every call wait. A transaction whose connection was lost (the client said so, or
  * can no longer be queried) fails with SQLSTATE 08006 in front of what drizzle reports
- * (its rollback's failure, when the connection went mid-transaction, says nothing of why).
+ * (its rollback's failure, when the connection went mid-transaction, says nothing of why);
+ * one that got no connection in time, with 08001: failures of the moment, both.
  */
 function poolTransactions(pool: pg.Pool): CentralDb['transaction'] {
   const onClient = new WeakMap<pg.PoolClient, CentralDb>();
   return async (work, config) => {
-    const client = await pool.connect();
+    // No connection to be had in time (the database out of reach, the pool full): SQLSTATE 08001.
+    const client = await pool.connect().catch((error: unknown) => {
+      throw Object.assign(new Error('nessuna connessione al database', { cause: error }), { code: connectionUnavailableCode });
+    });
     let lost = false;
     const onError = () => (lost = true);
     client.on('error', onError);
@@ -116,8 +122,9 @@ export async function openCentralDatabase(location: DatabaseLocation): Promise<C
       // Nothing waits for ever: a stalled peer holding a key or a request row, or a transaction
       // left open (which would also hold back every office's feed), ends in an error the client retries.
       options: '-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=15000',
-      // Nor does a call wait for ever for a connection (a database gone, every client stuck).
-      connectionTimeoutMillis: 30_000,
+      // Nor does a call wait for ever for a connection (a database gone, every client stuck):
+      // 10 s, within the desk's own 15 s timeout for a call.
+      connectionTimeoutMillis: 10_000,
     });
     // An idle client's error (the server restarting) must not crash the process: the next query reconnects.
     pool.on('error', () => {});

@@ -20,7 +20,6 @@ import { IdentificationDesk } from './identification/identification-desk';
 import { IdentificationsRepository } from './identification/identifications-repository';
 import { OutcomeRecorder } from './identification/outcomes';
 import { requestsHandlers } from './requests/handlers';
-import { ErasureGuard } from './requests/erasure-guard';
 import { RequestsRepository } from './requests/requests-repository';
 import { guardHandlers } from './rpc/access';
 import { createDispatcher, type OperationHandlers } from './rpc/dispatcher';
@@ -74,7 +73,6 @@ export function createCore(options: CoreOptions): Core {
   const operators = new OperatorsRepository(store);
   const signInFailures = new SignInFailuresRepository(store);
   const requests = new RequestsRepository(store);
-  const erasures = new ErasureGuard(store);
   const identifications = new IdentificationsRepository(store);
   const outbox = new OutboxRepository(store, () => new Date(syncNow()).toISOString());
   const state = new SyncStateRepository(store);
@@ -92,21 +90,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const anchors = new AuditAnchors({ store, audit, client, logger, now: syncNow });
   const writerThread = options.pageWriterWorker ? { entry: options.pageWriterWorker, key: options.databaseKey } : undefined;
-  const syncParts = {
-    store,
-    client,
-    events,
-    logger,
-    audit,
-    outbox,
-    requests,
-    erasures,
-    state,
-    identifications,
-    session,
-    anchors,
-    writerThread,
-  };
+  const syncParts = { store, client, events, logger, audit, outbox, requests, state, identifications, session, anchors, writerThread };
   const sync: SyncEngine = new SyncEngine({ ...syncParts, pullIntervalMs: 60_000, ...options.sync });
   const outcomes = new OutcomeRecorder({ store, identifications, outbox, requests, audit, now, send: () => sync.kick() });
   const desk: IdentificationDesk = new IdentificationDesk({ requests, audit, session, recorder: outcomes, sync, now, deviceId });
@@ -117,7 +101,7 @@ export function createCore(options: CoreOptions): Core {
   const documentParts = { renderer, requests, identifications, session, archive, audit, now, settings, printDocument, training };
   const documents = new DocumentService(documentParts);
   const retention = new RetentionRepository(store);
-  const onErased = (requestIds: readonly string[]) => desk.dropDrafts(requestIds);
+  const [onErased, erasures] = [(requestIds: readonly string[]) => desk.dropDrafts(requestIds), sync.erasures];
   const protection = new DataProtection({ store, retention, audit, settings, operators, signInFailures, logger, now, onErased, erasures });
   const applicantRequests = new ApplicantRequests({ requests, lookup: (canonical) => sync.lookup(canonical), audit, now });
 

@@ -282,7 +282,10 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       await holders[0].query('COMMIT');
       expect(await first).toMatchObject([{ kind: 'answer', answer: { code: 'identified' } }]);
       // Only the group's connection is cut: the pool's others stay good, as after a network cut of one.
-      for (const end of relayed.get(await writeWaits()) ?? []) end.destroy();
+      const port = await writeWaits();
+      const ends = relayed.get(port);
+      if (!ends) throw new Error(`no relayed connection from port ${port}`);
+      for (const end of ends) end.destroy();
       // Both refused (tried alone instead, on the pool's good connections, c's would have been answered).
       expect((await Promise.allSettled(grouped)).map((result) => result.status)).toEqual(['rejected', 'rejected']);
       await holders[1].query('COMMIT');

@@ -517,29 +517,35 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
           await new Promise((resolve) => setTimeout(resolve, 5));
         expect(service.store.outcomesWaiting).toBe(count);
       };
-      const first = batchOf(held!);
-      // The first batch is being written, held by the lock (polled: the wait is PostgreSQL's)...
-      let writing = false;
-      for (let attempt = 0; attempt < 1_000 && !writing; attempt++) {
-        const found = await rows<{ pid: number }>(
-          service.store.db,
-          sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        writing = found.length > 0;
-        if (!writing) await new Promise((resolve) => setTimeout(resolve, 5));
+      try {
+        const first = batchOf(held!);
+        // The first batch is being written, held by the lock (polled: the wait is PostgreSQL's)...
+        let writing = false;
+        for (let attempt = 0; attempt < 1_000 && !writing; attempt++) {
+          const found = await rows<{ pid: number }>(
+            service.store.db,
+            sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          writing = found.length > 0;
+          if (!writing) await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect(writing).toBe(true);
+        // ...the desk's second call waits behind it, then hangs up.
+        const hangUp = new AbortController();
+        const second = batchOf(left!, hangUp.signal).catch((error: unknown) => error);
+        await waiting(1);
+        hangUp.abort();
+        expect(await second).toMatchObject({ name: 'AbortError' });
+        await waiting(0);
+        release();
+        await holding;
+        expect((await first).status).toBe(200);
+        expect((await service.store.effects()).map((effect) => effect.requestId)).toEqual([held!.id]);
+      } finally {
+        // The lock goes whatever happened: a held pool connection would keep the service from closing.
+        release();
+        await holding;
       }
-      expect(writing).toBe(true);
-      // ...the desk's second call waits behind it, then hangs up.
-      const hangUp = new AbortController();
-      const second = batchOf(left!, hangUp.signal).catch((error: unknown) => error);
-      await waiting(1);
-      hangUp.abort();
-      expect(await second).toMatchObject({ name: 'AbortError' });
-      await waiting(0);
-      release();
-      await holding;
-      expect((await first).status).toBe(200);
-      expect((await service.store.effects()).map((effect) => effect.requestId)).toEqual([held!.id]);
       expect((await service.store.getRequest(left!.id))?.status).toBe('awaiting-identification');
     });
   });

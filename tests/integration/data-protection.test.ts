@@ -189,7 +189,7 @@ describe('erasure by fiscal code', () => {
     expect(await core.call('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true } });
   });
 
-  it('is not undone by what was on its way: a first sync fetched before it, written after it, leaves the applicant out; a lookup after it caches them again (#20, pull)', async () => {
+  it('is not undone by what was on its way: a first sync page fetched before it, written after it, leaves the applicant out; a lookup after it caches them again (#20, pull)', async () => {
     const { service, open, awaiting } = await setup();
     const [request] = awaiting as [(typeof awaiting)[0]];
     const core = open();
@@ -200,8 +200,9 @@ describe('erasure by fiscal code', () => {
     // The first sync's page (the whole scope, this applicant too) is on its way for a while...
     await service.setFaults({ latencyMs: 1_500 });
     const pulling = ready(core).sync.pull();
-    // ...when the office administrator erases the applicant.
+    // ...when the office administrator erases the applicant (the page still on its way: the erasure is kept for it).
     expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toMatchObject({ ok: true, value: { requests: 1 } });
+    expect(count(core, 'SELECT count(*) AS n FROM erased_applicants')).toBe(1);
     await pulling;
     await service.setFaults({ latencyMs: 0 });
     // The page was written after (the rest of the scope is there) without the applicant; nothing of the erasure is kept.
@@ -223,7 +224,9 @@ describe('erasure by fiscal code', () => {
     const looking = core.call('requests.lookup', { fiscalCode: request.applicant.fiscalCode });
     // Nothing was cached yet: the erasure removes nothing, but what the lookup brings after it is not cached.
     expect(await core.call('data.erase', { fiscalCode: request.applicant.fiscalCode })).toMatchObject({ ok: true, value: { requests: 0 } });
-    expect(await looking).toMatchObject({ ok: true });
+    expect(count(core, 'SELECT count(*) AS n FROM erased_applicants')).toBe(1);
+    // Answered by the service, which found the request: not cached, so not shown either.
+    expect(await looking).toMatchObject({ ok: true, value: { source: 'online', items: [] } });
     await service.setFaults({ latencyMs: 0 });
     expect(held()).toBe(0);
     expect(count(core, 'SELECT count(*) AS n FROM erased_applicants')).toBe(0);

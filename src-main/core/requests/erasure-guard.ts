@@ -32,8 +32,9 @@ export class ErasureGuard {
 
   constructor(store: LocalStore) {
     this.sql = statementCache(store.sqlite);
-    // Nothing is on its way at start: what a stop left behind serves nothing.
-    this.sql('DELETE FROM erased_applicants').run();
+    // Nothing is on its way at start: what a stop left behind serves nothing (removed at the first chance).
+    this.kept = true;
+    this.forgetServed();
   }
 
   /** The erasures so far: a fetch that starts now is after them (the pull's pages each take it as their request goes out). */
@@ -73,11 +74,16 @@ export class ErasureGuard {
   private forgetServed(): void {
     if (!this.kept) return;
     const oldest = this.inFlight.size === 0 ? null : Math.min(...this.inFlight.keys());
-    if (oldest !== null) {
-      this.sql('DELETE FROM erased_applicants WHERE epoch <= ?').run(oldest);
-      return;
+    try {
+      if (oldest !== null) {
+        this.sql('DELETE FROM erased_applicants WHERE epoch <= ?').run(oldest);
+        return;
+      }
+      this.sql('DELETE FROM erased_applicants').run();
+      this.kept = false;
+    } catch {
+      // The store refused the write (busy, full, read-only): tried again at the next fetch's end.
+      // Kept a little longer, a fiscal code only keeps the requests of that applicant out.
     }
-    this.sql('DELETE FROM erased_applicants').run();
-    this.kept = false;
   }
 }

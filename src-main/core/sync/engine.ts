@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { EventHub } from '../events';
 import type { IdentificationsRepository } from '../identification/identifications-repository';
 import type { Logger } from '../log';
-import type { ErasureGuard } from '../requests/erasure-guard';
+import { ErasureGuard } from '../requests/erasure-guard';
 import type { RequestsRepository } from '../requests/requests-repository';
 import type { LocalStore } from '../store/database';
 import type { CentralClient } from './central-client';
@@ -33,8 +33,6 @@ export interface SyncEngineOptions {
   logger: Logger;
   outbox: OutboxRepository;
   requests: RequestsRepository;
-  /** Pulled pages and lookups fetched before an erasure do not bring the applicant back. */
-  erasures: ErasureGuard;
   state: SyncStateRepository;
   identifications: IdentificationsRepository;
   /** Handling a problem is audited in the same transaction. */
@@ -59,6 +57,8 @@ export class SyncEngine {
   readonly outbox: OutboxRepository;
   readonly requests: RequestsRepository;
   readonly state: SyncStateRepository;
+  /** Pulled pages and lookups fetched before an erasure do not bring the applicant back (the erasure tells it). */
+  readonly erasures: ErasureGuard;
   private readonly tracker: SyncStatusTracker;
   private readonly writer: PageWriter;
   private readonly drain: OutboxDrain;
@@ -73,7 +73,8 @@ export class SyncEngine {
     const now = options.now ?? Date.now;
     const running = () => this.running;
     const probeIntervalMs = (this.probeIntervalMs = options.probeIntervalMs ?? 10_000);
-    const { store, client, logger, outbox, requests, state, erasures } = options;
+    const { store, client, logger, outbox, requests, state } = options;
+    const erasures = (this.erasures = new ErasureGuard(store));
     this.outbox = outbox;
     this.requests = requests;
     this.state = state;
