@@ -11,7 +11,7 @@ import { CentralClient } from '../../src-main/core/sync/central-client';
 import { drainInterrupted, pullInterrupted } from '../../src-main/core/sync/problems';
 import type { SyncEngine } from '../../src-main/core/sync/engine';
 import type { CoreOptions } from '../../src-main/core/app';
-import { createTestCore, ready, signedInDesk } from '../fixtures/core';
+import { createTestCore, rawOpen, ready, signedInDesk } from '../fixtures/core';
 import { testDevice } from '../fixtures/device';
 import { submissionFor } from '../fixtures/outcomes';
 
@@ -232,6 +232,25 @@ describe('sync engine against the reference central service', () => {
     expect(engine.status().lastPullAt).not.toBeNull();
     const ids = (await central.store.allRequests(await officeScope(central))).map((request) => request.id);
     expect(ids.every((id) => engine.requests.findById(id) !== null)).toBe(true);
+  });
+
+  it("a page waits on the writer's thread for as long as another connection holds the store (a retention purge of many rows), instead of failing the pull after the store's usual 5 s (#20, pull)", async () => {
+    const { central, engine, dataDirectory, databaseKey } = await setup(300, 100);
+    // Another connection holds the store's write lock for longer than the usual busy timeout, as a long purge would.
+    const other = rawOpen(join(dataDirectory, 'desk.db'), databaseKey);
+    other.exec('BEGIN IMMEDIATE');
+    const held = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec('COMMIT');
+        other.close();
+        resolve();
+      }, 6_000),
+    );
+    await engine.pull();
+    await held;
+    expect(engine.status().lastError).toBeNull();
+    expect(engine.requests.count()).toBe(await central.store.requestCount(await officeScope(central)));
+    expect(engine.status().lastPullAt).not.toBeNull();
   });
 
   it("a writer's thread that cannot start has seen no page: the main thread's connection writes them all, and the pull goes through (#20, pull)", async () => {

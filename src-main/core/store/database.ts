@@ -103,6 +103,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Keep a backup copy (the app's own store): see `backupPathFor`. */
   backup?: boolean;
+  /** How long a write waits for another connection's (ms; 5 s unless told). */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -191,7 +193,7 @@ export function openLocalStore(options: OpenOptions): LocalStore {
       sqlite.pragma('synchronous = FULL');
     }
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (!existed || !existsSync(keyCheckPath(path))) writeFileSync(keyCheckPath(path), keyCheck(key), { mode: 0o600 });
     // Checked before anything is written, migrations included: a damaged file stays as it was.
     if (options.backup) checkIrreplaceable(sqlite);

@@ -14,7 +14,9 @@ const port = parentPort;
 if (!port) throw new Error('page-writer-worker runs as a worker thread');
 const { path, key } = workerData as PageWriterData;
 // Opened at start: a store that will not open here leaves the pages to the main thread (no page seen yet).
-const store = openLocalStore({ path, key: Buffer.from(key) });
+// A page waits for the store as long as another connection holds it (a retention purge of
+// many rows can take longer than the main thread's 5 s): only the pull waits, on this thread.
+const store = openLocalStore({ path, key: Buffer.from(key), busyTimeoutMs: 120_000 });
 const parts: PageWriteParts = { store, requests: new RequestsRepository(store), state: new SyncStateRepository(store) };
 
 port.on('message', (message: { id: number; page: PageWrite } | { close: true }) => {
