@@ -130,6 +130,38 @@ describe('the central database', () => {
     }
   });
 
+  it('a transaction that gets no connection in time fails as a failure of the moment (SQLSTATE 08001), after 10 s, not for ever (#16)', async () => {
+    const database = await createTestDatabase();
+    if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
+    const opened = await openCentralDatabase({ url: database.url, poolSize: 1 });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let taken!: () => void;
+    const isTaken = new Promise<void>((resolve) => (taken = resolve));
+    // The pool's one connection held by a transaction that waits.
+    const holding = opened.db.transaction(async () => {
+      taken();
+      await released;
+    });
+    try {
+      await isTaken;
+      const started = performance.now();
+      const refused = await opened.db
+        .transaction(async () => {})
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refused).toMatchObject({ code: '08001' });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(9_000);
+    } finally {
+      release();
+      await holding;
+      await opened.close();
+      await database.drop();
+    }
+  }, 40_000);
+
   it('a service that cannot listen closes its store: no connection left open', async () => {
     const database = await createTestDatabase();
     if (!database) return expect(process.env.CI).toBeFalsy(); // CI always has the server
