@@ -20,7 +20,8 @@ export interface CacheFetch {
  * Main thread only. Each fetch says when it starts and ends; an erasure while any is on
  * its way numbers itself and leaves the applicant's fiscal code in `erased_applicants` for
  * the writes (the writer's thread reads it there, in its page's transaction). It goes as
- * soon as no fetch from before it is still on its way (seconds), and at start.
+ * soon as no fetch from before it is still on its way (the pull then running has ended,
+ * the lookup is answered), and at start.
  */
 export class ErasureGuard {
   private epoch = 0;
