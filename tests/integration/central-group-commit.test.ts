@@ -7,7 +7,7 @@ import { rows, type DatabaseLocation } from '../../central/db/database';
 import { seedCentral } from '../../central/seed';
 import { CentralStore, toWire, type StoredSession } from '../../central/store';
 import type { EnablementRequest } from '../../shared/contract/central-api';
-import { createTestDatabase } from '../fixtures/central';
+import { createTestDatabase, holdRequestRow } from '../fixtures/central';
 import { submissionFor } from '../fixtures/outcomes';
 
 /**
@@ -177,16 +177,7 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       const [contested, free] = await open(store);
       const [a, b, c] = ['op-a', 'op-b', 'op-c'].map((id) => sessionOf('ZZIS00100A', id));
       // A row lock held elsewhere keeps the writes waiting, where a test can end their connection.
-      let release = () => {};
-      const released = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const holding = store.db.transaction(async (tx) => {
-        await tx.execute(sql`SELECT id FROM requests WHERE id = ${contested!.id} FOR UPDATE`);
-        locked();
-        await released;
-      });
-      await isLocked;
+      const lock = await holdRequestRow(store.db, contested!.id);
       /** Ends the connection of a write waiting on the lock, once one is (polled: the wait is PostgreSQL's); its process id. */
       const endWaitingWrite = async (ended: readonly number[] = []): Promise<number> => {
         for (let attempt = 0; attempt < 500; attempt++) {
@@ -216,8 +207,7 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
       expect(await store.effects()).toEqual([]);
       expect(await store.getRequest(free!.id)).toMatchObject({ status: 'awaiting-identification' });
-      release();
-      await holding;
+      await lock.release();
       // Nothing of them was kept (their claims rolled back with them): sent again, each is applied once.
       const again = await Promise.all([
         store.applyIdentifications(b!, [together[0]!], nowIso),
@@ -336,19 +326,7 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       const [first, second] = await open(store);
       const [a, b] = ['op-a', 'op-b'].map((id) => sessionOf('ZZIS00100A', id));
       // The write before it held up by a row lock elsewhere (PostgreSQL; PGlite has one connection).
-      let release = () => {};
-      let holding: Promise<unknown> = Promise.resolve();
-      if (store.kind === 'postgres') {
-        const released = new Promise<void>((resolve) => (release = resolve));
-        let locked!: () => void;
-        const isLocked = new Promise<void>((resolve) => (locked = resolve));
-        holding = store.db.transaction(async (tx) => {
-          await tx.execute(sql`SELECT id FROM requests WHERE id = ${first!.id} FOR UPDATE`);
-          locked();
-          await released;
-        });
-        await isLocked;
-      }
+      const lock = store.kind === 'postgres' ? await holdRequestRow(store.db, first!.id) : { release: async () => {} };
       const running = store.applyIdentifications(a!, [body(first!, a!)], nowIso);
       const gone = new AbortController();
       const abandoned = store.applyIdentifications(b!, [body(second!, b!)], nowIso, gone.signal);
@@ -357,8 +335,7 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       gone.abort();
       await new Promise((resolve) => setImmediate(resolve));
       expect(String(refused)).toMatch(/abandoned/);
-      release();
-      await holding;
+      await lock.release();
       await running;
       expect((await store.effects()).map((effect) => effect.requestId)).toEqual([first!.id]);
       expect(await store.getRequest(second!.id)).toMatchObject({ status: 'awaiting-identification' });

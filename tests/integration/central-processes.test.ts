@@ -6,7 +6,7 @@ import { trainingOffice } from '../../central/seed';
 import { CentralStore, throttlePolicy } from '../../central/store';
 import { centralPaths } from '../../shared/contract/central-api';
 import { spawnCentral } from '../../scripts/central-process';
-import { createTestDatabase } from '../fixtures/central';
+import { createTestDatabase, holdRequestRow } from '../fixtures/central';
 import { testDevice } from '../fixtures/device';
 import { submissionFor } from '../fixtures/outcomes';
 
@@ -134,16 +134,7 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
     const { first, store, awaiting, device, token } = await twoProcesses();
     const request = awaiting[0]!;
     // The service's write held up by a row lock taken here, where its connection can be ended.
-    let release = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holding = store.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT id FROM requests WHERE id = ${request.id} FOR UPDATE`);
-      locked();
-      await released;
-    });
-    await isLocked;
+    const lock = await holdRequestRow(store.db, request.id);
     const item = { key: randomUUID(), body: JSON.stringify(submissionFor(request, 'confirmed', device.deviceId)) };
     const send = () =>
       fetch(`${first}${centralPaths.identificationBatches}`, {
@@ -166,8 +157,7 @@ describe.skipIf(!database)('two central service processes over one PostgreSQL da
     expect(ended).toBe(true);
     // That call fails as the service being unavailable (the desk sends it again later)...
     expect((await cut).status).toBe(500);
-    release();
-    await holding;
+    await lock.release();
     // ...and the process is still there: it answers, and the batch sent again is applied, once.
     expect((await fetch(`${first}${centralPaths.health}`)).status).toBe(200);
     const again = await send();

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../central/db/database';
 import { secondTrainingOffice, trainingOffice } from '../../central/seed';
 import { encodeCursor, type CentralService } from '../../central/server';
-import { startTestCentral, testPostgresEnv } from '../fixtures/central';
+import { holdRequestRow, startTestCentral, testPostgresEnv } from '../fixtures/central';
 import { throttlePolicy } from '../../central/store';
 import { testDevice } from '../fixtures/device';
 import {
@@ -494,16 +494,7 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
       const [held, left] = (await awaiting(service, 'RM')).slice(0, 2);
       // The write before it waits on a row lock taken here.
-      let release = () => {};
-      const released = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const holding = service.store.db.transaction(async (tx) => {
-        await tx.execute(sql`SELECT id FROM requests WHERE id = ${held!.id} FOR UPDATE`);
-        locked();
-        await released;
-      });
-      await isLocked;
+      const lock = await holdRequestRow(service.store.db, held!.id);
       const batchOf = (request: NonNullable<typeof held>, signal?: AbortSignal) =>
         fetch(`${service.url}${centralPaths.identificationBatches}`, {
           method: 'POST',
@@ -537,14 +528,12 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
         hangUp.abort();
         expect(await second).toMatchObject({ name: 'AbortError' });
         await waiting(0);
-        release();
-        await holding;
+        await lock.release();
         expect((await first).status).toBe(200);
         expect((await service.store.effects()).map((effect) => effect.requestId)).toEqual([held!.id]);
       } finally {
         // The lock goes whatever happened: a held pool connection would keep the service from closing.
-        release();
-        await holding;
+        await lock.release();
       }
       expect((await service.store.getRequest(left!.id))?.status).toBe('awaiting-identification');
     });
