@@ -612,21 +612,12 @@ export class CentralStore {
   }
 
   private async writeGroupOrRequeue(group: readonly WaitingBatch[]): Promise<void> {
-    // What failed inside the transaction: when its connection has ended, the error the
-    // transaction gives is its rollback's, which says nothing of why.
-    let inside: unknown = null;
     try {
-      const results = await this.db.transaction(async (tx) => {
-        try {
-          return await writeGroup(tx, group);
-        } catch (error) {
-          inside = error;
-          throw error;
-        }
-      });
+      // A connection lost under it fails with SQLSTATE 08006 (the database layer's transactions).
+      const results = await this.db.transaction((tx) => writeGroup(tx, group));
       group.forEach((batch, index) => batch.resolve(results[index]!));
     } catch (error) {
-      if (group.length > 1 && !failedForTheMoment(inside) && !failedForTheMoment(error)) {
+      if (group.length > 1 && !failedForTheMoment(error)) {
         for (const batch of group) batch.alone = true;
         this.waitingBatches.unshift(...group);
         return;
