@@ -50,7 +50,8 @@ const dialect = new PgDialect();
  * statement: on a PostgreSQL server each connection parses and plans it once (for those
  * asked at every call, whose planning cost more than running them); PGlite runs it as any
  * other. One name, one text: a statement whose text varies (a list of parameters, another
- * column) takes a name per shape.
+ * column) takes a name per shape. Only for a statement whose best plan cannot change as
+ * its tables grow: a named statement's plan may be the one made from its first calls.
  */
 export async function rows<T>(db: CentralDb | CentralTx, query: SQL, name?: string): Promise<T[]> {
   const result = (await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: T[] };

@@ -41,9 +41,9 @@ function body(request: EnablementRequest, session: StoredSession, outcome: 'conf
   return { key: randomUUID(), rawBody: JSON.stringify(submission), submission };
 }
 
-async function withStore(work: (store: CentralStore) => Promise<void>) {
+async function withStore(work: (store: CentralStore) => Promise<void>, poolSize = 4) {
   const database = await createTestDatabase();
-  const location: DatabaseLocation = database ? { url: database.url, poolSize: 4 } : { pglite: null, fromTemplate: true };
+  const location: DatabaseLocation = database ? { url: database.url, poolSize } : { pglite: null, fromTemplate: true };
   const store = await CentralStore.open(location);
   try {
     await seedCentral(store, { count: 120, seed: 7, now });
@@ -342,5 +342,36 @@ describe('outcomes arriving together are written together (#16, the herd)', () =
       // A caller already gone is refused without waiting.
       await expect(store.applyIdentifications(b!, [body(second!, b!)], nowIso, AbortSignal.abort())).rejects.toThrow(/abandoned/);
     });
+  });
+
+  it('a group write finds its claims by key however much the table grew since its connection first ran it (no scan of the idempotency table)', async (context) => {
+    await withStore(async (store) => {
+      // PostgreSQL only: PGlite plans each statement anew.
+      if (store.kind !== 'postgres') return context.skip();
+      const requests = await open(store);
+      const session = sessionOf('ZZIS00100A', 'op-plan');
+      // One connection (a pool of one): its first writes, on a small table, are the ones a
+      // connection plans a named statement from (PostgreSQL's generic plan, after five).
+      for (const request of requests.slice(0, 7)) await store.applyIdentifications(session, [body(request, session)], nowIso);
+      // Then the table grows, as in the herd after an outage (160,000 keys at full scale).
+      await rows(
+        store.db,
+        sql`INSERT INTO idempotency (office_code, key, body_hash, response, created_at)
+            SELECT 'ZZIS00900Z', 'key-' || i, '', '{}', ${nowIso} FROM generate_series(1, 100000) AS i`,
+      );
+      // The statistics of this connection, flushed before it answers (PostgreSQL 15).
+      const scans = async () => {
+        await rows(store.db, sql`SELECT pg_stat_force_next_flush()`);
+        const [row] = await rows<{ n: string }>(
+          store.db,
+          sql`SELECT seq_scan::text AS n FROM pg_stat_user_tables WHERE relname = 'idempotency'`,
+        );
+        return Number(row!.n);
+      };
+      const before = await scans();
+      const [answer] = await store.applyIdentifications(session, [body(requests[7]!, session)], nowIso);
+      expect(answer).toMatchObject({ kind: 'answer', answer: { code: 'identified' } });
+      expect(await scans()).toBe(before);
+    }, 1);
   });
 });
