@@ -35,7 +35,7 @@ import {
 } from '../shared/domain/synthetic-people';
 import { spawnCentral } from '../scripts/central-process';
 import { startPostgresCluster } from '../scripts/postgres-cluster';
-import { percentile, type Measurement } from './harness';
+import { collectGarbage, percentile, type Measurement } from './harness';
 
 export interface LoadOptions {
   /** 1: 500,000 requests, 8,000 offices × 2 desks. */
@@ -425,6 +425,7 @@ export async function runCentralLoad(options: LoadOptions): Promise<Measurement[
         updatedAt: new Date().toISOString(),
       }));
     await store.putRequests(changed);
+    collectGarbage();
     const herdRandom = createRandom(91);
     const outcomes = desks.flatMap((desk) =>
       Array.from({ length: 10 }, () => ({

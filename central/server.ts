@@ -27,6 +27,7 @@ import { trainingExercises } from './exercises';
 import { seedCentral, trainingOffice } from './seed';
 import type { DatabaseLocation } from './db/database';
 import { FeedTails, type FeedTailOptions } from './feed-tail';
+import { OutcomesFirst, type DeferFeedAt } from './outcomes-first';
 import { acceptsGzip, deflatePrefix, gzipWithSuffix, type DeflatedPrefix } from './gzip-prefix';
 import { CentralStore, type FeedPosition, type StoredSession } from './store';
 
@@ -87,13 +88,14 @@ export interface CentralOptions {
   /** The feed's tails in memory (`maxRowsPerScope: 0`: every poll reads the database). */
   feedTails?: FeedTailOptions;
   /**
-   * Outcomes first: while this many outcomes are in flight in this process (a batch counts
-   * its items), a feed poll is answered 503 with Retry-After (Infinity: never). After an
-   * outage every desk sends its queue and pulls its feed at once: the outcomes are what must
-   * not wait. Counted: outcomes of identifying sessions that passed validation. At 30, about
-   * three desks' queues of ten (or one long one); a day's single identifications never get there.
+   * Outcomes first (see `OutcomesFirst`): while this many outcomes are in flight in this
+   * process (a batch counts its items), or while they arrive at `outcomesPerSecond`, a feed
+   * poll is answered 503 with Retry-After (Infinity: never); a poll let in waits for the
+   * outcomes being applied before it reads. At 30 in flight, about three desks' queues of
+   * ten (or one long one); at 100 a second per process, twice the whole country's
+   * identifications on a peak day: a day's single identifications never get there.
    */
-  deferFeedAt?: { outcomesInFlight: number; retryAfterSeconds: number };
+  deferFeedAt?: DeferFeedAt;
   /**
    * Outcomes wait in this process for their write (the store writes them together, one
    * transaction at a time): over this many in flight, an identification call is answered
@@ -152,9 +154,9 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
 /** The service on an open store: seeded when asked, its routes, listening. */
 async function serve(store: CentralStore, host: string, options: CentralOptions): Promise<CentralService> {
   const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
-  /** Outcomes in flight in this process (the feed waits while there are many). */
-  let outcomesInFlight = 0;
-  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, retryAfterSeconds: 10 };
+  const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, outcomesPerSecond: 100, retryAfterSeconds: 10 };
+  const outcomes = new OutcomesFirst(deferFeedAt, () => now().getTime());
+  const deferFeed = (reply: FastifyReply) => busy(reply, deferFeedAt.retryAfterSeconds, 'outcomes first: pull again later');
   const refuseOutcomesAt = options.refuseOutcomesAt ?? { outcomesInFlight: 2000, retryAfterSeconds: 5 };
   /** 503 with Retry-After: busy for now, nothing lost; call again after the given seconds. */
   const busy = (reply: FastifyReply, retryAfterSeconds: number, message: string) =>
@@ -164,18 +166,18 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
    * an identifying session that passed validation (nobody holds the feed with junk).
    */
   const inFlight = async <T>(count: number, reply: FastifyReply, work: (signal: AbortSignal) => Promise<T>): Promise<T | FastifyReply> => {
-    if (count > 0 && outcomesInFlight > 0 && outcomesInFlight + count > refuseOutcomesAt.outcomesInFlight)
+    if (count > 0 && outcomes.outcomesInFlight > 0 && outcomes.outcomesInFlight + count > refuseOutcomesAt.outcomesInFlight)
       return busy(reply, refuseOutcomesAt.retryAfterSeconds, 'too many outcomes waiting: send again later');
     // A caller gone before its answer (the connection closed): its outcomes leave the queue if still waiting.
     const gone = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) gone.abort();
     });
-    outcomesInFlight += count;
+    outcomes.begin(count);
     try {
       return await work(gone.signal);
     } finally {
-      outcomesInFlight -= count;
+      outcomes.end(count);
     }
   };
   /** Shared pages, compressed: kept as long as the page is. */
@@ -338,12 +340,13 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
   app.get(centralPaths.changes, async (request, reply) => {
     // Deferred before any work (not even the session's lookup): a busy process sheds the
     // polls, which come back at the Retry-After and are then checked as always.
-    if (outcomesInFlight >= deferFeedAt.outcomesInFlight)
-      return busy(reply, deferFeedAt.retryAfterSeconds, 'outcomes first: pull again later');
+    if (outcomes.feedDeferred()) return deferFeed(reply);
     const session = await authenticate(request, reply);
     if (!session) return reply;
     const parsed = changesQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
+    // Let in: it reads once the outcomes being applied are (or is deferred, if a herd shows meanwhile).
+    if ((await outcomes.beforeFeedRead()) === 'defer') return deferFeed(reply);
     await expireDue();
     const epoch = store.epoch();
     const scope = scopeTag(session.scope.kind, session.scope.area);

@@ -444,6 +444,41 @@ describe.each(['postgres', 'pglite'] as const)('on %s', (kind) => {
       expect((await poll()).status).toBe(200);
     });
 
+    it('outcomes first, the herd: while outcomes keep arriving (deferFeedAt.outcomesPerSecond, over the last quarter of a second), polls are deferred even with none in flight at the moment', async () => {
+      const frozen = Date.now();
+      const service = await startTestCentral({
+        seed: 81,
+        seedValue: 15,
+        ...onThisKind(),
+        // Three outcomes within a quarter of a second: the rate of a herd. The service's clock
+        // stands still (however slow this machine) and moves only when the test moves it.
+        deferFeedAt: { outcomesInFlight: 1_000, outcomesPerSecond: 12, retryAfterSeconds: 7 },
+        now: () => new Date(frozen),
+      });
+      services.push(service);
+      const { call, session } = api(service);
+      const desk = await session(trainingOffice.code, 'segreteria', 'prova-segreteria');
+      const poll = () => call('GET', `${centralPaths.changes}?limit=10`, { token: desk.token });
+      expect((await poll()).status).toBe(200);
+      const [first, second, third] = (await awaiting(service, 'RM')).slice(0, 3);
+      const batch = (requests: EnablementRequest[]) =>
+        call('POST', centralPaths.identificationBatches, {
+          token: desk.token,
+          body: { items: requests.map((request) => ({ key: randomUUID(), body: JSON.stringify(submission(request, desk)) })) },
+        });
+      // Two outcomes answered: under the rate, the feed answers.
+      expect((await batch([first!, second!])).status).toBe(200);
+      expect((await poll()).status).toBe(200);
+      // A third right after: the rate of a herd; answered, nothing in flight, the feed waits.
+      expect((await batch([third!])).status).toBe(200);
+      const deferred = await poll();
+      expect(deferred).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+      expect(deferred.headers.get('retry-after')).toBe('7');
+      // A quarter of a second later with no outcome arriving, the feed answers again.
+      service.advanceClock(251);
+      expect((await poll()).status).toBe(200);
+    });
+
     it('over the outcomes a process keeps waiting (refuseOutcomesAt), an identification call is 503 with Retry-After; one finding none in flight always goes in', async () => {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
