@@ -155,7 +155,8 @@ export async function startCentral(options: CentralOptions = {}): Promise<Centra
 async function serve(store: CentralStore, host: string, options: CentralOptions): Promise<CentralService> {
   const feed = new FeedTails((scope, after, limit, upTo) => store.feedRead(scope, after, limit, upTo), options.feedTails);
   const deferFeedAt = options.deferFeedAt ?? { outcomesInFlight: 30, outcomesPerSecond: 100, retryAfterSeconds: 10 };
-  const outcomes = new OutcomesFirst(deferFeedAt, () => now().getTime());
+  // The process's monotonic clock (a test that sets the service's clock steers this one too).
+  const outcomes = new OutcomesFirst(deferFeedAt, options.now ? () => now().getTime() : () => performance.now() + clockShift);
   const deferFeed = (reply: FastifyReply) => busy(reply, deferFeedAt.retryAfterSeconds, 'outcomes first: pull again later');
   const refuseOutcomesAt = options.refuseOutcomesAt ?? { outcomesInFlight: 2000, retryAfterSeconds: 5 };
   /** 503 with Retry-After: busy for now, nothing lost; call again after the given seconds. */
@@ -345,8 +346,10 @@ async function serve(store: CentralStore, host: string, options: CentralOptions)
     if (!session) return reply;
     const parsed = changesQuerySchema.safeParse(request.query);
     if (!parsed.success) return error(reply, 400, centralErrorCodes.validation);
-    // Let in: it reads once the outcomes being applied are (or is deferred, if a herd shows meanwhile).
+    // Let in: it reads once a desk's queue being applied is (or is deferred, if a herd shows
+    // meanwhile; after its session's lookup, this once); nothing read for a caller gone meanwhile.
     if ((await outcomes.beforeFeedRead()) === 'defer') return deferFeed(reply);
+    if (request.raw.socket?.destroyed) return reply;
     await expireDue();
     const epoch = store.epoch();
     const scope = scopeTag(session.scope.kind, session.scope.area);

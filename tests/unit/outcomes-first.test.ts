@@ -64,10 +64,24 @@ describe('outcomes first', () => {
     expect(outcomes.feedDeferred()).toBe(true);
   });
 
-  it('a write held up elsewhere does not hold the feed: the poll reads after a second', async () => {
-    vi.useFakeTimers();
+  it('a single identification being applied does not hold a poll', async () => {
     const { outcomes } = setup();
     outcomes.begin(1);
+    await expect(outcomes.beforeFeedRead()).resolves.toBe('go');
+  });
+
+  it('a desk sending back a long queue of its own is not a herd: a call counts for ten outcomes at most in the rate', () => {
+    const { outcomes } = setup();
+    outcomes.begin(50);
+    expect(outcomes.rate()).toBe(40);
+    outcomes.end(50);
+    expect(outcomes.feedDeferred()).toBe(false);
+  });
+
+  it('a write held up elsewhere does not hold the feed: the poll reads after a quarter of a second', async () => {
+    vi.useFakeTimers();
+    const { outcomes } = setup();
+    outcomes.begin(10);
     const waiting = outcomes.beforeFeedRead();
     await vi.advanceTimersByTimeAsync(feedWaitMs - 1);
     expect(await settled(waiting)).toBe(false);
@@ -75,12 +89,18 @@ describe('outcomes first', () => {
     await expect(waiting).resolves.toBe('go');
   });
 
-  it('a clock set back forgets the outcomes "after" it', () => {
+  it('a clock set back, by a minute or a millisecond, forgets what it counted', () => {
     const { outcomes, advance } = setup();
-    outcomes.begin(30);
-    expect(outcomes.feedDeferred()).toBe(true);
-    outcomes.end(30);
-    advance(-60_000);
-    expect(outcomes.rate()).toBe(0);
+    for (const step of [-60_000, -1]) {
+      outcomes.begin(10);
+      advance(1);
+      outcomes.begin(10);
+      outcomes.begin(10);
+      expect(outcomes.feedDeferred()).toBe(true);
+      outcomes.end(30);
+      advance(step);
+      expect(outcomes.rate()).toBe(0);
+      expect(outcomes.feedDeferred()).toBe(false);
+    }
   });
 });
